@@ -1,0 +1,39 @@
+// archivist's main(): global options, verb dispatch, exit status. The only catch of
+// exceptions in the program is here (bugs and allocation failure end up here, not crashes
+// with a core dump and no word).
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+
+#include "cli/verbs.h"
+
+int main(int argc, char** argv) {
+  using namespace archivist::cli;
+  CLI::App app{"archivist: a faithful, queryable history of discussion threads", "archivist"};
+  app.set_version_flag("--version", "archivist 0.1.0");
+  app.require_subcommand(1);
+  app.fallthrough();
+
+  GlobalOptions global;
+  app.add_option("--config", global.config_path, "configuration file (TOML)");
+  app.add_option("--db", global.db_path, "the archive database (SQLite)");
+  app.add_option("--zhihu-base-url", global.zhihu_base_url,
+                 "base URL of the Zhihu API (overrides zhihu.base_url)");
+
+  Runner run;
+  AddConvertVerb(app, global, &run);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitUsage;
+  }
+  try {
+    return run ? run() : kExitUsage;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "archivist: internal error: %s\n", e.what());
+    return 70;
+  }
+}
