@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
                  "base URL of the Zhihu API (overrides zhihu.base_url)");
 
   Runner run;
-  AddConvertVerb(app, global, &run);
+  // Verbs register here, one line each.
 
   try {
     app.parse(argc, argv);
