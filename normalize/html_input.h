@@ -1,0 +1,34 @@
+// Preparing untrusted bytes for the HTML parser.
+//
+// SanitizeUtf8 decodes as WHATWG's UTF-8 decoder does (and so Node.js's readFileSync(…,
+// 'utf8') that produced the reference outputs): every maximal invalid subsequence becomes
+// one U+FFFD.
+//
+// LimitNesting bounds the depth of the tree the parser will build. gumbo's tree builder
+// spends time proportional to the depth of the open-element stack on most tags, so deeply
+// nested input is quadratic (100,000 nested <div>s: ~15 s). A light tokenizer walks the
+// input, tracks an approximate stack of open elements (end tags, the common implied end tags
+// of p, li, dd/dt, td/th/tr, option, a), and drops every start tag that would open an element
+// deeper than `max_depth`, together with the matching end tag. Text is never dropped. Real
+// answers nest a few dozen elements at most; only hostile input is changed.
+#ifndef ARCHIVIST_NORMALIZE_HTML_INPUT_H_
+#define ARCHIVIST_NORMALIZE_HTML_INPUT_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace archivist::normalize {
+
+inline constexpr size_t kMaxDepth = 512;
+
+// Valid UTF-8 for any input. Returns `in` unchanged (as a copy) when it is valid already.
+std::string SanitizeUtf8(std::string_view in);
+
+// Returns the input with start tags beyond `max_depth` (and their end tags) removed; sets
+// *dropped to how many tags were removed (0: the input is returned as it is).
+std::string LimitNesting(std::string_view html, size_t max_depth, size_t* dropped);
+
+}  // namespace archivist::normalize
+
+#endif  // ARCHIVIST_NORMALIZE_HTML_INPUT_H_

@@ -1,0 +1,231 @@
+// See html_input.h for why. The tokenizer here is deliberately rough: it only has to keep
+// the parser's open-element stack bounded, and every approximation errs towards closing
+// elements (our estimate of the depth is never far above the parser's on ordinary markup).
+#include <algorithm>
+#include <array>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "normalize/html_input.h"
+
+namespace archivist::normalize {
+
+namespace {
+
+bool IsAsciiAlpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+bool IsTagSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+bool In(std::string_view name, std::initializer_list<std::string_view> set) {
+  return std::find(set.begin(), set.end(), name) != set.end();
+}
+
+bool IsVoid(std::string_view n) {
+  return In(n, {"area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr",
+                "image", "img", "input", "keygen", "link", "meta", "param", "source", "track",
+                "wbr"});
+}
+
+bool IsRawText(std::string_view n) {
+  return In(n, {"script", "style", "xmp", "iframe", "noembed", "noframes", "textarea", "title"});
+}
+
+bool ClosesP(std::string_view n) {
+  return In(n, {"address", "article", "aside", "blockquote", "center", "details", "dialog", "dir",
+                "div", "dl", "fieldset", "figcaption", "figure", "footer", "header", "hgroup",
+                "main", "menu", "nav", "ol", "p", "search", "section", "summary", "ul", "h1",
+                "h2", "h3", "h4", "h5", "h6", "pre", "listing", "form", "table", "hr", "xmp",
+                "plaintext", "li", "dd", "dt"});
+}
+
+bool IsScopeBoundary(std::string_view n) {
+  return In(n, {"applet", "caption", "html", "table", "td", "th", "marquee", "object",
+                "template", "button", "foreignobject", "desc", "title", "mi", "mo", "mn", "ms",
+                "mtext", "annotation-xml"});
+}
+
+struct Tokenizer {
+  std::string_view s;
+  size_t i = 0;
+
+  // Reads a tag name starting at i (lower-cased).
+  std::string Name() {
+    std::string name;
+    while (i < s.size() && !IsTagSpace(s[i]) && s[i] != '/' && s[i] != '>') {
+      char c = s[i++];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+      name.push_back(c);
+    }
+    return name;
+  }
+  // Skips attributes up to and including '>'; returns whether the tag ended with "/>".
+  bool SkipAttributes() {
+    bool self_closing = false;
+    while (i < s.size()) {
+      const char c = s[i];
+      if (c == '>') {
+        ++i;
+        return self_closing;
+      }
+      if (c == '"' || c == '\'') {
+        const size_t end = s.find(c, i + 1);
+        i = end == std::string_view::npos ? s.size() : end + 1;
+        self_closing = false;
+        continue;
+      }
+      self_closing = c == '/';
+      ++i;
+    }
+    return false;
+  }
+  // Skips raw text up to the end tag </name (case-insensitive), leaving i at its '<'.
+  void SkipRawText(std::string_view name) {
+    while (i < s.size()) {
+      const size_t lt = s.find("</", i);
+      if (lt == std::string_view::npos) {
+        i = s.size();
+        return;
+      }
+      size_t k = 0;
+      while (k < name.size() && lt + 2 + k < s.size() &&
+             (s[lt + 2 + k] | 0x20) == name[k]) {
+        ++k;
+      }
+      if (k == name.size()) {
+        i = lt;
+        return;
+      }
+      i = lt + 2;
+    }
+  }
+};
+
+class Stack {
+ public:
+  size_t size() const { return names_.size(); }
+  bool InForeign() const { return foreign_ > 0; }
+  void Push(std::string name) {
+    if (name == "svg" || name == "math") ++foreign_;
+    names_.push_back(std::move(name));
+  }
+  // Pops up to and including the topmost `name`; false if there is none.
+  bool PopTo(std::string_view name) {
+    auto it = std::find(names_.rbegin(), names_.rend(), name);
+    if (it == names_.rend()) return false;
+    const size_t keep = names_.size() - 1 - static_cast<size_t>(it - names_.rbegin());
+    while (names_.size() > keep) {
+      if (names_.back() == "svg" || names_.back() == "math") --foreign_;
+      names_.pop_back();
+    }
+    return true;
+  }
+  // The topmost element among `stops` (or a scope boundary, when `scoped`), or "".
+  std::string_view FirstOf(std::initializer_list<std::string_view> stops, bool scoped) const {
+    for (auto it = names_.rbegin(); it != names_.rend(); ++it) {
+      if (In(*it, stops)) return *it;
+      if (scoped && IsScopeBoundary(*it)) return "";
+    }
+    return "";
+  }
+  std::string_view Top() const { return names_.empty() ? "" : std::string_view(names_.back()); }
+
+ private:
+  std::vector<std::string> names_;
+  int foreign_ = 0;
+};
+
+// The parser's implied end tags for a start tag, roughly.
+void CloseImplied(Stack* st, std::string_view name) {
+  if (ClosesP(name) && st->FirstOf({"p"}, true) == "p") st->PopTo("p");
+  if (name == "li" && st->FirstOf({"li", "ul", "ol", "menu"}, true) == "li") st->PopTo("li");
+  if ((name == "dd" || name == "dt")) {
+    std::string_view f = st->FirstOf({"dd", "dt", "dl"}, true);
+    if (f == "dd" || f == "dt") st->PopTo(f);
+  }
+  if (name == "td" || name == "th" || name == "tr" || name == "tbody" || name == "thead" ||
+      name == "tfoot" || name == "table") {
+    std::string_view f = st->FirstOf({"td", "th"}, false);
+    if ((f == "td" || f == "th") && name != "table") st->PopTo(f);
+    if (name != "td" && name != "th" && st->FirstOf({"tr", "table"}, false) == "tr") st->PopTo("tr");
+    if (name == "table" && st->Top() == "table") st->PopTo("table");
+  }
+  if (name == "option" || name == "optgroup") {
+    if (st->Top() == "option") st->PopTo("option");
+  }
+  if ((name == "a" || name == "nobr" || name == "button") && st->FirstOf({name}, false) == name) {
+    st->PopTo(name);
+  }
+  if (name.size() == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6') {
+    std::string_view top = st->Top();
+    if (top.size() == 2 && top[0] == 'h' && top[1] >= '1' && top[1] <= '6') st->PopTo(top);
+  }
+}
+
+}  // namespace
+
+std::string LimitNesting(std::string_view html, size_t max_depth, size_t* dropped) {
+  *dropped = 0;
+  if (static_cast<size_t>(std::count(html.begin(), html.end(), '<')) <= max_depth) {
+    return std::string(html);
+  }
+  Tokenizer t{html};
+  Stack st;
+  std::unordered_map<std::string, size_t> dropped_open;
+  std::string out;
+  size_t copied = 0;  // html[copied, …) not yet appended to out
+  auto drop = [&](size_t from, size_t to) {
+    out.append(html.substr(copied, from - copied));
+    copied = to;
+    ++*dropped;
+  };
+  while (t.i < html.size()) {
+    const size_t lt = html.find('<', t.i);
+    if (lt == std::string_view::npos || lt + 1 >= html.size()) break;
+    t.i = lt + 1;
+    const char c = html[t.i];
+    if (c == '!') {
+      if (html.substr(t.i, 3) == "!--") {
+        const size_t end = html.find("-->", t.i + 1);
+        t.i = end == std::string_view::npos ? html.size() : end + 3;
+      } else {
+        const size_t end = html.find('>', t.i);
+        t.i = end == std::string_view::npos ? html.size() : end + 1;
+      }
+    } else if (c == '?') {
+      const size_t end = html.find('>', t.i);
+      t.i = end == std::string_view::npos ? html.size() : end + 1;
+    } else if (c == '/' && t.i + 1 < html.size() && IsAsciiAlpha(html[t.i + 1])) {
+      ++t.i;
+      const std::string name = t.Name();
+      t.SkipAttributes();
+      auto it = dropped_open.find(name);
+      if (it != dropped_open.end() && it->second > 0) {
+        --it->second;
+        drop(lt, t.i);
+      } else {
+        st.PopTo(name);
+      }
+    } else if (IsAsciiAlpha(c)) {
+      const std::string name = t.Name();
+      const bool self_closing = t.SkipAttributes();
+      if (name == "plaintext") break;
+      if (IsRawText(name)) {
+        t.SkipRawText(name);
+        continue;
+      }
+      CloseImplied(&st, name);
+      if (IsVoid(name) || (self_closing && st.InForeign())) continue;
+      if (st.size() >= max_depth) {
+        ++dropped_open[name];
+        drop(lt, t.i);
+      } else {
+        st.Push(name);
+      }
+    }
+  }
+  if (*dropped == 0) return std::string(html);
+  out.append(html.substr(copied));
+  return out;
+}
+
+}  // namespace archivist::normalize
