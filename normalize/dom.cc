@@ -200,7 +200,10 @@ NodeId NewElementFrom(Dom* dom, const GumboNode* g) {
 Dom ParseTurndownRoot(std::string_view html) {
   std::string wrapped;
   wrapped.reserve(html.size() + 48);
-  wrapped.append("<x-turndown id=\"turndown-root\">").append(html).append("</x-turndown>");
+  // turndown parses '<x-turndown id="turndown-root">' + html + '</x-turndown>'; see
+  // kWrapperTag for why the wrapper is opened as a <dir> here. The end tag stays as it is:
+  // inside an unclosed <textarea> or <script> it is text, and elsewhere it only pops.
+  wrapped.append("<dir id=\"turndown-root\">").append(html).append("</x-turndown>");
 
   GumboOptions options = kGumboDefaultOptions;
   options.max_errors = 0;  // recording errors copies the open-element stack: see DESIGN.md

@@ -161,11 +161,22 @@ void CloseImplied(Stack* st, std::string_view name) {
   }
 }
 
+bool ContainsDirEndTag(std::string_view html) {
+  for (size_t at = html.find("</"); at != std::string_view::npos; at = html.find("</", at + 2)) {
+    if (html.size() - at >= 5 && (html[at + 2] | 0x20) == 'd' && (html[at + 3] | 0x20) == 'i' &&
+        (html[at + 4] | 0x20) == 'r') {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string LimitNesting(std::string_view html, size_t max_depth, size_t* dropped) {
   *dropped = 0;
-  if (static_cast<size_t>(std::count(html.begin(), html.end(), '<')) <= max_depth) {
+  if (static_cast<size_t>(std::count(html.begin(), html.end(), '<')) <= max_depth &&
+      !ContainsDirEndTag(html)) {
     return std::string(html);
   }
   Tokenizer t{html};
@@ -202,8 +213,8 @@ std::string LimitNesting(std::string_view html, size_t max_depth, size_t* droppe
       if (it != dropped_open.end() && it->second > 0) {
         --it->second;
         drop(lt, t.i);
-      } else {
-        st.PopTo(name);
+      } else if (!st.PopTo(name) && name == kWrapperTag) {
+        drop(lt, t.i);  // would close the parser's wrapper (dom.cc); the reference ignores it
       }
     } else if (IsAsciiAlpha(c)) {
       const std::string name = t.Name();
