@@ -10,7 +10,9 @@
 // input, tracks an approximate stack of open elements (end tags, the common implied end tags
 // of p, li, dd/dt, td/th/tr, option, a), and drops every start tag that would open an element
 // deeper than `max_depth`, together with the matching end tag. Text is never dropped. Real
-// answers nest a few dozen elements at most; only hostile input is changed.
+// answers nest a few dozen elements at most; only hostile input is changed. (The bound also
+// caps output that grows faster than the input: every level of nested tables escapes the
+// pipes of the levels inside it once more, so their Markdown grows with the cube of depth.)
 #ifndef ARCHIVIST_NORMALIZE_HTML_INPUT_H_
 #define ARCHIVIST_NORMALIZE_HTML_INPUT_H_
 
@@ -20,7 +22,7 @@
 
 namespace archivist::normalize {
 
-inline constexpr size_t kMaxDepth = 512;
+inline constexpr size_t kMaxDepth = 256;
 
 // The element the parser wraps the input in (see dom.cc). gumbo 0.10.1 matches end tags of
 // unknown elements by its tag enum alone, so any stray "</foo>" would close turndown's own

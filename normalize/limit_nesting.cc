@@ -106,31 +106,42 @@ class Stack {
   bool InForeign() const { return foreign_ > 0; }
   void Push(std::string name) {
     if (name == "svg" || name == "math") ++foreign_;
+    ++counts_[name];
     names_.push_back(std::move(name));
   }
   // Pops up to and including the topmost `name`; false if there is none.
   bool PopTo(std::string_view name) {
+    if (Count(name) == 0) return false;
     auto it = std::find(names_.rbegin(), names_.rend(), name);
     if (it == names_.rend()) return false;
     const size_t keep = names_.size() - 1 - static_cast<size_t>(it - names_.rbegin());
     while (names_.size() > keep) {
       if (names_.back() == "svg" || names_.back() == "math") --foreign_;
+      --counts_[names_.back()];
       names_.pop_back();
     }
     return true;
   }
   // The topmost element among `stops` (or a scope boundary, when `scoped`), or "".
   std::string_view FirstOf(std::initializer_list<std::string_view> stops, bool scoped) const {
+    bool any = false;
+    for (std::string_view s : stops) any = any || Count(s) > 0;
+    if (!any) return "";
     for (auto it = names_.rbegin(); it != names_.rend(); ++it) {
       if (In(*it, stops)) return *it;
       if (scoped && IsScopeBoundary(*it)) return "";
     }
     return "";
   }
+  size_t Count(std::string_view name) const {
+    auto it = counts_.find(std::string(name));
+    return it == counts_.end() ? 0 : it->second;
+  }
   std::string_view Top() const { return names_.empty() ? "" : std::string_view(names_.back()); }
 
  private:
   std::vector<std::string> names_;
+  std::unordered_map<std::string, size_t> counts_;
   int foreign_ = 0;
 };
 
@@ -144,10 +155,36 @@ void CloseImplied(Stack* st, std::string_view name) {
   }
   if (name == "td" || name == "th" || name == "tr" || name == "tbody" || name == "thead" ||
       name == "tfoot" || name == "table") {
-    std::string_view f = st->FirstOf({"td", "th"}, false);
-    if ((f == "td" || f == "th") && name != "table") st->PopTo(f);
-    if (name != "td" && name != "th" && st->FirstOf({"tr", "table"}, false) == "tr") st->PopTo("tr");
-    if (name == "table" && st->Top() == "table") st->PopTo("table");
+    // The innermost table-structure element decides: a cell, row or section is closed by the
+    // next one of its kind or a bigger one; a <table> directly in a table closes it.
+    auto innermost = [st] {
+      return st->FirstOf({"td", "th", "tr", "tbody", "thead", "tfoot", "table"}, false);
+    };
+    std::string_view f = innermost();
+    const bool in_cell = f == "td" || f == "th";
+    if (name == "table") {
+      if (!in_cell && !f.empty()) st->PopTo("table");
+    } else {
+      if (in_cell) st->PopTo(f);
+      f = innermost();
+      if ((name == "tr" || name == "tbody" || name == "thead" || name == "tfoot") && f == "tr") {
+        st->PopTo("tr");
+        f = innermost();
+      }
+      if ((name == "tbody" || name == "thead" || name == "tfoot") &&
+          (f == "tbody" || f == "thead" || f == "tfoot")) {
+        st->PopTo(f);
+      }
+      // The parser inserts the <tbody> and <tr> that markup leaves out.
+      f = innermost();
+      if (f == "table" && name != "tbody" && name != "thead" && name != "tfoot") {
+        st->Push("tbody");
+        f = "tbody";
+      }
+      if ((f == "tbody" || f == "thead" || f == "tfoot") && (name == "td" || name == "th")) {
+        st->Push("tr");
+      }
+    }
   }
   if (name == "option" || name == "optgroup") {
     if (st->Top() == "option") st->PopTo("option");
