@@ -136,12 +136,14 @@ int RunFetch(const FetchArgs& args, const GlobalOptions& global) {
 void AddFetchVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   auto args = std::make_shared<FetchArgs>();
   CLI::App* cmd = app.add_subcommand("fetch", "fetch a question and print the snapshot; stores nothing");
+  cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // last one wins
   cmd->add_option("question", args->question, "question URL or id")->required();
   cmd->add_flag("--json", args->json, "print one JSON object");
   cmd->add_option("--cookie", args->cookie, "Cookie header value");
   cmd->add_option("--cookies-file", args->cookies_file, "Netscape cookies.txt file");
   cmd->add_option("--user-agent", args->user_agent, "User-Agent header");
-  cmd->add_option("--header", args->headers, "extra header 'Name: value' (repeatable)");
+  cmd->add_option("--header", args->headers, "extra header 'Name: value' (repeatable)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--proxy", args->proxy, "proxy URL, e.g. http://127.0.0.1:3128");
   cmd->add_option("--timeout", args->timeout_s, "total timeout per request, seconds")->check(CLI::PositiveNumber);
   cmd->add_option("--connect-timeout", args->connect_timeout_s, "connect timeout, seconds")->check(CLI::PositiveNumber);
