@@ -1,5 +1,6 @@
 #include "tests/mock_zhihu/faults.h"
 
+#include <charconv>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -67,18 +68,22 @@ std::optional<std::vector<Fault>> ParseFaults(const std::string& text, std::stri
       const size_t eq = w.find('=');
       if (eq == std::string::npos) return fail("'" + w + "' is not key=value");
       const std::string key = w.substr(0, eq), value = w.substr(eq + 1);
-      try {
-        if (key == "route") f.route = value;
-        else if (key == "qid") f.qid = value;
-        else if (key == "aid") f.aid = value;
-        else if (key == "page") f.page = std::stoi(value);
-        else if (key == "from_page") f.from_page = std::stoi(value);
-        else if (key == "times") f.times = std::stoll(value);
-        else if (key == "action") f.action = value;
-        else f.args[key] = value;
-      } catch (const std::exception&) {
-        return fail("'" + value + "' is not a number for " + key);
+      int64_t number = 0;
+      const bool numeric = key == "page" || key == "from_page" || key == "times";
+      if (numeric) {
+        auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+        if (ec != std::errc() || p != value.data() + value.size() || number < 0) {
+          return fail("'" + value + "' is not a number for " + key);
+        }
       }
+      if (key == "route") f.route = value;
+      else if (key == "qid") f.qid = value;
+      else if (key == "aid") f.aid = value;
+      else if (key == "page") f.page = static_cast<int>(number);
+      else if (key == "from_page") f.from_page = static_cast<int>(number);
+      else if (key == "times") f.times = number;
+      else if (key == "action") f.action = value;
+      else f.args[key] = value;
     }
     if (!kRoutes.count(f.route)) return fail("unknown route '" + f.route + "'");
     if (!kActions.count(f.action)) return fail("unknown or missing action '" + f.action + "'");
