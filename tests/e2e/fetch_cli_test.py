@@ -25,9 +25,11 @@ class FetchCliTest(unittest.TestCase):
         cls.tmp = tempfile.TemporaryDirectory()
         cls.faults = os.path.join(cls.tmp.name, "faults.txt")
         open(cls.faults, "w").close()
+        cls.scratch = os.path.join(cls.tmp.name, "questions")  # dumps a test may edit
+        os.makedirs(cls.scratch)
         cls.mock = subprocess.Popen(
             [ARGS.mock, "--port", "0", "--faults", cls.faults,
-             "--root", os.path.join(ARGS.data, "zhihu/questions"),
+             "--root", cls.scratch, "--root", os.path.join(ARGS.data, "zhihu/questions"),
              "--root", os.path.join(ARGS.data, "seed/questions")],
             stdout=subprocess.PIPE, text=True)
         port = cls.mock.stdout.readline().strip()
@@ -139,6 +141,38 @@ class FetchCliTest(unittest.TestCase):
         for entry in log:
             h = entry["headers"]
             self.assertEqual((h["cookie"], h["user-agent"], h["x-a"], h["x-b"]), ("z_c0=tok", "ua/9", "1", "2"))
+
+    def test_rate_limit_with_short_retry_after_is_waited_out(self):
+        rc, out, _ = self.run_fetch(SEED, "--page-size", "20", "--retries", "1",
+                                    faults="route=feeds page=2 times=1 action=status status=429 retry_after=1\n")
+        self.assertEqual((rc, out["outcome"]), (0, "complete"), out.get("error"))
+        self.assertEqual(len(out["answers"]), 185)
+
+    def test_dump_edits_between_fetches_are_seen(self):
+        with open(os.path.join(ARGS.data, "seed/questions", SEED, "answers.json")) as f:
+            answers = json.load(f)[:3]
+        qdir = os.path.join(self.scratch, "123")
+        os.makedirs(qdir, exist_ok=True)
+        with open(os.path.join(qdir, "question.json"), "w") as f:
+            json.dump({"id": "123", "title": "scratch", "created": 1, "updated_time": 1}, f)
+
+        def write(items):
+            with open(os.path.join(qdir, "answers.json.new"), "w") as f:
+                json.dump(items, f, ensure_ascii=False)
+            os.replace(os.path.join(qdir, "answers.json.new"), os.path.join(qdir, "answers.json"))
+
+        write(answers)
+        rc, out, _ = self.run_fetch("123", "--page-size", "2")
+        self.assertEqual([a["id"] for a in out["answers"]], [str(a["id"]) for a in answers])
+        answers[1]["content"] = "<p>edited</p>"
+        answers.append(dict(answers[0], id=9000000000000000001))
+        del answers[0]
+        write(answers)
+        rc, out, _ = self.run_fetch("123", "--page-size", "2")
+        self.assertEqual(rc, 0)
+        self.assertEqual([a["id"] for a in out["answers"]], [str(a["id"]) for a in answers])
+        self.assertEqual(out["answers"][0]["content"], "<p>edited</p>")
+        self.assertEqual(out["answers"][-1]["id"], "9000000000000000001")
 
     # --- every fault has its own outcome --------------------------------------------------
 
