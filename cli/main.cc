@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   Runner run;
   // Verbs register here, one line each.
   AddConvertVerb(app, global, &run);
+  AddFetchVerb(app, global, &run);
 
   try {
     app.parse(argc, argv);

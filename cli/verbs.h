@@ -29,8 +29,11 @@ struct GlobalOptions {
 // A verb's registration sets `*run` to the action chosen by the parse; main calls it.
 using Runner = std::function<int()>;
 
+// `convert`: HTML → Markdown (cli/verb_convert.cc).
 void AddConvertVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 
+// `fetch <question> [--json]`: fetch and print a snapshot; stores nothing (cli/verb_fetch.cc).
+void AddFetchVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 
 
 }  // namespace archivist::cli

@@ -1,0 +1,158 @@
+// `archivist fetch <question> [--json]`: fetch one question and print the snapshot or the
+// outcome; stores nothing. A diagnostic: it shows exactly what the source sees, including
+// why a listing is not complete. Exit 0 only for a complete snapshot.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <memory>
+
+#include "base/clock.h"
+#include "cli/verbs.h"
+#include "fetch/curl_http_client.h"
+#include "fetch/retrying_http_client.h"
+#include "fetch/sources/zhihu_source.h"
+
+namespace archivist::cli {
+namespace {
+
+struct FetchArgs {
+  std::string question;
+  bool json = false;
+  std::string cookie, cookies_file, user_agent = "archivist/0.1", proxy;
+  std::vector<std::string> headers;
+  double timeout_s = 30, connect_timeout_s = 10, delay_s = 2;
+  int page_size = 20, retries = 2, max_pages = 2000;
+  size_t max_body = 32u << 20;
+};
+
+nlohmann::json ToJson(const model::Snapshot& s) {
+  using nlohmann::json;
+  json answers = json::array();
+  for (const model::Answer& a : s.answers) {
+    answers.push_back({{"id", std::to_string(a.id)},
+                       {"author", {{"name", a.author.name}, {"url_token", a.author.url_token},
+                                   {"anonymous", a.author.anonymous}}},
+                       {"created_time", a.created_time},
+                       {"updated_time", a.updated_time},
+                       {"voteup_count", a.voteup_count},
+                       {"comment_count", a.comment_count},
+                       {"content", a.content_html}});
+  }
+  json out = {{"outcome", std::string(model::OutcomeName(s.outcome))},
+              {"complete", s.complete()},
+              {"question", {{"id", std::to_string(s.question.id)}, {"title", s.question.title},
+                            {"answer_count", s.question.answer_count}}},
+              {"pages", s.pages},
+              {"answers", std::move(answers)}};
+  if (!s.complete()) {
+    out["error"] = {{"http_status", s.error.http_status}, {"code", s.error.code},
+                    {"message", s.error.message}, {"page", s.error.page}};
+  }
+  if (s.retry_after_seconds) out["retry_after_seconds"] = *s.retry_after_seconds;
+  return out;
+}
+
+void PrintText(const model::Snapshot& s) {
+  std::printf("question %llu: %s\n", static_cast<unsigned long long>(s.question.id), s.question.title.c_str());
+  std::printf("outcome: %s (%zu answers, %d pages)\n", std::string(model::OutcomeName(s.outcome)).c_str(),
+              s.answers.size(), s.pages);
+  for (size_t i = 0; i < s.answers.size(); ++i) {
+    const model::Answer& a = s.answers[i];
+    std::printf("%4zu. %llu  %s  created %s  updated %s  %lld votes  %zu bytes\n", i + 1,
+                static_cast<unsigned long long>(a.id),
+                a.author.anonymous ? "(anonymous)" : a.author.name.c_str(),
+                Timestamp::FromSeconds(a.created_time).ToIso8601().c_str(),
+                Timestamp::FromSeconds(a.updated_time).ToIso8601().c_str(),
+                static_cast<long long>(a.voteup_count), a.content_html.size());
+  }
+  if (!s.complete()) {
+    std::printf("error: HTTP %d, code '%s', page %d: %s\n", s.error.http_status, s.error.code.c_str(),
+                s.error.page, s.error.message.c_str());
+    if (s.retry_after_seconds) std::printf("retry after: %lld s\n", static_cast<long long>(*s.retry_after_seconds));
+  }
+}
+
+std::chrono::milliseconds Millis(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+int RunFetch(const FetchArgs& args, const GlobalOptions& global) {
+  Result<model::QuestionId> qid = fetch::ParseQuestionRef(args.question);
+  if (!qid.ok()) {
+    std::fprintf(stderr, "archivist fetch: %s\n", qid.status().message().c_str());
+    return kExitUsage;
+  }
+  fetch::CurlOptions curl;
+  curl.timeout = Millis(args.timeout_s);
+  curl.connect_timeout = Millis(args.connect_timeout_s);
+  curl.max_body = args.max_body;
+  curl.user_agent = args.user_agent;
+  curl.cookie = args.cookie;
+  curl.cookies_file = args.cookies_file;
+  curl.proxy = args.proxy;
+  for (const std::string& h : args.headers) {
+    const size_t colon = h.find(':');
+    if (colon == std::string::npos || colon == 0) {
+      std::fprintf(stderr, "archivist fetch: --header '%s' is not 'Name: value'\n", h.c_str());
+      return kExitUsage;
+    }
+    std::string value = h.substr(colon + 1);
+    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+    curl.headers.emplace_back(h.substr(0, colon), value);
+  }
+  auto client = fetch::CurlHttpClient::Create(curl);
+  if (!client.ok()) {
+    std::fprintf(stderr, "archivist fetch: %s\n", client.status().message().c_str());
+    return kExitUsage;
+  }
+  fetch::ZhihuOptions zopts;
+  if (!global.zhihu_base_url.empty()) zopts.base_url = global.zhihu_base_url;
+  zopts.page_size = args.page_size;
+  zopts.max_pages = args.max_pages;
+  if (Status st = fetch::ZhihuSource::ValidateOptions(zopts); !st.ok()) {
+    std::fprintf(stderr, "archivist fetch: %s\n", st.message().c_str());
+    return kExitUsage;
+  }
+  RealClock clock;
+  fetch::PolitenessOptions polite;
+  polite.per_host_delay = Millis(args.delay_s);
+  fetch::Politeness politeness(clock, polite);
+  fetch::RetryOptions retry;
+  retry.max_attempts = args.retries + 1;
+  fetch::RetryingHttpClient http(**client, clock, politeness, retry);
+  fetch::ZhihuSource source(http, clock, zopts);
+  const model::Snapshot snap = source.FetchQuestion(*qid);
+  if (args.json) {
+    std::printf("%s\n", ToJson(snap).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  } else {
+    PrintText(snap);
+  }
+  return snap.complete() ? kExitOk : kExitFailure;
+}
+
+}  // namespace
+
+void AddFetchVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
+  auto args = std::make_shared<FetchArgs>();
+  CLI::App* cmd = app.add_subcommand("fetch", "fetch a question and print the snapshot; stores nothing");
+  cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // last one wins
+  cmd->add_option("question", args->question, "question URL or id")->required();
+  cmd->add_flag("--json", args->json, "print one JSON object");
+  cmd->add_option("--cookie", args->cookie, "Cookie header value");
+  cmd->add_option("--cookies-file", args->cookies_file, "Netscape cookies.txt file");
+  cmd->add_option("--user-agent", args->user_agent, "User-Agent header");
+  cmd->add_option("--header", args->headers, "extra header 'Name: value' (repeatable)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--proxy", args->proxy, "proxy URL, e.g. http://127.0.0.1:3128");
+  cmd->add_option("--timeout", args->timeout_s, "total timeout per request, seconds")->check(CLI::PositiveNumber);
+  cmd->add_option("--connect-timeout", args->connect_timeout_s, "connect timeout, seconds")->check(CLI::PositiveNumber);
+  cmd->add_option("--page-size", args->page_size, "answers per listing page (1..100)");
+  cmd->add_option("--max-body", args->max_body, "maximum body size in bytes")->check(CLI::PositiveNumber);
+  cmd->add_option("--max-pages", args->max_pages, "stop a listing after this many pages")->check(CLI::PositiveNumber);
+  cmd->add_option("--retries", args->retries, "retries of transient failures")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--delay", args->delay_s, "minimum seconds between requests to the host")->check(CLI::NonNegativeNumber);
+  cmd->callback([args, &global, run] { *run = [args, &global] { return RunFetch(*args, global); }; });
+}
+
+}  // namespace archivist::cli

@@ -1,0 +1,62 @@
+// CurlHttpClient: HttpClient on libcurl's multi interface. archivist's only libcurl user.
+//
+// PerformAll adds every request to one multi handle and drives them together, so a batch of
+// N requests costs about as long as its slowest member. The multi handle lives as long as the
+// client, so connections (and HTTP/2 sessions, where the server offers them over TLS) are
+// reused across calls.
+//
+// Each transfer: connect and total timeouts, redirects followed up to a cap, gzip/deflate/br
+// decoded (Accept-Encoding offered for all that libcurl supports), a cap on the *decoded*
+// body size (over it the transfer is aborted at once and reported kTooLarge, so memory stays
+// bounded even against a compression bomb), User-Agent, extra headers, a Cookie header, a
+// Netscape cookies.txt file, an optional proxy.
+//
+// Thread-safety: one client per thread. Creating clients on several threads is safe
+// (curl_global_init runs once).
+#ifndef ARCHIVIST_FETCH_CURL_HTTP_CLIENT_H_
+#define ARCHIVIST_FETCH_CURL_HTTP_CLIENT_H_
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+#include "fetch/http_client.h"
+
+namespace archivist::fetch {
+
+struct CurlOptions {
+  std::chrono::milliseconds connect_timeout{10'000};
+  std::chrono::milliseconds timeout{30'000};  // whole transfer
+  int max_redirects = 5;
+  size_t max_body = 32u << 20;  // decoded bytes
+  std::string user_agent = "archivist/0.1";
+  HeaderList headers;         // sent with every request
+  std::string cookie;         // value of a Cookie header, e.g. "z_c0=...; d_c0=..."
+  std::string cookies_file;   // Netscape cookies.txt; must exist and be readable
+  std::string proxy;          // e.g. "http://127.0.0.1:3128", "socks5h://..."; "" = none
+  int max_connections = 16;   // concurrent connections of one client across hosts
+};
+
+class CurlHttpClient final : public HttpClient {
+ public:
+  // Fails (kInvalidArgument) when the options are unusable: a cookies file that cannot be
+  // read, a non-positive timeout or cap. The error names the option and the value.
+  static Result<std::unique_ptr<CurlHttpClient>> Create(CurlOptions options);
+  ~CurlHttpClient() override;
+  CurlHttpClient(const CurlHttpClient&) = delete;
+  CurlHttpClient& operator=(const CurlHttpClient&) = delete;
+
+  std::vector<HttpResponse> PerformAll(const std::vector<HttpRequest>& requests) override;
+
+ private:
+  struct Multi;
+  explicit CurlHttpClient(CurlOptions options);
+  CurlOptions options_;
+  std::unique_ptr<Multi> multi_;
+};
+
+}  // namespace archivist::fetch
+
+#endif  // ARCHIVIST_FETCH_CURL_HTTP_CLIENT_H_

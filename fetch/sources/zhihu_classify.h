@@ -1,0 +1,34 @@
+// How one HTTP response of Zhihu becomes either a JSON body to read or a fetch outcome.
+// Internal to fetch/. The rules are written out in docs/fetch.md ("Outcomes").
+#ifndef ARCHIVIST_FETCH_SOURCES_ZHIHU_CLASSIFY_H_
+#define ARCHIVIST_FETCH_SOURCES_ZHIHU_CLASSIFY_H_
+
+#include <optional>
+
+#include "base/time.h"
+#include "fetch/http_client.h"
+#include "fetch/sources/zhihu_json.h"
+#include "model/model.h"
+
+namespace archivist::fetch::zhihu {
+
+struct Failure {
+  model::Outcome outcome = model::Outcome::kTransient;
+  model::FetchError error;  // page is left 0; the caller sets it
+  std::optional<int64_t> retry_after_seconds;
+};
+
+struct Classified {
+  std::optional<Failure> failure;  // set: the response is not a usable answer
+  Json body;                       // the parsed body when !failure
+};
+
+// Zhihu's error codes that mean "you are blocked" (anti-crawler, abnormal request).
+bool IsBlockedCode(std::string_view code);
+
+// `now` converts an HTTP-date Retry-After into seconds.
+Classified Classify(const HttpResponse& r, Timestamp now);
+
+}  // namespace archivist::fetch::zhihu
+
+#endif  // ARCHIVIST_FETCH_SOURCES_ZHIHU_CLASSIFY_H_
