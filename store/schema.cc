@@ -175,13 +175,23 @@ std::span<const Migration> Migrations() { return kMigrations; }
 
 int CurrentSchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
 
-Status PrepareDatabase(Db& db, std::span<const Migration> migrations, int busy_timeout_ms,
-                       bool synchronous_full) {
-  sqlite3_busy_timeout(db.get(), busy_timeout_ms);
+Status PrepareDatabase(Db& db, std::span<const Migration> migrations,
+                       const ConnectionSetup& setup) {
+  sqlite3_busy_timeout(db.get(), setup.busy_timeout_ms);
   Result<FileIdentity> id = Identify(db);
   if (!id.ok()) return id.status();
   const int latest = migrations.empty() ? 0 : migrations.back().version;
   ARCHIVIST_RETURN_IF_ERROR(CheckIdentity(*id, db.path(), latest));
+  if (setup.read_only) {
+    if (id->user_version < latest) {
+      return Status::InvalidArgument(
+          db.path() + " has archive schema version " + std::to_string(id->user_version) +
+          " and needs an upgrade to " + std::to_string(latest) +
+          ", which a read-only open cannot do; open it once read-write");
+    }
+    return db.Exec("PRAGMA foreign_keys = ON; PRAGMA query_only = ON",
+                   "configuring the connection");
+  }
   // From here on the file is ours (or empty): setting it up may write.
   std::string journal_mode;
   {
@@ -195,8 +205,13 @@ Status PrepareDatabase(Db& db, std::span<const Migration> migrations, int busy_t
     ARCHIVIST_RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode = WAL", "switching to WAL mode"));
   }
   ARCHIVIST_RETURN_IF_ERROR(db.Exec(std::string("PRAGMA foreign_keys = ON; PRAGMA synchronous = ") +
-                                        (synchronous_full ? "FULL" : "NORMAL"),
+                                        (setup.synchronous_full ? "FULL" : "NORMAL"),
                                     "configuring the connection"));
+  if (setup.max_pages > 0) {
+    ARCHIVIST_RETURN_IF_ERROR(db.Exec("PRAGMA max_page_count = " +
+                                          std::to_string(setup.max_pages),
+                                      "capping the file size"));
+  }
   for (const Migration& m : migrations) {
     if (m.version <= id->user_version) continue;
     ARCHIVIST_RETURN_IF_ERROR(ApplyMigration(db, m));

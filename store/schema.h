@@ -29,10 +29,17 @@ struct Migration {
 std::span<const Migration> Migrations();
 int CurrentSchemaVersion();
 
+struct ConnectionSetup {
+  int busy_timeout_ms = 5000;
+  bool synchronous_full = true;
+  bool read_only = false;  // check only: refuse a file that would need a migration
+  int64_t max_pages = 0;   // 0 = no cap
+};
+
 // Refuses foreign and newer files, then sets the connection up (WAL, foreign keys, busy
 // timeout, synchronous) and applies the migrations the file lacks.
-Status PrepareDatabase(Db& db, std::span<const Migration> migrations, int busy_timeout_ms,
-                       bool synchronous_full);
+Status PrepareDatabase(Db& db, std::span<const Migration> migrations,
+                       const ConnectionSetup& setup);
 
 }  // namespace archivist::store
 

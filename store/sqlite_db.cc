@@ -83,9 +83,10 @@ std::string Stmt::Blob(int col) const {
                                     static_cast<size_t>(sqlite3_column_bytes(stmt_.get(), col)));
 }
 
-Result<std::unique_ptr<Db>> Db::Open(const std::string& path, bool create) {
+Result<std::unique_ptr<Db>> Db::Open(const std::string& path, bool create, bool read_only) {
   sqlite3* raw = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+  const int flags = read_only ? SQLITE_OPEN_READONLY
+                              : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   if (rc != SQLITE_OK) {
     Status st = SqliteError(raw, rc, path, "opening the archive");

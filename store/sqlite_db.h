@@ -62,7 +62,8 @@ class Stmt {
 class Db {
  public:
   // Opens (creating when `create`) the file at `path`. Reads nothing yet.
-  static Result<std::unique_ptr<Db>> Open(const std::string& path, bool create);
+  static Result<std::unique_ptr<Db>> Open(const std::string& path, bool create,
+                                          bool read_only = false);
 
   sqlite3* get() const { return db_.get(); }
   const std::string& path() const { return path_; }

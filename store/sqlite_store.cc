@@ -72,17 +72,21 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
 Result<std::unique_ptr<SqliteStore>> SqliteStore::OpenWithMigrations(
     const std::string& path, const SqliteOptions& options,
     std::span<const Migration> migrations) {
-  if (!options.create) {
+  if (!options.create || options.read_only) {
     if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
       std::fclose(f);
     } else {
       return Status::NotFound("no archive at " + path);
     }
   }
-  Result<std::unique_ptr<Db>> db = Db::Open(path, options.create);
+  Result<std::unique_ptr<Db>> db = Db::Open(path, options.create, options.read_only);
   if (!db.ok()) return db.status();
-  ARCHIVIST_RETURN_IF_ERROR(
-      PrepareDatabase(**db, migrations, options.busy_timeout_ms, options.synchronous_full));
+  ConnectionSetup setup;
+  setup.busy_timeout_ms = options.busy_timeout_ms;
+  setup.synchronous_full = options.synchronous_full;
+  setup.read_only = options.read_only;
+  setup.max_pages = options.max_pages;
+  ARCHIVIST_RETURN_IF_ERROR(PrepareDatabase(**db, migrations, setup));
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*db)));
 }
 

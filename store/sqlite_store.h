@@ -28,8 +28,10 @@ struct Migration;
 
 struct SqliteOptions {
   bool create = true;          // create the file when missing (else kNotFound)
+  bool read_only = false;      // for queries: never write (implies !create; no migration)
   int busy_timeout_ms = 5000;
   bool synchronous_full = true;
+  int64_t max_pages = 0;       // tests: cap the file (PRAGMA max_page_count) to simulate a full disk
 };
 
 class SqliteStore final : public Store {

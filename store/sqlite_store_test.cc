@@ -343,21 +343,47 @@ TEST_F(StoreTest, BackupIsAConsistentCopy) {
 }
 
 TEST_F(StoreTest, ReadOnlyArchiveReadsButRefusesWritesClearly) {
-  if (geteuid() == 0) GTEST_SKIP() << "root ignores file permissions";
   ASSERT_TRUE(Refresh(100, Snap({A(1, "one")})).ok());
-  store_.reset();
-  Query(path_, "PRAGMA wal_checkpoint(TRUNCATE)");
-  ASSERT_EQ(chmod(path_.c_str(), 0444), 0);
-  auto ro = SqliteStore::Open(path_);
-  if (!ro.ok()) {
-    EXPECT_EQ(ro.status().code(), Status::Code::kIoError) << ro.status().ToString();
-    return;
-  }
+  const std::string before = DumpArchive(path_);
+  SqliteOptions options;
+  options.read_only = true;
+  auto ro = SqliteStore::Open(path_, options);
+  ASSERT_TRUE(ro.ok()) << ro.status().ToString();
+  EXPECT_EQ((*ro)->Events({{"zhihu", kQ}, std::nullopt, std::nullopt})->size(), 2u);
   Result<bool> added = (*ro)->AddThread({"zhihu", 3}, Timestamp());
   ASSERT_FALSE(added.ok());
   EXPECT_EQ(added.status().code(), Status::Code::kIoError);
   EXPECT_NE(added.status().message().find("read-only"), std::string::npos)
       << added.status().message();
+  model::ChangeSet cs = diff::Classify(*(*ro)->LoadState({"zhihu", kQ}), Snap({A(2, "two")}), {});
+  Status st = (*ro)->CommitRefresh(testing::Record(kQ, 200, cs));
+  EXPECT_EQ(st.code(), Status::Code::kIoError) << st.ToString();
+  EXPECT_EQ(DumpArchive(path_), before);
+  EXPECT_EQ(SqliteStore::Open(dir_.Path("none.db"), options).status().code(),
+            Status::Code::kNotFound);
+}
+
+TEST_F(StoreTest, FullDiskFailsTheRefreshCleanly) {
+  ASSERT_TRUE(Refresh(100, Snap({A(1, "one")})).ok());
+  const std::string before = DumpArchive(path_);
+  const int64_t pages = std::stoll(Query(path_, "PRAGMA page_count"));
+  SqliteOptions options;
+  options.max_pages = pages + 2;
+  store_.reset();
+  auto capped = SqliteStore::Open(path_, options);
+  ASSERT_TRUE(capped.ok()) << capped.status().ToString();
+  std::vector<model::Answer> big;
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += std::to_string(i * 7919 % 10007) + " ";
+  for (int i = 2; i < 40; ++i) big.push_back(A(i, text + std::to_string(i)));
+  model::ChangeSet cs = diff::Classify(*(*capped)->LoadState({"zhihu", kQ}), Snap(big), {});
+  for (auto& r : cs.revisions) r.markdown = r.html;
+  Status st = (*capped)->CommitRefresh(testing::Record(kQ, 200, cs));
+  EXPECT_EQ(st.code(), Status::Code::kIoError) << st.ToString();
+  EXPECT_NE(st.message().find("disk is full"), std::string::npos) << st.message();
+  capped->reset();
+  EXPECT_EQ(DumpArchive(path_), before);
+  EXPECT_EQ(Query(path_, "PRAGMA integrity_check"), "ok\n");
 }
 
 // Fail each write of a refresh in turn, and then its commit: every time the archive must be
