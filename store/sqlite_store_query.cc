@@ -6,6 +6,7 @@
 // details of the latest thread_added/title_changed event at or before T; the order is the
 // latest order recorded at or before T (answers it does not name follow, by first sight).
 #include <algorithm>
+#include <charconv>
 #include <unordered_map>
 
 #include "store/sqlite_db.h"
@@ -54,6 +55,21 @@ ThreadSummary ReadSummary(const Stmt& s) {
   t.last_fetch = OptTime(s, 13);
   t.last_outcome = s.Text(14);
   return t;
+}
+
+// "id id id" (orders.answer_ids) → each id's index.
+std::unordered_map<model::AnswerId, size_t> ParseOrder(const std::string& ids) {
+  std::unordered_map<model::AnswerId, size_t> rank;
+  size_t pos = 0;
+  while (pos < ids.size()) {
+    size_t end = ids.find(' ', pos);
+    if (end == std::string::npos) end = ids.size();
+    model::AnswerId id = 0;
+    std::from_chars(ids.data() + pos, ids.data() + end, id);  // our own text: digits only
+    rank.emplace(id, rank.size());
+    pos = end + 1;
+  }
+  return rank;
 }
 
 }  // namespace
@@ -240,17 +256,7 @@ Result<ThreadAt> SqliteStore::ThreadAtTime(const ThreadKey& key, Timestamp at) {
   out.question_author = t->Text(2);
   out.title = t->Text(3);
   out.last_event = Timestamp::FromMicros(t->Int(4));
-  std::unordered_map<model::AnswerId, size_t> rank;
-  {
-    const std::string ids = t->Text(5);
-    size_t pos = 0;
-    while (pos < ids.size()) {
-      size_t end = ids.find(' ', pos);
-      if (end == std::string::npos) end = ids.size();
-      rank.emplace(std::stoull(ids.substr(pos, end - pos)), rank.size());
-      pos = end + 1;
-    }
-  }
+  const std::unordered_map<model::AnswerId, size_t> rank = ParseOrder(t->Text(5));
   Result<Stmt> a = db_->Prepare(
       "SELECT a.source_id, r.number, r.author_name, r.markdown FROM answers a "
       "JOIN revisions r ON r.answer_id = a.id AND r.number = (SELECT MAX(number) FROM revisions "
