@@ -1,0 +1,490 @@
+// SqliteStore: opening, tracking, and the write path (CommitRefresh, Renormalize, Backup).
+// The read queries are in sqlite_store_query.cc.
+//
+// CommitRefresh validates the change set against the fetch outcome before touching the
+// file (defence in depth for the worst bug: only a complete fetch may carry a deletion, only
+// a complete or partial one may carry answers), then writes in this order inside one
+// BEGIN IMMEDIATE transaction: fetch record, thread, answers, revisions, events, order. Every
+// cross-reference (an event's answer and revision, a revision's number being the next one)
+// is resolved and checked inside the transaction; any failure rolls everything back.
+#include "store/sqlite_store.h"
+
+#include <cstdio>
+
+#include "store/schema.h"
+#include "store/sqlite_db.h"
+#include "store/zstd_codec.h"
+
+namespace archivist::store {
+
+namespace {
+
+int64_t Sql(uint64_t id) { return static_cast<int64_t>(id); }
+
+std::string ThreadName(const ThreadKey& key) {
+  return key.source + ":" + std::to_string(key.id);
+}
+
+std::string_view StateName(model::AnswerState s) {
+  return s == model::AnswerState::kPresent ? "present" : "deleted";
+}
+
+// The outcome-dependent limits of what a refresh may change (see the file comment).
+Status ValidateRecord(const RefreshRecord& r) {
+  const model::Outcome o = r.fetch.outcome;
+  const bool usable = o == model::Outcome::kComplete || o == model::Outcome::kPartial;
+  const std::string what = ThreadName(r.thread) + " (outcome " +
+                           std::string(model::OutcomeName(o)) + ")";
+  if (!usable && (!r.changes.answers.empty() || !r.changes.revisions.empty())) {
+    return Status::Internal("refusing to store answers from a failed fetch of " + what);
+  }
+  for (const model::Event& e : r.changes.events) {
+    if (!usable && e.kind != model::EventKind::kThreadGone) {
+      return Status::Internal("refusing a " + std::string(model::EventKindName(e.kind)) +
+                              " event from a failed fetch of " + what);
+    }
+    if (e.kind == model::EventKind::kAnswerDeleted && o != model::Outcome::kComplete) {
+      return Status::Internal("refusing a deletion from an incomplete fetch of " + what);
+    }
+    if (model::EventNeedsRevision(e.kind) && e.revision < 1) {
+      return Status::Internal("a " + std::string(model::EventKindName(e.kind)) +
+                              " event without a revision for " + what);
+    }
+  }
+  for (const model::AnswerUpdate& u : r.changes.answers) {
+    if (u.state == model::AnswerState::kDeleted && o != model::Outcome::kComplete) {
+      return Status::Internal("refusing to mark an answer deleted from " + what);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
+SqliteStore::~SqliteStore() = default;
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                       const SqliteOptions& options) {
+  return OpenWithMigrations(path, options, Migrations());
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::OpenWithMigrations(
+    const std::string& path, const SqliteOptions& options,
+    std::span<const Migration> migrations) {
+  if (!options.create || options.read_only) {
+    if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+      std::fclose(f);
+    } else {
+      return Status::NotFound("no archive at " + path);
+    }
+  }
+  Result<std::unique_ptr<Db>> db = Db::Open(path, options.create, options.read_only);
+  if (!db.ok()) return db.status();
+  ConnectionSetup setup;
+  setup.busy_timeout_ms = options.busy_timeout_ms;
+  setup.synchronous_full = options.synchronous_full;
+  setup.read_only = options.read_only;
+  setup.max_pages = options.max_pages;
+  ARCHIVIST_RETURN_IF_ERROR(PrepareDatabase(**db, migrations, setup));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*db)));
+}
+
+Status SqliteStore::Fault(std::string_view operation) const {
+  return fault_hook_ ? fault_hook_(operation) : Status::Ok();
+}
+
+Result<int64_t> SqliteStore::ThreadRowId(const ThreadKey& key) {
+  Result<Stmt> q = db_->Prepare("SELECT id FROM threads WHERE source = ?1 AND source_id = ?2");
+  if (!q.ok()) return q.status();
+  q->Bind(1, key.source).Bind(2, Sql(key.id));
+  Result<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("thread " + ThreadName(key) + " is not in the archive");
+  return q->Int(0);
+}
+
+Result<int64_t> SqliteStore::AnswerRowId(const AnswerKey& answer, model::QuestionId* question) {
+  Result<Stmt> q = db_->Prepare(
+      "SELECT a.id, t.source_id FROM answers a JOIN threads t ON t.id = a.thread_id "
+      "WHERE t.source = ?1 AND a.source_id = ?2 ORDER BY a.id LIMIT 1");
+  if (!q.ok()) return q.status();
+  q->Bind(1, answer.source).Bind(2, Sql(answer.id));
+  Result<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) {
+    return Status::NotFound("answer " + answer.source + ":" + std::to_string(answer.id) +
+                            " is not in the archive");
+  }
+  if (question != nullptr) *question = static_cast<model::QuestionId>(q->Int(1));
+  return q->Int(0);
+}
+
+Result<bool> SqliteStore::AddThread(const ThreadKey& key, Timestamp now, bool discovered,
+                                    std::optional<Timestamp> track_until) {
+  Transaction txn(*db_);
+  ARCHIVIST_RETURN_IF_ERROR(txn.Begin());
+  Result<Stmt> q = db_->Prepare(
+      "SELECT tracking FROM threads WHERE source = ?1 AND source_id = ?2");
+  if (!q.ok()) return q.status();
+  q->Bind(1, key.source).Bind(2, Sql(key.id));
+  Result<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  const bool existed = *row;
+  const bool was_active = existed && q->Text(0) == "active";
+  Result<Stmt> w = db_->Prepare(
+      existed ? "UPDATE threads SET tracking = 'active' WHERE source = ?1 AND source_id = ?2"
+              : "INSERT INTO threads (source, source_id, added_at, discovered, track_until) "
+                "VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!w.ok()) return w.status();
+  w->Bind(1, key.source).Bind(2, Sql(key.id));
+  if (!existed) {
+    w->Bind(3, now.micros()).Bind(4, int64_t{discovered});
+    w->Bind(5, track_until ? std::optional<int64_t>(track_until->micros()) : std::nullopt);
+  }
+  ARCHIVIST_RETURN_IF_ERROR(w->Run());
+  ARCHIVIST_RETURN_IF_ERROR(txn.Commit());
+  return !was_active;
+}
+
+Status SqliteStore::SetTracking(const ThreadKey& key, Tracking tracking) {
+  Result<int64_t> row = ThreadRowId(key);
+  if (!row.ok()) return row.status();
+  Result<Stmt> w = db_->Prepare("UPDATE threads SET tracking = ?1 WHERE id = ?2");
+  if (!w.ok()) return w.status();
+  w->Bind(1, TrackingName(tracking)).Bind(2, *row);
+  return w->Run();
+}
+
+Status SqliteStore::SetSchedule(const ThreadKey& key, const Schedule& schedule) {
+  Result<int64_t> row = ThreadRowId(key);
+  if (!row.ok()) return row.status();
+  Result<Stmt> w =
+      db_->Prepare("UPDATE threads SET next_due_at = ?1, interval_s = ?2 WHERE id = ?3");
+  if (!w.ok()) return w.status();
+  w->Bind(1, schedule.next_due.micros()).Bind(2, schedule.interval_seconds).Bind(3, *row);
+  return w->Run();
+}
+
+Result<model::ThreadState> SqliteStore::LoadState(const ThreadKey& key) {
+  Result<Stmt> t = db_->Prepare(
+      "SELECT id, title, question_author, first_archived_at IS NOT NULL, not_found_count, "
+      "gone_at IS NOT NULL, version FROM threads WHERE source = ?1 AND source_id = ?2");
+  if (!t.ok()) return t.status();
+  t->Bind(1, key.source).Bind(2, Sql(key.id));
+  Result<bool> row = t->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("thread " + ThreadName(key) + " is not in the archive");
+  model::ThreadState st;
+  st.id = key.id;
+  st.title = t->Text(1);
+  st.question_author = t->Text(2);
+  st.archived = t->Int(3) != 0;
+  st.not_found_count = static_cast<int>(t->Int(4));
+  st.gone = t->Int(5) != 0;
+  st.version = t->Int(6);
+  Result<Stmt> a = db_->Prepare(
+      "SELECT a.source_id, a.state, a.author_name, a.absent_count, r.number, r.content_hash, "
+      "r.updated_time FROM answers a JOIN revisions r ON r.answer_id = a.id "
+      "AND r.number = (SELECT MAX(number) FROM revisions WHERE answer_id = a.id) "
+      "WHERE a.thread_id = ?1 ORDER BY a.position, a.id");
+  if (!a.ok()) return a.status();
+  a->Bind(1, t->Int(0));
+  for (;;) {
+    Result<bool> r = a->Step();
+    if (!r.ok()) return r.status();
+    if (!*r) break;
+    model::StoredAnswer s;
+    s.id = static_cast<model::AnswerId>(a->Int(0));
+    s.state = a->Text(1) == "deleted" ? model::AnswerState::kDeleted : model::AnswerState::kPresent;
+    s.author_name = a->Text(2);
+    s.absent_count = static_cast<int>(a->Int(3));
+    s.latest_revision = static_cast<int>(a->Int(4));
+    s.content_hash = a->Text(5);
+    s.updated_time = a->Int(6);
+    st.answers.push_back(std::move(s));
+  }
+  return st;
+}
+
+Status SqliteStore::CommitRefresh(const RefreshRecord& record) {
+  ARCHIVIST_RETURN_IF_ERROR(ValidateRecord(record));
+  Transaction txn(*db_);
+  ARCHIVIST_RETURN_IF_ERROR(txn.Begin());
+  ARCHIVIST_RETURN_IF_ERROR(CommitInTransaction(record));
+  ARCHIVIST_RETURN_IF_ERROR(Fault("commit"));
+  return txn.Commit();
+}
+
+Status SqliteStore::CommitInTransaction(const RefreshRecord& r) {
+  const std::string name = ThreadName(r.thread);
+  Result<Stmt> t = db_->Prepare(
+      "SELECT id, version FROM threads WHERE source = ?1 AND source_id = ?2");
+  if (!t.ok()) return t.status();
+  t->Bind(1, r.thread.source).Bind(2, Sql(r.thread.id));
+  Result<bool> row = t->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("thread " + name + " is not in the archive");
+  const int64_t thread_row = t->Int(0);
+  if (t->Int(1) != r.changes.base_version) {
+    return Status::Unavailable("thread " + name + " changed since its state was loaded " +
+                               "(another refresh committed first); load it and classify again");
+  }
+  Result<Stmt> f = db_->Prepare(
+      "INSERT INTO fetches (thread_id, started_at, outcome, http_status, error_code, "
+      "error_message, pages, answer_count, duration_ms) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+  if (!f.ok()) return f.status();
+  f->Bind(1, thread_row).Bind(2, r.fetch.started_at.micros());
+  f->Bind(3, model::OutcomeName(r.fetch.outcome)).Bind(4, int64_t{r.fetch.http_status});
+  f->Bind(5, r.fetch.error_code).Bind(6, r.fetch.error_message).Bind(7, int64_t{r.fetch.pages});
+  f->Bind(8, int64_t{r.fetch.answer_count}).Bind(9, r.fetch.duration_ms);
+  ARCHIVIST_RETURN_IF_ERROR(Fault("insert fetch"));
+  ARCHIVIST_RETURN_IF_ERROR(f->Run());
+  const int64_t fetch_row = sqlite3_last_insert_rowid(db_->get());
+  ARCHIVIST_RETURN_IF_ERROR(WriteThread(thread_row, r));
+  ARCHIVIST_RETURN_IF_ERROR(WriteAnswers(thread_row, r));
+  ARCHIVIST_RETURN_IF_ERROR(WriteRevisions(thread_row, fetch_row, r));
+  ARCHIVIST_RETURN_IF_ERROR(WriteEvents(thread_row, fetch_row, r));
+  return WriteOrder(thread_row, r);
+}
+
+Status SqliteStore::WriteThread(int64_t thread_row, const RefreshRecord& r) {
+  const model::ThreadUpdate& u = r.changes.thread;
+  Result<Stmt> w = db_->Prepare(
+      "UPDATE threads SET title = COALESCE(?2, title), "
+      "question_author = COALESCE(?3, question_author), "
+      "first_archived_at = CASE WHEN ?4 AND first_archived_at IS NULL THEN ?5 "
+      "ELSE first_archived_at END, not_found_count = ?6, "
+      "gone_at = CASE WHEN ?7 THEN COALESCE(gone_at, ?5) ELSE NULL END, "
+      "next_due_at = COALESCE(?8, next_due_at), interval_s = COALESCE(?9, interval_s), "
+      "version = version + 1 WHERE id = ?1");
+  if (!w.ok()) return w.status();
+  w->Bind(1, thread_row);
+  if (u.title) w->Bind(2, *u.title);
+  if (u.question_author) w->Bind(3, *u.question_author);
+  w->Bind(4, int64_t{u.first_archive}).Bind(5, r.observed_at.micros());
+  w->Bind(6, int64_t{u.not_found_count}).Bind(7, int64_t{u.gone});
+  if (r.schedule) w->Bind(8, r.schedule->next_due.micros()).Bind(9, r.schedule->interval_seconds);
+  ARCHIVIST_RETURN_IF_ERROR(Fault("update thread"));
+  return w->Run();
+}
+
+Status SqliteStore::WriteAnswers(int64_t thread_row, const RefreshRecord& r) {
+  Result<Stmt> ins = db_->Prepare(
+      "INSERT INTO answers (thread_id, source_id, author_name, state, first_seen_at, "
+      "last_seen_at, absent_count, position) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, 1000000000)");
+  Result<Stmt> upd = db_->Prepare(
+      "UPDATE answers SET author_name = ?3, state = ?4, absent_count = ?6, "
+      "last_seen_at = CASE WHEN ?7 THEN ?5 ELSE last_seen_at END "
+      "WHERE thread_id = ?1 AND source_id = ?2");
+  if (!ins.ok()) return ins.status();
+  if (!upd.ok()) return upd.status();
+  for (const model::AnswerUpdate& u : r.changes.answers) {
+    Stmt& w = u.is_new ? *ins : *upd;
+    ARCHIVIST_RETURN_IF_ERROR(w.Reset());
+    w.Bind(1, thread_row).Bind(2, Sql(u.id)).Bind(3, u.author_name).Bind(4, StateName(u.state));
+    w.Bind(5, r.observed_at.micros()).Bind(6, int64_t{u.absent_count});
+    if (!u.is_new) w.Bind(7, int64_t{u.seen});
+    ARCHIVIST_RETURN_IF_ERROR(Fault(u.is_new ? "insert answer" : "update answer"));
+    ARCHIVIST_RETURN_IF_ERROR(w.Run());
+    if (sqlite3_changes(db_->get()) != 1) {
+      return Status::Internal("answer " + std::to_string(u.id) + " of thread " +
+                              ThreadName(r.thread) + " is not stored and not marked new");
+    }
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::WriteRevisions(int64_t thread_row, int64_t fetch_row,
+                                   const RefreshRecord& r) {
+  Result<Stmt> find = db_->Prepare(
+      "SELECT a.id, (SELECT COALESCE(MAX(number), 0) FROM revisions WHERE answer_id = a.id) "
+      "FROM answers a WHERE a.thread_id = ?1 AND a.source_id = ?2");
+  Result<Stmt> ins = db_->Prepare(
+      "INSERT INTO revisions (answer_id, number, fetch_id, observed_at, created_time, "
+      "updated_time, content_hash, author_name, html_size, html_zstd, markdown, "
+      "normalizer_version) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)");
+  if (!find.ok()) return find.status();
+  if (!ins.ok()) return ins.status();
+  for (const model::NewRevision& rev : r.changes.revisions) {
+    ARCHIVIST_RETURN_IF_ERROR(find->Reset());
+    find->Bind(1, thread_row).Bind(2, Sql(rev.answer_id));
+    Result<bool> row = find->Step();
+    if (!row.ok()) return row.status();
+    if (!*row || find->Int(1) != rev.number - 1) {
+      return Status::Internal("revision " + std::to_string(rev.number) + " of answer " +
+                              std::to_string(rev.answer_id) +
+                              " does not follow the stored ones (revision numbers are dense)");
+    }
+    ARCHIVIST_RETURN_IF_ERROR(ins->Reset());
+    ins->Bind(1, find->Int(0)).Bind(2, int64_t{rev.number}).Bind(3, fetch_row);
+    ins->Bind(4, r.observed_at.micros()).Bind(5, rev.created_time).Bind(6, rev.updated_time);
+    ins->Bind(7, rev.content_hash).Bind(8, rev.author_name);
+    ins->Bind(9, static_cast<int64_t>(rev.html.size())).BindBlob(10, Compress(rev.html));
+    ins->Bind(11, rev.markdown).Bind(12, int64_t{rev.normalizer_version});
+    ARCHIVIST_RETURN_IF_ERROR(Fault("insert revision"));
+    ARCHIVIST_RETURN_IF_ERROR(ins->Run());
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::WriteEvents(int64_t thread_row, int64_t fetch_row, const RefreshRecord& r) {
+  Result<Stmt> find = db_->Prepare(
+      "SELECT a.id, (SELECT r.id FROM revisions r WHERE r.answer_id = a.id AND r.number = ?3) "
+      "FROM answers a WHERE a.thread_id = ?1 AND a.source_id = ?2");
+  Result<Stmt> ins = db_->Prepare(
+      "INSERT INTO events (thread_id, fetch_id, at, kind, answer_id, revision_id, details) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!find.ok()) return find.status();
+  if (!ins.ok()) return ins.status();
+  for (const model::Event& e : r.changes.events) {
+    ARCHIVIST_RETURN_IF_ERROR(ins->Reset());
+    const bool answer_event = e.kind != model::EventKind::kThreadAdded &&
+                              e.kind != model::EventKind::kTitleChanged &&
+                              e.kind != model::EventKind::kThreadGone;
+    if (answer_event) {
+      ARCHIVIST_RETURN_IF_ERROR(find->Reset());
+      find->Bind(1, thread_row).Bind(2, Sql(e.answer_id)).Bind(3, int64_t{e.revision});
+      Result<bool> row = find->Step();
+      if (!row.ok()) return row.status();
+      if (!*row || (e.revision > 0 && find->IsNull(1))) {
+        return Status::Internal(std::string(model::EventKindName(e.kind)) + " event for answer " +
+                                std::to_string(e.answer_id) + " revision " +
+                                std::to_string(e.revision) + ", which is not stored");
+      }
+      ins->Bind(5, find->Int(0));
+      if (e.revision > 0) ins->Bind(6, find->Int(1));
+    }
+    ins->Bind(1, thread_row).Bind(2, fetch_row).Bind(3, r.observed_at.micros());
+    ins->Bind(4, model::EventKindName(e.kind)).Bind(7, e.details);
+    ARCHIVIST_RETURN_IF_ERROR(Fault("insert event"));
+    ARCHIVIST_RETURN_IF_ERROR(ins->Run());
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::WriteOrder(int64_t thread_row, const RefreshRecord& r) {
+  if (!r.changes.order) return Status::Ok();
+  std::string ids;
+  for (model::AnswerId id : *r.changes.order) {
+    if (!ids.empty()) ids += ' ';
+    ids += std::to_string(id);
+  }
+  Result<Stmt> ins =
+      db_->Prepare("INSERT INTO orders (thread_id, at, answer_ids) VALUES (?1, ?2, ?3)");
+  if (!ins.ok()) return ins.status();
+  ins->Bind(1, thread_row).Bind(2, r.observed_at.micros()).Bind(3, ids);
+  ARCHIVIST_RETURN_IF_ERROR(Fault("insert order"));
+  ARCHIVIST_RETURN_IF_ERROR(ins->Run());
+  Result<Stmt> pos = db_->Prepare(
+      "UPDATE answers SET position = ?3 WHERE thread_id = ?1 AND source_id = ?2");
+  if (!pos.ok()) return pos.status();
+  int64_t index = 0;
+  for (model::AnswerId id : *r.changes.order) {
+    ARCHIVIST_RETURN_IF_ERROR(pos->Reset());
+    pos->Bind(1, thread_row).Bind(2, Sql(id)).Bind(3, index++);
+    ARCHIVIST_RETURN_IF_ERROR(Fault("update position"));
+    ARCHIVIST_RETURN_IF_ERROR(pos->Run());
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> SqliteStore::Renormalize(int version, const Renormalizer& convert) {
+  int64_t total = 0;
+  int64_t after_id = 0;
+  for (;;) {
+    Result<int64_t> n = RenormalizeBatch(version, convert, &after_id);
+    if (!n.ok()) return n.status();
+    if (*n < 0) return total;  // no more revisions to look at
+    total += *n;
+  }
+}
+
+// Reads up to a batch of stale revisions after *after_id (no lock held while converting),
+// then writes their new Markdown in one transaction. Returns the number rewritten, or -1
+// when there was nothing left to read.
+Result<int64_t> SqliteStore::RenormalizeBatch(int version, const Renormalizer& convert,
+                                              int64_t* after_id) {
+  constexpr int kBatch = 200;
+  std::vector<std::pair<int64_t, std::string>> converted;
+  {
+    Result<Stmt> q = db_->Prepare(
+        "SELECT id, html_zstd FROM revisions WHERE normalizer_version != ?1 AND id > ?2 "
+        "ORDER BY id LIMIT ?3");
+    if (!q.ok()) return q.status();
+    q->Bind(1, int64_t{version}).Bind(2, *after_id).Bind(3, int64_t{kBatch});
+    for (;;) {
+      Result<bool> row = q->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      Result<std::string> html = Decompress(q->Blob(1));
+      if (!html.ok()) {
+        return html.status().WithContext("revision row " + std::to_string(q->Int(0)) + " of " +
+                                         db_->path());
+      }
+      converted.emplace_back(q->Int(0), convert(*html));
+    }
+  }
+  if (converted.empty()) return -1;
+  *after_id = converted.back().first;
+  Transaction txn(*db_);
+  ARCHIVIST_RETURN_IF_ERROR(txn.Begin());
+  Result<Stmt> w = db_->Prepare(
+      "UPDATE revisions SET markdown = ?1, normalizer_version = ?2 WHERE id = ?3");
+  if (!w.ok()) return w.status();
+  for (const auto& [id, markdown] : converted) {
+    ARCHIVIST_RETURN_IF_ERROR(w->Reset());
+    w->Bind(1, markdown).Bind(2, int64_t{version}).Bind(3, id);
+    ARCHIVIST_RETURN_IF_ERROR(Fault("update markdown"));
+    ARCHIVIST_RETURN_IF_ERROR(w->Run());
+  }
+  ARCHIVIST_RETURN_IF_ERROR(Fault("commit"));
+  ARCHIVIST_RETURN_IF_ERROR(txn.Commit());
+  return static_cast<int64_t>(converted.size());
+}
+
+Status SqliteStore::Backup(const std::string& path) {
+  const std::string tmp = path + ".archivist-tmp";
+  std::remove(tmp.c_str());
+  Result<std::unique_ptr<Db>> dest = Db::Open(tmp, true);
+  if (!dest.ok()) return dest.status().WithContext("backing up to " + path);
+  struct Finisher {
+    void operator()(sqlite3_backup* b) const { sqlite3_backup_finish(b); }
+  };
+  std::unique_ptr<sqlite3_backup, Finisher> backup(
+      sqlite3_backup_init((*dest)->get(), "main", db_->get(), "main"));
+  if (!backup) {
+    Status st = SqliteError((*dest)->get(), sqlite3_errcode((*dest)->get()), tmp, "backing up");
+    dest->reset();
+    std::remove(tmp.c_str());
+    return st;
+  }
+  int rc;
+  while ((rc = sqlite3_backup_step(backup.get(), -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+    sqlite3_sleep(50);
+  }
+  backup.reset();  // finish: reports the step's error on the destination handle
+  if (rc != SQLITE_DONE) {
+    Status st = SqliteError((*dest)->get(), rc, tmp, "backing up " + db_->path());
+    dest->reset();
+    std::remove(tmp.c_str());
+    return st;
+  }
+  dest->reset();
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return Status::IoError("backing up: cannot rename " + tmp + " to " + path);
+  }
+  return Status::Ok();
+}
+
+std::string_view TrackingName(Tracking t) {
+  switch (t) {
+    case Tracking::kActive: return "active";
+    case Tracking::kRemoved: return "removed";
+    case Tracking::kRetired: return "retired";
+  }
+  return "active";
+}
+
+}  // namespace archivist::store

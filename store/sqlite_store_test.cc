@@ -1,0 +1,433 @@
+// SqliteStore: round trips, the refresh transaction, as-of-time queries, renormalize,
+// backup, and fault injection proving a refresh is all or nothing.
+#include "store/sqlite_store.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "diff/classify.h"
+#include "store/store_test_util.h"
+
+namespace archivist::store {
+namespace {
+
+using model::EventKind;
+using model::Outcome;
+using testing::DumpArchive;
+using testing::Query;
+using testing::TempDir;
+
+constexpr model::QuestionId kQ = 1968000000000000001ULL;
+
+model::Answer A(model::AnswerId id, const std::string& text, int64_t updated = 100) {
+  model::Answer a;
+  a.id = id;
+  a.author.name = "author" + std::to_string(id);
+  a.created_time = 50;
+  a.updated_time = updated;
+  a.content_html = "<p>" + text + "</p>";
+  return a;
+}
+
+model::Snapshot Snap(std::vector<model::Answer> answers, Outcome outcome = Outcome::kComplete,
+                     const std::string& title = "Title one") {
+  model::Snapshot s;
+  s.question.id = kQ;
+  s.question.title = title;
+  s.answers = std::move(answers);
+  s.outcome = outcome;
+  s.pages = 1;
+  return s;
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = dir_.Path("archive.db");
+    auto s = SqliteStore::Open(path_);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
+    ASSERT_TRUE(store_->AddThread({"zhihu", kQ}, Timestamp::FromSeconds(1)).ok());
+  }
+
+  // One refresh as the pipeline will do it: load, probe list, classify, derive Markdown,
+  // commit.
+  Status Refresh(int64_t seconds, const model::Snapshot& snap, diff::ProbeResults probes = {}) {
+    Result<model::ThreadState> state = store_->LoadState({"zhihu", kQ});
+    if (!state.ok()) return state.status();
+    model::ChangeSet cs = diff::Classify(*state, snap, probes);
+    for (auto& r : cs.revisions) {
+      r.markdown = "md " + r.html;
+      r.normalizer_version = 1;
+    }
+    RefreshRecord rec = testing::Record(kQ, seconds, std::move(cs), snap.outcome);
+    rec.fetch.answer_count = static_cast<int>(snap.answers.size());
+    return store_->CommitRefresh(rec);
+  }
+
+  std::vector<std::string> Kinds(const EventQuery& q) {
+    std::vector<std::string> out;
+    auto events = store_->Events(q);
+    EXPECT_TRUE(events.ok()) << events.status().ToString();
+    if (!events.ok()) return out;
+    for (const auto& e : *events) {
+      out.push_back(std::string(model::EventKindName(e.kind)) +
+                    (e.answer ? " " + std::to_string(*e.answer) : "") +
+                    (e.revision ? " r" + std::to_string(e.revision) : ""));
+    }
+    return out;
+  }
+
+  // "id:revision" of each answer present at `seconds`, in order.
+  std::string At(int64_t seconds) {
+    auto at = store_->ThreadAtTime({"zhihu", kQ}, Timestamp::FromSeconds(seconds));
+    if (!at.ok()) return at.status().ToString();
+    std::string s = at->title + " @" + std::to_string(at->last_event.seconds()) + ":";
+    for (const auto& a : at->answers) s += " " + std::to_string(a.id) + "r" + std::to_string(a.revision);
+    return s;
+  }
+
+  TempDir dir_;
+  std::string path_;
+  std::unique_ptr<SqliteStore> store_;
+};
+
+TEST_F(StoreTest, AddThreadIsIdempotentAndReactivates) {
+  auto again = store_->AddThread({"zhihu", kQ}, Timestamp::FromSeconds(5));
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(*again);
+  ASSERT_TRUE(store_->SetTracking({"zhihu", kQ}, Tracking::kRemoved).ok());
+  auto t = store_->GetThread({"zhihu", kQ});
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->tracking, Tracking::kRemoved);
+  EXPECT_TRUE(*store_->AddThread({"zhihu", kQ}, Timestamp::FromSeconds(6)));
+  EXPECT_EQ(store_->GetThread({"zhihu", kQ})->tracking, Tracking::kActive);
+  EXPECT_EQ(store_->GetThread({"zhihu", kQ})->added_at, Timestamp::FromSeconds(1));
+  EXPECT_EQ(store_->SetTracking({"zhihu", 5}, Tracking::kRetired).code(), Status::Code::kNotFound);
+}
+
+// A whole timeline through Classify and back: every event kind, history queries, and the
+// thread as it was at each point.
+TEST_F(StoreTest, TimelineRoundTrip) {
+  ASSERT_TRUE(Refresh(100, Snap({A(1, "one"), A(2, "two")})).ok());
+  ASSERT_TRUE(Refresh(200, Snap({A(3, "three"), A(1, "one"), A(2, "two v2", 150)})).ok());
+  ASSERT_TRUE(Refresh(250, Snap({}, Outcome::kBlocked)).ok());
+  ASSERT_TRUE(Refresh(260, Snap({A(3, "three")}, Outcome::kAuthRequired)).ok());
+  ASSERT_TRUE(Refresh(300, Snap({A(3, "three"), A(2, "two v2", 150)}), {{1, model::ProbeResult::kGone}}).ok());
+  ASSERT_TRUE(Refresh(400, Snap({A(1, "one"), A(3, "three"), A(2, "two v2", 150)}, Outcome::kComplete, "Title two")).ok());
+
+  EXPECT_EQ(Kinds({{"zhihu", kQ}, std::nullopt, std::nullopt}),
+            (std::vector<std::string>{"thread_added", "answer_added 1 r1", "answer_added 2 r1",
+                                      "answer_added 3 r1", "answer_edited 2 r2",
+                                      "answer_deleted 1", "title_changed",
+                                      "answer_restored 1 r1"}));
+  EXPECT_EQ(Kinds({{"zhihu", kQ}, 2, std::nullopt}),
+            (std::vector<std::string>{"answer_added 2 r1", "answer_edited 2 r2"}));
+  EXPECT_EQ(Kinds({{"zhihu", kQ}, std::nullopt, Timestamp::FromSeconds(300)}),
+            (std::vector<std::string>{"answer_deleted 1", "title_changed", "answer_restored 1 r1"}));
+
+  EXPECT_EQ(At(100), "Title one @100: 1r1 2r1");
+  EXPECT_EQ(At(199), "Title one @100: 1r1 2r1");
+  EXPECT_EQ(At(200), "Title one @200: 3r1 1r1 2r2");
+  EXPECT_EQ(At(260), "Title one @200: 3r1 1r1 2r2");  // failed fetches change nothing
+  EXPECT_EQ(At(300), "Title one @300: 3r1 2r2");
+  EXPECT_EQ(At(400), "Title two @400: 1r1 3r1 2r2");
+  auto before = store_->ThreadAtTime({"zhihu", kQ}, Timestamp::FromSeconds(99));
+  EXPECT_EQ(before.status().code(), Status::Code::kNotFound);
+
+  auto at = store_->ThreadAtTime({"zhihu", kQ}, Timestamp::FromSeconds(300));
+  ASSERT_TRUE(at.ok());
+  EXPECT_EQ(at->first_archived, Timestamp::FromSeconds(100));
+  EXPECT_EQ(at->answers[1].markdown, "md <p>two v2</p>");
+  EXPECT_EQ(at->answers[1].author_name, "author2");
+
+  auto revs = store_->Revisions({"zhihu", 2});
+  ASSERT_TRUE(revs.ok());
+  ASSERT_EQ(revs->size(), 2u);
+  EXPECT_EQ((*revs)[1].number, 2);
+  EXPECT_EQ((*revs)[1].updated_time, 150);
+  EXPECT_EQ((*revs)[1].observed_at, Timestamp::FromSeconds(200));
+  EXPECT_EQ((*revs)[0].question, kQ);
+  auto r2 = store_->GetRevision({"zhihu", 2}, 2, true);
+  ASSERT_TRUE(r2.ok());
+  EXPECT_EQ(r2->html, "<p>two v2</p>");
+  EXPECT_EQ(store_->GetRevision({"zhihu", 2}, 3).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(store_->Revisions({"zhihu", 99}).status().code(), Status::Code::kNotFound);
+
+  auto fetches = store_->FetchRecords({"zhihu", kQ});
+  ASSERT_TRUE(fetches.ok());
+  ASSERT_EQ(fetches->size(), 6u);
+  EXPECT_EQ((*fetches)[2].outcome, Outcome::kBlocked);
+  EXPECT_EQ((*fetches)[3].outcome, Outcome::kAuthRequired);
+
+  auto summary = store_->GetThread({"zhihu", kQ});
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->title, "Title two");
+  EXPECT_EQ(summary->present_answers, 3);
+  EXPECT_EQ(summary->last_event, Timestamp::FromSeconds(400));
+  EXPECT_EQ(summary->last_outcome, "complete");
+}
+
+TEST_F(StoreTest, LoadStateReflectsCommittedState) {
+  ASSERT_TRUE(Refresh(100, Snap({A(1, "one"), A(2, "two")})).ok());
+  ASSERT_TRUE(Refresh(200, Snap({A(2, "two", 170)})).ok());  // 1 absent once; 2 edited
+  auto st = store_->LoadState({"zhihu", kQ});
+  ASSERT_TRUE(st.ok());
+  EXPECT_TRUE(st->archived);
+  EXPECT_EQ(st->title, "Title one");
+  ASSERT_EQ(st->answers.size(), 2u);
+  EXPECT_EQ(st->answers[0].id, 2u);  // order recorded with the edit
+  EXPECT_EQ(st->answers[0].latest_revision, 2);
+  EXPECT_EQ(st->answers[0].updated_time, 170);
+  EXPECT_EQ(st->answers[1].absent_count, 1);
+  EXPECT_EQ(st->answers[1].state, model::AnswerState::kPresent);
+  // Unchanged again: nothing new.
+  const int64_t version = st->version;
+  ASSERT_TRUE(Refresh(300, Snap({A(2, "two", 170), A(1, "one")})).ok());
+  EXPECT_EQ(Kinds({{"zhihu", kQ}, std::nullopt, Timestamp::FromSeconds(300)}).size(), 0u);
+  EXPECT_EQ(store_->LoadState({"zhihu", kQ})->version, version + 1);
+  EXPECT_EQ(store_->LoadState({"zhihu", kQ})->answers[1].absent_count, 0);
+}
+
+TEST_F(StoreTest, FailedFetchCommitsOnlyItsFetchRecord) {
+  ASSERT_TRUE(Refresh(100, Snap({A(1, "one")})).ok());
+  const std::string before = Query(path_, "SELECT count(*) FROM events; SELECT count(*) FROM revisions;"
+                                          "SELECT * FROM answers");
+  for (Outcome o : {Outcome::kBlocked, Outcome::kAuthRequired, Outcome::kTransient,
+                    Outcome::kRateLimited, Outcome::kTooLarge, Outcome::kInvalidResponse}) {
+    ASSERT_TRUE(Refresh(200, Snap({A(1, "changed?")}, o)).ok());
+  }
+  EXPECT_EQ(Query(path_, "SELECT count(*) FROM events; SELECT count(*) FROM revisions;"
+                         "SELECT * FROM answers"), before);
+  EXPECT_EQ(Query(path_, "SELECT count(*) FROM fetches"), "7\n");
+}
+
+TEST_F(StoreTest, NotFoundTwiceRecordsThreadGone) {
+  ASSERT_TRUE(Refresh(100, Snap({A(1, "one")})).ok());
+  ASSERT_TRUE(Refresh(200, Snap({}, Outcome::kNotFound)).ok());
+  EXPECT_FALSE(store_->GetThread({"zhihu", kQ})->gone);
+  ASSERT_TRUE(Refresh(300, Snap({}, Outcome::kNotFound)).ok());
+  EXPECT_TRUE(store_->GetThread({"zhihu", kQ})->gone);
+  ASSERT_TRUE(Refresh(400, Snap({}, Outcome::kNotFound)).ok());
+  EXPECT_EQ(Kinds({{"zhihu", kQ}, std::nullopt, Timestamp::FromSeconds(200)}),
+            (std::vector<std::string>{"thread_gone"}));
+}
+
+// Defence in depth: even a buggy caller cannot store a deletion from a partial fetch.
+TEST_F(StoreTest, StoreRefusesDeletionFromIncompleteFetch) {
+  ASSERT_TRUE(Refresh(100, Snap({A(1, "one")})).ok());
+  const std::string before = DumpArchive(path_);
+  model::ChangeSet cs;
+  cs.base_version = store_->LoadState({"zhihu", kQ})->version;
+  cs.answers.push_back({1, false, model::AnswerState::kDeleted, "author1", 2, false});
+  cs.events.push_back({EventKind::kAnswerDeleted, 1, 0, "bug"});
+  for (Outcome o : {Outcome::kPartial, Outcome::kAuthRequired, Outcome::kBlocked}) {
+    Status st = store_->CommitRefresh(testing::Record(kQ, 200, cs, o));
+    EXPECT_EQ(st.code(), Status::Code::kInternal) << st.ToString();
+  }
+  EXPECT_EQ(DumpArchive(path_), before);
+}
+
+TEST_F(StoreTest, StaleStateIsRefused) {
+  auto stale = store_->LoadState({"zhihu", kQ});
+  ASSERT_TRUE(Refresh(100, Snap({A(1, "one")})).ok());
+  const std::string before = DumpArchive(path_);
+  model::ChangeSet cs = diff::Classify(*stale, Snap({A(2, "two")}), {});
+  Status st = store_->CommitRefresh(testing::Record(kQ, 200, cs));
+  EXPECT_EQ(st.code(), Status::Code::kUnavailable) << st.ToString();
+  EXPECT_EQ(DumpArchive(path_), before);
+}
+
+TEST_F(StoreTest, RevisionNumbersMustBeDense) {
+  ASSERT_TRUE(Refresh(100, Snap({A(1, "one")})).ok());
+  const std::string before = DumpArchive(path_);
+  model::ChangeSet cs;
+  cs.base_version = store_->LoadState({"zhihu", kQ})->version;
+  cs.answers.push_back({1, false, model::AnswerState::kPresent, "author1", 0, true});
+  cs.revisions.push_back(testing::Revision(1, 3, "skips 2"));
+  cs.events.push_back({EventKind::kAnswerEdited, 1, 3, ""});
+  Status st = store_->CommitRefresh(testing::Record(kQ, 200, cs));
+  EXPECT_EQ(st.code(), Status::Code::kInternal) << st.ToString();
+  EXPECT_NE(st.message().find("dense"), std::string::npos);
+  EXPECT_EQ(DumpArchive(path_), before);
+}
+
+TEST_F(StoreTest, UnknownThreadIsNotFound) {
+  EXPECT_EQ(store_->LoadState({"zhihu", 12}).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(store_->Events({{"zhihu", 12}, std::nullopt, std::nullopt}).status().code(),
+            Status::Code::kNotFound);
+  Status st = store_->CommitRefresh(testing::Record(12, 5, {}));
+  EXPECT_EQ(st.code(), Status::Code::kNotFound);
+  EXPECT_NE(st.message().find("zhihu:12"), std::string::npos);
+}
+
+TEST_F(StoreTest, LargeIdsRoundTrip) {
+  const model::QuestionId big = 18446744073709551000ULL;  // above 2^63
+  ASSERT_TRUE(store_->AddThread({"zhihu", big}, Timestamp::FromSeconds(1)).ok());
+  model::ThreadState st = *store_->LoadState({"zhihu", big});
+  model::Snapshot s = Snap({A(18446744073709551557ULL, "x")});
+  s.question.id = big;
+  model::ChangeSet cs = diff::Classify(st, s, {});
+  ASSERT_TRUE(store_->CommitRefresh(testing::Record(big, 10, cs)).ok());
+  auto events = store_->Events({{"zhihu", big}, std::nullopt, std::nullopt});
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ(*(*events)[1].answer, 18446744073709551557ULL);
+  EXPECT_EQ(store_->LoadState({"zhihu", big})->answers[0].id, 18446744073709551557ULL);
+}
+
+TEST_F(StoreTest, ScheduleAndDueThreads) {
+  ASSERT_TRUE(store_->AddThread({"zhihu", 5}, Timestamp::FromSeconds(1)).ok());
+  ASSERT_TRUE(store_->SetSchedule({"zhihu", kQ}, {Timestamp::FromSeconds(500), 600}).ok());
+  auto due = store_->DueThreads(Timestamp::FromSeconds(100), 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);  // kQ is not due until 500; 5 has never been scheduled
+  EXPECT_EQ((*due)[0].id, 5u);
+  EXPECT_EQ(store_->DueThreads(Timestamp::FromSeconds(500), 10)->size(), 2u);
+  ASSERT_TRUE(store_->SetTracking({"zhihu", 5}, Tracking::kRetired).ok());
+  EXPECT_EQ(store_->DueThreads(Timestamp::FromSeconds(500), 10)->size(), 1u);
+  // A refresh stores the scheduler's decision in the same commit.
+  model::ChangeSet cs = diff::Classify(*store_->LoadState({"zhihu", kQ}), Snap({}), {});
+  RefreshRecord rec = testing::Record(kQ, 600, cs);
+  rec.schedule = Schedule{Timestamp::FromSeconds(9000), 900};
+  ASSERT_TRUE(store_->CommitRefresh(rec).ok());
+  auto t = store_->GetThread({"zhihu", kQ});
+  EXPECT_EQ(t->schedule->next_due, Timestamp::FromSeconds(9000));
+  EXPECT_EQ(t->schedule->interval_seconds, 900);
+  EXPECT_EQ(store_->ListThreads()->size(), 2u);
+}
+
+TEST_F(StoreTest, RenormalizeRewritesMarkdownWithoutEvents) {
+  std::vector<model::Answer> answers;
+  for (int i = 1; i <= 450; ++i) answers.push_back(A(i, "text " + std::to_string(i)));
+  ASSERT_TRUE(Refresh(100, Snap(answers)).ok());
+  const std::string events_before = Query(path_, "SELECT * FROM events ORDER BY id");
+  auto n = store_->Renormalize(2, [](std::string_view html) { return "v2 " + std::string(html); });
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, 450);
+  EXPECT_EQ(Query(path_, "SELECT * FROM events ORDER BY id"), events_before);
+  EXPECT_EQ(store_->GetRevision({"zhihu", 7}, 1)->markdown, "v2 <p>text 7</p>");
+  EXPECT_EQ(store_->GetRevision({"zhihu", 7}, 1)->normalizer_version, 2);
+  EXPECT_EQ(*store_->Renormalize(2, [](std::string_view) { return std::string("x"); }), 0);
+}
+
+TEST_F(StoreTest, InterruptedRenormalizeResumes) {
+  std::vector<model::Answer> answers;
+  for (int i = 1; i <= 450; ++i) answers.push_back(A(i, "t" + std::to_string(i)));
+  ASSERT_TRUE(Refresh(100, Snap(answers)).ok());
+  int writes = 0;
+  store_->SetFaultHook([&](std::string_view op) {
+    return op == "update markdown" && ++writes == 250 ? Status::IoError("injected") : Status::Ok();
+  });
+  auto convert = [](std::string_view html) { return "v3 " + std::string(html); };
+  EXPECT_FALSE(store_->Renormalize(3, convert).ok());
+  EXPECT_EQ(Query(path_, "SELECT count(*) FROM revisions WHERE normalizer_version = 3"), "200\n");
+  store_->SetFaultHook(nullptr);
+  EXPECT_EQ(*store_->Renormalize(3, convert), 250);
+  EXPECT_EQ(Query(path_, "SELECT count(*) FROM revisions WHERE normalizer_version = 3"), "450\n");
+}
+
+TEST_F(StoreTest, BackupIsAConsistentCopy) {
+  ASSERT_TRUE(Refresh(100, Snap({A(1, "one"), A(2, "two")})).ok());
+  const std::string copy = dir_.Path("copy.db");
+  ASSERT_TRUE(store_->Backup(copy).ok());
+  ASSERT_TRUE(Refresh(200, Snap({A(1, "one v2", 120), A(2, "two")})).ok());
+  auto restored = SqliteStore::Open(copy);
+  ASSERT_TRUE(restored.ok()) << restored.status().ToString();
+  auto events = (*restored)->Events({{"zhihu", kQ}, std::nullopt, std::nullopt});
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ(events->size(), 3u);
+  EXPECT_EQ(Query(copy, "PRAGMA integrity_check"), "ok\n");
+  EXPECT_FALSE(testing::Exists(copy + ".archivist-tmp"));
+  EXPECT_FALSE(store_->Backup(dir_.Path("no/such/dir/copy.db")).ok());
+}
+
+TEST_F(StoreTest, ReadOnlyArchiveReadsButRefusesWritesClearly) {
+  ASSERT_TRUE(Refresh(100, Snap({A(1, "one")})).ok());
+  const std::string before = DumpArchive(path_);
+  SqliteOptions options;
+  options.read_only = true;
+  auto ro = SqliteStore::Open(path_, options);
+  ASSERT_TRUE(ro.ok()) << ro.status().ToString();
+  EXPECT_EQ((*ro)->Events({{"zhihu", kQ}, std::nullopt, std::nullopt})->size(), 2u);
+  Result<bool> added = (*ro)->AddThread({"zhihu", 3}, Timestamp());
+  ASSERT_FALSE(added.ok());
+  EXPECT_EQ(added.status().code(), Status::Code::kIoError);
+  EXPECT_NE(added.status().message().find("read-only"), std::string::npos)
+      << added.status().message();
+  model::ChangeSet cs = diff::Classify(*(*ro)->LoadState({"zhihu", kQ}), Snap({A(2, "two")}), {});
+  Status st = (*ro)->CommitRefresh(testing::Record(kQ, 200, cs));
+  EXPECT_EQ(st.code(), Status::Code::kIoError) << st.ToString();
+  EXPECT_EQ(DumpArchive(path_), before);
+  EXPECT_EQ(SqliteStore::Open(dir_.Path("none.db"), options).status().code(),
+            Status::Code::kNotFound);
+}
+
+TEST_F(StoreTest, FullDiskFailsTheRefreshCleanly) {
+  ASSERT_TRUE(Refresh(100, Snap({A(1, "one")})).ok());
+  const std::string before = DumpArchive(path_);
+  const int64_t pages = std::stoll(Query(path_, "PRAGMA page_count"));
+  SqliteOptions options;
+  options.max_pages = pages + 2;
+  store_.reset();
+  auto capped = SqliteStore::Open(path_, options);
+  ASSERT_TRUE(capped.ok()) << capped.status().ToString();
+  std::vector<model::Answer> big;
+  std::string text;
+  for (int i = 0; i < 20000; ++i) text += std::to_string(i * 7919 % 10007) + " ";
+  for (int i = 2; i < 40; ++i) big.push_back(A(i, text + std::to_string(i)));
+  model::ChangeSet cs = diff::Classify(*(*capped)->LoadState({"zhihu", kQ}), Snap(big), {});
+  for (auto& r : cs.revisions) r.markdown = r.html;
+  Status st = (*capped)->CommitRefresh(testing::Record(kQ, 200, cs));
+  EXPECT_EQ(st.code(), Status::Code::kIoError) << st.ToString();
+  EXPECT_NE(st.message().find("disk is full"), std::string::npos) << st.message();
+  capped->reset();
+  EXPECT_EQ(DumpArchive(path_), before);
+  EXPECT_EQ(Query(path_, "PRAGMA integrity_check"), "ok\n");
+}
+
+// Fail each write of a refresh in turn, and then its commit: every time the archive must be
+// exactly as it was before; afterwards the same refresh must go through.
+TEST_F(StoreTest, FaultInjectionLeavesNothingHalfWritten) {
+  ASSERT_TRUE(Refresh(100, Snap({A(1, "one"), A(2, "two"), A(3, "three")})).ok());
+  const auto snap = Snap({A(4, "four"), A(1, "one v2", 130), A(3, "three")}, Outcome::kComplete,
+                         "Renamed");
+  const std::string before = DumpArchive(path_);
+  int total_ops = 0;
+  {
+    // Count the operations of this refresh in a copy, not in the archive under test.
+    const std::string copy = dir_.Path("count.db");
+    ASSERT_TRUE(store_->Backup(copy).ok());
+    auto counter = SqliteStore::Open(copy);
+    ASSERT_TRUE(counter.ok());
+    (*counter)->SetFaultHook([&](std::string_view) { ++total_ops; return Status::Ok(); });
+    model::ChangeSet cs = diff::Classify(*(*counter)->LoadState({"zhihu", kQ}), snap,
+                                        {{2, model::ProbeResult::kGone}});
+    ASSERT_TRUE((*counter)->CommitRefresh(testing::Record(kQ, 200, cs)).ok());
+  }
+  ASSERT_GT(total_ops, 10);
+  for (int fail_at = 1; fail_at <= total_ops; ++fail_at) {
+    int op = 0;
+    std::string failed_op;
+    store_->SetFaultHook([&](std::string_view name) {
+      if (++op == fail_at) {
+        failed_op = name;
+        return Status::IoError("injected failure");
+      }
+      return Status::Ok();
+    });
+    Status st = Refresh(200, snap, {{2, model::ProbeResult::kGone}});
+    EXPECT_FALSE(st.ok()) << "operation " << fail_at;
+    EXPECT_EQ(DumpArchive(path_), before) << "after failing operation " << fail_at << " ("
+                                          << failed_op << ")";
+  }
+  store_->SetFaultHook(nullptr);
+  ASSERT_TRUE(Refresh(200, snap, {{2, model::ProbeResult::kGone}}).ok());
+  EXPECT_NE(DumpArchive(path_), before);
+  EXPECT_EQ(Kinds({{"zhihu", kQ}, std::nullopt, Timestamp::FromSeconds(200)}),
+            (std::vector<std::string>{"title_changed", "answer_added 4 r1", "answer_edited 1 r2",
+                                      "answer_deleted 2"}));
+}
+
+}  // namespace
+}  // namespace archivist::store

@@ -1,0 +1,185 @@
+// store: the archive of threads, answers, revisions, events and fetch records.
+//
+// Store is an interface so that SQLite (sqlite_store.h, the embedded default) and a planned
+// PostgreSQL implementation are interchangeable: nothing here names a database, a row id or
+// an SQL type. Identity is (source, question id) for threads and (source, answer id) for
+// answers; every time is a Timestamp (UTC, microseconds).
+//
+// The write path of one refresh (see diff/classify.h for the classifier):
+//   LoadState(thread) → Classify → CommitRefresh(record)
+// CommitRefresh applies the fetch record, events, revisions, answer and thread state of one
+// refresh in ONE transaction: all of it is stored or none of it. It refuses (kUnavailable)
+// a change set computed from a state that another writer has changed since (base_version).
+//
+// Errors: kNotFound for an unknown thread/answer/revision (message names it), kCorruption
+// for a file that is not an archivist database or is damaged, kInvalidArgument for a store
+// of a newer schema or bad arguments, kIoError for read-only, full or failing storage.
+// A failed call leaves the archive as it was.
+//
+// Thread-safety: one Store object per thread; several processes may open the same archive
+// (writers are serialized by the database, waiting up to a busy timeout).
+#ifndef ARCHIVIST_STORE_STORE_H_
+#define ARCHIVIST_STORE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "base/time.h"
+#include "model/change.h"
+#include "model/model.h"
+
+namespace archivist::store {
+
+inline constexpr std::string_view kZhihu = "zhihu";
+
+struct ThreadKey {
+  std::string source = std::string(kZhihu);
+  model::QuestionId id = 0;
+};
+
+struct AnswerKey {
+  std::string source = std::string(kZhihu);
+  model::AnswerId id = 0;
+};
+
+enum class Tracking { kActive, kRemoved, kRetired };
+std::string_view TrackingName(Tracking t);
+
+struct FetchRecord {
+  Timestamp started_at;
+  model::Outcome outcome = model::Outcome::kTransient;
+  int http_status = 0;
+  std::string error_code;
+  std::string error_message;
+  int pages = 0;
+  int answer_count = 0;   // answers the snapshot carried
+  int64_t duration_ms = 0;
+};
+
+struct Schedule {
+  Timestamp next_due;
+  int64_t interval_seconds = 0;
+};
+
+// Everything one refresh stores. `observed_at` stamps its events and revisions.
+struct RefreshRecord {
+  ThreadKey thread;
+  Timestamp observed_at;
+  FetchRecord fetch;
+  model::ChangeSet changes;            // empty for a failed fetch
+  std::optional<Schedule> schedule;    // the scheduler's decision, stored in the same commit
+};
+
+struct ThreadSummary {
+  ThreadKey key;
+  std::string title;
+  Tracking tracking = Tracking::kActive;
+  bool discovered = false;
+  std::optional<Timestamp> track_until;     // discovered threads: retire after this
+  Timestamp added_at;
+  std::optional<Timestamp> first_archived;  // unset until the first usable snapshot
+  std::optional<Timestamp> last_event;
+  std::optional<Timestamp> last_fetch;
+  std::string last_outcome;                 // outcome name of the last fetch, "" if none
+  std::optional<Schedule> schedule;
+  int present_answers = 0;
+  bool gone = false;
+};
+
+struct EventRecord {
+  Timestamp at;
+  model::EventKind kind = model::EventKind::kThreadAdded;
+  ThreadKey thread;
+  std::optional<model::AnswerId> answer;
+  int revision = 0;  // 0 = none
+  std::string details;
+};
+
+struct EventQuery {
+  ThreadKey thread;
+  std::optional<model::AnswerId> answer;  // only this answer's events
+  std::optional<Timestamp> since;         // events at or after this time
+};
+
+struct RevisionRecord {
+  AnswerKey answer;
+  model::QuestionId question = 0;
+  int number = 0;
+  Timestamp observed_at;
+  int64_t created_time = 0;  // as the source reported, Unix seconds
+  int64_t updated_time = 0;
+  std::string content_hash;
+  std::string author_name;
+  std::string markdown;
+  int normalizer_version = 0;
+  std::string html;  // filled only by GetRevision(…, with_html = true)
+};
+
+// One answer of a thread as it was at some time.
+struct AnswerAt {
+  model::AnswerId id = 0;
+  int revision = 0;
+  std::string author_name;  // as observed with that revision
+  std::string markdown;
+};
+
+// A thread as it was at some time T: what `show --at T` renders.
+struct ThreadAt {
+  ThreadKey key;
+  std::string title;            // as of T
+  std::string question_author;  // the latest known
+  Timestamp first_archived;
+  Timestamp last_event;         // the latest event at or before T
+  std::vector<AnswerAt> answers;  // present at T, in the listing order recorded at or before T
+};
+
+// Re-derives Markdown from raw HTML (normalize::HtmlToMarkdown bound to its options).
+using Renormalizer = std::function<std::string(std::string_view html)>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Tracking. AddThread returns false when the thread was already tracked and active; a
+  // removed or retired thread becomes active again (its history is kept).
+  virtual Result<bool> AddThread(const ThreadKey& key, Timestamp now, bool discovered = false,
+                                 std::optional<Timestamp> track_until = std::nullopt) = 0;
+  virtual Status SetTracking(const ThreadKey& key, Tracking tracking) = 0;
+  virtual Status SetSchedule(const ThreadKey& key, const Schedule& schedule) = 0;
+  virtual Result<std::vector<ThreadSummary>> ListThreads() = 0;
+  virtual Result<ThreadSummary> GetThread(const ThreadKey& key) = 0;
+  // Active threads whose next_due is unset or at or before `now`, earliest first.
+  virtual Result<std::vector<ThreadKey>> DueThreads(Timestamp now, int limit) = 0;
+
+  // The refresh write path.
+  virtual Result<model::ThreadState> LoadState(const ThreadKey& key) = 0;
+  virtual Status CommitRefresh(const RefreshRecord& record) = 0;
+
+  // History, oldest first (ties in commit order).
+  virtual Result<std::vector<EventRecord>> Events(const EventQuery& query) = 0;
+  virtual Result<std::vector<FetchRecord>> FetchRecords(const ThreadKey& key) = 0;
+  // Revisions of an answer, oldest first, without HTML.
+  virtual Result<std::vector<RevisionRecord>> Revisions(const AnswerKey& answer) = 0;
+  virtual Result<RevisionRecord> GetRevision(const AnswerKey& answer, int number,
+                                             bool with_html = false) = 0;
+  // kNotFound when the thread was not yet archived at `at`.
+  virtual Result<ThreadAt> ThreadAtTime(const ThreadKey& key, Timestamp at) = 0;
+
+  // Replaces the Markdown of every revision whose normalizer version differs from
+  // `version`, in batches of committed transactions, creating no events. Returns how many
+  // revisions were rewritten. Interrupted, it resumes where it stopped on the next call.
+  virtual Result<int64_t> Renormalize(int version, const Renormalizer& convert) = 0;
+
+  // A consistent online copy of the whole archive at `path` (written to a temporary file
+  // beside it, then renamed). Writers may continue meanwhile.
+  virtual Status Backup(const std::string& path) = 0;
+};
+
+}  // namespace archivist::store
+
+#endif  // ARCHIVIST_STORE_STORE_H_
