@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
 
   Runner run;
   // Verbs register here, one line each.
+  AddTagsVerb(app, global, &run);
 
   try {
     app.parse(argc, argv);

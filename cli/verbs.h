@@ -29,6 +29,8 @@ struct GlobalOptions {
 // A verb's registration sets `*run` to the action chosen by the parse; main calls it.
 using Runner = std::function<int()>;
 
+void AddTagsVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
+
 
 
 }  // namespace archivist::cli
