@@ -50,43 +50,53 @@ void Segmenter::Cut(std::u32string_view text, std::vector<std::u32string_view>* 
   }
 }
 
-void Segmenter::CutBlock(std::u32string_view block, std::vector<std::u32string_view>* out) const {
+namespace {
+
+// The DAG, flattened: the candidates of position k are end/weight[begin[k] .. begin[k+1]).
+struct Dag {
+  std::vector<uint32_t> begin;
+  std::vector<uint32_t> end;
+  std::vector<double> weight;  // log(FREQ.get(frag) or 1) - logtotal
+};
+
+// jieba's get_DAG.
+void BuildDag(const PrefixDict& dict, std::u32string_view block, Dag* dag) {
   const size_t n = block.size();
-  // DAG, flattened: the candidates of position k are dag_end/dag_weight[dag_begin[k] ..].
-  std::vector<uint32_t> dag_begin(n + 1);
-  std::vector<uint32_t> dag_end;
-  std::vector<double> dag_weight;
-  dag_end.reserve(n * 2);
-  dag_weight.reserve(n * 2);
+  dag->begin.resize(n + 1);
+  dag->end.reserve(n * 2);
+  dag->weight.reserve(n * 2);
   for (size_t k = 0; k < n; ++k) {
-    dag_begin[k] = static_cast<uint32_t>(dag_end.size());
+    dag->begin[k] = static_cast<uint32_t>(dag->end.size());
     uint32_t node = PrefixDict::kRoot;
     for (size_t i = k; i < n; ++i) {
-      node = dict_->Child(node, block[i]);
+      node = dict.Child(node, block[i]);
       if (node == PrefixDict::kNoNode) break;
-      if (dict_->IsWord(node)) {
-        dag_end.push_back(static_cast<uint32_t>(i));
-        dag_weight.push_back(dict_->Weight(node));
+      if (dict.IsWord(node)) {
+        dag->end.push_back(static_cast<uint32_t>(i));
+        dag->weight.push_back(dict.Weight(node));
       }
     }
-    if (dag_end.size() == dag_begin[k]) {
-      dag_end.push_back(static_cast<uint32_t>(k));
-      dag_weight.push_back(dict_->MissingWeight());
+    if (dag->end.size() == dag->begin[k]) {
+      dag->end.push_back(static_cast<uint32_t>(k));
+      dag->weight.push_back(dict.MissingWeight());
     }
   }
-  dag_begin[n] = static_cast<uint32_t>(dag_end.size());
+  dag->begin[n] = static_cast<uint32_t>(dag->end.size());
+}
 
-  // route[idx] = (prob, x); route[n] = (0, 0).
+// jieba's calc: route[idx] = max over the DAG of (weight + route[x+1].prob, x), with
+// route[n] = (0, 0). Returns the x of each route[idx] (the end of the word starting at idx).
+std::vector<uint32_t> CalcRoute(const Dag& dag, size_t n) {
   std::vector<double> prob(n + 1, 0.0);
   std::vector<uint32_t> next(n + 1, 0);
   for (size_t idx = n; idx-- > 0;) {
     double best_p = 0;
     uint32_t best_x = 0;
-    for (uint32_t e = dag_begin[idx]; e < dag_begin[idx + 1]; ++e) {
-      const uint32_t x = dag_end[e];
-      const double p = dag_weight[e] + prob[x + 1];
-      // Candidates come in increasing x, so ">=" is the tuple max (ties to the larger x).
-      if (e == dag_begin[idx] || p > best_p || (p == best_p && x > best_x)) {
+    for (uint32_t e = dag.begin[idx]; e < dag.begin[idx + 1]; ++e) {
+      const uint32_t x = dag.end[e];
+      const double p = dag.weight[e] + prob[x + 1];
+      // Python's tuple max: the larger probability; on a tie, the larger x.
+      if (e == dag.begin[idx] || p > best_p || (p == best_p && x > best_x)) {
         best_p = p;
         best_x = x;
       }
@@ -94,7 +104,17 @@ void Segmenter::CutBlock(std::u32string_view block, std::vector<std::u32string_v
     prob[idx] = best_p;
     next[idx] = best_x;
   }
+  return next;
+}
 
+}  // namespace
+
+void Segmenter::CutBlock(std::u32string_view block, std::vector<std::u32string_view>* out) const {
+  const size_t n = block.size();
+  Dag dag;
+  BuildDag(*dict_, block, &dag);
+  const std::vector<uint32_t> next = CalcRoute(dag, n);
+  // __cut_DAG: single-character steps gather in buf, flushed before a longer word and at the end.
   size_t buf_begin = 0;
   size_t buf_len = 0;
   size_t x = 0;
