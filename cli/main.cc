@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   // Verbs register here, one line each.
   AddConvertVerb(app, global, &run);
   AddFetchVerb(app, global, &run);
+  AddTagsVerb(app, global, &run);
 
   try {
     app.parse(argc, argv);

@@ -35,6 +35,9 @@ void AddConvertVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 // `fetch <question> [--json]`: fetch and print a snapshot; stores nothing (cli/verb_fetch.cc).
 void AddFetchVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 
+void AddTagsVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
+
+
 
 }  // namespace archivist::cli
 

@@ -1,0 +1,66 @@
+#include "tags/test_support.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "tags/utf8.h"
+
+namespace archivist::tags::testing {
+
+const Jieba& SharedJieba() {
+  static const Jieba* jieba = [] {
+    JiebaOptions options;
+    options.use_cache = false;
+    Result<std::unique_ptr<Jieba>> j = Jieba::Load(options);
+    if (!j.ok()) {
+      std::fprintf(stderr, "cannot load jieba data: %s\n", j.status().ToString().c_str());
+      std::abort();
+    }
+    return std::move(j).value().release();
+  }();
+  return *jieba;
+}
+
+std::string SourcePath(const std::string& relative) {
+  return std::string(ARCHIVIST_SOURCE_DIR) + "/" + relative;
+}
+
+std::string MakeTempDir() {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string templ = std::string(tmp != nullptr && tmp[0] != '\0' ? tmp : "/tmp") +
+                      "/archivist-tags-test-XXXXXX";
+  if (::mkdtemp(templ.data()) == nullptr) {
+    std::perror("mkdtemp");
+    std::abort();
+  }
+  return templ;
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string Escaped(const std::string& utf8) {
+  Result<std::u32string> text = DecodeUtf8(utf8, "text");
+  if (!text.ok()) return "<invalid UTF-8>";
+  std::string out;
+  for (const char32_t c : *text) {
+    if (c >= 0x20 && c < 0x7F && c != U'\\') {
+      out.push_back(static_cast<char>(c));
+    } else if (c >= 0x4E00 && c <= 0x9FD5) {
+      AppendUtf8(std::u32string_view(&c, 1), &out);
+    } else {
+      char buf[16];
+      std::snprintf(buf, sizeof(buf), "\\u{%X}", static_cast<unsigned>(c));
+      out += buf;
+    }
+  }
+  return out;
+}
+
+}  // namespace archivist::tags::testing
