@@ -28,19 +28,21 @@ NodeId Remove(Dom* dom, NodeId n) {
   return next;
 }
 
-// Replaces every maximal run of [ \t\r\n] by one space.
-std::string CollapseRuns(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (IsAsciiWs(s[i])) {
-      out.push_back(' ');
-      while (i + 1 < s.size() && IsAsciiWs(s[i + 1])) ++i;
+// Replaces every maximal run of [ \t\r\n] by one space, in place; drops the first character
+// when it is then a space and `drop_leading_space` is set.
+void CollapseRunsInPlace(std::string* s, bool drop_leading_space) {
+  char* d = s->data();
+  const size_t n = s->size();
+  size_t w = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (IsAsciiWs(d[i])) {
+      if (w > 0 || !drop_leading_space) d[w++] = ' ';
+      while (i + 1 < n && IsAsciiWs(d[i + 1])) ++i;
     } else {
-      out.push_back(s[i]);
+      d[w++] = d[i];
     }
   }
-  return out;
+  s->resize(w);
 }
 
 void RemoveOneTrailingSpace(std::string* s) {
@@ -61,16 +63,14 @@ void CollapseWhitespace(Dom* dom, NodeId element) {
   while (node != element) {
     const Node& n = d[node];
     if (n.type == NodeType::kText) {
-      std::string text = CollapseRuns(n.data);
-      if ((prev_text == kNoNode || (!d[prev_text].data.empty() && d[prev_text].data.back() == ' ')) &&
-          !keep_leading_ws && !text.empty() && text[0] == ' ') {
-        text.erase(0, 1);
-      }
-      if (text.empty()) {
+      const bool drop_leading =
+          (prev_text == kNoNode || (!d[prev_text].data.empty() && d[prev_text].data.back() == ' ')) &&
+          !keep_leading_ws;
+      CollapseRunsInPlace(&d[node].data, drop_leading);
+      if (d[node].data.empty()) {
         node = Remove(dom, node);
         continue;
       }
-      d[node].data = std::move(text);
       prev_text = node;
     } else if (n.type == NodeType::kElement) {
       if ((n.html && IsBlockTag(n.tag)) || d.Is(node, Tag::kBr)) {

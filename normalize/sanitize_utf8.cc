@@ -1,5 +1,8 @@
 #include "normalize/html_input.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace archivist::normalize {
 
 namespace {
@@ -49,8 +52,24 @@ std::string SanitizeUtf8(std::string_view in) {
   size_t copied = 0;  // in[copied, i) is valid and not yet appended
   size_t i = 0;
   while (i < in.size()) {
-    if (static_cast<unsigned char>(in[i]) < 0x80) {
+    // Fast path: eight ASCII bytes at a time.
+    while (i + 8 <= in.size()) {
+      uint64_t word;
+      std::memcpy(&word, in.data() + i, 8);
+      if (word & 0x8080808080808080ull) break;
+      i += 8;
+    }
+    if (i >= in.size()) break;
+    const unsigned char b = static_cast<unsigned char>(in[i]);
+    if (b < 0x80) {
       ++i;
+      continue;
+    }
+    // Fast path for the common three-byte sequences (CJK) that need no range checks.
+    if (((b >= 0xE1 && b <= 0xEC) || b == 0xEE || b == 0xEF) && i + 2 < in.size() &&
+        (static_cast<unsigned char>(in[i + 1]) & 0xC0) == 0x80 &&
+        (static_cast<unsigned char>(in[i + 2]) & 0xC0) == 0x80) {
+      i += 3;
       continue;
     }
     size_t bad = 0;

@@ -14,6 +14,7 @@
 // turndown that work has no effect.
 #include "normalize/turndown.h"
 
+#include <array>
 #include <vector>
 
 #include "normalize/collapse_whitespace.h"
@@ -56,17 +57,20 @@ std::string EscapeMarkdown(std::string_view s) {
       }
     }
   }
+  // Every \ * ` [ ] _ gets a backslash; copy the runs between them whole.
+  static constexpr auto kSpecial = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : std::string_view("\\*`[]_")) t[c] = true;
+    return t;
+  }();
+  size_t run = i;
   for (; i < s.size(); ++i) {
-    const char c = s[i];
-    switch (c) {
-      case '\\': case '*': case '`': case '[': case ']': case '_':
-        out += '\\';
-        break;
-      default:
-        break;
-    }
-    out += c;
+    if (!kSpecial[static_cast<unsigned char>(s[i])]) continue;
+    out.append(s.data() + run, i - run);
+    out += '\\';
+    run = i;
   }
+  out.append(s.data() + run, s.size() - run);
   return out;
 }
 
