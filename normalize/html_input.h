@@ -24,6 +24,10 @@ namespace archivist::normalize {
 
 inline constexpr size_t kMaxDepth = 256;
 
+// Elements that prefix every line of their content (blockquote's "> ", a list item's indent)
+// multiply the output by their nesting depth, so they get a tighter bound of their own.
+inline constexpr size_t kMaxPrefixDepth = 32;
+
 // The element the parser wraps the input in (see dom.cc). gumbo 0.10.1 matches end tags of
 // unknown elements by its tag enum alone, so any stray "</foo>" would close turndown's own
 // <x-turndown> wrapper; a <dir> wrapper is parsed the same way (like <div> it only closes an
@@ -34,8 +38,8 @@ inline constexpr std::string_view kWrapperTag = "dir";
 // Valid UTF-8 for any input. Returns `in` unchanged (as a copy) when it is valid already.
 std::string SanitizeUtf8(std::string_view in);
 
-// Returns the input with start tags beyond `max_depth` (and their end tags) and stray
-// wrapper end tags removed; sets *dropped to how many tags were removed (0: the input is
+// Returns the input with start tags beyond `max_depth` — or, for blockquote/ul/ol/li/menu/
+// dir, beyond kMaxPrefixDepth of those — (and their end tags) and stray wrapper end tags removed; sets *dropped to how many tags were removed (0: the input is
 // returned as it is).
 std::string LimitNesting(std::string_view html, size_t max_depth, size_t* dropped);
 

@@ -38,6 +38,10 @@ bool ClosesP(std::string_view n) {
                 "plaintext", "li", "dd", "dt"});
 }
 
+bool IsPrefixing(std::string_view n) {
+  return In(n, {"blockquote", "ul", "ol", "li", "menu", "dir"});
+}
+
 bool IsScopeBoundary(std::string_view n) {
   return In(n, {"applet", "caption", "html", "table", "td", "th", "marquee", "object",
                 "template", "button", "foreignobject", "desc", "title", "mi", "mo", "mn", "ms",
@@ -133,6 +137,10 @@ class Stack {
     }
     return "";
   }
+  size_t Prefixing() const {
+    return Count("blockquote") + Count("ul") + Count("ol") + Count("li") + Count("menu") +
+           Count("dir");
+  }
   size_t Count(std::string_view name) const {
     auto it = counts_.find(std::string(name));
     return it == counts_.end() ? 0 : it->second;
@@ -212,7 +220,8 @@ bool ContainsDirEndTag(std::string_view html) {
 
 std::string LimitNesting(std::string_view html, size_t max_depth, size_t* dropped) {
   *dropped = 0;
-  if (static_cast<size_t>(std::count(html.begin(), html.end(), '<')) <= max_depth &&
+  if (static_cast<size_t>(std::count(html.begin(), html.end(), '<')) <=
+          std::min(max_depth, kMaxPrefixDepth) &&
       !ContainsDirEndTag(html)) {
     return std::string(html);
   }
@@ -263,7 +272,7 @@ std::string LimitNesting(std::string_view html, size_t max_depth, size_t* droppe
       }
       CloseImplied(&st, name);
       if (IsVoid(name) || (self_closing && st.InForeign())) continue;
-      if (st.size() >= max_depth) {
+      if (st.size() >= max_depth || (IsPrefixing(name) && st.Prefixing() >= kMaxPrefixDepth)) {
         ++dropped_open[name];
         drop(lt, t.i);
       } else {
