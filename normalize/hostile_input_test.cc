@@ -95,6 +95,8 @@ TEST(HostileInputTest, DeepNesting) {
   // Each level of quotes or lists prefixes every line below it: 200k lines under deep
   // nesting would multiply the output by the depth.
   ExpectBounded("deep quotes over 200k lines", Repeat("<blockquote>", 300) + Repeat("a<br>", 200000), "> > a");
+  // A setext heading underlines its content: nested headings would double the output per level.
+  ExpectBounded("100 nested h1/b", Repeat("<h1><b>", 100) + "x", "x");
   ExpectBounded("deep lists over 200k lines", Repeat("<ul><li>", 300) + Repeat("a<br>", 200000), "*   a");
 }
 
@@ -118,6 +120,20 @@ TEST(HostileInputTest, TwentyMegabyteAnswer) {
       "<img src=\"//pic1.zhimg.com/v2-x.jpg\"> 还有 <code>code_x</code>。</p>"
       "<ul><li>一</li><li>二</li></ul><blockquote>引用</blockquote>";
   ExpectBounded("20 MB answer", Repeat(paragraph, 20'000'000 / paragraph.size() + 1), "**加粗**");
+}
+
+TEST(HostileInputTest, FuzzerFindings) {
+  const std::string html =
+      testing::ReadFile(testing::DataDir() / "fuzz-regressions/nested-quotes-amplification.html");
+  ASSERT_GT(html.size(), 30000u);
+  ExpectBounded("fuzz: nested quotes", html, "> ");
+  Options plain;
+  plain.profile = Profile::kPlain;
+  // Nested quotes, lists and headings multiply the Markdown; the bounds keep it a constant
+  // factor of the input (this input: 54x).
+  EXPECT_LT(HtmlToMarkdown(html, plain).size(), 64 * html.size());
+  // Four levels of setext headings at most: 2^4 copies of the content, not 2^100.
+  EXPECT_LT(HtmlToMarkdown(Repeat("<h1><b>", 100) + "x", plain).size(), 20000u);
 }
 
 TEST(HostileInputTest, InvalidUtf8IsDecodedAsTheReferenceDoes) {
