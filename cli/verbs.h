@@ -37,6 +37,9 @@ void AddFetchVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 
 void AddTagsVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 
+// `check-config`: validate the configuration, print the effective one (cli/verb_check_config.cc).
+void AddCheckConfigVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
+
 
 
 }  // namespace archivist::cli
