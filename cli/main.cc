@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   AddFetchVerb(app, global, &run);
   AddTagsVerb(app, global, &run);
   AddCheckConfigVerb(app, global, &run);
+  AddDaemonVerb(app, global, &run);
+  AddStatusVerb(app, global, &run);
 
   try {
     app.parse(argc, argv);
