@@ -11,7 +11,11 @@
 #include <spdlog/spdlog.h>
 
 #include <asio.hpp>
+#include <unistd.h>
+
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 
 #include "daemon/discovery.h"
 #include "daemon/metrics.h"
@@ -71,6 +75,7 @@ struct Service::Loop {
         signals(io, SIGTERM, SIGINT, SIGHUP) {}
 
   int Start();
+  Status StartStatus();
   void Tick();
   void ScheduleTick(std::chrono::milliseconds after);
   void OnRefreshed(const store::ThreadKey& key, RefreshSummary summary);
@@ -105,6 +110,7 @@ struct Service::Loop {
   bool stopping = false;
   bool polling = false;
   bool tick_pending = false;
+  std::optional<std::chrono::microseconds> watchdog_period;
 };
 
 Status Service::Loop::TrackConfigThreads(const config::Config& c) {
@@ -116,6 +122,27 @@ Status Service::Loop::TrackConfigThreads(const config::Config& c) {
     if (!added.ok()) return added.status();
     if (*added) spdlog::info("tracking zhihu:{} (from the configuration)", *id);
   }
+  return Status::Ok();
+}
+
+Status Service::Loop::StartStatus() {
+  if (config->daemon.status_listen.empty()) return Status::Ok();
+  Result<std::unique_ptr<StatusServer>> server = StatusServer::Start(
+      config->daemon.status_listen, [this](const std::string& path) -> HttpReply {
+        const auto t = clock->SteadyNow();
+        if (path == "/healthz") {
+          Health h = metrics.HealthAt(t, options.stall_after);
+          return {h.ok ? 200 : 503, "text/plain; charset=utf-8", h.reason + "\n"};
+        }
+        if (path == "/metrics") {
+          return {200, "text/plain; version=0.0.4; charset=utf-8",
+                  metrics.RenderPrometheus(t, options.stall_after)};
+        }
+        return {404, "text/plain; charset=utf-8", "try /healthz or /metrics\n"};
+      });
+  if (!server.ok()) return server.status();
+  status = std::move(*server);
+  svc.status_port_ = status->port();
   return Status::Ok();
 }
 
@@ -143,26 +170,9 @@ int Service::Loop::Start() {
   scheduler = std::make_unique<Scheduler>(*clock, SchedulerOptionsOf(*config, options, workers),
                                           options.seed);
   Rescan();  // loads every active thread with its persisted schedule
-  if (!config->daemon.status_listen.empty()) {
-    Result<std::unique_ptr<StatusServer>> server = StatusServer::Start(
-        config->daemon.status_listen, [this](const std::string& path) -> HttpReply {
-          const auto t = clock->SteadyNow();
-          if (path == "/healthz") {
-            Health h = metrics.HealthAt(t, options.stall_after);
-            return {h.ok ? 200 : 503, "text/plain; charset=utf-8", h.reason + "\n"};
-          }
-          if (path == "/metrics") {
-            return {200, "text/plain; version=0.0.4; charset=utf-8",
-                    metrics.RenderPrometheus(t, options.stall_after)};
-          }
-          return {404, "text/plain; charset=utf-8", "try /healthz or /metrics\n"};
-        });
-    if (!server.ok()) {
-      spdlog::critical("{}", server.status().ToString());
-      return 1;
-    }
-    status = std::move(*server);
-    svc.status_port_ = status->port();
+  if (Status st = StartStatus(); !st.ok()) {
+    spdlog::critical("{}", st.ToString());
+    return 1;
   }
   pool = std::make_unique<WorkerPool>(workers, options.refreshers, options.hot_lists, config);
   signals.async_wait([this](const asio::error_code& ec, int sig) {
@@ -179,7 +189,8 @@ int Service::Loop::Start() {
   rescan_timer.async_wait([this](const asio::error_code& ec) {
     if (!ec) Rescan();
   });
-  if (Notifier::WatchdogPeriod()) Watchdog();
+  watchdog_period = Notifier::WatchdogPeriod();  // read once: $WATCHDOG_USEC is per process
+  if (watchdog_period) Watchdog();
   if (config->discovery.zhihu_hot) Poll();
   return 0;
 }
@@ -265,6 +276,10 @@ void Service::Loop::StoreWrite(const Status& st, const std::string& what) {
 }
 
 void Service::Loop::Rescan() {
+  // The store must stay writable even when nothing is written for hours.
+  if (::access(config->store_path.c_str(), W_OK) != 0) {
+    metrics.SetStoreProblem(config->store_path + ": " + std::strerror(errno));
+  }
   Result<std::vector<store::ThreadSummary>> threads = store->ListThreads();
   if (!threads.ok()) {
     spdlog::error("cannot list the tracked threads: {}", threads.status().ToString());
@@ -328,10 +343,8 @@ void Service::Loop::OnHotList(Result<std::vector<model::HotItem>> items) {
 }
 
 void Service::Loop::Watchdog() {
-  std::optional<std::chrono::microseconds> period = Notifier::WatchdogPeriod();
-  if (!period) return;
   notifier.Watchdog();
-  watchdog_timer.expires_after(*period);
+  watchdog_timer.expires_after(*watchdog_period);
   watchdog_timer.async_wait([this](const asio::error_code& ec) {
     if (!ec) Watchdog();
   });

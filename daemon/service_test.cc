@@ -193,7 +193,9 @@ TEST_F(ServiceTest, RefreshesPersistsReportsAndStopsCleanly) {
   gone.outcome = model::Outcome::kNotFound;
   gone.http_status = 404;
   world_.Script(3, gone);
+  ::setenv("WATCHDOG_USEC", "200000", 1);  // systemd's WatchdogSec=200ms: ping every 100 ms
   Start(Config(3), world_);
+  ::unsetenv("WATCHDOG_USEC");  // read once at start
   ASSERT_TRUE(WaitUntil([&] { return world_.finished() == 3; }));
   ASSERT_TRUE(WaitUntil([&] { return MetricsHas("archivist_refreshes_in_flight 0"); }));
   EXPECT_TRUE(MetricsHas("archivist_refreshes_total{outcome=\"complete\"} 2"));
@@ -208,6 +210,7 @@ TEST_F(ServiceTest, RefreshesPersistsReportsAndStopsCleanly) {
   EXPECT_EQ(health.status, 200);
   EXPECT_EQ(health.body, "ok\n");
   EXPECT_EQ(Get("/nope").status, 404);
+  EXPECT_TRUE(notify_.WaitFor("WATCHDOG=1"));
   EXPECT_TRUE(notify_.WaitFor("STATUS=3 threads, 0 due, 1 failing, 0 in flight"));
   EXPECT_EQ(Stop(), 0);
   EXPECT_TRUE(notify_.Saw("STOPPING=1"));
