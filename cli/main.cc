@@ -26,6 +26,9 @@ int main(int argc, char** argv) {
   AddConvertVerb(app, global, &run);
   AddFetchVerb(app, global, &run);
   AddTagsVerb(app, global, &run);
+  AddCheckConfigVerb(app, global, &run);
+  AddDaemonVerb(app, global, &run);
+  AddStatusVerb(app, global, &run);
 
   try {
     app.parse(argc, argv);

@@ -37,6 +37,15 @@ void AddFetchVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 
 void AddTagsVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 
+// `check-config`: validate the configuration, print the effective one (cli/verb_check_config.cc).
+void AddCheckConfigVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
+
+// `daemon`: run the scheduler until SIGTERM (cli/verb_daemon.cc).
+void AddDaemonVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
+
+// `status`: the daemon's health, for a person (cli/verb_status.cc).
+void AddStatusVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
+
 
 
 }  // namespace archivist::cli

@@ -1,0 +1,31 @@
+// archivist [--config FILE] check-config
+//
+// Validates the configuration (every error at once, each with file:line:column) and prints
+// the effective configuration as TOML: the file's values over the defaults, with --db and
+// --zhihu-base-url applied, the cookie's value hidden. Exit 0 when valid, 2 otherwise.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "cli/load_config.h"
+#include "cli/verbs.h"
+
+namespace archivist::cli {
+
+void AddCheckConfigVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
+  CLI::App* cmd = app.add_subcommand(
+      "check-config", "validate the configuration, print the effective one");
+  cmd->callback([&global, run] {
+    *run = [&global] {
+      Result<config::Config> c = LoadEffectiveConfig(global);
+      if (!c.ok()) {
+        std::fprintf(stderr, "archivist check-config: %s\n", c.status().message().c_str());
+        return kExitUsage;
+      }
+      std::fputs(config::FormatConfig(*c).c_str(), stdout);
+      return kExitOk;
+    };
+  });
+}
+
+}  // namespace archivist::cli

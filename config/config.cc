@@ -1,0 +1,360 @@
+// Parsing and validating the configuration file.
+//
+// The approach: toml++ turns the text into a tree (or one syntax error, which ends it);
+// then one walk over the tree binds each known key to a field of Config through a small
+// table of setters (string, bool, integer with a range, duration, size), and every key that
+// is not in a table, every value of the wrong type and every bad duration or size becomes
+// a ConfigError with its line and column, without stopping. Cross-field rules (min_interval
+// ≤ initial_interval ≤ max_interval, per_host_concurrency ≤ concurrency, …) run last and
+// point at the line of the key that breaks them, or at line 0 when both are defaults.
+#define TOML_HEADER_ONLY 1
+#define TOML_EXCEPTIONS 0
+#define TOML_ENABLE_FORMATTERS 0
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <tuple>
+#include <map>
+#include <sstream>
+
+#include "config/config.h"
+
+namespace archivist::config {
+namespace {
+
+struct Pos {
+  int line = 0;
+  int column = 0;
+};
+
+Pos PosOf(const toml::source_region& r) {
+  return {static_cast<int>(r.begin.line), static_cast<int>(r.begin.column)};
+}
+
+std::string_view TypeName(const toml::node& n) {
+  switch (n.type()) {
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a float";
+    case toml::node_type::boolean: return "a boolean";
+    default: return "a date/time";
+  }
+}
+
+// A setter binds one key to one field; it reports its own errors through the Parser.
+class Parser;
+using Setter = std::function<void(Parser&, const std::string& name, const toml::node&)>;
+struct Field {
+  std::string_view key;
+  Setter set;
+};
+
+class Parser {
+ public:
+  Parser(std::string_view file, const ParseOptions& options) : file_(file), options_(options) {}
+
+  void Error(Pos pos, std::string message) {
+    errors_.push_back({file_, pos.line, pos.column, std::move(message)});
+  }
+  void WrongType(const std::string& name, const toml::node& n, std::string_view want) {
+    Error(PosOf(n.source()), name + " must be " + std::string(want) + ", not " +
+                                 std::string(TypeName(n)));
+  }
+  void Seen(const std::string& name, const toml::node& n) { seen_[name] = PosOf(n.source()); }
+  // Where `name` was set, or nullopt when it kept its default.
+  std::optional<Pos> Where(const std::string& name) const {
+    auto it = seen_.find(name);
+    if (it == seen_.end()) return std::nullopt;
+    return it->second;
+  }
+  void BindTable(const std::string& prefix, const toml::node& node,
+                 std::initializer_list<Field> fields);
+  void Run(const toml::table& root);
+  void Validate();
+
+  Config& config() { return config_; }
+  const ParseOptions& options() const { return options_; }
+  const std::string& file() const { return file_; }
+  std::vector<ConfigError> TakeErrors() { return std::move(errors_); }
+
+ private:
+  void BindThreads(const toml::node& node);
+  void Check(bool ok, std::initializer_list<std::string_view> names, std::string message);
+
+  std::string file_;
+  const ParseOptions& options_;
+  Config config_;
+  std::vector<ConfigError> errors_;
+  std::map<std::string, Pos> seen_;
+};
+
+Setter String(std::string* out) {
+  return [out](Parser& p, const std::string& name, const toml::node& n) {
+    if (auto v = n.value_exact<std::string>()) {
+      *out = *v;
+    } else {
+      p.WrongType(name, n, "a string");
+    }
+  };
+}
+
+// A path; relative paths are taken relative to the config file's folder.
+Setter Path(std::string* out) {
+  return [out](Parser& p, const std::string& name, const toml::node& n) {
+    auto v = n.value_exact<std::string>();
+    if (!v) return p.WrongType(name, n, "a string (a path)");
+    *out = *v;
+    const std::string& file = p.file();
+    if (!out->empty() && (*out)[0] != '/' && file.find('/') != std::string::npos) {
+      *out = file.substr(0, file.rfind('/') + 1) + *out;
+    }
+  };
+}
+
+Setter Bool(bool* out) {
+  return [out](Parser& p, const std::string& name, const toml::node& n) {
+    if (auto v = n.value_exact<bool>()) {
+      *out = *v;
+    } else {
+      p.WrongType(name, n, "true or false");
+    }
+  };
+}
+
+Setter Int(int* out, int64_t min, int64_t max) {
+  return [=](Parser& p, const std::string& name, const toml::node& n) {
+    auto v = n.value_exact<int64_t>();
+    if (!v) return p.WrongType(name, n, "an integer");
+    if (*v < min || *v > max) {
+      return p.Error(PosOf(n.source()), name + " = " + std::to_string(*v) + " is out of range [" +
+                                            std::to_string(min) + ", " + std::to_string(max) + "]");
+    }
+    *out = static_cast<int>(*v);
+  };
+}
+
+Setter DurationField(Duration* out) {
+  return [out](Parser& p, const std::string& name, const toml::node& n) {
+    auto v = n.value_exact<std::string>();
+    if (!v) return p.WrongType(name, n, "a duration string such as \"10m\"");
+    Result<Duration> d = ParseDuration(*v);
+    if (!d.ok()) return p.Error(PosOf(n.source()), name + ": " + d.status().message());
+    *out = *d;
+  };
+}
+
+Setter SizeField(int64_t* out) {
+  return [out](Parser& p, const std::string& name, const toml::node& n) {
+    if (auto i = n.value_exact<int64_t>()) {
+      if (*i < 0) return p.Error(PosOf(n.source()), name + " must not be negative");
+      *out = *i;
+      return;
+    }
+    auto v = n.value_exact<std::string>();
+    if (!v) return p.WrongType(name, n, "a size such as \"32MiB\"");
+    Result<int64_t> s = ParseSize(*v);
+    if (!s.ok()) return p.Error(PosOf(n.source()), name + ": " + s.status().message());
+    *out = *s;
+  };
+}
+
+void Parser::BindTable(const std::string& prefix, const toml::node& node,
+                       std::initializer_list<Field> fields) {
+  const toml::table* table = node.as_table();
+  if (!table) return WrongType("[" + prefix + "]", node, "a table");
+  for (auto&& [key, value] : *table) {
+    const std::string name = prefix + "." + std::string(key.str());
+    const Field* field = nullptr;
+    for (const Field& f : fields) {
+      if (f.key == key.str()) field = &f;
+    }
+    if (!field) {
+      Error(PosOf(key.source()), "unknown key " + name);
+      continue;
+    }
+    Seen(name, value);
+    field->set(*this, name, value);
+  }
+}
+
+void Parser::BindThreads(const toml::node& node) {
+  const toml::array* array = node.as_array();
+  if (!array) return WrongType("thread", node, "an array of tables ([[thread]])");
+  for (const toml::node& item : *array) {
+    const toml::table* t = item.as_table();
+    if (!t) {
+      WrongType("thread", item, "a table with url = \"…\"");
+      continue;
+    }
+    ThreadEntry entry;
+    entry.line = PosOf(item.source()).line;
+    bool has_url = false;
+    for (auto&& [key, value] : *t) {
+      if (key.str() != "url") {
+        Error(PosOf(key.source()), "unknown key thread." + std::string(key.str()));
+        continue;
+      }
+      auto url = value.value_exact<std::string>();
+      if (!url) {
+        WrongType("thread.url", value, "a string");
+        continue;
+      }
+      has_url = true;
+      entry.url = *url;
+      entry.line = PosOf(value.source()).line;
+      if (options_.check_thread_url) {
+        Status st = options_.check_thread_url(*url);
+        if (!st.ok()) Error(PosOf(value.source()), "thread.url: " + st.message());
+      }
+    }
+    if (!has_url) {
+      Error(PosOf(item.source()), "[[thread]] needs url = \"https://www.zhihu.com/question/…\"");
+    } else {
+      config_.threads.push_back(entry);
+    }
+  }
+}
+
+void Parser::Run(const toml::table& root) {
+  Config& c = config_;
+  for (auto&& [key, value] : root) {
+    const std::string k(key.str());
+    if (k == "store") {
+      BindTable(k, value, {{"path", Path(&c.store_path)}});
+    } else if (k == "export") {
+      BindTable(k, value, {{"dir", Path(&c.export_dir)}});
+    } else if (k == "fetch") {
+      FetchConfig& f = c.fetch;
+      BindTable(k, value, {{"user_agent", String(&f.user_agent)},
+                           {"timeout", DurationField(&f.timeout)},
+                           {"max_body", SizeField(&f.max_body)},
+                           {"concurrency", Int(&f.concurrency, 1, 256)},
+                           {"per_host_concurrency", Int(&f.per_host_concurrency, 1, 64)},
+                           {"per_host_delay", DurationField(&f.per_host_delay)},
+                           {"proxy", String(&f.proxy)},
+                           {"cookies_file", Path(&f.cookies_file)}});
+    } else if (k == "zhihu") {
+      ZhihuConfig& z = c.zhihu;
+      BindTable(k, value, {{"base_url", String(&z.base_url)},
+                           {"page_size", Int(&z.page_size, 1, 100)},
+                           {"cookie", String(&z.cookie)},
+                           {"image_proxy", String(&z.image_proxy)}});
+    } else if (k == "schedule") {
+      ScheduleConfig& s = c.schedule;
+      BindTable(k, value, {{"min_interval", DurationField(&s.min_interval)},
+                           {"max_interval", DurationField(&s.max_interval)},
+                           {"initial_interval", DurationField(&s.initial_interval)},
+                           {"delete_confirmations", Int(&s.delete_confirmations, 1, 100)}});
+    } else if (k == "discovery") {
+      DiscoveryConfig& d = c.discovery;
+      BindTable(k, value, {{"zhihu_hot", Bool(&d.zhihu_hot)},
+                           {"interval", DurationField(&d.interval)},
+                           {"track_for", DurationField(&d.track_for)}});
+    } else if (k == "daemon") {
+      BindTable(k, value, {{"status_listen", String(&c.daemon.status_listen)}});
+    } else if (k == "thread") {
+      BindThreads(value);
+    } else {
+      Error(PosOf(key.source()), "unknown key " + k +
+                                     " (known: store, export, fetch, zhihu, schedule, "
+                                     "discovery, daemon, thread)");
+    }
+  }
+}
+
+// Records `message` at the first of `names` that the file set, when !ok.
+void Parser::Check(bool ok, std::initializer_list<std::string_view> names, std::string message) {
+  if (ok) return;
+  Pos pos;
+  for (auto it = std::rbegin(names); it != std::rend(names); ++it) {
+    if (auto w = Where(std::string(*it))) pos = *w;
+  }
+  Error(pos, std::move(message));
+}
+
+bool ValidListen(const std::string& listen) {
+  if (listen.empty()) return true;
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) return false;
+  const std::string port = listen.substr(colon + 1);
+  if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return false;
+  return std::stoi(port) <= 65535;
+}
+
+bool HttpUrl(const std::string& url) {
+  return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
+}
+
+void Parser::Validate() {
+  const Config& c = config_;
+  const ScheduleConfig& s = c.schedule;
+  using std::chrono::seconds;
+  Check(s.min_interval >= seconds(1), {"schedule.min_interval"},
+        "schedule.min_interval must be at least 1s");
+  Check(s.min_interval <= s.max_interval, {"schedule.max_interval", "schedule.min_interval"},
+        "schedule.min_interval (" + FormatDuration(s.min_interval) +
+            ") is above schedule.max_interval (" + FormatDuration(s.max_interval) + ")");
+  Check(s.initial_interval >= s.min_interval && s.initial_interval <= s.max_interval,
+        {"schedule.initial_interval", "schedule.min_interval", "schedule.max_interval"},
+        "schedule.initial_interval (" + FormatDuration(s.initial_interval) +
+            ") must lie within [min_interval, max_interval] = [" +
+            FormatDuration(s.min_interval) + ", " + FormatDuration(s.max_interval) + "]");
+  Check(c.fetch.per_host_concurrency <= c.fetch.concurrency,
+        {"fetch.per_host_concurrency", "fetch.concurrency"},
+        "fetch.per_host_concurrency (" + std::to_string(c.fetch.per_host_concurrency) +
+            ") is above fetch.concurrency (" + std::to_string(c.fetch.concurrency) + ")");
+  Check(c.fetch.timeout > Duration(0), {"fetch.timeout"}, "fetch.timeout must be above 0");
+  Check(c.fetch.max_body >= 1024, {"fetch.max_body"}, "fetch.max_body must be at least 1KiB");
+  Check(c.discovery.interval >= seconds(1), {"discovery.interval"},
+        "discovery.interval must be at least 1s");
+  Check(c.discovery.track_for > Duration(0), {"discovery.track_for"},
+        "discovery.track_for must be above 0");
+  Check(HttpUrl(c.zhihu.base_url), {"zhihu.base_url"},
+        "zhihu.base_url \"" + c.zhihu.base_url + "\" must start with http:// or https://");
+  Check(ValidListen(c.daemon.status_listen), {"daemon.status_listen"},
+        "daemon.status_listen \"" + c.daemon.status_listen +
+            "\" must be HOST:PORT (e.g. 127.0.0.1:9184), or \"\" to disable");
+  Check(!c.store_path.empty(), {"store.path"}, "store.path must not be empty");
+  if (options_.check_files && !c.fetch.cookies_file.empty()) {
+    std::ifstream in(c.fetch.cookies_file);
+    Check(in.good(), {"fetch.cookies_file"},
+          "fetch.cookies_file \"" + c.fetch.cookies_file + "\" cannot be read");
+  }
+}
+
+}  // namespace
+
+std::string ConfigError::ToString() const {
+  std::string out = file.empty() ? "<config>" : file;
+  if (line > 0) out += ":" + std::to_string(line) + ":" + std::to_string(column);
+  return out + ": " + message;
+}
+
+ParseResult ParseConfig(std::string_view text, std::string_view file,
+                        const ParseOptions& options) {
+  ParseResult result;
+  Parser parser(file, options);
+  parser.config().source = std::string(file);
+  parser.config().store_path = DefaultStorePath();
+  toml::parse_result parsed = toml::parse(text, std::string(file));
+  if (!parsed) {
+    const toml::parse_error& e = parsed.error();
+    parser.Error(PosOf(e.source()), "TOML syntax: " + std::string(e.description()));
+  } else {
+    parser.Run(parsed.table());
+    parser.Validate();
+  }
+  result.errors = parser.TakeErrors();
+  // toml++ iterates a table in key order; report in file order (defaults, line 0, first).
+  std::stable_sort(result.errors.begin(), result.errors.end(),
+                   [](const ConfigError& a, const ConfigError& b) {
+                     return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+                   });
+  result.config = std::move(parser.config());
+  return result;
+}
+
+}  // namespace archivist::config

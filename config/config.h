@@ -1,0 +1,140 @@
+// config: archivist's TOML configuration (DESIGN.md "Configuration"): lookup, parsing,
+// validation and the effective configuration as text.
+//
+// The file is looked up at --config, then $XDG_CONFIG_HOME/archivist/archivist.toml
+// ($HOME/.config when XDG_CONFIG_HOME is unset), then /etc/archivist/archivist.toml; without
+// a file every key has its default, which works for one-shot use.
+//
+// Parsing never stops at the first problem: unknown keys, wrong types, bad durations ("90s",
+// "10m", "7d", "1h30m", "250ms"), bad sizes ("32MiB", "512KiB", "1GB", or an integer of
+// bytes), out-of-range numbers and impossible combinations (min_interval above
+// max_interval, …) are all collected, each with file:line:column, and reported together.
+// A TOML syntax error stops the TOML parser itself, so it is reported alone.
+//
+// toml++ is used only here (config.cc), header-only with exceptions off.
+//
+// Thread-safety: plain values and pure functions.
+#ifndef ARCHIVIST_CONFIG_CONFIG_H_
+#define ARCHIVIST_CONFIG_CONFIG_H_
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+
+namespace archivist::config {
+
+using Duration = std::chrono::milliseconds;  // durations are kept to the millisecond
+
+struct FetchConfig {
+  std::string user_agent = "archivist/0.1 (+https://github.com/archivist)";
+  Duration timeout = std::chrono::seconds(30);
+  int64_t max_body = 32LL << 20;
+  int concurrency = 4;           // refreshes in flight across all hosts
+  int per_host_concurrency = 1;  // refreshes in flight to one host
+  Duration per_host_delay = std::chrono::seconds(2);
+  std::string proxy;
+  std::string cookies_file;
+};
+
+struct ZhihuConfig {
+  std::string base_url = "https://www.zhihu.com";
+  int page_size = 20;
+  std::string cookie;
+  std::string image_proxy = "https://images.weserv.nl/?url=";
+};
+
+struct ScheduleConfig {
+  Duration min_interval = std::chrono::minutes(10);
+  Duration max_interval = std::chrono::hours(24 * 7);
+  Duration initial_interval = std::chrono::minutes(30);
+  int delete_confirmations = 2;
+};
+
+struct DiscoveryConfig {
+  bool zhihu_hot = false;
+  Duration interval = std::chrono::minutes(30);
+  Duration track_for = std::chrono::hours(24 * 7);
+};
+
+struct DaemonConfig {
+  std::string status_listen = "127.0.0.1:9184";  // "" disables the listener
+};
+
+struct ThreadEntry {
+  std::string url;
+  int line = 0;  // where it was configured (for messages)
+};
+
+struct Config {
+  std::string source;  // the file it came from; "" for defaults only
+  std::string store_path;  // default: DefaultStorePath()
+  std::string export_dir;  // "" = no export
+  FetchConfig fetch;
+  ZhihuConfig zhihu;
+  ScheduleConfig schedule;
+  DiscoveryConfig discovery;
+  DaemonConfig daemon;
+  std::vector<ThreadEntry> threads;
+};
+
+// One problem found in a file.
+struct ConfigError {
+  std::string file;
+  int line = 0;    // 0 when no position is known
+  int column = 0;
+  std::string message;
+  std::string ToString() const;  // "file:line:column: message"
+};
+
+struct ParseOptions {
+  // Checks one [[thread]] url (e.g. fetch::ParseQuestionRef); config itself knows no source.
+  std::function<Status(std::string_view url)> check_thread_url;
+  // Checks that a cookies_file is readable (default: it must open for reading).
+  bool check_files = true;
+};
+
+// Parses `text` (read from `file`, used in messages and to resolve relative paths) over the
+// defaults. Returns the Config, or every error found.
+struct ParseResult {
+  Config config;
+  std::vector<ConfigError> errors;
+  bool ok() const { return errors.empty(); }
+};
+ParseResult ParseConfig(std::string_view text, std::string_view file,
+                        const ParseOptions& options = {});
+
+// The file to read: `explicit_path` when given (it must exist), else the first existing of
+// the XDG and /etc locations, else nullopt (defaults). `xdg_config_home` and `home` are the
+// environment's values (nullptr when unset).
+Result<std::optional<std::string>> LocateConfig(std::string_view explicit_path,
+                                                const char* xdg_config_home, const char* home,
+                                                std::string_view etc_path =
+                                                    "/etc/archivist/archivist.toml");
+
+// Locates (from the process environment), reads and parses. A failure carries every error,
+// one per line, in its message (kInvalidArgument), or kIoError/kNotFound for the file.
+Result<Config> LoadConfig(std::string_view explicit_path, const ParseOptions& options = {});
+
+// $STATE_DIRECTORY/archive.db under systemd, else $XDG_DATA_HOME/archivist/archive.db
+// ($HOME/.local/share when unset), else ./archive.db.
+std::string DefaultStorePath();
+
+// Durations and sizes as the file writes them. Errors say what is wrong with `text`.
+Result<Duration> ParseDuration(std::string_view text);
+Result<int64_t> ParseSize(std::string_view text);
+std::string FormatDuration(Duration d);  // "1h30m", "7d", "250ms", "0s"
+std::string FormatSize(int64_t bytes);  // "32MiB", "512KiB", "1000B"
+
+// The effective configuration as TOML that ParseConfig reads back to the same Config,
+// except the cookie: its value is never printed, only "(set, N bytes)" in a comment.
+std::string FormatConfig(const Config& config);
+
+}  // namespace archivist::config
+
+#endif  // ARCHIVIST_CONFIG_CONFIG_H_

@@ -1,0 +1,22 @@
+// Logging for the daemon: spdlog, to the journal with priorities when stderr is connected
+// to it (systemd sets $JOURNAL_STREAM to stderr's device:inode), else to stderr.
+//
+// Thread-safety: call SetUpLogging once before starting threads; the logger is thread-safe.
+#ifndef ARCHIVIST_DAEMON_LOGGING_H_
+#define ARCHIVIST_DAEMON_LOGGING_H_
+
+#include <string>
+
+namespace archivist::daemon {
+
+enum class LogTarget { kJournal, kStderr };
+
+// Installs the default spdlog logger ("archivist") and returns where it writes.
+LogTarget SetUpLogging(bool verbose = false);
+
+// True when $JOURNAL_STREAM names the file stderr is (systemd's documented test).
+bool StderrIsJournal();
+
+}  // namespace archivist::daemon
+
+#endif  // ARCHIVIST_DAEMON_LOGGING_H_

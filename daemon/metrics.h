@@ -1,0 +1,83 @@
+// Metrics: the daemon's counters and gauges, its health, and their Prometheus text form.
+//
+// The event loop records into it; the status listener (another thread) renders it. Health
+// is "ok" when the loop has beaten within `stall_after` and no store write is failing; else
+// the reason ("event loop stalled for 42s", "store not writable: …", "stopping").
+//
+// Metric names (all prefixed archivist_):
+//   refreshes_total{outcome}        counter: finished refreshes by fetch outcome
+//   refresh_store_errors_total      counter: refreshes whose commit failed
+//   events_total{kind}              counter: recorded events by kind
+//   threads_tracked, threads_due, threads_failing, refreshes_in_flight   gauges
+//   fetch_duration_seconds          histogram of the fetch part of each refresh
+//   store_size_bytes                gauge: the database file plus its WAL
+//   discovery_polls_total{result}   counter: hot-list polls (ok / failed)
+//   threads_discovered_total        counter
+//   up                              1 while healthy, else 0
+//
+// Thread-safety: every method is thread-safe (one internal mutex).
+#ifndef ARCHIVIST_DAEMON_METRICS_H_
+#define ARCHIVIST_DAEMON_METRICS_H_
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "daemon/refresher.h"
+
+namespace archivist::daemon {
+
+struct Health {
+  bool ok = true;
+  std::string reason;  // "ok" or why not
+};
+
+class Metrics {
+ public:
+  using SteadyTime = std::chrono::steady_clock::time_point;
+  explicit Metrics(std::string store_path) : store_path_(std::move(store_path)) {}
+
+  void RecordRefresh(const RefreshSummary& summary);
+  void RecordDiscovery(bool ok, int added);
+  void SetGauges(int tracked, int due, int failing, int in_flight);
+  // The loop is alive at `now` (steady time, from the service's Clock).
+  void Beat(SteadyTime now);
+  // A store write failed (`problem` non-empty) or succeeded again ("").
+  void SetStoreProblem(std::string problem);
+  void SetStopping();
+
+  Health HealthAt(SteadyTime now, std::chrono::seconds stall_after) const;
+  std::string RenderPrometheus(SteadyTime now, std::chrono::seconds stall_after) const;
+
+  // The histogram's upper bounds, in seconds (the last bucket, +Inf, is implicit).
+  static constexpr std::array<double, 11> kBuckets = {0.1, 0.25, 0.5, 1,  2.5, 5,
+                                                       10,  30,   60,  120, 300};
+
+ private:
+  Health HealthLocked(SteadyTime now, std::chrono::seconds stall_after) const;
+
+  const std::string store_path_;
+  mutable std::mutex mu_;
+  std::map<std::string, int64_t> refreshes_;  // by outcome name
+  int64_t store_errors_ = 0;
+  std::array<int64_t, kEventKinds> events_{};
+  int tracked_ = 0, due_ = 0, failing_ = 0, in_flight_ = 0;
+  std::array<int64_t, kBuckets.size() + 1> buckets_{};  // not cumulative; last = +Inf
+  double duration_sum_ = 0;
+  int64_t duration_count_ = 0;
+  int64_t polls_ok_ = 0, polls_failed_ = 0, discovered_ = 0;
+  std::optional<SteadyTime> last_beat_;
+  std::string store_problem_;
+  bool stopping_ = false;
+};
+
+// The size in bytes of an SQLite database and its -wal file (0 for missing files).
+int64_t StoreSizeBytes(const std::string& path);
+
+}  // namespace archivist::daemon
+
+#endif  // ARCHIVIST_DAEMON_METRICS_H_

@@ -1,0 +1,73 @@
+#include "daemon/metrics.h"
+
+#include <gtest/gtest.h>
+
+namespace archivist::daemon {
+namespace {
+
+using std::chrono::seconds;
+
+bool Has(const std::string& text, const std::string& line) {
+  return text.find("\n" + line + "\n") != std::string::npos;
+}
+
+TEST(Metrics, PrometheusTextCountsEverything) {
+  Metrics m("/nonexistent/archive.db");
+  const auto t0 = std::chrono::steady_clock::time_point(std::chrono::hours(1));
+  m.Beat(t0);
+  RefreshSummary a;
+  a.outcome = model::Outcome::kComplete;
+  a.events_of(model::EventKind::kAnswerAdded) = 3;
+  a.events_of(model::EventKind::kAnswerEdited) = 1;
+  a.fetch_duration = std::chrono::milliseconds(300);
+  m.RecordRefresh(a);
+  RefreshSummary b;
+  b.outcome = model::Outcome::kRateLimited;
+  b.fetch_duration = std::chrono::milliseconds(7000);
+  m.RecordRefresh(b);
+  m.RecordRefresh(b);
+  m.SetGauges(10, 2, 1, 3);
+  m.RecordDiscovery(true, 4);
+  const std::string text = m.RenderPrometheus(t0, seconds(30));
+  EXPECT_TRUE(Has(text, "archivist_up 1"));
+  EXPECT_TRUE(Has(text, "archivist_refreshes_total{outcome=\"complete\"} 1"));
+  EXPECT_TRUE(Has(text, "archivist_refreshes_total{outcome=\"rate_limited\"} 2"));
+  EXPECT_TRUE(Has(text, "archivist_events_total{kind=\"answer_added\"} 3"));
+  EXPECT_TRUE(Has(text, "archivist_events_total{kind=\"answer_edited\"} 1"));
+  EXPECT_TRUE(Has(text, "archivist_events_total{kind=\"answer_deleted\"} 0"));
+  EXPECT_TRUE(Has(text, "archivist_threads_tracked 10"));
+  EXPECT_TRUE(Has(text, "archivist_threads_due 2"));
+  EXPECT_TRUE(Has(text, "archivist_threads_failing 1"));
+  EXPECT_TRUE(Has(text, "archivist_refreshes_in_flight 3"));
+  EXPECT_TRUE(Has(text, "archivist_fetch_duration_seconds_bucket{le=\"0.25\"} 0"));
+  EXPECT_TRUE(Has(text, "archivist_fetch_duration_seconds_bucket{le=\"0.5\"} 1"));
+  EXPECT_TRUE(Has(text, "archivist_fetch_duration_seconds_bucket{le=\"5\"} 1"));
+  EXPECT_TRUE(Has(text, "archivist_fetch_duration_seconds_bucket{le=\"10\"} 3"));
+  EXPECT_TRUE(Has(text, "archivist_fetch_duration_seconds_bucket{le=\"+Inf\"} 3"));
+  EXPECT_TRUE(Has(text, "archivist_fetch_duration_seconds_sum 14.3"));
+  EXPECT_TRUE(Has(text, "archivist_fetch_duration_seconds_count 3"));
+  EXPECT_TRUE(Has(text, "archivist_store_size_bytes 0"));
+  EXPECT_TRUE(Has(text, "archivist_threads_discovered_total 4"));
+  EXPECT_TRUE(Has(text, "# TYPE archivist_fetch_duration_seconds histogram"));
+}
+
+TEST(Metrics, HealthSaysWhy) {
+  Metrics m("x.db");
+  const auto t0 = std::chrono::steady_clock::time_point(std::chrono::hours(1));
+  EXPECT_EQ(m.HealthAt(t0, seconds(30)).reason, "event loop not started");
+  m.Beat(t0);
+  EXPECT_TRUE(m.HealthAt(t0 + seconds(30), seconds(30)).ok);
+  Health stalled = m.HealthAt(t0 + seconds(42), seconds(30));
+  EXPECT_FALSE(stalled.ok);
+  EXPECT_EQ(stalled.reason, "event loop stalled for 42s");
+  m.SetStoreProblem("disk I/O error");
+  EXPECT_EQ(m.HealthAt(t0, seconds(30)).reason, "store not writable: disk I/O error");
+  EXPECT_TRUE(Has(m.RenderPrometheus(t0, seconds(30)), "archivist_up 0"));
+  m.SetStoreProblem("");
+  EXPECT_TRUE(m.HealthAt(t0, seconds(30)).ok);
+  m.SetStopping();
+  EXPECT_EQ(m.HealthAt(t0, seconds(30)).reason, "stopping");
+}
+
+}  // namespace
+}  // namespace archivist::daemon

@@ -1,0 +1,471 @@
+// The daemon's event loop. See service.h for what it does; this file is the wiring.
+//
+// Ownership: Loop lives on Run()'s stack and owns the io_context, the timers, the loop's
+// Store, the Scheduler, the WorkerPool and the StatusServer. Workers post their results back
+// with asio::post, so every Scheduler and Store call of the loop happens on the loop thread.
+// Stopping waits for the pool's in-flight refreshes (each one transaction), then joins the
+// workers and the status thread before Run returns: nothing outlives the Loop.
+#include "daemon/service.h"
+
+#include <spdlog/fmt/fmt.h>
+#include <spdlog/spdlog.h>
+
+#include <asio.hpp>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+#include "daemon/discovery.h"
+#include "daemon/metrics.h"
+#include "daemon/notify.h"
+#include "daemon/scheduler.h"
+#include "daemon/status_server.h"
+#include "daemon/worker_pool.h"
+#include "fetch/sources/zhihu_url.h"
+#include "store/sqlite_store.h"
+
+namespace archivist::daemon {
+namespace {
+
+std::string HostOf(const std::string& url) {
+  size_t start = url.find("://");
+  start = start == std::string::npos ? 0 : start + 3;
+  return url.substr(start, url.find('/', start) - start);
+}
+
+SchedulerOptions SchedulerOptionsOf(const config::Config& c, const ServiceOptions& o,
+                                    int workers) {
+  using std::chrono::duration_cast;
+  using std::chrono::seconds;
+  SchedulerOptions s;
+  s.min_interval = duration_cast<seconds>(c.schedule.min_interval);
+  s.max_interval = duration_cast<seconds>(c.schedule.max_interval);
+  s.initial_interval = duration_cast<seconds>(c.schedule.initial_interval);
+  s.concurrency = std::min(c.fetch.concurrency, workers);
+  s.per_host_concurrency = c.fetch.per_host_concurrency;
+  s.host_backoff_base = o.host_backoff_base;
+  s.host_backoff_max = o.host_backoff_max;
+  return s;
+}
+
+std::string Describe(const store::ThreadKey& k) { return k.source + ":" + std::to_string(k.id); }
+
+std::string EventsText(const RefreshSummary& s) {
+  std::string out;
+  for (int k = 0; k < kEventKinds; ++k) {
+    if (s.events[k] == 0) continue;
+    out += (out.empty() ? "" : " ") +
+           std::string(model::EventKindName(static_cast<model::EventKind>(k))) + "=" +
+           std::to_string(s.events[k]);
+  }
+  return out.empty() ? "none" : out;
+}
+
+}  // namespace
+
+struct Service::Loop {
+  Loop(Service& service, config::Config config)
+      : svc(service), options(service.options_),
+        config(std::make_shared<const config::Config>(std::move(config))),
+        clock(options.clock ? options.clock : &real_clock),
+        metrics(this->config->store_path),
+        tick_timer(io), rescan_timer(io), watchdog_timer(io), discovery_timer(io),
+        signals(io, SIGTERM, SIGINT, SIGHUP) {}
+
+  int Start();
+  Status StartStatus();
+  void Tick();
+  void ScheduleTick(std::chrono::milliseconds after);
+  void OnRefreshed(const store::ThreadKey& key, RefreshSummary summary);
+  void Rescan();
+  Status TrackConfigThreads(const config::Config& c);
+  void Poll();
+  void OnHotList(Result<std::vector<model::HotItem>> items);
+  void Watchdog();
+  void OnSignal(int signal);
+  void Reload();
+  void BeginStop(const char* why);
+  void MaybeFinish();
+  void Publish();
+  void StoreWrite(const Status& st, const std::string& what);
+  std::string StatusLine() const;
+
+  Service& svc;
+  const ServiceOptions& options;
+  std::shared_ptr<const config::Config> config;
+  RealClock real_clock;
+  Clock* clock;
+  Metrics metrics;
+  Notifier notifier;
+  asio::io_context io;
+  asio::steady_timer tick_timer, rescan_timer, watchdog_timer, discovery_timer;
+  asio::signal_set signals;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<Scheduler> scheduler;
+  std::unique_ptr<WorkerPool> pool;
+  std::unique_ptr<StatusServer> status;
+  std::string host;
+  bool stopping = false;
+  bool polling = false;
+  bool tick_pending = false;
+  std::optional<std::chrono::microseconds> watchdog_period;
+};
+
+Status Service::Loop::TrackConfigThreads(const config::Config& c) {
+  const Timestamp now = clock->WallNow();
+  for (const config::ThreadEntry& t : c.threads) {
+    Result<model::QuestionId> id = options.parse_thread(t.url);
+    if (!id.ok()) return id.status().WithContext(c.source + ":" + std::to_string(t.line));
+    Result<bool> added = store->AddThread({std::string(store::kZhihu), *id}, now);
+    if (!added.ok()) return added.status();
+    if (*added) spdlog::info("tracking zhihu:{} (from the configuration)", *id);
+  }
+  return Status::Ok();
+}
+
+Status Service::Loop::StartStatus() {
+  if (config->daemon.status_listen.empty()) return Status::Ok();
+  Result<std::unique_ptr<StatusServer>> server = StatusServer::Start(
+      config->daemon.status_listen, [this](const std::string& path) -> HttpReply {
+        const auto t = clock->SteadyNow();
+        if (path == "/healthz") {
+          Health h = metrics.HealthAt(t, options.stall_after);
+          return {h.ok ? 200 : 503, "text/plain; charset=utf-8", h.reason + "\n"};
+        }
+        if (path == "/metrics") {
+          return {200, "text/plain; version=0.0.4; charset=utf-8",
+                  metrics.RenderPrometheus(t, options.stall_after)};
+        }
+        return {404, "text/plain; charset=utf-8", "try /healthz or /metrics\n"};
+      });
+  if (!server.ok()) return server.status();
+  status = std::move(*server);
+  svc.status_port_ = status->port();
+  return Status::Ok();
+}
+
+int Service::Loop::Start() {
+  Result<std::unique_ptr<store::Store>> opened = options.open_store(*config);
+  if (!opened.ok()) {
+    spdlog::critical("cannot open the store {}: {}", config->store_path,
+                     opened.status().ToString());
+    return 1;
+  }
+  store = std::move(*opened);
+  // Fail fast when refreshes cannot even be set up (e.g. an unreadable cookies file).
+  Result<std::unique_ptr<Refresher>> probe = options.refreshers(*config);
+  if (!probe.ok()) {
+    spdlog::critical("cannot set up refreshes: {}", probe.status().ToString());
+    return 1;
+  }
+  probe->reset();
+  if (Status st = TrackConfigThreads(*config); !st.ok()) {
+    spdlog::critical("{}", st.ToString());
+    return 1;
+  }
+  host = HostOf(config->zhihu.base_url);
+  const int workers = config->fetch.concurrency;
+  scheduler = std::make_unique<Scheduler>(*clock, SchedulerOptionsOf(*config, options, workers),
+                                          options.seed);
+  Rescan();  // loads every active thread with its persisted schedule
+  if (Status st = StartStatus(); !st.ok()) {
+    spdlog::critical("{}", st.ToString());
+    return 1;
+  }
+  pool = std::make_unique<WorkerPool>(workers, options.refreshers, options.hot_lists, config);
+  signals.async_wait([this](const asio::error_code& ec, int sig) {
+    if (!ec) OnSignal(sig);
+  });
+  metrics.Beat(clock->SteadyNow());
+  Publish();
+  notifier.Ready(StatusLine());
+  spdlog::info("archivist daemon ready: store {}, {} threads tracked, status {}",
+               config->store_path, scheduler->tracked(),
+               status ? "127.0.0.1:" + std::to_string(status->port()) : "off");
+  ScheduleTick(std::chrono::milliseconds(0));
+  rescan_timer.expires_after(options.rescan);
+  rescan_timer.async_wait([this](const asio::error_code& ec) {
+    if (!ec) Rescan();
+  });
+  watchdog_period = Notifier::WatchdogPeriod();  // read once: $WATCHDOG_USEC is per process
+  if (watchdog_period) Watchdog();
+  if (config->discovery.zhihu_hot) Poll();
+  return 0;
+}
+
+void Service::Loop::ScheduleTick(std::chrono::milliseconds after) {
+  if (stopping) return;
+  if (after.count() == 0) {
+    if (tick_pending) return;
+    tick_pending = true;
+    asio::post(io, [this] {
+      tick_pending = false;
+      Tick();
+    });
+    return;
+  }
+  tick_timer.expires_after(after);
+  tick_timer.async_wait([this](const asio::error_code& ec) {
+    if (!ec) Tick();
+  });
+}
+
+void Service::Loop::Tick() {
+  metrics.Beat(clock->SteadyNow());
+  if (stopping) return;
+  Scheduler::Tick t = scheduler->Next();
+  for (const store::ThreadKey& key : t.retire) {
+    StoreWrite(store->SetTracking(key, store::Tracking::kRetired), "retiring " + Describe(key));
+    spdlog::info("retired {}: its discovery period is over (kept, no longer refreshed)",
+                 Describe(key));
+  }
+  for (const store::ThreadKey& key : t.start) {
+    pool->Submit([this, key](WorkerTools& tools) {
+      RefreshSummary summary;
+      if (tools.refresher == nullptr) {
+        summary.error = "cannot set up the refresh: " + tools.refresher_status.ToString();
+        summary.store_status = tools.refresher_status;
+      } else {
+        summary = tools.refresher->Refresh(key);
+      }
+      asio::post(io, [this, key, summary = std::move(summary)]() mutable {
+        OnRefreshed(key, std::move(summary));
+      });
+    });
+  }
+  Publish();
+  ScheduleTick(options.tick);
+}
+
+void Service::Loop::OnRefreshed(const store::ThreadKey& key, RefreshSummary s) {
+  const store::Schedule next =
+      scheduler->Finish(key, {s.outcome, s.event_count() > 0, s.retry_after_seconds});
+  metrics.RecordRefresh(s);
+  if (!s.store_status.ok()) {
+    metrics.SetStoreProblem(s.store_status.ToString());
+    spdlog::error("refresh {} {}: NOT STORED: {}", Describe(key), model::OutcomeName(s.outcome),
+                  s.store_status.ToString());
+  } else {
+    StoreWrite(store->SetSchedule(key, next), "saving the schedule of " + Describe(key));
+  }
+  const int64_t in_s = (next.next_due.micros() - clock->WallNow().micros()) / 1'000'000;
+  const std::string line = fmt::format(
+      "refresh {} {} http={} pages={} answers={} events={} ({}) fetch={}ms next_in={}s{}{}",
+      Describe(key), model::OutcomeName(s.outcome), s.http_status, s.pages, s.answers,
+      s.event_count(), EventsText(s), s.fetch_duration.count(), in_s,
+      s.error.empty() ? "" : " error=", s.error);
+  if (IsSuccess(s.outcome)) {
+    spdlog::info("{}", line);
+  } else {
+    spdlog::warn("{}", line);
+  }
+  if (stopping) return MaybeFinish();
+  Publish();
+  ScheduleTick(std::chrono::milliseconds(0));
+}
+
+void Service::Loop::StoreWrite(const Status& st, const std::string& what) {
+  if (st.ok()) {
+    metrics.SetStoreProblem("");
+    return;
+  }
+  metrics.SetStoreProblem(what + ": " + st.ToString());
+  spdlog::error("store write failed, {}: {}", what, st.ToString());
+}
+
+void Service::Loop::Rescan() {
+  // The store must stay writable even when nothing is written for hours.
+  if (::access(config->store_path.c_str(), W_OK) != 0) {
+    metrics.SetStoreProblem(config->store_path + ": " + std::strerror(errno));
+  }
+  Result<std::vector<store::ThreadSummary>> threads = store->ListThreads();
+  if (!threads.ok()) {
+    spdlog::error("cannot list the tracked threads: {}", threads.status().ToString());
+  } else {
+    for (const store::ThreadSummary& t : *threads) {
+      if (t.tracking != store::Tracking::kActive) {
+        scheduler->Untrack(t.key);
+      } else if (!scheduler->IsTracked(t.key)) {
+        scheduler->Track({t.key, host, t.schedule, t.discovered ? t.track_until : std::nullopt});
+      }
+    }
+  }
+  if (stopping || !pool) return;  // the first call, from Start, arms no timer
+  rescan_timer.expires_after(options.rescan);
+  rescan_timer.async_wait([this](const asio::error_code& ec) {
+    if (!ec) Rescan();
+  });
+  ScheduleTick(std::chrono::milliseconds(0));
+}
+
+void Service::Loop::Poll() {
+  if (stopping || polling) return;
+  polling = true;
+  pool->Submit([this](WorkerTools& tools) {
+    Result<std::vector<model::HotItem>> items =
+        tools.hot_list ? tools.hot_list->HotList()
+                       : Result<std::vector<model::HotItem>>(tools.hot_list_status);
+    asio::post(io, [this, items = std::move(items)]() mutable { OnHotList(std::move(items)); });
+  });
+}
+
+void Service::Loop::OnHotList(Result<std::vector<model::HotItem>> items) {
+  polling = false;
+  if (stopping) return MaybeFinish();
+  int added = 0;
+  if (!items.ok()) {
+    spdlog::warn("hot list: {}", items.status().ToString());
+  } else {
+    Result<std::vector<DiscoveredThread>> r =
+        AddDiscovered(*store, *items, clock->WallNow(), config->discovery.track_for);
+    if (!r.ok()) {
+      StoreWrite(r.status(), "adding discovered threads");
+    } else {
+      for (const DiscoveredThread& d : *r) {
+        scheduler->Track({d.key, host, std::nullopt, d.track_until});
+        spdlog::info("discovered {} on the hot list: tracked until {}", Describe(d.key),
+                     d.track_until.ToIso8601());
+      }
+      added = static_cast<int>(r->size());
+      spdlog::info("hot list: {} questions, {} new", items->size(), added);
+    }
+  }
+  metrics.RecordDiscovery(items.ok(), added);
+  if (config->discovery.zhihu_hot) {
+    discovery_timer.expires_after(config->discovery.interval);
+    discovery_timer.async_wait([this](const asio::error_code& ec) {
+      if (!ec) Poll();
+    });
+  }
+  ScheduleTick(std::chrono::milliseconds(0));
+}
+
+void Service::Loop::Watchdog() {
+  notifier.Watchdog();
+  watchdog_timer.expires_after(*watchdog_period);
+  watchdog_timer.async_wait([this](const asio::error_code& ec) {
+    if (!ec) Watchdog();
+  });
+}
+
+void Service::Loop::OnSignal(int sig) {
+  if (sig == SIGHUP) {
+    Reload();
+  } else {
+    BeginStop(sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  }
+  signals.async_wait([this](const asio::error_code& ec, int next) {
+    if (!ec) OnSignal(next);
+  });
+}
+
+void Service::Loop::Reload() {
+  spdlog::info("SIGHUP: reloading the configuration");
+  Result<config::Config> fresh = options.reload_config();
+  if (!fresh.ok()) {
+    spdlog::error("the new configuration is refused, the old one stays: {}",
+                  fresh.status().message());
+    return;
+  }
+  if (fresh->store_path != config->store_path ||
+      fresh->daemon.status_listen != config->daemon.status_listen) {
+    spdlog::warn("store.path and daemon.status_listen change only with a restart");
+    fresh->store_path = config->store_path;
+    fresh->daemon.status_listen = config->daemon.status_listen;
+  }
+  if (Status st = TrackConfigThreads(*fresh); !st.ok()) {
+    spdlog::error("the new configuration is refused, the old one stays: {}", st.ToString());
+    return;
+  }
+  const bool was_polling = config->discovery.zhihu_hot;
+  config = std::make_shared<const config::Config>(std::move(*fresh));
+  host = HostOf(config->zhihu.base_url);
+  scheduler->SetOptions(SchedulerOptionsOf(*config, options, pool->size()));
+  pool->SetConfig(config);
+  if (config->discovery.zhihu_hot && !was_polling) Poll();
+  if (!config->discovery.zhihu_hot) discovery_timer.cancel();
+  spdlog::info("configuration reloaded from {}", config->source.empty() ? "defaults" : config->source);
+  Rescan();
+}
+
+void Service::Loop::BeginStop(const char* why) {
+  if (stopping) {
+    spdlog::warn("{}: still waiting for {} refresh(es) in flight", why, scheduler->in_flight());
+    return;
+  }
+  stopping = true;
+  metrics.SetStopping();
+  spdlog::info("{}: stopping; waiting for {} refresh(es) in flight", why, scheduler->in_flight());
+  notifier.Stopping("stopping: " + std::to_string(scheduler->in_flight()) + " in flight");
+  tick_timer.cancel();
+  rescan_timer.cancel();
+  discovery_timer.cancel();
+  MaybeFinish();
+}
+
+void Service::Loop::MaybeFinish() {
+  if (scheduler->in_flight() > 0 || polling) return;
+  watchdog_timer.cancel();
+  signals.cancel();
+  if (status) status->Stop();
+  pool->Stop();
+  spdlog::info("stopped");
+  io.stop();
+}
+
+std::string Service::Loop::StatusLine() const {
+  return std::to_string(scheduler->tracked()) + " threads, " + std::to_string(scheduler->due()) +
+         " due, " + std::to_string(scheduler->failing()) + " failing, " +
+         std::to_string(scheduler->in_flight()) + " in flight";
+}
+
+void Service::Loop::Publish() {
+  metrics.SetGauges(scheduler->tracked(), scheduler->due(), scheduler->failing(),
+                    scheduler->in_flight());
+  if (!stopping) notifier.Status(StatusLine());
+}
+
+Service::Service(config::Config config, ServiceOptions options)
+    : config_(std::move(config)), options_(std::move(options)) {
+  if (!options_.open_store) {
+    options_.open_store = [](const config::Config& c)
+        -> Result<std::unique_ptr<store::Store>> {
+      Result<std::unique_ptr<store::SqliteStore>> s = store::SqliteStore::Open(c.store_path);
+      if (!s.ok()) return s.status();
+      return std::unique_ptr<store::Store>(std::move(*s));
+    };
+  }
+  if (!options_.parse_thread) options_.parse_thread = fetch::ParseQuestionRef;
+}
+
+Service::~Service() = default;
+
+int Service::Run() {
+  Loop loop(*this, config_);
+  if (int rc = loop.Start(); rc != 0) return rc;
+  {
+    std::lock_guard lock(mu_);
+    loop_ = &loop;
+    if (stop_requested_) asio::post(loop.io, [&loop] { loop.BeginStop("stop request"); });
+  }
+  loop.io.run();
+  {
+    std::lock_guard lock(mu_);
+    loop_ = nullptr;
+  }
+  status_port_ = 0;
+  return 0;
+}
+
+void Service::RequestStop() {
+  std::lock_guard lock(mu_);
+  stop_requested_ = true;
+  if (loop_ != nullptr) {
+    Loop* loop = loop_;
+    asio::post(loop->io, [loop] { loop->BeginStop("stop request"); });
+  }
+}
+
+}  // namespace archivist::daemon

@@ -1,0 +1,352 @@
+// The daemon end to end, in-process: the real Service (asio loop, signals, sd_notify, status
+// listener, worker pool, SqliteStore) with a FakeRefresher in place of the pipeline. Signals
+// are real (kill(getpid(), …)); sd_notify messages arrive on a unix datagram socket this test
+// binds and names in $NOTIFY_SOCKET. Waits are for conditions (capped at 30 s against hangs),
+// never for durations.
+#include "daemon/service.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <set>
+#include <thread>
+
+#include "../tests/e2e/mock_process.h"
+#include "daemon/fake_refresher.h"
+#include "daemon/logging.h"
+#include "daemon/status_server.h"
+#include "daemon/zhihu_hot_list.h"
+#include "store/sqlite_store.h"
+
+namespace archivist::daemon {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::milliseconds;
+
+bool WaitUntil(const std::function<bool()>& done) {
+  for (int i = 0; i < 3000; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  return done();
+}
+
+// Receives sd_notify datagrams.
+class NotifySocket {
+ public:
+  NotifySocket() {
+    path_ = std::filesystem::temp_directory_path() /
+            ("archivist_notify_" + std::to_string(::getpid()) + ".sock");
+    std::filesystem::remove(path_);
+    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path_.c_str());
+    ok_ = fd_ >= 0 && ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::setenv("NOTIFY_SOCKET", path_.c_str(), 1);
+    reader_ = std::thread([this] {
+      char buf[4096];
+      for (;;) {
+        const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+        if (n <= 0) return;
+        std::lock_guard lock(mu_);
+        if (std::string(buf, n) == "QUIT") return;
+        messages_.emplace_back(buf, n);
+      }
+    });
+  }
+  ~NotifySocket() {
+    ::unsetenv("NOTIFY_SOCKET");
+    const int s = ::socket(AF_UNIX, SOCK_DGRAM, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path_.c_str());
+    ::sendto(s, "QUIT", 4, 0, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    ::close(s);
+    reader_.join();
+    ::close(fd_);
+    std::filesystem::remove(path_);
+  }
+  bool ok() const { return ok_; }
+  std::vector<std::string> messages() {
+    std::lock_guard lock(mu_);
+    return messages_;
+  }
+  bool Saw(const std::string& part) {
+    for (const std::string& m : messages()) {
+      if (m.find(part) != std::string::npos) return true;
+    }
+    return false;
+  }
+  bool WaitFor(const std::string& part) {
+    return WaitUntil([&] { return Saw(part); });
+  }
+
+ private:
+  std::filesystem::path path_;
+  int fd_ = -1;
+  bool ok_ = false;
+  std::thread reader_;
+  std::mutex mu_;
+  std::vector<std::string> messages_;
+};
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { SetUpLogging(); }
+  void SetUp() override {
+    db_ = std::filesystem::temp_directory_path() /
+          ("archivist_service_" + std::to_string(::getpid()) + ".db");
+    Remove();
+    ASSERT_TRUE(notify_.ok());
+  }
+  void TearDown() override {
+    if (thread_.joinable()) {
+      service_->RequestStop();
+      world_.OpenGate();
+      thread_.join();
+    }
+    Remove();
+  }
+  void Remove() {
+    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db_.string() + s);
+  }
+
+  config::Config Config(int threads) {
+    config::Config c;
+    c.store_path = db_.string();
+    c.daemon.status_listen = "127.0.0.1:0";
+    c.schedule.min_interval = hours(1);
+    c.schedule.initial_interval = hours(1);
+    c.schedule.max_interval = hours(2);
+    c.fetch.concurrency = 2;
+    c.fetch.per_host_concurrency = 1;
+    for (int i = 1; i <= threads; ++i) c.threads.push_back({std::to_string(i), i});
+    return c;
+  }
+
+  void Start(config::Config c, FakeWorld& world, HotListFactory hot = nullptr) {
+    ServiceOptions o;
+    o.reload_config = [this]() { return reload_(); };
+    o.refreshers = world.Factory();
+    o.hot_lists = std::move(hot);
+    o.tick = milliseconds(20);
+    o.rescan = milliseconds(200);
+    service_ = std::make_unique<Service>(std::move(c), std::move(o));
+    returned_ = false;
+    thread_ = std::thread([this] {
+      rc_ = service_->Run();
+      returned_ = true;
+    });
+    ASSERT_TRUE(notify_.WaitFor("READY=1"));
+    ASSERT_TRUE(WaitUntil([&] { return service_->status_port() != 0; }));
+    listen_ = "127.0.0.1:" + std::to_string(service_->status_port());
+  }
+  int Stop() {
+    service_->RequestStop();
+    thread_.join();
+    return rc_;
+  }
+  HttpGetResult Get(const std::string& path) {
+    Result<HttpGetResult> r = HttpGet(listen_, path);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : HttpGetResult{};
+  }
+  bool MetricsHas(const std::string& line) {
+    return Get("/metrics").body.find("\n" + line + "\n") != std::string::npos;
+  }
+  std::unique_ptr<store::SqliteStore> OpenStore() {
+    auto s = store::SqliteStore::Open(db_.string());
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? std::move(*s) : nullptr;
+  }
+
+  std::filesystem::path db_;
+  NotifySocket notify_;
+  FakeWorld world_;
+  std::function<Result<config::Config>()> reload_ = [] {
+    return Result<config::Config>(Status::InvalidArgument("no reload in this test"));
+  };
+  std::unique_ptr<Service> service_;
+  std::thread thread_;
+  std::atomic<int> rc_{-1};
+  std::atomic<bool> returned_{false};
+  std::string listen_;
+};
+
+store::ThreadKey Key(uint64_t id) { return {std::string(store::kZhihu), id}; }
+
+TEST_F(ServiceTest, RefreshesPersistsReportsAndStopsCleanly) {
+  RefreshSummary added;
+  added.outcome = model::Outcome::kComplete;
+  added.events_of(model::EventKind::kAnswerAdded) = 2;
+  added.fetch_duration = milliseconds(1200);
+  world_.Script(2, added);
+  RefreshSummary gone;
+  gone.outcome = model::Outcome::kNotFound;
+  gone.http_status = 404;
+  world_.Script(3, gone);
+  ::setenv("WATCHDOG_USEC", "200000", 1);  // systemd's WatchdogSec=200ms: ping every 100 ms
+  Start(Config(3), world_);
+  ::unsetenv("WATCHDOG_USEC");  // read once at start
+  ASSERT_TRUE(WaitUntil([&] { return world_.finished() == 3; }));
+  ASSERT_TRUE(WaitUntil([&] { return MetricsHas("archivist_refreshes_in_flight 0"); }));
+  EXPECT_TRUE(MetricsHas("archivist_refreshes_total{outcome=\"complete\"} 2"));
+  EXPECT_TRUE(MetricsHas("archivist_refreshes_total{outcome=\"not_found\"} 1"));
+  EXPECT_TRUE(MetricsHas("archivist_events_total{kind=\"answer_added\"} 2"));
+  EXPECT_TRUE(MetricsHas("archivist_threads_tracked 3"));
+  EXPECT_TRUE(MetricsHas("archivist_threads_due 0"));
+  EXPECT_TRUE(MetricsHas("archivist_threads_failing 1"));
+  EXPECT_TRUE(MetricsHas("archivist_fetch_duration_seconds_count 3"));
+  EXPECT_TRUE(MetricsHas("archivist_up 1"));
+  const HttpGetResult health = Get("/healthz");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.body, "ok\n");
+  EXPECT_EQ(Get("/nope").status, 404);
+  EXPECT_TRUE(notify_.WaitFor("WATCHDOG=1"));
+  EXPECT_TRUE(notify_.WaitFor("STATUS=3 threads, 0 due, 1 failing, 0 in flight"));
+  EXPECT_EQ(Stop(), 0);
+  EXPECT_TRUE(notify_.Saw("STOPPING=1"));
+  // Each thread was refreshed exactly once, and its next due time persisted.
+  EXPECT_EQ(world_.started().size(), 3u);
+  auto store = OpenStore();
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->GetThread(Key(1))->schedule->interval_seconds, 5400);  // ×1.5, quiet
+  EXPECT_EQ(store->GetThread(Key(2))->schedule->interval_seconds, 3600);  // ÷1.5, clamped
+  EXPECT_EQ(store->GetThread(Key(3))->schedule->interval_seconds, 3600);  // failure: unchanged
+}
+
+TEST_F(ServiceTest, SighupWithABrokenConfigKeepsTheOldOneAndAGoodOneApplies) {
+  std::atomic<int> reloads{0};
+  config::Config good = Config(4);
+  reload_ = [&]() -> Result<config::Config> {
+    if (++reloads == 1) {
+      return Status::InvalidArgument("1 error(s) in a.toml:\n  a.toml:3:1: unknown key fetch.x");
+    }
+    return good;
+  };
+  Start(Config(3), world_);
+  ASSERT_TRUE(WaitUntil([&] { return world_.finished() == 3; }));
+  ::kill(::getpid(), SIGHUP);
+  ASSERT_TRUE(WaitUntil([&] { return reloads == 1; }));
+  EXPECT_EQ(Get("/healthz").status, 200);
+  EXPECT_TRUE(MetricsHas("archivist_threads_tracked 3"));
+  EXPECT_FALSE(returned_);
+  ::kill(::getpid(), SIGHUP);
+  ASSERT_TRUE(WaitUntil([&] { return world_.CountOf(4) == 1; }));  // the new [[thread]]
+  EXPECT_TRUE(WaitUntil([&] { return MetricsHas("archivist_threads_tracked 4"); }));
+  EXPECT_EQ(Stop(), 0);
+}
+
+TEST_F(ServiceTest, SigtermInTheMiddleOfASlowRefreshLetsItFinish) {
+  world_.CloseGate();
+  Start(Config(3), world_);
+  ASSERT_TRUE(world_.WaitForWaiting(1));
+  ::kill(::getpid(), SIGTERM);
+  ASSERT_TRUE(notify_.WaitFor("STOPPING=1"));
+  // The refresh is still held at the gate: the service waits for it.
+  EXPECT_FALSE(returned_);
+  const HttpGetResult health = Get("/healthz");
+  EXPECT_EQ(health.status, 503);
+  EXPECT_EQ(health.body, "stopping\n");
+  world_.OpenGate();
+  thread_.join();
+  EXPECT_EQ(rc_, 0);
+  // Only the one in flight ran; it finished and its schedule was stored.
+  ASSERT_EQ(world_.started().size(), 1u);
+  EXPECT_EQ(world_.finished(), 1);
+  auto store = OpenStore();
+  ASSERT_TRUE(store);
+  const uint64_t id = world_.started()[0];
+  EXPECT_EQ(store->GetThread(Key(id))->schedule->interval_seconds, 5400);
+  for (uint64_t other : {1, 2, 3}) {
+    if (other != id) {
+      EXPECT_FALSE(store->GetThread(Key(other))->schedule.has_value());
+    }
+  }
+}
+
+TEST_F(ServiceTest, RestartResumesWithoutRefetchingEverything) {
+  Start(Config(50), world_);
+  ASSERT_TRUE(WaitUntil([&] { return world_.finished() == 50; }));
+  EXPECT_EQ(Stop(), 0);
+  {
+    auto store = OpenStore();
+    ASSERT_TRUE(store);
+    // Thread 7 comes due while the daemon is down.
+    ASSERT_TRUE(store->SetSchedule(Key(7), {Timestamp::FromSeconds(1), 3600}).ok());
+  }
+  FakeWorld second;
+  Start(Config(50), second);
+  ASSERT_TRUE(WaitUntil([&] { return second.finished() == 1; }));
+  ASSERT_TRUE(WaitUntil([&] { return MetricsHas("archivist_refreshes_in_flight 0"); }));
+  EXPECT_TRUE(MetricsHas("archivist_threads_tracked 50"));
+  EXPECT_TRUE(MetricsHas("archivist_threads_due 0"));
+  EXPECT_EQ(Stop(), 0);
+  EXPECT_EQ(second.started(), std::vector<model::QuestionId>{7});
+}
+
+TEST_F(ServiceTest, AFailingStoreMakesHealthz503WithTheReason) {
+  RefreshSummary failed;
+  failed.outcome = model::Outcome::kComplete;
+  failed.store_status = Status::IoError("database or disk is full");
+  world_.Script(1, failed);
+  Start(Config(1), world_);
+  ASSERT_TRUE(WaitUntil([&] { return world_.finished() == 1; }));
+  ASSERT_TRUE(WaitUntil([&] { return Get("/healthz").status == 503; }));
+  EXPECT_EQ(Get("/healthz").body, "store not writable: I/O error: database or disk is full\n");
+  EXPECT_TRUE(MetricsHas("archivist_refresh_store_errors_total 1"));
+  EXPECT_TRUE(MetricsHas("archivist_up 0"));
+  EXPECT_EQ(Stop(), 0);
+}
+
+TEST_F(ServiceTest, DiscoveryFromTheMockHotListThenRetirement) {
+  const std::string data = e2e::TestData();
+  ASSERT_FALSE(data.empty()) << "ARCHIVIST_TEST_DATA is not set";
+  e2e::MockProcess mock({data + "/zhihu/questions"});
+  ASSERT_TRUE(mock.ok()) << mock.error();
+  config::Config c = Config(0);
+  c.zhihu.base_url = mock.base_url();
+  c.fetch.per_host_delay = milliseconds(0);
+  c.fetch.concurrency = 4;
+  c.fetch.per_host_concurrency = 4;
+  c.discovery.zhihu_hot = true;
+  c.discovery.track_for = std::chrono::seconds(5);
+  Start(c, world_, MakeZhihuHotList);
+  ASSERT_TRUE(WaitUntil([&] { return MetricsHas("archivist_discovery_polls_total{result=\"ok\"} 1"); }));
+  auto store = OpenStore();
+  ASSERT_TRUE(store);
+  auto threads = store->ListThreads();
+  ASSERT_TRUE(threads.ok());
+  const size_t n = threads->size();
+  ASSERT_GT(n, 0u);
+  EXPECT_TRUE(MetricsHas("archivist_threads_discovered_total " + std::to_string(n)));
+  for (const store::ThreadSummary& t : *threads) {
+    EXPECT_TRUE(t.discovered);
+    ASSERT_TRUE(t.track_until.has_value());
+  }
+  // Discovered threads are refreshed (those the workers reach within track_for).
+  ASSERT_TRUE(WaitUntil([&] { return world_.finished() >= 1; }));
+  // After track_for, every discovered thread is retired: kept, queryable, not refreshed.
+  ASSERT_TRUE(WaitUntil([&] { return MetricsHas("archivist_threads_tracked 0"); }));
+  threads = store->ListThreads();
+  ASSERT_TRUE(threads.ok());
+  EXPECT_EQ(threads->size(), n);
+  for (const store::ThreadSummary& t : *threads) {
+    EXPECT_EQ(t.tracking, store::Tracking::kRetired) << t.key.id;
+  }
+  EXPECT_EQ(Stop(), 0);
+  // Each at most once: none after its retirement.
+  std::set<model::QuestionId> distinct;
+  for (model::QuestionId id : world_.started()) EXPECT_TRUE(distinct.insert(id).second) << id;
+}
+
+}  // namespace
+}  // namespace archivist::daemon
