@@ -195,7 +195,9 @@ TEST_F(ServiceTest, RefreshesPersistsReportsAndStopsCleanly) {
   world_.Script(3, gone);
   ::setenv("WATCHDOG_USEC", "200000", 1);  // systemd's WatchdogSec=200ms: ping every 100 ms
   Start(Config(3), world_);
-  ::unsetenv("WATCHDOG_USEC");  // read once at start
+  // The service reads it once while starting, on its own thread: keep it until READY.
+  ASSERT_TRUE(notify_.WaitFor("READY=1"));
+  ::unsetenv("WATCHDOG_USEC");
   ASSERT_TRUE(WaitUntil([&] { return world_.finished() == 3; }));
   ASSERT_TRUE(WaitUntil([&] { return MetricsHas("archivist_refreshes_in_flight 0"); }));
   EXPECT_TRUE(MetricsHas("archivist_refreshes_total{outcome=\"complete\"} 2"));
