@@ -35,8 +35,6 @@ inline size_t Utf8SeqLength(unsigned char b) {
   return b < 0xC0 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
 }
 
-// Appends code point cp as UTF-8.
-void AppendUtf8(std::string* out, char32_t cp);
 
 // Decodes the code point at s[*i] and advances *i. Input must be valid UTF-8.
 char32_t DecodeUtf8(std::string_view s, size_t* i);
