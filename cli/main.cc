@@ -26,6 +26,16 @@ int main(int argc, char** argv) {
   AddConvertVerb(app, global, &run);
   AddFetchVerb(app, global, &run);
   AddTagsVerb(app, global, &run);
+  AddAddVerb(app, global, &run);
+  AddRemoveVerb(app, global, &run);
+  AddListVerb(app, global, &run);
+  AddRefreshVerb(app, global, &run);
+  AddHistoryVerb(app, global, &run);
+  AddDiffVerb(app, global, &run);
+  AddShowVerb(app, global, &run);
+  AddExportVerb(app, global, &run);
+  AddRenormalizeVerb(app, global, &run);
+  AddBackupVerb(app, global, &run);
 
   try {
     app.parse(argc, argv);
