@@ -41,7 +41,7 @@ int RunDiff(const DiffArgs& args, const GlobalOptions& global) {
   const int latest = revs->back().number;
   const int to = args.to >= 0 ? args.to : latest;
   const int from = args.from >= 0 ? args.from : (to > 0 ? to - 1 : 0);
-  for (const auto& [name, n] : {std::pair{"--from", from}, std::pair{"--to", to}}) {
+  for (const auto& [name, n] : {std::pair{"--to", to}, std::pair{"--from", from}}) {
     if (n > latest) {
       return PrintError("diff", std::string(name) + " " + std::to_string(n) + ": answer " +
                                     args.answer + " has revisions 1.." + std::to_string(latest)),

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <system_error>
 #include <memory>
 
 #include "base/clock.h"
@@ -103,6 +105,13 @@ int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
   }
   daemon::TagFunction tagger;
   if (!args.export_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(args.export_dir, ec);
+    if (ec || !std::filesystem::is_directory(args.export_dir)) {
+      return PrintError("refresh", "cannot create the export directory " + args.export_dir +
+                                       (ec ? ": " + ec.message() : std::string())),
+             kExitFailure;
+    }
     auto loaded = LoadTagger();
     if (!loaded.ok()) return PrintError("refresh", loaded.status()), kExitFailure;
     tagger = std::move(*loaded);
