@@ -29,6 +29,16 @@ int main(int argc, char** argv) {
   AddCheckConfigVerb(app, global, &run);
   AddDaemonVerb(app, global, &run);
   AddStatusVerb(app, global, &run);
+  AddAddVerb(app, global, &run);
+  AddRemoveVerb(app, global, &run);
+  AddListVerb(app, global, &run);
+  AddRefreshVerb(app, global, &run);
+  AddHistoryVerb(app, global, &run);
+  AddDiffVerb(app, global, &run);
+  AddShowVerb(app, global, &run);
+  AddExportVerb(app, global, &run);
+  AddRenormalizeVerb(app, global, &run);
+  AddBackupVerb(app, global, &run);
 
   try {
     app.parse(argc, argv);

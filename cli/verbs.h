@@ -47,6 +47,18 @@ void AddDaemonVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 void AddStatusVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 
 
+// The archive verbs (docs/cli.md), each in cli/verb_<name>.cc; shared helpers in archive.h.
+void AddAddVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
+void AddRemoveVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
+void AddListVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
+void AddRefreshVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
+void AddHistoryVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
+void AddDiffVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
+void AddShowVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
+void AddExportVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
+void AddRenormalizeVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
+void AddBackupVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
+
 
 }  // namespace archivist::cli
 

@@ -151,6 +151,12 @@ bool IsUsable(model::Outcome outcome) {
   return outcome == model::Outcome::kComplete || outcome == model::Outcome::kPartial;
 }
 
+bool MayRecordAnswers(const model::Snapshot& snapshot) {
+  const model::Outcome o = snapshot.outcome;
+  if (o == model::Outcome::kNotFound || o == model::Outcome::kNotModified) return false;
+  return IsUsable(o) || !snapshot.answers.empty();
+}
+
 std::vector<AnswerId> AnswersToProbe(const model::ThreadState& state,
                                      const model::Snapshot& snapshot) {
   std::vector<AnswerId> out;
@@ -190,7 +196,9 @@ ChangeSet Classify(const model::ThreadState& state, const model::Snapshot& snaps
     cs.thread.not_found_count = 0;
     return cs;
   }
-  if (!IsUsable(outcome)) return cs;  // R4: no evidence either way
+  // R4: a failed fetch with no answers is no evidence either way; its whole answers (fetch/
+  // keeps only whole pages and drops truncated answers) may add and edit, never delete.
+  if (!MayRecordAnswers(snapshot)) return cs;
 
   cs.thread.not_found_count = 0;
   cs.thread.gone = false;

@@ -19,8 +19,11 @@
 //  R3 a complete listing that lacks more than half of the present answers at once is
 //     suspicious: only probes (kGone) can delete then;
 //  R4 a partial snapshot adds and edits but never deletes and never advances absence counts;
-//     blocked, auth_required, rate_limited, transient, invalid_response and too_large change
-//     nothing (their answers, if any, may be truncated by a login wall and are ignored);
+//     so does a failed one (blocked, auth_required, rate_limited, transient, invalid_response,
+//     too_large) that carries answers: fetch/ keeps only the whole pages before the failure
+//     and drops every answer with content_need_truncated, so each answer it keeps is whole
+//     (docs/store.md "Failed fetches with answers"). A failed fetch without answers changes
+//     nothing; not_found and not_modified never carry answers;
 //  R5 a deleted answer that reappears is answer_restored (new revision if its content moved);
 //  R6 title_changed when a usable snapshot carries a different non-empty title; the first
 //     usable snapshot records thread_added instead;
@@ -46,8 +49,12 @@ struct ClassifyOptions {
 
 using ProbeResults = std::map<model::AnswerId, model::ProbeResult>;
 
-// True when the snapshot's answers may be recorded (complete or partial).
+// True for complete and partial: outcomes whose listing stopped without a server failure.
 bool IsUsable(model::Outcome outcome);
+
+// True when the snapshot's answers may add answers and revisions (R4): complete, partial, or
+// a failed outcome other than not_found / not_modified that carries answers.
+bool MayRecordAnswers(const model::Snapshot& snapshot);
 
 // The present answers that a complete snapshot lacks: the pipeline should probe each with
 // the single-answer endpoint before Classify. Empty for any other outcome.

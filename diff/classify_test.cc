@@ -154,14 +154,25 @@ std::vector<Case> Cases() {
         {{EventKind::kAnswerEdited, 1, 2}, {EventKind::kAnswerAdded, 9, 1}}, 2);
   }
   for (Outcome o : {Outcome::kBlocked, Outcome::kAuthRequired, Outcome::kRateLimited,
-                    Outcome::kTransient, Outcome::kInvalidResponse, Outcome::kTooLarge,
-                    Outcome::kNotModified}) {
-    // A login wall may even hand back truncated answers: they must not become edits.
-    auto snap = Listing({1}, o);
-    snap.answers[0].content_html = "<p>1 trunc";
-    snap.question.title = "Other title";
-    add("R4_" + std::string(model::OutcomeName(o)) + "_changes_nothing", Archived(4, 9), snap,
-        {{2, ProbeResult::kGone}}, {}, 0);
+                    Outcome::kTransient, Outcome::kInvalidResponse, Outcome::kTooLarge}) {
+    // Without answers a failed fetch is no evidence of anything.
+    auto empty = Listing({}, o);
+    empty.question.title = "Other title";
+    add("R4_" + std::string(model::OutcomeName(o)) + "_without_answers_changes_nothing",
+        Archived(4, 9), empty, {{2, ProbeResult::kGone}}, {}, 0);
+    // fetch/ keeps only whole pages before the failure and drops truncated answers: what it
+    // kept adds and edits (like a partial listing), and deletes nothing.
+    auto snap = Listing({1, 7}, o);
+    snap.answers[0].content_html = "<p>1 v2</p>";
+    add("R4_" + std::string(model::OutcomeName(o)) + "_with_whole_answers_adds_and_edits",
+        Archived(4, 9), snap, {{2, ProbeResult::kGone}},
+        {{EventKind::kAnswerEdited, 1, 2}, {EventKind::kAnswerAdded, 7, 1}}, 2);
+  }
+  for (Outcome o : {Outcome::kNotModified, Outcome::kNotFound}) {
+    auto snap = Listing({1}, o);  // never produced by fetch/; ignored if it were
+    snap.answers[0].content_html = "<p>1 v2</p>";
+    add("R4_" + std::string(model::OutcomeName(o)) + "_answers_are_ignored", Archived(4, 0),
+        snap, {}, {}, 0);
   }
   {
     auto st = Archived(3);

@@ -32,16 +32,18 @@ std::string_view StateName(model::AnswerState s) {
 // The outcome-dependent limits of what a refresh may change (see the file comment).
 Status ValidateRecord(const RefreshRecord& r) {
   const model::Outcome o = r.fetch.outcome;
-  const bool usable = o == model::Outcome::kComplete || o == model::Outcome::kPartial;
+  // Failed fetches may carry whole answers (docs/store.md): they may add and edit. Only
+  // not_found and not_modified carry no answers at all.
+  const bool no_answers = o == model::Outcome::kNotFound || o == model::Outcome::kNotModified;
   const std::string what = ThreadName(r.thread) + " (outcome " +
                            std::string(model::OutcomeName(o)) + ")";
-  if (!usable && (!r.changes.answers.empty() || !r.changes.revisions.empty())) {
-    return Status::Internal("refusing to store answers from a failed fetch of " + what);
+  if (no_answers && (!r.changes.answers.empty() || !r.changes.revisions.empty())) {
+    return Status::Internal("refusing to store answers from a fetch of " + what);
   }
   for (const model::Event& e : r.changes.events) {
-    if (!usable && e.kind != model::EventKind::kThreadGone) {
+    if (no_answers && e.kind != model::EventKind::kThreadGone) {
       return Status::Internal("refusing a " + std::string(model::EventKindName(e.kind)) +
-                              " event from a failed fetch of " + what);
+                              " event from a fetch of " + what);
     }
     if (e.kind == model::EventKind::kAnswerDeleted && o != model::Outcome::kComplete) {
       return Status::Internal("refusing a deletion from an incomplete fetch of " + what);

@@ -195,11 +195,22 @@ TEST_F(StoreTest, FailedFetchCommitsOnlyItsFetchRecord) {
                                           "SELECT * FROM answers");
   for (Outcome o : {Outcome::kBlocked, Outcome::kAuthRequired, Outcome::kTransient,
                     Outcome::kRateLimited, Outcome::kTooLarge, Outcome::kInvalidResponse}) {
-    ASSERT_TRUE(Refresh(200, Snap({A(1, "changed?")}, o)).ok());
+    ASSERT_TRUE(Refresh(200, Snap({}, o)).ok());
   }
   EXPECT_EQ(Query(path_, "SELECT count(*) FROM events; SELECT count(*) FROM revisions;"
                          "SELECT * FROM answers"), before);
   EXPECT_EQ(Query(path_, "SELECT count(*) FROM fetches"), "7\n");
+}
+
+// A fetch that failed on a later page keeps the whole answers of the pages before it
+// (docs/store.md): they are recorded like a partial listing's, and nothing is deleted.
+TEST_F(StoreTest, FailedFetchWithWholeAnswersAddsAndEditsOnly) {
+  ASSERT_TRUE(Refresh(100, Snap({A(1, "one"), A(2, "two")})).ok());
+  ASSERT_TRUE(Refresh(200, Snap({A(1, "one v2", 150), A(3, "three")}, Outcome::kRateLimited),
+                      {{2, model::ProbeResult::kGone}}).ok());
+  EXPECT_EQ(Kinds({{"zhihu", kQ}, std::nullopt, Timestamp::FromSeconds(200)}),
+            (std::vector<std::string>{"answer_edited 1 r2", "answer_added 3 r1"}));
+  EXPECT_EQ(store_->GetThread({"zhihu", kQ})->present_answers, 3);
 }
 
 TEST_F(StoreTest, NotFoundTwiceRecordsThreadGone) {

@@ -1,0 +1,96 @@
+// Shared plumbing of the archive verbs (see archive.h).
+#include "cli/archive.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+
+#include "fetch/sources/zhihu_url.h"
+#include "store/sqlite_store.h"
+#include "tags/jieba.h"
+
+namespace archivist::cli {
+
+std::string DbPath(const GlobalOptions& global) {
+  if (!global.db_path.empty()) return global.db_path;
+  const char* xdg = std::getenv("XDG_DATA_HOME");
+  if (xdg != nullptr && *xdg == '/') return std::string(xdg) + "/archivist/archive.db";
+  const char* home = std::getenv("HOME");
+  return std::string(home != nullptr ? home : ".") + "/.local/share/archivist/archive.db";
+}
+
+Result<std::unique_ptr<store::Store>> OpenArchive(const GlobalOptions& global, bool read_only) {
+  const std::string path = DbPath(global);
+  store::SqliteOptions options;
+  options.read_only = read_only;
+  options.create = !read_only;
+  if (read_only && !std::filesystem::exists(path)) {
+    return Status::NotFound("no archive at " + path + " (use --db FILE, or `archivist add` first)");
+  }
+  if (!read_only && global.db_path.empty()) {
+    std::error_code ec;  // the default location's directory may not exist yet
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  }
+  Result<std::unique_ptr<store::SqliteStore>> db = store::SqliteStore::Open(path, options);
+  if (!db.ok()) return db.status();
+  return std::unique_ptr<store::Store>(std::move(*db));
+}
+
+void PrintError(std::string_view verb, std::string_view message) {
+  std::fprintf(stderr, "archivist %.*s: %.*s\n", static_cast<int>(verb.size()), verb.data(),
+               static_cast<int>(message.size()), message.data());
+}
+
+void PrintError(std::string_view verb, const Status& status) {
+  PrintError(verb, std::string_view(status.message()));
+}
+
+Result<store::ThreadKey> ParseQuestion(std::string_view text) {
+  Result<model::QuestionId> id = fetch::ParseQuestionRef(text);
+  if (!id.ok()) return id.status();
+  return store::ThreadKey{std::string(store::kZhihu), *id};
+}
+
+Result<Timestamp> ParseTime(std::string_view option, std::string_view text) {
+  Result<Timestamp> t = ParseIso8601(text);
+  if (!t.ok()) {
+    return Status::InvalidArgument(std::string(option) + " '" + std::string(text) +
+                                   "' is not an ISO 8601 time (" + t.status().message() + ")");
+  }
+  return t;
+}
+
+Status RequireThread(store::Store& store, const store::ThreadKey& key) {
+  Result<store::ThreadSummary> t = store.GetThread(key);
+  if (t.ok()) return Status::Ok();
+  if (t.status().code() == Status::Code::kNotFound) {
+    return Status::NotFound("question " + std::to_string(key.id) +
+                            " is not in the archive (track it with `archivist add`)");
+  }
+  return t.status();
+}
+
+Result<daemon::TagFunction> LoadTagger() {
+  Result<std::unique_ptr<tags::Jieba>> jieba = tags::Jieba::Load({});
+  if (!jieba.ok()) return jieba.status().WithContext("loading the keyword tagger");
+  std::shared_ptr<const tags::Jieba> shared(std::move(*jieba));
+  return daemon::TagFunction([shared](std::string_view text) {
+    return shared->ExtractTags(text, 5);
+  });
+}
+
+int ExitFor(const Status& status, bool user_input) {
+  if (status.ok()) return kExitOk;
+  if (user_input && (status.code() == Status::Code::kNotFound ||
+                     status.code() == Status::Code::kInvalidArgument)) {
+    return kExitUsage;
+  }
+  return kExitFailure;
+}
+
+std::string ThreadName(const store::ThreadKey& key) {
+  return key.source + ":" + std::to_string(key.id);
+}
+
+}  // namespace archivist::cli

@@ -1,0 +1,56 @@
+// Helpers shared by the archive verbs (add, remove, list, refresh, history, diff, show,
+// export, renormalize, backup): opening the store named by --db, parsing question / TIME
+// arguments, the keyword tagger, and mapping errors to exit statuses.
+//
+// Exit statuses (docs/cli.md): bad usage — a malformed question reference, answer id or
+// TIME, an unknown question, answer or revision — is 2; a store that cannot be opened or
+// written (not an archivist database, a newer schema, read-only, full disk) and fetch
+// failures are 1. Every message names the input and says what is wrong.
+#ifndef ARCHIVIST_CLI_ARCHIVE_H_
+#define ARCHIVIST_CLI_ARCHIVE_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "base/time.h"
+#include "cli/verbs.h"
+#include "daemon/document.h"
+#include "store/store.h"
+
+namespace archivist::cli {
+
+// --db, else $XDG_DATA_HOME/archivist/archive.db, else ~/.local/share/archivist/archive.db.
+std::string DbPath(const GlobalOptions& global);
+
+// Opens the archive. Writable opens create the file (and its directory) when missing;
+// read-only opens never write and fail on a missing file. Errors are printed as
+// "archivist <verb>: <message>".
+Result<std::unique_ptr<store::Store>> OpenArchive(const GlobalOptions& global, bool read_only);
+
+// Prints "archivist <verb>: <message>" to stderr.
+void PrintError(std::string_view verb, const Status& status);
+void PrintError(std::string_view verb, std::string_view message);
+
+// A question URL or id → its thread key (error names the text).
+Result<store::ThreadKey> ParseQuestion(std::string_view text);
+// An ISO 8601 TIME (error names the option and the text).
+Result<Timestamp> ParseTime(std::string_view option, std::string_view text);
+
+// The thread must be in the archive; kNotFound names it otherwise.
+Status RequireThread(store::Store& store, const store::ThreadKey& key);
+
+// The keyword tagger (tags::Jieba from python3-jieba's data, loaded once per process).
+Result<daemon::TagFunction> LoadTagger();
+
+// Exit status for a store/query error: kNotFound and kInvalidArgument of user input → 2
+// when `user_input`, else 1.
+int ExitFor(const Status& status, bool user_input);
+
+std::string ThreadName(const store::ThreadKey& key);
+
+}  // namespace archivist::cli
+
+#endif  // ARCHIVIST_CLI_ARCHIVE_H_

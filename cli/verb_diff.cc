@@ -1,0 +1,75 @@
+// `archivist diff <answer-id> [--from REV] [--to REV]`: unified diff of an answer's Markdown
+// between two revisions (usable with `patch`). Defaults: --to the latest revision, --from
+// the one before it; revision 0 is the empty text (before the answer existed).
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <memory>
+
+#include "cli/archive.h"
+#include "diff/unified_diff.h"
+#include "fetch/sources/zhihu_url.h"
+
+namespace archivist::cli {
+namespace {
+
+struct DiffArgs {
+  std::string answer;
+  int from = -1, to = -1;
+};
+
+Result<std::string> MarkdownOf(store::Store& archive, const store::AnswerKey& key, int number) {
+  if (number == 0) return std::string();
+  auto rev = archive.GetRevision(key, number);
+  if (!rev.ok()) return rev.status();
+  return rev->markdown;
+}
+
+int RunDiff(const DiffArgs& args, const GlobalOptions& global) {
+  const std::optional<uint64_t> id = fetch::ParseDecimalU64(args.answer);
+  if (!id) return PrintError("diff", "'" + args.answer + "' is not an answer id"), kExitUsage;
+  auto archive = OpenArchive(global, /*read_only=*/true);
+  if (!archive.ok()) return PrintError("diff", archive.status()), kExitFailure;
+  const store::AnswerKey key{std::string(store::kZhihu), *id};
+  auto revs = (*archive)->Revisions(key);
+  if (!revs.ok() || revs->empty()) {
+    if (!revs.ok() && revs.status().code() != Status::Code::kNotFound) {
+      return PrintError("diff", revs.status()), kExitFailure;
+    }
+    return PrintError("diff", "answer " + args.answer + " is not in the archive"), kExitUsage;
+  }
+  const int latest = revs->back().number;
+  const int to = args.to >= 0 ? args.to : latest;
+  const int from = args.from >= 0 ? args.from : (to > 0 ? to - 1 : 0);
+  for (const auto& [name, n] : {std::pair{"--to", to}, std::pair{"--from", from}}) {
+    if (n > latest) {
+      return PrintError("diff", std::string(name) + " " + std::to_string(n) + ": answer " +
+                                    args.answer + " has revisions 1.." + std::to_string(latest)),
+             kExitUsage;
+    }
+  }
+  auto a = MarkdownOf(**archive, key, from);
+  auto b = a.ok() ? MarkdownOf(**archive, key, to) : a;
+  if (!a.ok() || !b.ok()) return PrintError("diff", a.ok() ? b.status() : a.status()), kExitFailure;
+  diff::UnifiedDiffOptions options;
+  options.from_label = args.answer + "@r" + std::to_string(from);
+  options.to_label = args.answer + "@r" + std::to_string(to);
+  const std::string out = diff::UnifiedDiff(*a, *b, options);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddDiffVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
+  auto args = std::make_shared<DiffArgs>();
+  CLI::App* cmd = app.add_subcommand("diff", "unified diff of an answer's Markdown between revisions");
+  cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  cmd->add_option("answer", args->answer, "answer id")->required();
+  cmd->add_option("--from", args->from, "revision number (default: the one before --to; 0 = empty)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--to", args->to, "revision number (default: the latest)")->check(CLI::NonNegativeNumber);
+  cmd->callback([args, &global, run] { *run = [args, &global] { return RunDiff(*args, global); }; });
+}
+
+}  // namespace archivist::cli

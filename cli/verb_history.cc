@@ -1,0 +1,86 @@
+// `archivist history <question> [--answer ID] [--since TIME] [--json]`: the thread's events,
+// oldest first. --json prints one object per line with the fields documented in docs/cli.md:
+// time, kind, question, answer, revision, details.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <memory>
+
+#include "cli/archive.h"
+#include "fetch/sources/zhihu_url.h"
+
+namespace archivist::cli {
+namespace {
+
+struct HistoryArgs {
+  std::string question, answer, since;
+  bool json = false;
+};
+
+void PrintEvent(const store::EventRecord& e, bool json) {
+  if (json) {
+    nlohmann::json j = {{"time", e.at.ToIso8601()},
+                        {"kind", std::string(model::EventKindName(e.kind))},
+                        {"question", std::to_string(e.thread.id)},
+                        {"answer", e.answer ? nlohmann::json(std::to_string(*e.answer)) : nullptr},
+                        {"revision", e.revision > 0 ? nlohmann::json(e.revision) : nullptr},
+                        {"details", e.details}};
+    std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    return;
+  }
+  std::string line = e.at.ToIso8601() + "  " + std::string(model::EventKindName(e.kind));
+  if (e.answer) line += "  answer " + std::to_string(*e.answer);
+  if (e.revision > 0) line += " r" + std::to_string(e.revision);
+  if (!e.details.empty()) line += "  " + e.details;
+  std::printf("%s\n", line.c_str());
+}
+
+int RunHistory(const HistoryArgs& args, const GlobalOptions& global) {
+  Result<store::ThreadKey> key = ParseQuestion(args.question);
+  if (!key.ok()) return PrintError("history", key.status()), kExitUsage;
+  store::EventQuery query{*key, std::nullopt, std::nullopt};
+  if (!args.answer.empty()) {
+    query.answer = fetch::ParseDecimalU64(args.answer);
+    if (!query.answer) {
+      return PrintError("history", "--answer '" + args.answer + "' is not an answer id"), kExitUsage;
+    }
+  }
+  if (!args.since.empty()) {
+    Result<Timestamp> since = ParseTime("--since", args.since);
+    if (!since.ok()) return PrintError("history", since.status()), kExitUsage;
+    query.since = *since;
+  }
+  auto archive = OpenArchive(global, /*read_only=*/true);
+  if (!archive.ok()) return PrintError("history", archive.status()), kExitFailure;
+  if (Status st = RequireThread(**archive, *key); !st.ok()) {
+    return PrintError("history", st), ExitFor(st, true);
+  }
+  if (query.answer) {
+    auto revs = (*archive)->Revisions({key->source, *query.answer});
+    if (!revs.ok() || revs->empty() || (*revs)[0].question != key->id) {
+      return PrintError("history", "answer " + args.answer + " is not an answer of question " +
+                                       std::to_string(key->id) + " in the archive"),
+             kExitUsage;
+    }
+  }
+  auto events = (*archive)->Events(query);
+  if (!events.ok()) return PrintError("history", events.status()), kExitFailure;
+  for (const store::EventRecord& e : *events) PrintEvent(e, args.json);
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddHistoryVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
+  auto args = std::make_shared<HistoryArgs>();
+  CLI::App* cmd = app.add_subcommand("history", "what changed in a thread, oldest first");
+  cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  cmd->add_option("question", args->question, "question URL or id")->required();
+  cmd->add_option("--answer", args->answer, "only this answer's events");
+  cmd->add_option("--since", args->since, "only events at or after TIME (ISO 8601)");
+  cmd->add_flag("--json", args->json, "one JSON object per line");
+  cmd->callback([args, &global, run] { *run = [args, &global] { return RunHistory(*args, global); }; });
+}
+
+}  // namespace archivist::cli

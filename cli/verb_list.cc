@@ -1,0 +1,65 @@
+// `archivist list [--json]`: the tracked threads with status, answers, last change, next due.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <memory>
+
+#include "cli/archive.h"
+
+namespace archivist::cli {
+namespace {
+
+nlohmann::json TimeOrNull(const std::optional<Timestamp>& t) {
+  return t ? nlohmann::json(t->ToIso8601()) : nlohmann::json(nullptr);
+}
+
+std::string TimeOrDash(const std::optional<Timestamp>& t) {
+  return t ? t->ToIso8601() : "-";
+}
+
+int RunList(bool json, const GlobalOptions& global) {
+  auto archive = OpenArchive(global, /*read_only=*/true);
+  if (!archive.ok()) return PrintError("list", archive.status()), kExitFailure;
+  auto threads = (*archive)->ListThreads();
+  if (!threads.ok()) return PrintError("list", threads.status()), kExitFailure;
+  for (const store::ThreadSummary& t : *threads) {
+    const std::optional<Timestamp> due =
+        t.schedule ? std::optional<Timestamp>(t.schedule->next_due) : std::nullopt;
+    if (json) {
+      nlohmann::json j = {{"question", std::to_string(t.key.id)},
+                          {"source", t.key.source},
+                          {"title", t.title},
+                          {"tracking", std::string(store::TrackingName(t.tracking))},
+                          {"gone", t.gone},
+                          {"answers", t.present_answers},
+                          {"added_at", t.added_at.ToIso8601()},
+                          {"first_archived", TimeOrNull(t.first_archived)},
+                          {"last_change", TimeOrNull(t.last_event)},
+                          {"last_fetch", TimeOrNull(t.last_fetch)},
+                          {"last_outcome", t.last_outcome},
+                          {"next_due", TimeOrNull(due)}};
+      std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    } else {
+      std::printf("%llu  %s%s  %d answers  last change %s  last fetch %s%s  next due %s  %s\n",
+                  static_cast<unsigned long long>(t.key.id),
+                  std::string(store::TrackingName(t.tracking)).c_str(), t.gone ? " (gone)" : "",
+                  t.present_answers, TimeOrDash(t.last_event).c_str(),
+                  TimeOrDash(t.last_fetch).c_str(),
+                  t.last_outcome.empty() ? "" : (" (" + t.last_outcome + ")").c_str(),
+                  due ? due->ToIso8601().c_str() : "now", t.title.c_str());
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddListVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
+  auto json = std::make_shared<bool>(false);
+  CLI::App* cmd = app.add_subcommand("list", "tracked threads: status, answers, last change, next due");
+  cmd->add_flag("--json", *json, "one JSON object per line");
+  cmd->callback([json, &global, run] { *run = [json, &global] { return RunList(*json, global); }; });
+}
+
+}  // namespace archivist::cli

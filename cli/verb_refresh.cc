@@ -1,0 +1,168 @@
+// `archivist refresh [<question>...]`: fetch now and record what changed, through the same
+// pipeline the daemon runs (daemon/pipeline.h). Named questions not yet in the archive are
+// added first; without names, every due active thread is refreshed (one-shot use stores no
+// schedule, so that is every active thread until the daemon schedules them).
+//
+// Prints one line per thread: question, title, +added ~edited -deleted, answers now, outcome.
+// A progress bar goes to stderr only when stderr is a terminal. Exit 0 when every refresh
+// committed with a complete (or not_modified) listing and its export, if any, was written;
+// 1 otherwise (the per-thread lines say which and why).
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <system_error>
+#include <memory>
+
+#include "base/clock.h"
+#include "cli/archive.h"
+#include "daemon/pipeline.h"
+#include "fetch/curl_http_client.h"
+#include "fetch/retrying_http_client.h"
+#include "fetch/sources/zhihu_source.h"
+
+namespace archivist::cli {
+namespace {
+
+struct RefreshArgs {
+  std::vector<std::string> questions;
+  std::string export_dir, cookie, cookies_file, user_agent = "archivist/0.1";
+  double timeout_s = 30, delay_s = 2;
+  int page_size = 20, retries = 2, delete_confirmations = 2;
+};
+
+std::chrono::milliseconds Millis(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+void PrintSummary(const daemon::RefreshSummary& s) {
+  std::printf("%llu  %s  %s  answers %d  %s\n", static_cast<unsigned long long>(s.thread.id),
+              s.title.empty() ? "(untitled)" : s.title.c_str(), s.ChangeText().c_str(),
+              s.answers_now, std::string(model::OutcomeName(s.outcome)).c_str());
+  if (s.outcome != model::Outcome::kComplete && s.outcome != model::Outcome::kNotModified) {
+    std::fprintf(stderr, "archivist refresh: %llu: %s (HTTP %d, page %d%s%s)%s\n",
+                 static_cast<unsigned long long>(s.thread.id),
+                 std::string(model::OutcomeName(s.outcome)).c_str(), s.fetch_error.http_status,
+                 s.fetch_error.page, s.fetch_error.code.empty() ? "" : ", code ",
+                 s.fetch_error.code.c_str(),
+                 s.fetch_error.message.empty() ? "" : (": " + s.fetch_error.message).c_str());
+  }
+  if (!s.error.ok()) PrintError("refresh", s.error.WithContext(std::to_string(s.thread.id)));
+  if (!s.export_error.ok()) {
+    PrintError("refresh", s.export_error.WithContext(std::to_string(s.thread.id) +
+                                                     ": recorded, but the export failed"));
+  }
+}
+
+void Progress(size_t done, size_t total, model::QuestionId id) {
+  constexpr int kWidth = 30;
+  const int filled = total ? static_cast<int>(done * kWidth / total) : kWidth;
+  std::fprintf(stderr, "\r[%s%s] %zu/%zu %llu\x1b[K", std::string(filled, '#').c_str(),
+               std::string(kWidth - filled, ' ').c_str(), done, total,
+               static_cast<unsigned long long>(id));
+  std::fflush(stderr);
+}
+
+Result<std::vector<store::ThreadKey>> Targets(const RefreshArgs& args, store::Store& archive,
+                                              Clock& clock, bool* usage_error) {
+  std::vector<store::ThreadKey> keys;
+  if (args.questions.empty()) return archive.DueThreads(clock.WallNow(), 1 << 30);
+  for (const std::string& q : args.questions) {
+    Result<store::ThreadKey> key = ParseQuestion(q);
+    if (!key.ok()) return *usage_error = true, key.status();
+    keys.push_back(*key);
+  }
+  for (const store::ThreadKey& key : keys) {
+    if (archive.GetThread(key).ok()) continue;
+    Result<bool> added = archive.AddThread(key, clock.WallNow());
+    if (!added.ok()) return added.status();
+  }
+  return keys;
+}
+
+int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
+  fetch::CurlOptions curl;
+  curl.timeout = Millis(args.timeout_s);
+  curl.user_agent = args.user_agent;
+  curl.cookie = args.cookie;
+  curl.cookies_file = args.cookies_file;
+  auto client = fetch::CurlHttpClient::Create(curl);
+  if (!client.ok()) return PrintError("refresh", client.status()), kExitUsage;
+  fetch::ZhihuOptions zopts;
+  if (!global.zhihu_base_url.empty()) zopts.base_url = global.zhihu_base_url;
+  zopts.page_size = args.page_size;
+  if (Status st = fetch::ZhihuSource::ValidateOptions(zopts); !st.ok()) {
+    return PrintError("refresh", st), kExitUsage;
+  }
+  RealClock clock;
+  auto archive = OpenArchive(global, /*read_only=*/false);
+  if (!archive.ok()) return PrintError("refresh", archive.status()), kExitFailure;
+  bool usage_error = false;
+  auto targets = Targets(args, **archive, clock, &usage_error);
+  if (!targets.ok()) {
+    return PrintError("refresh", targets.status()), usage_error ? kExitUsage : kExitFailure;
+  }
+  daemon::TagFunction tagger;
+  if (!args.export_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(args.export_dir, ec);
+    if (ec || !std::filesystem::is_directory(args.export_dir)) {
+      return PrintError("refresh", "cannot create the export directory " + args.export_dir +
+                                       (ec ? ": " + ec.message() : std::string())),
+             kExitFailure;
+    }
+    auto loaded = LoadTagger();
+    if (!loaded.ok()) return PrintError("refresh", loaded.status()), kExitFailure;
+    tagger = std::move(*loaded);
+  }
+  fetch::PolitenessOptions polite;
+  polite.per_host_delay = Millis(args.delay_s);
+  fetch::Politeness politeness(clock, polite);
+  fetch::RetryOptions retry;
+  retry.max_attempts = args.retries + 1;
+  fetch::RetryingHttpClient http(**client, clock, politeness, retry);
+  fetch::ZhihuSource zhihu(http, clock, zopts);
+  daemon::ZhihuSourceAdapter source(zhihu);
+  daemon::PipelineOptions options;
+  options.classify.delete_confirmations = args.delete_confirmations;
+  options.export_dir = args.export_dir;
+  daemon::Pipeline pipeline(source, **archive, clock, tagger, options);
+  const bool bar = ::isatty(STDERR_FILENO) && targets->size() > 1;
+  int rc = kExitOk;
+  for (size_t i = 0; i < targets->size(); ++i) {
+    if (bar) Progress(i, targets->size(), (*targets)[i].id);
+    const daemon::RefreshSummary s = pipeline.Refresh((*targets)[i]);
+    if (bar) std::fprintf(stderr, "\r\x1b[K");
+    PrintSummary(s);
+    std::fflush(stdout);
+    const bool fetched = s.outcome == model::Outcome::kComplete ||
+                         s.outcome == model::Outcome::kNotModified;
+    if (!fetched || !s.error.ok() || !s.export_error.ok()) rc = kExitFailure;
+  }
+  return rc;
+}
+
+}  // namespace
+
+void AddRefreshVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
+  auto args = std::make_shared<RefreshArgs>();
+  CLI::App* cmd = app.add_subcommand("refresh", "fetch now (named questions, or all due) and record changes");
+  cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  cmd->add_option("question", args->questions, "question URL or id (default: every due thread)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--export-dir", args->export_dir, "write <dir>/<question id>.md when a thread changes");
+  cmd->add_option("--cookie", args->cookie, "Cookie header value");
+  cmd->add_option("--cookies-file", args->cookies_file, "Netscape cookies.txt file");
+  cmd->add_option("--user-agent", args->user_agent, "User-Agent header");
+  cmd->add_option("--timeout", args->timeout_s, "total timeout per request, seconds")->check(CLI::PositiveNumber);
+  cmd->add_option("--page-size", args->page_size, "answers per listing page (1..100)");
+  cmd->add_option("--retries", args->retries, "retries of transient failures")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--delay", args->delay_s, "minimum seconds between requests to the host")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--delete-confirmations", args->delete_confirmations,
+                  "complete listings an answer must be absent from before it counts as deleted")
+      ->check(CLI::PositiveNumber);
+  cmd->callback([args, &global, run] { *run = [args, &global] { return RunRefresh(*args, global); }; });
+}
+
+}  // namespace archivist::cli

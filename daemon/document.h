@@ -1,0 +1,50 @@
+// daemon/document: a thread's document as it was at a time T (FORMAT.md §1 with the keyword
+// tags of §4), and atomic file writes for the export directory.
+//
+// RenderThreadAt reads the thread as of T from the store (ThreadAtTime: the title, the
+// answers present at T in the listing order recorded with the latest event, each with the
+// revision in effect), computes the tags from the title and each answer's visible text (taken
+// from that revision's raw HTML), and renders the document. The result depends only on the
+// store's contents at or before T, so `show --at T` gives exactly the bytes the export wrote
+// when the refresh at T committed (as long as T is before the next event).
+//
+// Thread-safety: reentrant; the store and the tag function are borrowed.
+#ifndef ARCHIVIST_DAEMON_DOCUMENT_H_
+#define ARCHIVIST_DAEMON_DOCUMENT_H_
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "base/time.h"
+#include "normalize/normalize.h"
+#include "store/store.h"
+
+namespace archivist::daemon {
+
+// Keywords of a text (FORMAT.md §4): tags::Jieba::ExtractTags(text, 5) in production.
+using TagFunction = std::function<Result<std::vector<std::string>>(std::string_view text)>;
+
+// The keyword text of FORMAT.md §4: title + "\n" + for each answer its visible text + "\n".
+std::string TagText(const std::string& title, const std::vector<std::string>& answer_html,
+                    const normalize::Options& options);
+
+// The document of `key` as it was at `at`. kNotFound (naming the thread and the time) when
+// the thread was not archived yet at `at`; store errors as they come.
+Result<std::string> RenderThreadAt(store::Store& store, const store::ThreadKey& key,
+                                   Timestamp at, const TagFunction& tags,
+                                   const normalize::Options& options = {});
+
+// Writes `bytes` to `path` atomically: a temporary file in the same directory, fsync, rename
+// over `path`, fsync of the directory. Readers see the old file or the new one, never a part.
+// On failure `path` is untouched and no temporary file is left; the error names the path.
+Status WriteFileAtomically(const std::string& path, std::string_view bytes);
+
+// "<dir>/<question id>.md".
+std::string ExportPath(const std::string& dir, const store::ThreadKey& key);
+
+}  // namespace archivist::daemon
+
+#endif  // ARCHIVIST_DAEMON_DOCUMENT_H_

@@ -1,0 +1,98 @@
+// daemon/pipeline: one refresh of one thread, the only place that knows the order of steps
+// (DESIGN.md "Data flow of one refresh", as amended in docs/store.md):
+//
+//   1. source.Fetch(thread)                      → Snapshot (the outcome says how complete)
+//   2. store.LoadState(thread)                   → what the archive believes
+//   3. probes: source.Probe(id) for AnswersToProbe(state, snapshot)   (complete snapshots only)
+//   4. diff::Classify(state, snapshot, probes)   → events, new revisions, state updates
+//   5. normalize the new revisions only          → Markdown + kNormalizerVersion
+//   6. store.CommitRefresh(...)                  ONE transaction (a failed fetch: its record only)
+//   7. if events were recorded and an export dir is set: render the document at the refresh
+//      time and write <dir>/<question id>.md atomically.
+//
+// A commit refused because another writer changed the thread meanwhile (kUnavailable from
+// the store's version check) is retried from step 2 with the same snapshot (probe results are
+// kept). An export failure does not undo the commit: the store is the truth and the export is
+// derived from it (`archivist export` rewrites it); it is reported in the summary.
+//
+// Thread-safety: one Pipeline per worker thread (it borrows a Source and a Store, which are
+// per thread); the TagFunction must be thread-safe if shared (tags::Jieba is).
+#ifndef ARCHIVIST_DAEMON_PIPELINE_H_
+#define ARCHIVIST_DAEMON_PIPELINE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "daemon/document.h"
+#include "daemon/source.h"
+#include "diff/classify.h"
+#include "normalize/normalize.h"
+#include "store/store.h"
+
+namespace archivist::daemon {
+
+// What one refresh did: the CLI prints it, the daemon logs it and schedules from it.
+struct RefreshSummary {
+  store::ThreadKey thread;
+  std::string title;           // after the refresh ("" if never archived)
+  model::Outcome outcome = model::Outcome::kTransient;
+  model::FetchError fetch_error;                  // set when outcome != complete
+  std::optional<int64_t> retry_after_seconds;     // from the source, for the scheduler
+  Timestamp observed_at;       // the refresh time: its events' time
+  int added = 0, edited = 0, deleted = 0, restored = 0;
+  bool title_changed = false;
+  bool thread_added = false;   // first usable snapshot
+  bool thread_gone = false;    // thread_gone recorded by this refresh
+  int answers_now = 0;         // present answers after the refresh
+  bool committed = false;      // the refresh (at least its fetch record) is stored
+  bool changed = false;        // events were recorded
+  Status error;                // store failure: nothing of this refresh was stored
+  std::string export_path;     // set when a document was written
+  Status export_error;         // the commit stands; the export file is stale or missing
+
+  // "+added ~edited -deleted" plus restored / title when they happened.
+  std::string ChangeText() const;
+};
+
+// The scheduler's decision for the thread, stored in the refresh's own transaction.
+// Called after Classify with the summary filled except `committed` and the export fields.
+using ScheduleDecider = std::function<std::optional<store::Schedule>(const RefreshSummary&)>;
+
+struct PipelineOptions {
+  diff::ClassifyOptions classify;   // delete_confirmations = config schedule.delete_confirmations
+  normalize::Options normalize;     // image proxy (config zhihu.image_proxy)
+  std::string export_dir;           // "" = no export
+  int commit_attempts = 3;          // tries when another writer committed first
+  ScheduleDecider schedule;         // may be empty: no schedule is stored
+};
+
+class Pipeline {
+ public:
+  // Borrows everything for its lifetime. `tags` may be empty: documents get no tags.
+  Pipeline(Source& source, store::Store& store, Clock& clock, TagFunction tags,
+           PipelineOptions options);
+
+  // One refresh of `thread`, which must be in the store (AddThread). Never throws; every
+  // failure is in the summary (outcome for the fetch, error for the store, export_error).
+  RefreshSummary Refresh(const store::ThreadKey& thread);
+
+ private:
+  Status ClassifyAndCommit(const store::ThreadKey& thread, const model::Snapshot& snapshot,
+                           const store::FetchRecord& fetch, diff::ProbeResults& probes,
+                           RefreshSummary& summary);
+  void Export(const store::ThreadKey& thread, RefreshSummary& summary);
+
+  Source& source_;
+  store::Store& store_;
+  Clock& clock_;
+  TagFunction tags_;
+  PipelineOptions options_;
+};
+
+}  // namespace archivist::daemon
+
+#endif  // ARCHIVIST_DAEMON_PIPELINE_H_
