@@ -8,7 +8,7 @@ namespace {
 class FakeRefresher final : public Refresher {
  public:
   explicit FakeRefresher(FakeWorld& world) : world_(world) {}
-  RefreshSummary Refresh(const store::ThreadKey& key) override { return world_.Refresh(key); }
+  RefreshResult Refresh(const store::ThreadKey& key) override { return world_.Refresh(key); }
 
  private:
   FakeWorld& world_;
@@ -16,7 +16,7 @@ class FakeRefresher final : public Refresher {
 
 }  // namespace
 
-void FakeWorld::Script(model::QuestionId id, RefreshSummary summary) {
+void FakeWorld::Script(model::QuestionId id, RefreshResult summary) {
   std::lock_guard lock(mu_);
   script_[id] = std::move(summary);
 }
@@ -62,14 +62,14 @@ RefresherFactory FakeWorld::Factory() {
   };
 }
 
-RefreshSummary FakeWorld::Refresh(const store::ThreadKey& key) {
+RefreshResult FakeWorld::Refresh(const store::ThreadKey& key) {
   std::unique_lock lock(mu_);
   started_.push_back(key.id);
   ++waiting_;
   cv_.notify_all();
   cv_.wait(lock, [&] { return !gate_closed_; });
   --waiting_;
-  RefreshSummary s;
+  RefreshResult s;
   s.outcome = model::Outcome::kComplete;
   s.http_status = 200;
   s.pages = 1;

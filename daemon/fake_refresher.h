@@ -20,7 +20,7 @@ namespace archivist::daemon {
 
 class FakeWorld {
  public:
-  void Script(model::QuestionId id, RefreshSummary summary);
+  void Script(model::QuestionId id, RefreshResult summary);
   void CloseGate();  // refreshes started from now on wait in Refresh until OpenGate
   void OpenGate();
   // Blocks until at least `n` refreshes are waiting at the closed gate (30 s cap).
@@ -31,12 +31,12 @@ class FakeWorld {
   int CountOf(model::QuestionId id) const;
 
   RefresherFactory Factory();
-  RefreshSummary Refresh(const store::ThreadKey& key);
+  RefreshResult Refresh(const store::ThreadKey& key);
 
  private:
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::map<model::QuestionId, RefreshSummary> script_;
+  std::map<model::QuestionId, RefreshResult> script_;
   bool gate_closed_ = false;
   int waiting_ = 0;
   int finished_ = 0;

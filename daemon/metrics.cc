@@ -32,7 +32,7 @@ int64_t StoreSizeBytes(const std::string& path) {
   return total;
 }
 
-void Metrics::RecordRefresh(const RefreshSummary& s) {
+void Metrics::RecordRefresh(const RefreshResult& s) {
   std::lock_guard lock(mu_);
   ++refreshes_[std::string(model::OutcomeName(s.outcome))];
   if (!s.store_status.ok()) ++store_errors_;

@@ -41,7 +41,7 @@ class Metrics {
   using SteadyTime = std::chrono::steady_clock::time_point;
   explicit Metrics(std::string store_path) : store_path_(std::move(store_path)) {}
 
-  void RecordRefresh(const RefreshSummary& summary);
+  void RecordRefresh(const RefreshResult& summary);
   void RecordDiscovery(bool ok, int added);
   void SetGauges(int tracked, int due, int failing, int in_flight);
   // The loop is alive at `now` (steady time, from the service's Clock).

@@ -35,7 +35,7 @@ namespace archivist::daemon {
 
 inline constexpr int kEventKinds = 7;  // model::EventKind values
 
-struct RefreshSummary {
+struct RefreshResult {
   model::Outcome outcome = model::Outcome::kTransient;
   int http_status = 0;                         // 0 when no HTTP response
   std::optional<int64_t> retry_after_seconds;  // from Retry-After, when the source sent one
@@ -60,7 +60,7 @@ class Refresher {
  public:
   virtual ~Refresher() = default;
   // Never fails as a whole: every failure is an outcome or a store_status in the summary.
-  virtual RefreshSummary Refresh(const store::ThreadKey& thread) = 0;
+  virtual RefreshResult Refresh(const store::ThreadKey& thread) = 0;
 };
 
 class HotListSource {

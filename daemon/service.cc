@@ -52,7 +52,7 @@ SchedulerOptions SchedulerOptionsOf(const config::Config& c, const ServiceOption
 
 std::string Describe(const store::ThreadKey& k) { return k.source + ":" + std::to_string(k.id); }
 
-std::string EventsText(const RefreshSummary& s) {
+std::string EventsText(const RefreshResult& s) {
   std::string out;
   for (int k = 0; k < kEventKinds; ++k) {
     if (s.events[k] == 0) continue;
@@ -78,7 +78,7 @@ struct Service::Loop {
   Status StartStatus();
   void Tick();
   void ScheduleTick(std::chrono::milliseconds after);
-  void OnRefreshed(const store::ThreadKey& key, RefreshSummary summary);
+  void OnRefreshed(const store::ThreadKey& key, RefreshResult summary);
   void Rescan();
   Status TrackConfigThreads(const config::Config& c);
   void Poll();
@@ -223,7 +223,7 @@ void Service::Loop::Tick() {
   }
   for (const store::ThreadKey& key : t.start) {
     pool->Submit([this, key](WorkerTools& tools) {
-      RefreshSummary summary;
+      RefreshResult summary;
       if (tools.refresher == nullptr) {
         summary.error = "cannot set up the refresh: " + tools.refresher_status.ToString();
         summary.store_status = tools.refresher_status;
@@ -239,7 +239,7 @@ void Service::Loop::Tick() {
   ScheduleTick(options.tick);
 }
 
-void Service::Loop::OnRefreshed(const store::ThreadKey& key, RefreshSummary s) {
+void Service::Loop::OnRefreshed(const store::ThreadKey& key, RefreshResult s) {
   const store::Schedule next =
       scheduler->Finish(key, {s.outcome, s.event_count() > 0, s.retry_after_seconds});
   metrics.RecordRefresh(s);

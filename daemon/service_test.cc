@@ -184,12 +184,12 @@ class ServiceTest : public ::testing::Test {
 store::ThreadKey Key(uint64_t id) { return {std::string(store::kZhihu), id}; }
 
 TEST_F(ServiceTest, RefreshesPersistsReportsAndStopsCleanly) {
-  RefreshSummary added;
+  RefreshResult added;
   added.outcome = model::Outcome::kComplete;
   added.events_of(model::EventKind::kAnswerAdded) = 2;
   added.fetch_duration = milliseconds(1200);
   world_.Script(2, added);
-  RefreshSummary gone;
+  RefreshResult gone;
   gone.outcome = model::Outcome::kNotFound;
   gone.http_status = 404;
   world_.Script(3, gone);
@@ -296,7 +296,7 @@ TEST_F(ServiceTest, RestartResumesWithoutRefetchingEverything) {
 }
 
 TEST_F(ServiceTest, AFailingStoreMakesHealthz503WithTheReason) {
-  RefreshSummary failed;
+  RefreshResult failed;
   failed.outcome = model::Outcome::kComplete;
   failed.store_status = Status::IoError("database or disk is full");
   world_.Script(1, failed);
