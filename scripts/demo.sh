@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The main job, run by scripts/setup.sh after the build. Offline by default: it starts the
-# project's mock Zhihu server on 127.0.0.1 serving the bundled fixture questions, fetches a
-# question through the real HTTP client, converts its answers to the archive's Markdown and
-# computes the document's keyword tags. Set ARCHIVIST_DEMO_QUESTION to pick another fixture
-# question id.
+# The main job, run by scripts/setup.sh after the build: a real refresh into a fresh archive.
+# Offline by default: it starts the project's mock Zhihu server on 127.0.0.1 serving the
+# bundled fixture questions, refreshes one question through the real HTTP client into a new
+# SQLite archive (with an export directory), then asks the archive what it holds. Set
+# ARCHIVIST_DEMO_QUESTION to another fixture question id, or ARCHIVIST_DEMO_BASE_URL to a
+# real base URL (e.g. https://www.zhihu.com, with cookies configured) to leave the mock out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=build/cli/archivist
@@ -12,22 +13,26 @@ qid=${ARCHIVIST_DEMO_QUESTION:-1968000000000000001}
 work=$(mktemp -d)
 trap 'kill "${mock_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-"$mock" --root tests/data/zhihu/questions --root tests/data/seed/questions --port 0 \
-  >"$work/port" 2>"$work/mock.log" &
-mock_pid=$!
-for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
-port=$(head -n1 "$work/port" | tr -dc 0-9)
-base="http://127.0.0.1:$port"
-echo "mock Zhihu server on $base"
+base=${ARCHIVIST_DEMO_BASE_URL:-}
+if [ -z "$base" ]; then
+  "$mock" --root tests/data/zhihu/questions --root tests/data/seed/questions --port 0 \
+    >"$work/port" 2>"$work/mock.log" &
+  mock_pid=$!
+  for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
+  base="http://127.0.0.1:$(head -n1 "$work/port" | tr -dc 0-9)"
+  echo "mock Zhihu server on $base"
+fi
+a() { "$bin" --db "$work/archive.db" --zhihu-base-url "$base" "$@"; }
 
-echo "== archivist fetch $qid"
-"$bin" --zhihu-base-url "$base" fetch "$qid" --delay 0 | head -n 5
-"$bin" --zhihu-base-url "$base" fetch "$qid" --delay 0 --json >"$work/snapshot.json"
-
-echo "== archivist convert (first answer, first 15 lines of Markdown)"
-python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["answers"][0]["content"], end="")' \
-  "$work/snapshot.json" | "$bin" convert | head -n 15
+echo "== archivist refresh $qid"
+a refresh "$qid" --delay 0 --export-dir "$work/export"
+echo "== archivist list"
+a list
+echo "== archivist history $qid (first 5 events)"
+a history "$qid" >"$work/history.txt"
+head -n 5 "$work/history.txt"
+echo "== archivist show $qid (first 16 lines of the document; also in the export directory)"
+a show "$qid" >"$work/show.md"
+head -n 16 "$work/show.md"
 echo
-
-echo "== archivist tags (title and answers' visible text)"
-"$bin" tags <"tests/data/seed/questions/1968000000000000001/expected/text.txt"
+echo "demo archive: $(du -h "$work/archive.db" | cut -f1) (deleted on exit)"
