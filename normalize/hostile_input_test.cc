@@ -132,6 +132,12 @@ TEST(HostileInputTest, FuzzerFindings) {
   // Nested quotes, lists and headings multiply the Markdown; the bounds keep it a constant
   // factor of the input (this input: 54x).
   EXPECT_LT(HtmlToMarkdown(html, plain).size(), 64 * html.size());
+  const std::string headings =
+      testing::ReadFile(testing::DataDir() / "fuzz-regressions/nested-headings-oom.html");
+  ExpectBounded("fuzz: nested headings", headings, "");
+  EXPECT_LT(HtmlToMarkdown(headings, plain).size(), 16 * headings.size());
+  EXPECT_LT(HtmlToMarkdown("<dt><h2><e><h2><b><h2><t><h2><dt><h2><r><h2><l><h2><dt><h2><t><h2>"
+                           "<t><h2><style>l", plain).size(), 2000u);
   // Four levels of setext headings at most: 2^4 copies of the content, not 2^100.
   EXPECT_LT(HtmlToMarkdown(Repeat("<h1><b>", 100) + "x", plain).size(), 20000u);
 }

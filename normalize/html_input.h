@@ -10,9 +10,8 @@
 // input, tracks an approximate stack of open elements (end tags, the common implied end tags
 // of p, li, dd/dt, td/th/tr, option, a), and drops every start tag that would open an element
 // deeper than `max_depth`, together with the matching end tag. Text is never dropped. Real
-// answers nest a few dozen elements at most; only hostile input is changed. (The bound also
-// caps output that grows faster than the input: every level of nested tables escapes the
-// pipes of the levels inside it once more, so their Markdown grows with the cube of depth.)
+// answers nest a few dozen elements at most; only hostile input is changed. (Output that
+// grows faster than the input is bounded on the parsed tree instead: see amplifiers.h.)
 #ifndef ARCHIVIST_NORMALIZE_HTML_INPUT_H_
 #define ARCHIVIST_NORMALIZE_HTML_INPUT_H_
 
@@ -24,15 +23,6 @@ namespace archivist::normalize {
 
 inline constexpr size_t kMaxDepth = 256;
 
-// Elements that prefix every line of their content (blockquote's "> ", a list item's indent)
-// multiply the output by their nesting depth, so they get a tighter bound of their own.
-inline constexpr size_t kMaxPrefixDepth = 16;
-
-// A setext heading underlines its whole content, so a heading inside a heading doubles it:
-// twenty nested <h1><b> made 14 MB of Markdown from 140 bytes. Headings nested deeper than
-// this are flattened into their parent.
-inline constexpr size_t kMaxHeadingDepth = 4;
-
 // The element the parser wraps the input in (see dom.cc). gumbo 0.10.1 matches end tags of
 // unknown elements by its tag enum alone, so any stray "</foo>" would close turndown's own
 // <x-turndown> wrapper; a <dir> wrapper is parsed the same way (like <div> it only closes an
@@ -43,10 +33,9 @@ inline constexpr std::string_view kWrapperTag = "dir";
 // Valid UTF-8 for any input. Returns `in` unchanged (as a copy) when it is valid already.
 std::string SanitizeUtf8(std::string_view in);
 
-// Returns the input with start tags beyond `max_depth` — or, for blockquote/ul/ol/li/menu/
-// dir, beyond kMaxPrefixDepth of those, or for headings, beyond kMaxHeadingDepth of them —
-// (and their end tags) and stray wrapper end tags removed; sets *dropped to how many tags
-// were removed (0: the input is returned as it is).
+// Returns the input with start tags beyond `max_depth` (and their end tags) and stray
+// wrapper end tags removed; sets *dropped to how many tags were removed (0: the input is
+// returned as it is).
 std::string LimitNesting(std::string_view html, size_t max_depth, size_t* dropped);
 
 }  // namespace archivist::normalize

@@ -38,14 +38,6 @@ bool ClosesP(std::string_view n) {
                 "plaintext", "li", "dd", "dt"});
 }
 
-bool IsPrefixing(std::string_view n) {
-  return In(n, {"blockquote", "ul", "ol", "li", "menu", "dir"});
-}
-
-bool IsHeading(std::string_view n) {
-  return n.size() == 2 && n[0] == 'h' && n[1] >= '1' && n[1] <= '6';
-}
-
 bool IsScopeBoundary(std::string_view n) {
   return In(n, {"applet", "caption", "html", "table", "td", "th", "marquee", "object",
                 "template", "button", "foreignobject", "desc", "title", "mi", "mo", "mn", "ms",
@@ -141,13 +133,6 @@ class Stack {
     }
     return "";
   }
-  size_t Prefixing() const {
-    return Count("blockquote") + Count("ul") + Count("ol") + Count("li") + Count("menu") +
-           Count("dir");
-  }
-  size_t Headings() const {
-    return Count("h1") + Count("h2") + Count("h3") + Count("h4") + Count("h5") + Count("h6");
-  }
   size_t Count(std::string_view name) const {
     auto it = counts_.find(std::string(name));
     return it == counts_.end() ? 0 : it->second;
@@ -227,8 +212,7 @@ bool ContainsDirEndTag(std::string_view html) {
 
 std::string LimitNesting(std::string_view html, size_t max_depth, size_t* dropped) {
   *dropped = 0;
-  if (static_cast<size_t>(std::count(html.begin(), html.end(), '<')) <=
-          std::min({max_depth, kMaxPrefixDepth, kMaxHeadingDepth}) &&
+  if (static_cast<size_t>(std::count(html.begin(), html.end(), '<')) <= max_depth &&
       !ContainsDirEndTag(html)) {
     return std::string(html);
   }
@@ -279,8 +263,7 @@ std::string LimitNesting(std::string_view html, size_t max_depth, size_t* droppe
       }
       CloseImplied(&st, name);
       if (IsVoid(name) || (self_closing && st.InForeign())) continue;
-      if (st.size() >= max_depth || (IsPrefixing(name) && st.Prefixing() >= kMaxPrefixDepth) ||
-          (IsHeading(name) && st.Headings() >= kMaxHeadingDepth)) {
+      if (st.size() >= max_depth) {
         ++dropped_open[name];
         drop(lt, t.i);
       } else {

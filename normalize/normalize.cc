@@ -1,5 +1,6 @@
 #include "normalize/normalize.h"
 
+#include "normalize/amplifiers.h"
 #include "normalize/dom.h"
 #include "normalize/html_input.h"
 #include "normalize/turndown.h"
@@ -11,6 +12,7 @@ std::string HtmlToMarkdown(std::string_view html, const Options& options) {
   if (html.empty()) return "";
   size_t dropped = 0;
   Dom dom = ParseTurndownRoot(LimitNesting(SanitizeUtf8(html), kMaxDepth, &dropped));
+  FlattenAmplifiers(&dom, dom.root());
   TurndownOptions td;
   if (options.profile == Profile::kZhihu) {
     ZhihuCleanup(&dom, dom.root(), options.image_proxy);
