@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
 
 #include "daemon/discovery.h"
 #include "daemon/metrics.h"
@@ -256,7 +257,7 @@ void Service::Loop::OnRefreshed(const store::ThreadKey& key, RefreshResult s) {
       Describe(key), model::OutcomeName(s.outcome), s.http_status, s.pages, s.answers,
       s.event_count(), EventsText(s), s.fetch_duration.count(), in_s,
       s.error.empty() ? "" : " error=", s.error);
-  if (IsSuccess(s.outcome)) {
+  if (IsSuccess(s.outcome) && s.error.empty()) {  // an export failure is worth a warning
     spdlog::info("{}", line);
   } else {
     spdlog::warn("{}", line);
@@ -432,6 +433,13 @@ Service::Service(config::Config config, ServiceOptions options)
   if (!options_.open_store) {
     options_.open_store = [](const config::Config& c)
         -> Result<std::unique_ptr<store::Store>> {
+      if (c.store_path == config::DefaultStorePath()) {
+        // The default location's folder may not exist yet (a first run without systemd's
+        // StateDirectory), as for the CLI's writing verbs; a configured path's folder must.
+        std::error_code ec;
+        std::filesystem::create_directories(std::filesystem::path(c.store_path).parent_path(),
+                                            ec);
+      }
       Result<std::unique_ptr<store::SqliteStore>> s = store::SqliteStore::Open(c.store_path);
       if (!s.ok()) return s.status();
       return std::unique_ptr<store::Store>(std::move(*s));

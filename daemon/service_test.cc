@@ -225,6 +225,29 @@ TEST_F(ServiceTest, RefreshesPersistsReportsAndStopsCleanly) {
   EXPECT_EQ(store->GetThread(Key(3))->schedule->interval_seconds, 3600);  // failure: unchanged
 }
 
+// Regression: `archivist daemon` without store.path on a machine where
+// $XDG_DATA_HOME/archivist did not exist yet refused to start ("unable to open database file").
+TEST_F(ServiceTest, CreatesTheFolderOfTheDefaultStoreLocation) {
+  const std::filesystem::path home = db_.string() + ".xdg";
+  std::filesystem::remove_all(home);
+  const char* state = std::getenv("STATE_DIRECTORY");
+  const std::string saved_state = state ? state : "";
+  const char* data = std::getenv("XDG_DATA_HOME");
+  const std::string saved_data = data ? data : "";
+  ::unsetenv("STATE_DIRECTORY");
+  ::setenv("XDG_DATA_HOME", home.c_str(), 1);
+  config::Config c = Config(1);
+  c.store_path = config::DefaultStorePath();
+  EXPECT_EQ(c.store_path, (home / "archivist" / "archive.db").string());
+  Start(c, world_);
+  EXPECT_EQ(Stop(), 0);
+  EXPECT_TRUE(std::filesystem::exists(home / "archivist" / "archive.db"));
+  ::unsetenv("XDG_DATA_HOME");
+  if (data) ::setenv("XDG_DATA_HOME", saved_data.c_str(), 1);
+  if (state) ::setenv("STATE_DIRECTORY", saved_state.c_str(), 1);
+  std::filesystem::remove_all(home);
+}
+
 TEST_F(ServiceTest, SighupWithABrokenConfigKeepsTheOldOneAndAGoodOneApplies) {
   std::atomic<int> reloads{0};
   config::Config good = Config(4);
