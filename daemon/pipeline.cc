@@ -73,6 +73,7 @@ RefreshSummary Pipeline::Refresh(const store::ThreadKey& thread) {
   fetch.pages = snapshot.pages;
   fetch.answer_count = static_cast<int>(snapshot.answers.size());
   summary.outcome = snapshot.outcome;
+  summary.pages = snapshot.pages;
   if (!snapshot.complete()) summary.fetch_error = snapshot.error;
   summary.retry_after_seconds = snapshot.retry_after_seconds;
   summary.observed_at = clock_.WallNow();

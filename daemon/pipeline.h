@@ -48,6 +48,7 @@ struct RefreshSummary {
   bool thread_added = false;   // first usable snapshot
   bool thread_gone = false;    // thread_gone recorded by this refresh
   int answers_now = 0;         // present answers after the refresh
+  int pages = 0;               // listing pages fetched
   bool committed = false;      // the refresh (at least its fetch record) is stored
   bool changed = false;        // events were recorded
   Status error;                // store failure: nothing of this refresh was stored

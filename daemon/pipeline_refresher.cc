@@ -3,6 +3,7 @@
 // per process) and one keyword tagger (loaded once: ~25 ms warm, ~0.7 s cold).
 #include "daemon/pipeline_refresher.h"
 
+#include <filesystem>
 #include <mutex>
 
 #include "daemon/pipeline.h"
@@ -69,13 +70,16 @@ class PipelineRefresher final : public Refresher {
     const RefreshSummary s = pipeline_.Refresh(thread);
     RefreshResult r;
     r.outcome = s.outcome;
-    r.http_status = s.fetch_error.http_status;
+    // A complete listing means every response was a 200; otherwise the failing one's status.
+    r.http_status = s.outcome == model::Outcome::kComplete && s.fetch_error.http_status == 0
+                        ? 200
+                        : s.fetch_error.http_status;
     r.retry_after_seconds = s.retry_after_seconds;
     if (s.outcome != model::Outcome::kComplete) {
       r.error = s.fetch_error.message.empty() ? std::string(model::OutcomeName(s.outcome))
                                               : s.fetch_error.message;
     }
-    r.pages = 0;  // the pipeline's summary does not carry the page count
+    r.pages = s.pages;
     r.answers = s.answers_now;
     r.events_of(model::EventKind::kAnswerAdded) = s.added;
     r.events_of(model::EventKind::kAnswerEdited) = s.edited;
@@ -134,6 +138,14 @@ RefresherFactory PipelineRefresherFactory() {
     if (!curl.ok()) return curl.status();
     TagFunction tagger;
     if (!c.export_dir.empty()) {
+      // Like `archivist refresh --export-dir`: the directory is ours to create. Failing here
+      // refuses the start (the service probes the factory before READY).
+      std::error_code ec;
+      std::filesystem::create_directories(c.export_dir, ec);
+      if (ec || !std::filesystem::is_directory(c.export_dir)) {
+        return Status::IoError("cannot create the export directory " + c.export_dir +
+                               " (export.dir)" + (ec ? ": " + ec.message() : std::string()));
+      }
       Result<TagFunction> loaded = SharedTagger();
       if (!loaded.ok()) return loaded.status();
       tagger = std::move(*loaded);
