@@ -1,6 +1,8 @@
 // Shared plumbing of the archive verbs (see archive.h).
 #include "cli/archive.h"
 
+#include "cli/load_config.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -12,16 +14,21 @@
 
 namespace archivist::cli {
 
-std::string DbPath(const GlobalOptions& global) {
+Result<std::string> StorePath(const GlobalOptions& global) {
   if (!global.db_path.empty()) return global.db_path;
-  const char* xdg = std::getenv("XDG_DATA_HOME");
-  if (xdg != nullptr && *xdg == '/') return std::string(xdg) + "/archivist/archive.db";
-  const char* home = std::getenv("HOME");
-  return std::string(home != nullptr ? home : ".") + "/.local/share/archivist/archive.db";
+  Result<config::Config> c = LoadEffectiveConfig(global);
+  if (!c.ok()) return Status::InvalidArgument(std::string(kConfigErrorPrefix) + c.status().message());
+  return c->store_path;
+}
+
+int OpenArchiveExit(const Status& status) {
+  return status.message().rfind(kConfigErrorPrefix, 0) == 0 ? kExitUsage : kExitFailure;
 }
 
 Result<std::unique_ptr<store::Store>> OpenArchive(const GlobalOptions& global, bool read_only) {
-  const std::string path = DbPath(global);
+  Result<std::string> store_path = StorePath(global);
+  if (!store_path.ok()) return store_path.status();
+  const std::string& path = *store_path;
   store::SqliteOptions options;
   options.read_only = read_only;
   options.create = !read_only;

@@ -23,7 +23,13 @@
 namespace archivist::cli {
 
 // --db, else $XDG_DATA_HOME/archivist/archive.db, else ~/.local/share/archivist/archive.db.
-std::string DbPath(const GlobalOptions& global);
+// The archive's path: --db, else the configuration's store.path (config/config.h: the file
+// named by --config, $XDG_CONFIG_HOME/archivist/archivist.toml or /etc/archivist/archivist.toml,
+// else the default location). A bad configuration fails with kConfigErrorPrefix.
+Result<std::string> StorePath(const GlobalOptions& global);
+inline constexpr std::string_view kConfigErrorPrefix = "configuration: ";
+// The exit status for a failed OpenArchive: 2 for a bad configuration, else 1.
+int OpenArchiveExit(const Status& status);
 
 // Opens the archive. Writable opens create the file (and its directory) when missing;
 // read-only opens never write and fail on a missing file. Errors are printed as

@@ -19,7 +19,7 @@ int RunAdd(const std::vector<std::string>& questions, const GlobalOptions& globa
     keys.push_back(*key);
   }
   auto archive = OpenArchive(global, /*read_only=*/false);
-  if (!archive.ok()) return PrintError("add", archive.status()), kExitFailure;
+  if (!archive.ok()) return PrintError("add", archive.status()), OpenArchiveExit(archive.status());
   RealClock clock;
   for (const store::ThreadKey& key : keys) {
     Result<bool> added = (*archive)->AddThread(key, clock.WallNow());

@@ -11,9 +11,9 @@ namespace {
 
 int RunBackup(const std::string& file, const GlobalOptions& global) {
   auto archive = OpenArchive(global, /*read_only=*/true);
-  if (!archive.ok()) return PrintError("backup", archive.status()), kExitFailure;
+  if (!archive.ok()) return PrintError("backup", archive.status()), OpenArchiveExit(archive.status());
   if (Status st = (*archive)->Backup(file); !st.ok()) return PrintError("backup", st), kExitFailure;
-  std::printf("backed up %s to %s\n", DbPath(global).c_str(), file.c_str());
+  std::printf("backed up %s to %s\n", StorePath(global).value().c_str(), file.c_str());
   return kExitOk;
 }
 

@@ -29,7 +29,7 @@ int RunDiff(const DiffArgs& args, const GlobalOptions& global) {
   const std::optional<uint64_t> id = fetch::ParseDecimalU64(args.answer);
   if (!id) return PrintError("diff", "'" + args.answer + "' is not an answer id"), kExitUsage;
   auto archive = OpenArchive(global, /*read_only=*/true);
-  if (!archive.ok()) return PrintError("diff", archive.status()), kExitFailure;
+  if (!archive.ok()) return PrintError("diff", archive.status()), OpenArchiveExit(archive.status());
   const store::AnswerKey key{std::string(store::kZhihu), *id};
   auto revs = (*archive)->Revisions(key);
   if (!revs.ok() || revs->empty()) {

@@ -27,7 +27,7 @@ int RunExport(const ExportArgs& args, const GlobalOptions& global) {
     at = *t;
   }
   auto archive = OpenArchive(global, /*read_only=*/true);
-  if (!archive.ok()) return PrintError("export", archive.status()), kExitFailure;
+  if (!archive.ok()) return PrintError("export", archive.status()), OpenArchiveExit(archive.status());
   std::error_code ec;
   std::filesystem::create_directories(args.dir, ec);
   if (ec || !std::filesystem::is_directory(args.dir)) {

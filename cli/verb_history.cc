@@ -52,7 +52,7 @@ int RunHistory(const HistoryArgs& args, const GlobalOptions& global) {
     query.since = *since;
   }
   auto archive = OpenArchive(global, /*read_only=*/true);
-  if (!archive.ok()) return PrintError("history", archive.status()), kExitFailure;
+  if (!archive.ok()) return PrintError("history", archive.status()), OpenArchiveExit(archive.status());
   if (Status st = RequireThread(**archive, *key); !st.ok()) {
     return PrintError("history", st), ExitFor(st, true);
   }

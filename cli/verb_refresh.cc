@@ -12,11 +12,13 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <system_error>
 #include <memory>
+#include <set>
+#include <system_error>
 
 #include "base/clock.h"
 #include "cli/archive.h"
+#include "cli/load_config.h"
 #include "daemon/pipeline.h"
 #include "fetch/curl_http_client.h"
 #include "fetch/retrying_http_client.h"
@@ -27,10 +29,27 @@ namespace {
 
 struct RefreshArgs {
   std::vector<std::string> questions;
-  std::string export_dir, cookie, cookies_file, user_agent = "archivist/0.1";
+  std::string export_dir, cookie, cookies_file, user_agent;
   double timeout_s = 30, delay_s = 2;
   int page_size = 20, retries = 2, delete_confirmations = 2;
+  std::set<std::string> given;  // options given on the command line; the rest come from the config
 };
+
+// Fills the options not given on the command line from the configuration (DESIGN.md
+// "Configuration"): a cron job and the daemon then share one file.
+void ApplyConfig(const config::Config& c, RefreshArgs* a) {
+  auto from_config = [a](const char* flag) { return a->given.count(flag) == 0; };
+  if (from_config("--export-dir")) a->export_dir = c.export_dir;
+  if (from_config("--cookie")) a->cookie = c.zhihu.cookie;
+  if (from_config("--cookies-file")) a->cookies_file = c.fetch.cookies_file;
+  if (from_config("--user-agent")) a->user_agent = c.fetch.user_agent;
+  if (from_config("--timeout")) a->timeout_s = c.fetch.timeout.count() / 1000.0;
+  if (from_config("--page-size")) a->page_size = c.zhihu.page_size;
+  if (from_config("--delay")) a->delay_s = c.fetch.per_host_delay.count() / 1000.0;
+  if (from_config("--delete-confirmations")) {
+    a->delete_confirmations = c.schedule.delete_confirmations;
+  }
+}
 
 std::chrono::milliseconds Millis(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
@@ -64,10 +83,21 @@ void Progress(size_t done, size_t total, model::QuestionId id) {
   std::fflush(stderr);
 }
 
-Result<std::vector<store::ThreadKey>> Targets(const RefreshArgs& args, store::Store& archive,
-                                              Clock& clock, bool* usage_error) {
+Result<std::vector<store::ThreadKey>> Targets(const RefreshArgs& args,
+                                              const std::vector<config::ThreadEntry>& config_threads,
+                                              store::Store& archive, Clock& clock,
+                                              bool* usage_error) {
   std::vector<store::ThreadKey> keys;
-  if (args.questions.empty()) return archive.DueThreads(clock.WallNow(), 1 << 30);
+  if (args.questions.empty()) {
+    // Threads listed in the configuration are tracked as if added (DESIGN.md [[thread]]).
+    for (const config::ThreadEntry& t : config_threads) {
+      Result<store::ThreadKey> key = ParseQuestion(t.url);
+      if (!key.ok() || archive.GetThread(*key).ok()) continue;
+      Result<bool> added = archive.AddThread(*key, clock.WallNow());
+      if (!added.ok()) return added.status();
+    }
+    return archive.DueThreads(clock.WallNow(), 1 << 30);
+  }
   for (const std::string& q : args.questions) {
     Result<store::ThreadKey> key = ParseQuestion(q);
     if (!key.ok()) return *usage_error = true, key.status();
@@ -81,8 +111,13 @@ Result<std::vector<store::ThreadKey>> Targets(const RefreshArgs& args, store::St
   return keys;
 }
 
-int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
+int RunRefresh(RefreshArgs args, const GlobalOptions& global) {
+  Result<config::Config> config = LoadEffectiveConfig(global);
+  if (!config.ok()) return PrintError("refresh", config.status()), kExitUsage;
+  ApplyConfig(*config, &args);
   fetch::CurlOptions curl;
+  curl.proxy = config->fetch.proxy;
+  curl.max_body = static_cast<size_t>(config->fetch.max_body);
   curl.timeout = Millis(args.timeout_s);
   curl.user_agent = args.user_agent;
   curl.cookie = args.cookie;
@@ -90,16 +125,16 @@ int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
   auto client = fetch::CurlHttpClient::Create(curl);
   if (!client.ok()) return PrintError("refresh", client.status()), kExitUsage;
   fetch::ZhihuOptions zopts;
-  if (!global.zhihu_base_url.empty()) zopts.base_url = global.zhihu_base_url;
+  zopts.base_url = config->zhihu.base_url;  // --zhihu-base-url is applied over it
   zopts.page_size = args.page_size;
   if (Status st = fetch::ZhihuSource::ValidateOptions(zopts); !st.ok()) {
     return PrintError("refresh", st), kExitUsage;
   }
   RealClock clock;
   auto archive = OpenArchive(global, /*read_only=*/false);
-  if (!archive.ok()) return PrintError("refresh", archive.status()), kExitFailure;
+  if (!archive.ok()) return PrintError("refresh", archive.status()), OpenArchiveExit(archive.status());
   bool usage_error = false;
-  auto targets = Targets(args, **archive, clock, &usage_error);
+  auto targets = Targets(args, config->threads, **archive, clock, &usage_error);
   if (!targets.ok()) {
     return PrintError("refresh", targets.status()), usage_error ? kExitUsage : kExitFailure;
   }
@@ -127,6 +162,7 @@ int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
   daemon::PipelineOptions options;
   options.classify.delete_confirmations = args.delete_confirmations;
   options.export_dir = args.export_dir;
+  options.normalize.image_proxy = config->zhihu.image_proxy;
   daemon::Pipeline pipeline(source, **archive, clock, tagger, options);
   const bool bar = ::isatty(STDERR_FILENO) && targets->size() > 1;
   int rc = kExitOk;
@@ -162,7 +198,12 @@ void AddRefreshVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   cmd->add_option("--delete-confirmations", args->delete_confirmations,
                   "complete listings an answer must be absent from before it counts as deleted")
       ->check(CLI::PositiveNumber);
-  cmd->callback([args, &global, run] { *run = [args, &global] { return RunRefresh(*args, global); }; });
+  cmd->callback([args, cmd, &global, run] {
+    for (const CLI::Option* o : cmd->get_options()) {
+      if (o->count() > 0) args->given.insert(o->get_name());
+    }
+    *run = [args, &global] { return RunRefresh(*args, global); };
+  });
 }
 
 }  // namespace archivist::cli

@@ -18,7 +18,7 @@ int RunRemove(const std::vector<std::string>& questions, const GlobalOptions& gl
     keys.push_back(*key);
   }
   auto archive = OpenArchive(global, /*read_only=*/false);
-  if (!archive.ok()) return PrintError("remove", archive.status()), kExitFailure;
+  if (!archive.ok()) return PrintError("remove", archive.status()), OpenArchiveExit(archive.status());
   for (const store::ThreadKey& key : keys) {
     if (Status st = RequireThread(**archive, key); !st.ok()) {
       return PrintError("remove", st), ExitFor(st, true);

@@ -12,7 +12,7 @@ namespace {
 
 int RunRenormalize(const GlobalOptions& global) {
   auto archive = OpenArchive(global, /*read_only=*/false);
-  if (!archive.ok()) return PrintError("renormalize", archive.status()), kExitFailure;
+  if (!archive.ok()) return PrintError("renormalize", archive.status()), OpenArchiveExit(archive.status());
   const normalize::Options options;
   auto n = (*archive)->Renormalize(normalize::kNormalizerVersion, [&](std::string_view html) {
     return normalize::HtmlToMarkdown(html, options);

@@ -27,7 +27,7 @@ int RunShow(const ShowArgs& args, const GlobalOptions& global) {
     at = *t;
   }
   auto archive = OpenArchive(global, /*read_only=*/true);
-  if (!archive.ok()) return PrintError("show", archive.status()), kExitFailure;
+  if (!archive.ok()) return PrintError("show", archive.status()), OpenArchiveExit(archive.status());
   if (Status st = RequireThread(**archive, *key); !st.ok()) {
     return PrintError("show", st), ExitFor(st, true);
   }

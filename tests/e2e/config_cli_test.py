@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""One-shot verbs read the configuration file (DESIGN.md "Configuration").
+
+`refresh` with no question refreshes the [[thread]]s of the file, into the file's
+store.path, exporting into export.dir, against zhihu.base_url; `list` and `show` find that
+archive through the same file; command-line options win over it; a broken file is exit 2
+for every archive verb, with file:line, and touches nothing.
+
+usage: config_cli_test.py --archivist PATH --mock PATH --data tests/data
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ARGS = None
+QID = "1968000000000000001"
+
+
+class ConfigCliTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        root = os.path.join(cls.tmp.name, "dumps")
+        shutil.copytree(os.path.join(ARGS.data, "seed", "questions"), root)
+        cls.mock = subprocess.Popen([ARGS.mock, "--root", root, "--port", "0", "--no-log"],
+                                    stdout=subprocess.PIPE, text=True)
+        cls.base = "http://127.0.0.1:%s" % cls.mock.stdout.readline().strip()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.mock.terminate()
+        cls.mock.wait()
+        cls.tmp.cleanup()
+
+    def run_a(self, *args, home=None):
+        env = dict(os.environ)
+        env["HOME"] = home or self.tmp.name
+        env.pop("XDG_CONFIG_HOME", None)
+        env.pop("XDG_DATA_HOME", None)
+        return subprocess.run([ARGS.archivist, *args], capture_output=True, text=True, env=env)
+
+    def write_config(self, name, text):
+        path = os.path.join(self.tmp.name, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def test_refresh_list_show_from_the_file(self):
+        work = tempfile.mkdtemp(dir=self.tmp.name)
+        db = os.path.join(work, "archive.db")
+        export = os.path.join(work, "export")
+        cfg = self.write_config("good.toml", f"""
+[store]
+path = "{db}"
+[export]
+dir = "{export}"
+[fetch]
+per_host_delay = "0s"
+[zhihu]
+base_url = "{self.base}"
+[[thread]]
+url = "https://www.zhihu.com/question/{QID}"
+""")
+        r = self.run_a("--config", cfg, "refresh")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(QID, r.stdout)
+        self.assertIn("+185", r.stdout)
+        self.assertTrue(os.path.exists(db))
+        self.assertTrue(os.path.exists(os.path.join(export, QID + ".md")))
+        listed = self.run_a("--config", cfg, "list")
+        self.assertEqual(listed.returncode, 0, listed.stderr)
+        self.assertIn("185 answers", listed.stdout)
+        shown = self.run_a("--config", cfg, "show", QID)
+        self.assertEqual(shown.returncode, 0, shown.stderr)
+        with open(os.path.join(export, QID + ".md")) as f:
+            self.assertEqual(shown.stdout, f.read())
+        # --db wins over store.path.
+        other = os.path.join(work, "other.db")
+        r = self.run_a("--config", cfg, "--db", other, "refresh", QID, "--export-dir",
+                       os.path.join(work, "export2"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(os.path.exists(other))
+        self.assertTrue(os.path.exists(os.path.join(work, "export2", QID + ".md")))
+
+    def test_broken_config_is_exit_2_and_touches_nothing(self):
+        work = tempfile.mkdtemp(dir=self.tmp.name)
+        db = os.path.join(work, "archive.db")
+        cfg = self.write_config("bad.toml", f"""
+[store]
+path = "{db}"
+[fetch]
+timeout = "soon"
+""")
+        for verb in (["list"], ["refresh"], ["show", QID], ["add", QID]):
+            r = self.run_a("--config", cfg, *verb)
+            self.assertEqual(r.returncode, 2, (verb, r.stderr))
+            self.assertIn("bad.toml:5:", r.stderr)
+        self.assertFalse(os.path.exists(db))
+
+    def test_default_config_location(self):
+        home = tempfile.mkdtemp(dir=self.tmp.name)
+        os.makedirs(os.path.join(home, ".config", "archivist"))
+        db = os.path.join(home, "from-default-config.db")
+        with open(os.path.join(home, ".config", "archivist", "archivist.toml"), "w") as f:
+            f.write(f'[store]\npath = "{db}"\n[zhihu]\nbase_url = "{self.base}"\n'
+                    '[fetch]\nper_host_delay = "0s"\n')
+        r = self.run_a("refresh", QID, home=home)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(os.path.exists(db))
+
+
+def main():
+    global ARGS
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--archivist", required=True)
+    parser.add_argument("--mock", required=True)
+    parser.add_argument("--data", required=True)
+    ARGS, rest = parser.parse_known_args()
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+
+
+if __name__ == "__main__":
+    main()
