@@ -6,8 +6,10 @@
 
 #include <cstdio>
 #include <memory>
+#include <set>
 
 #include "base/clock.h"
+#include "cli/load_config.h"
 #include "cli/verbs.h"
 #include "fetch/curl_http_client.h"
 #include "fetch/retrying_http_client.h"
@@ -24,7 +26,21 @@ struct FetchArgs {
   double timeout_s = 30, connect_timeout_s = 10, delay_s = 2;
   int page_size = 20, retries = 2, max_pages = 2000;
   size_t max_body = 32u << 20;
+  std::set<std::string> given;  // options given on the command line; the rest come from the config
 };
+
+// Options not given on the command line come from the configuration file.
+void ApplyConfig(const config::Config& c, FetchArgs* a) {
+  auto from_config = [a](const char* flag) { return a->given.count(flag) == 0; };
+  if (from_config("--cookie")) a->cookie = c.zhihu.cookie;
+  if (from_config("--cookies-file")) a->cookies_file = c.fetch.cookies_file;
+  if (from_config("--user-agent")) a->user_agent = c.fetch.user_agent;
+  if (from_config("--proxy")) a->proxy = c.fetch.proxy;
+  if (from_config("--timeout")) a->timeout_s = c.fetch.timeout.count() / 1000.0;
+  if (from_config("--page-size")) a->page_size = c.zhihu.page_size;
+  if (from_config("--delay")) a->delay_s = c.fetch.per_host_delay.count() / 1000.0;
+  if (from_config("--max-body")) a->max_body = static_cast<size_t>(c.fetch.max_body);
+}
 
 nlohmann::json ToJson(const model::Snapshot& s) {
   using nlohmann::json;
@@ -77,7 +93,13 @@ std::chrono::milliseconds Millis(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
 }
 
-int RunFetch(const FetchArgs& args, const GlobalOptions& global) {
+int RunFetch(FetchArgs args, const GlobalOptions& global) {
+  Result<config::Config> config = LoadEffectiveConfig(global);
+  if (!config.ok()) {
+    std::fprintf(stderr, "archivist fetch: %s\n", config.status().message().c_str());
+    return kExitUsage;
+  }
+  ApplyConfig(*config, &args);
   Result<model::QuestionId> qid = fetch::ParseQuestionRef(args.question);
   if (!qid.ok()) {
     std::fprintf(stderr, "archivist fetch: %s\n", qid.status().message().c_str());
@@ -107,7 +129,7 @@ int RunFetch(const FetchArgs& args, const GlobalOptions& global) {
     return kExitUsage;
   }
   fetch::ZhihuOptions zopts;
-  if (!global.zhihu_base_url.empty()) zopts.base_url = global.zhihu_base_url;
+  zopts.base_url = config->zhihu.base_url;  // --zhihu-base-url is applied over it
   zopts.page_size = args.page_size;
   zopts.max_pages = args.max_pages;
   if (Status st = fetch::ZhihuSource::ValidateOptions(zopts); !st.ok()) {
@@ -152,7 +174,12 @@ void AddFetchVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   cmd->add_option("--max-pages", args->max_pages, "stop a listing after this many pages")->check(CLI::PositiveNumber);
   cmd->add_option("--retries", args->retries, "retries of transient failures")->check(CLI::NonNegativeNumber);
   cmd->add_option("--delay", args->delay_s, "minimum seconds between requests to the host")->check(CLI::NonNegativeNumber);
-  cmd->callback([args, &global, run] { *run = [args, &global] { return RunFetch(*args, global); }; });
+  cmd->callback([args, cmd, &global, run] {
+    for (const CLI::Option* o : cmd->get_options()) {
+      if (o->count() > 0) args->given.insert(o->get_name());
+    }
+    *run = [args, &global] { return RunFetch(*args, global); };
+  });
 }
 
 }  // namespace archivist::cli

@@ -86,6 +86,13 @@ url = "https://www.zhihu.com/question/{QID}"
         self.assertTrue(os.path.exists(other))
         self.assertTrue(os.path.exists(os.path.join(work, "export2", QID + ".md")))
 
+    def test_fetch_uses_the_configured_base_url(self):
+        cfg = self.write_config("fetch.toml", f'[zhihu]\nbase_url = "{self.base}"\n'
+                                               '[fetch]\nper_host_delay = "0s"\n')
+        r = self.run_a("--config", cfg, "fetch", QID, "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('"outcome":"complete"', r.stdout.replace(" ", ""))
+
     def test_broken_config_is_exit_2_and_touches_nothing(self):
         work = tempfile.mkdtemp(dir=self.tmp.name)
         db = os.path.join(work, "archive.db")
@@ -95,7 +102,7 @@ path = "{db}"
 [fetch]
 timeout = "soon"
 """)
-        for verb in (["list"], ["refresh"], ["show", QID], ["add", QID]):
+        for verb in (["list"], ["refresh"], ["show", QID], ["add", QID], ["fetch", QID]):
             r = self.run_a("--config", cfg, *verb)
             self.assertEqual(r.returncode, 2, (verb, r.stderr))
             self.assertIn("bad.toml:5:", r.stderr)
