@@ -87,6 +87,7 @@ struct Service::Loop {
   void Watchdog();
   void OnSignal(int signal);
   void Reload();
+  void WarnAboutRestartOnlyKeys(const config::Config& fresh) const;
   void BeginStop(const char* why);
   void MaybeFinish();
   void Publish();
@@ -182,9 +183,11 @@ int Service::Loop::Start() {
   metrics.Beat(clock->SteadyNow());
   Publish();
   notifier.Ready(StatusLine());
+  const std::string& listen = config->daemon.status_listen;
   spdlog::info("archivist daemon ready: store {}, {} threads tracked, status {}",
                config->store_path, scheduler->tracked(),
-               status ? "127.0.0.1:" + std::to_string(status->port()) : "off");
+               status ? listen.substr(0, listen.rfind(':') + 1) + std::to_string(status->port())
+                      : "off");
   ScheduleTick(std::chrono::milliseconds(0));
   rescan_timer.expires_after(options.rescan);
   rescan_timer.async_wait([this](const asio::error_code& ec) {
@@ -380,15 +383,39 @@ void Service::Loop::Reload() {
     spdlog::error("the new configuration is refused, the old one stays: {}", st.ToString());
     return;
   }
+  WarnAboutRestartOnlyKeys(*fresh);
   const bool was_polling = config->discovery.zhihu_hot;
   config = std::make_shared<const config::Config>(std::move(*fresh));
   host = HostOf(config->zhihu.base_url);
-  scheduler->SetOptions(SchedulerOptionsOf(*config, options, pool->size()));
+  SchedulerOptions scheduling = SchedulerOptionsOf(*config, options, pool->size());
+  scheduling.per_host_concurrency =  // the politeness keeps its limit of the start
+      std::min(scheduling.per_host_concurrency, svc.config_.fetch.per_host_concurrency);
+  scheduler->SetOptions(scheduling);
   pool->SetConfig(config);
   if (config->discovery.zhihu_hot && !was_polling) Poll();
   if (!config->discovery.zhihu_hot) discovery_timer.cancel();
   spdlog::info("configuration reloaded from {}", config->source.empty() ? "defaults" : config->source);
   Rescan();
+}
+
+// The politeness (per-host delay and limits) is process-wide and the worker pool is sized at
+// start (pipeline_refresher.cc, worker_pool.h): the scheduler applies lower limits at once,
+// but a new delay or higher limits would be silently ignored until a restart. Say so.
+void Service::Loop::WarnAboutRestartOnlyKeys(const config::Config& fresh) const {
+  const config::FetchConfig& start = svc.config_.fetch;
+  if (fresh.fetch.per_host_delay != start.per_host_delay) {
+    spdlog::warn("fetch.per_host_delay stays {} until a restart",
+                 config::FormatDuration(start.per_host_delay));
+  }
+  if (fresh.fetch.concurrency > start.concurrency) {
+    spdlog::warn("fetch.concurrency stays {} until a restart (a reload can only lower it)",
+                 start.concurrency);
+  }
+  if (fresh.fetch.per_host_concurrency > start.per_host_concurrency) {
+    spdlog::warn(
+        "fetch.per_host_concurrency stays {} until a restart (a reload can only lower it)",
+        start.per_host_concurrency);
+  }
 }
 
 void Service::Loop::BeginStop(const char* why) {
