@@ -24,6 +24,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -141,6 +142,18 @@ bool IsAttrNameChar(char c) { return IsAlnum(c) || c == '-' || c == '_' || c == 
 bool PlainInputStream(std::string_view s) {
   const size_t n = s.size();
   for (size_t i = 0; i < n; ++i) {
+    // Eight printable ASCII bytes at a time: no high bit, none below 0x20, no 0x7F.
+    while (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      constexpr uint64_t kHigh = 0x8080808080808080ull;
+      if ((w & kHigh) || ((w - 0x2020202020202020ull) & ~w & kHigh) ||
+          ((w + 0x0101010101010101ull) & kHigh)) {
+        break;
+      }
+      i += 8;
+    }
+    if (i >= n) break;
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c < 0x7F) continue;
     if (c < 0x20) {
@@ -431,14 +444,16 @@ class FastParser {
     const char quote = s_[i_];
     if (quote == '"' || quote == '\'') {
       ++i_;
-      while (i_ < n && s_[i_] != quote) {
-        if (s_[i_] == '&') {
-          if (!CharRef(out)) return false;
-        } else {
-          out->push_back(s_[i_++]);
-        }
+      const size_t end = s_.find(quote, i_);
+      if (end == std::string_view::npos) return false;
+      while (i_ < end) {
+        size_t run = i_;
+        while (run < end && s_[run] != '&') ++run;
+        out->append(s_.substr(i_, run - i_));
+        i_ = run;
+        if (i_ < end && !CharRef(out)) return false;
       }
-      if (i_ >= n) return false;
+      if (i_ != end) return false;  // a reference ran past the quote
       ++i_;
       return true;
     }
