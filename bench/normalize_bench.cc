@@ -1,5 +1,6 @@
 // Throughput of the converter on every fixture answer, beside gumbo's bare parse of the same
-// inputs with the same options (the floor any converter on gumbo pays), and peak RSS.
+// inputs with the same options (what the converter would pay on gumbo alone), how many answers
+// take the fast path (normalize/fast_parse.h) instead of gumbo, and peak RSS.
 //
 //   build/bench/normalize_bench [tests/data] [seconds-per-measurement]
 //
@@ -22,6 +23,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "normalize/fast_parse.h"
+#include "normalize/html_input.h"
 #include "normalize/normalize.h"
 
 namespace {
@@ -100,10 +103,20 @@ int main(int argc, char** argv) {
   });
   const double gumbo = Throughput(corpus, seconds, GumboParse);
   const double rss = ChildPeakRss(corpus);
+  size_t fast = 0, fast_bytes = 0;
+  for (const auto& s : corpus) {
+    archivist::normalize::Dom dom;
+    if (archivist::normalize::FastParse(archivist::normalize::SanitizeUtf8(s), &dom)) {
+      ++fast;
+      fast_bytes += s.size();
+    }
+  }
   std::printf("corpus: %zu answers, %.2f MB of HTML\n", corpus.size(), bytes / 1e6);
   std::printf("archivist convert (zhihu profile): %7.2f MB/s\n", ours);
   std::printf("gumbo bare parse (max_errors=0):   %7.2f MB/s\n", gumbo);
   std::printf("ratio archivist / gumbo:           %7.2f\n", ours / gumbo);
+  std::printf("fast-path parse (no gumbo):        %zu of %zu answers (%.1f%%), %.1f%% of bytes\n",
+              fast, corpus.size(), 100.0 * fast / corpus.size(), 100.0 * fast_bytes / bytes);
   std::printf("peak RSS converting the corpus:    %7.1f MB (process after loading: %.1f MB)\n",
               rss, baseline);
   return 0;

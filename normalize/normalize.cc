@@ -2,6 +2,7 @@
 
 #include "normalize/amplifiers.h"
 #include "normalize/dom.h"
+#include "normalize/fast_parse.h"
 #include "normalize/html_input.h"
 #include "normalize/turndown.h"
 #include "normalize/zhihu_profile.h"
@@ -10,8 +11,7 @@ namespace archivist::normalize {
 
 std::string HtmlToMarkdown(std::string_view html, const Options& options) {
   if (html.empty()) return "";
-  size_t dropped = 0;
-  Dom dom = ParseTurndownRoot(LimitNesting(SanitizeUtf8(html), kMaxDepth, &dropped));
+  Dom dom = ParseAnswerHtml(SanitizeUtf8(html));
   FlattenAmplifiers(&dom, dom.root());
   TurndownOptions td;
   if (options.profile == Profile::kZhihu) {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "normalize/dom.h"
+#include "normalize/fast_parse.h"
 #include "normalize/html_input.h"
 #include "normalize/normalize.h"
 #include "normalize/zhihu_profile.h"
@@ -45,8 +46,7 @@ std::string TextOf(const Dom& dom, NodeId root) {
 }  // namespace
 
 std::string VisibleText(std::string_view html, const Options& options) {
-  size_t dropped = 0;
-  Dom dom = ParseTurndownRoot(LimitNesting(SanitizeUtf8(html), kMaxDepth, &dropped));
+  Dom dom = ParseAnswerHtml(SanitizeUtf8(html));
   ZhihuCleanup(&dom, dom.root(), options.image_proxy);
   return TextOf(dom, dom.root());
 }

@@ -1,9 +1,16 @@
 // libFuzzer target for the converter: any bytes through both profiles and the visible text.
-// Build and run: see tests/fuzz/README.md.
+// Also checks the fast path: whenever FastParse accepts, its tree must be gumbo's (abort()
+// with the first difference otherwise). Build and run: see tests/fuzz/README.md.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
 #include <string_view>
 
+#include "normalize/dom_diff.h"
+#include "normalize/fast_parse.h"
+#include "normalize/html_input.h"
 #include "normalize/normalize.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -14,5 +21,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)HtmlToMarkdown(html, plain);
   (void)HtmlToMarkdown(html, Options{});
   (void)VisibleText(html, Options{});
+
+  const std::string utf8 = SanitizeUtf8(html);
+  Dom fast;
+  if (FastParse(utf8, &fast)) {
+    size_t dropped = 0;
+    const std::string diff =
+        FirstDomDifference(ParseTurndownRoot(LimitNesting(utf8, kMaxDepth, &dropped)), fast);
+    if (!diff.empty() || dropped != 0) {
+      std::fprintf(stderr, "fast path differs from gumbo (dropped %zu): %s\n", dropped,
+                   diff.c_str());
+      std::abort();
+    }
+  }
   return 0;
 }
