@@ -29,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/utf8.h"
 #include "normalize/html_input.h"
 
 namespace archivist::normalize {
@@ -152,24 +153,6 @@ bool PlainInputStream(std::string_view s) {
   return true;
 }
 
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 // The code point a numeric character reference's value stands for (HTML5: 0, surrogates and
 // values beyond U+10FFFF become U+FFFD, 0x80–0x9F are read as windows-1252), or 0 when the
 // result is a character we do not accept (controls, noncharacters).
@@ -276,7 +259,7 @@ class FastParser {
       if (digits == 0 || p >= n || s_[p] != ';') return false;
       const uint32_t cp = NumericRefValue(static_cast<uint32_t>(v));
       if (cp == 0) return false;
-      AppendUtf8(cp, out);
+      AppendUtf8(out, static_cast<char32_t>(cp));
       i_ = p + 1;
       return true;
     }
