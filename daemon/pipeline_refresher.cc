@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <mutex>
 
+#include "daemon/fetch_options.h"
 #include "daemon/pipeline.h"
 #include "daemon/source.h"
 #include "fetch/curl_http_client.h"
@@ -31,11 +32,7 @@ fetch::Politeness& SharedPoliteness(const config::Config& c) {
   static std::once_flag once;
   static std::unique_ptr<fetch::Politeness> politeness;
   std::call_once(once, [&] {
-    fetch::PolitenessOptions p;
-    p.per_host_concurrency = c.fetch.per_host_concurrency;
-    p.per_host_delay = c.fetch.per_host_delay;
-    p.global_concurrency = c.fetch.concurrency;
-    politeness = std::make_unique<fetch::Politeness>(SharedClock(), p);
+    politeness = std::make_unique<fetch::Politeness>(SharedClock(), PolitenessOptionsOf(c));
   });
   return *politeness;
 }
@@ -99,12 +96,6 @@ class PipelineRefresher final : public Refresher {
   }
 
  private:
-  static fetch::ZhihuOptions ZhihuOptionsOf(const config::Config& c) {
-    fetch::ZhihuOptions z;
-    z.base_url = c.zhihu.base_url;
-    z.page_size = c.zhihu.page_size;
-    return z;
-  }
   static PipelineOptions PipelineOptionsOf(const config::Config& c) {
     PipelineOptions o;
     o.classify.delete_confirmations = c.schedule.delete_confirmations;
@@ -127,14 +118,8 @@ RefresherFactory PipelineRefresherFactory() {
   return [](const config::Config& c) -> Result<std::unique_ptr<Refresher>> {
     Result<std::unique_ptr<store::SqliteStore>> store = store::SqliteStore::Open(c.store_path);
     if (!store.ok()) return store.status().WithContext("opening the archive " + c.store_path);
-    fetch::CurlOptions o;
-    o.timeout = c.fetch.timeout;
-    o.max_body = static_cast<size_t>(c.fetch.max_body);
-    o.user_agent = c.fetch.user_agent;
-    o.cookie = c.zhihu.cookie;
-    o.cookies_file = c.fetch.cookies_file;
-    o.proxy = c.fetch.proxy;
-    Result<std::unique_ptr<fetch::CurlHttpClient>> curl = fetch::CurlHttpClient::Create(o);
+    Result<std::unique_ptr<fetch::CurlHttpClient>> curl =
+        fetch::CurlHttpClient::Create(CurlOptionsOf(c));
     if (!curl.ok()) return curl.status();
     TagFunction tagger;
     if (!c.export_dir.empty()) {
