@@ -175,9 +175,7 @@ void AddFetchVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   cmd->add_option("--retries", args->retries, "retries of transient failures")->check(CLI::NonNegativeNumber);
   cmd->add_option("--delay", args->delay_s, "minimum seconds between requests to the host")->check(CLI::NonNegativeNumber);
   cmd->callback([args, cmd, &global, run] {
-    for (const CLI::Option* o : cmd->get_options()) {
-      if (o->count() > 0) args->given.insert(o->get_name());
-    }
+    args->given = OptionsGiven(*cmd);
     *run = [args, &global] { return RunFetch(*args, global); };
   });
 }

@@ -199,9 +199,7 @@ void AddRefreshVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
                   "complete listings an answer must be absent from before it counts as deleted")
       ->check(CLI::PositiveNumber);
   cmd->callback([args, cmd, &global, run] {
-    for (const CLI::Option* o : cmd->get_options()) {
-      if (o->count() > 0) args->given.insert(o->get_name());
-    }
+    args->given = OptionsGiven(*cmd);
     *run = [args, &global] { return RunRefresh(*args, global); };
   });
 }
