@@ -9,7 +9,7 @@ packages=(
   libsqlite3-dev libzstd-dev libspdlog-dev libfmt-dev libasio-dev
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libsystemd-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-jieba
+  python3 python3-jieba patch
   clang libclang-rt-dev
 )
 
