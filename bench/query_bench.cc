@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "base/clock.h"
-#include "daemon/document.h"
+#include "pipeline/document.h"
 #include "store/sqlite_store.h"
 #include "tags/jieba.h"
 

@@ -17,7 +17,7 @@
 #include "base/status.h"
 #include "base/time.h"
 #include "cli/verbs.h"
-#include "daemon/document.h"
+#include "pipeline/document.h"
 #include "store/store.h"
 
 namespace archivist::cli {

@@ -19,7 +19,7 @@
 #include "base/clock.h"
 #include "cli/archive.h"
 #include "cli/load_config.h"
-#include "daemon/pipeline.h"
+#include "pipeline/pipeline.h"
 #include "fetch/curl_http_client.h"
 #include "fetch/retrying_http_client.h"
 #include "fetch/sources/zhihu_source.h"

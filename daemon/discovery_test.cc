@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "../tests/e2e/mock_process.h"
+#include "tests/support/mock_process.h"
 #include "config/config.h"
 #include "daemon/zhihu_hot_list.h"
 #include "store/sqlite_store.h"

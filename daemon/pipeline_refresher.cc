@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <mutex>
 
-#include "daemon/fetch_options.h"
-#include "daemon/pipeline.h"
-#include "daemon/source.h"
+#include "pipeline/fetch_options.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/source.h"
 #include "fetch/curl_http_client.h"
 #include "fetch/politeness.h"
 #include "fetch/retrying_http_client.h"

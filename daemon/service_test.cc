@@ -17,7 +17,7 @@
 #include <set>
 #include <thread>
 
-#include "../tests/e2e/mock_process.h"
+#include "tests/support/mock_process.h"
 #include "daemon/fake_refresher.h"
 #include "daemon/logging.h"
 #include "daemon/status_server.h"

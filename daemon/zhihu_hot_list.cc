@@ -1,6 +1,6 @@
 #include "daemon/zhihu_hot_list.h"
 
-#include "daemon/fetch_options.h"
+#include "pipeline/fetch_options.h"
 
 #include "fetch/curl_http_client.h"
 #include "fetch/politeness.h"

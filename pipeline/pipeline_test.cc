@@ -1,7 +1,7 @@
 // The refresh pipeline on a scripted FakeSource and a real SqliteStore in a temp dir: every
 // outcome, probes, the export file (written on change, untouched otherwise, a failed write
 // reported without undoing the commit), store failures, and a concurrent writer.
-#include "daemon/pipeline.h"
+#include "pipeline/pipeline.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

@@ -9,8 +9,8 @@
 // when the refresh at T committed (as long as T is before the next event).
 //
 // Thread-safety: reentrant; the store and the tag function are borrowed.
-#ifndef ARCHIVIST_DAEMON_DOCUMENT_H_
-#define ARCHIVIST_DAEMON_DOCUMENT_H_
+#ifndef ARCHIVIST_PIPELINE_DOCUMENT_H_
+#define ARCHIVIST_PIPELINE_DOCUMENT_H_
 
 #include <functional>
 #include <string>
@@ -47,4 +47,4 @@ std::string ExportPath(const std::string& dir, const store::ThreadKey& key);
 
 }  // namespace archivist::daemon
 
-#endif  // ARCHIVIST_DAEMON_DOCUMENT_H_
+#endif  // ARCHIVIST_PIPELINE_DOCUMENT_H_

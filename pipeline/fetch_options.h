@@ -1,7 +1,7 @@
 // The HTTP client's options from the configuration, shared by the daemon's refreshers and
 // its hot-list source.
-#ifndef ARCHIVIST_DAEMON_FETCH_OPTIONS_H_
-#define ARCHIVIST_DAEMON_FETCH_OPTIONS_H_
+#ifndef ARCHIVIST_PIPELINE_FETCH_OPTIONS_H_
+#define ARCHIVIST_PIPELINE_FETCH_OPTIONS_H_
 
 #include "config/config.h"
 #include "fetch/curl_http_client.h"
@@ -38,4 +38,4 @@ inline fetch::ZhihuOptions ZhihuOptionsOf(const config::Config& c) {
 
 }  // namespace archivist::daemon
 
-#endif  // ARCHIVIST_DAEMON_FETCH_OPTIONS_H_
+#endif  // ARCHIVIST_PIPELINE_FETCH_OPTIONS_H_

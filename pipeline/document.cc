@@ -8,7 +8,7 @@
 // The atomic write follows the usual recipe: mkstemp beside the target (same file system, so
 // rename is atomic), write all, fsync, close, rename, then fsync the directory so the rename
 // itself is durable. Any failure unlinks the temporary file.
-#include "daemon/document.h"
+#include "pipeline/document.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -17,8 +17,8 @@
 //
 // Thread-safety: one Pipeline per worker thread (it borrows a Source and a Store, which are
 // per thread); the TagFunction must be thread-safe if shared (tags::Jieba is).
-#ifndef ARCHIVIST_DAEMON_PIPELINE_H_
-#define ARCHIVIST_DAEMON_PIPELINE_H_
+#ifndef ARCHIVIST_PIPELINE_PIPELINE_H_
+#define ARCHIVIST_PIPELINE_PIPELINE_H_
 
 #include <cstdint>
 #include <functional>
@@ -27,8 +27,8 @@
 
 #include "base/clock.h"
 #include "base/status.h"
-#include "daemon/document.h"
-#include "daemon/source.h"
+#include "pipeline/document.h"
+#include "pipeline/source.h"
 #include "diff/classify.h"
 #include "normalize/normalize.h"
 #include "store/store.h"
@@ -96,4 +96,4 @@ class Pipeline {
 
 }  // namespace archivist::daemon
 
-#endif  // ARCHIVIST_DAEMON_PIPELINE_H_
+#endif  // ARCHIVIST_PIPELINE_PIPELINE_H_

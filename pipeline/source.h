@@ -6,8 +6,8 @@
 // interface.
 //
 // Thread-safety: as the wrapped source (ZhihuSource: one per thread).
-#ifndef ARCHIVIST_DAEMON_SOURCE_H_
-#define ARCHIVIST_DAEMON_SOURCE_H_
+#ifndef ARCHIVIST_PIPELINE_SOURCE_H_
+#define ARCHIVIST_PIPELINE_SOURCE_H_
 
 #include "fetch/sources/zhihu_source.h"
 #include "model/model.h"
@@ -36,4 +36,4 @@ class ZhihuSourceAdapter final : public Source {
 
 }  // namespace archivist::daemon
 
-#endif  // ARCHIVIST_DAEMON_SOURCE_H_
+#endif  // ARCHIVIST_PIPELINE_SOURCE_H_

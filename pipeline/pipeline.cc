@@ -9,7 +9,7 @@
 //
 // Summary counts come from the committed change set, and `answers_now` from the loaded state
 // with the change set's answer updates applied, so no extra query is needed.
-#include "daemon/pipeline.h"
+#include "pipeline/pipeline.h"
 
 #include <chrono>
 #include <unordered_map>
