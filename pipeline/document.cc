@@ -1,77 +1,14 @@
-// The document at T, and atomic writes.
+// The document at T.
 //
 // Rendering joins three sources: the store's view of the thread at T (ThreadAtTime), the raw
 // HTML of each answer's revision in effect at T (for the visible text that feeds the tags),
 // and normalize::RenderDocument. Markdown comes from the store as derived at commit time (or
 // by the latest `renormalize`), never re-derived here, so a document is stable between events.
-//
-// The atomic write follows the usual recipe: mkstemp beside the target (same file system, so
-// rename is atomic), write all, fsync, close, rename, then fsync the directory so the rename
-// itself is durable. Any failure unlinks the temporary file.
 #include "pipeline/document.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <utility>
 
 namespace archivist::daemon {
-namespace {
-
-std::string Errno(int err) { return std::strerror(err); }
-
-// Closes a file descriptor on scope exit (RAII owner).
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int Release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
-
-Status WriteAll(int fd, std::string_view bytes, const std::string& path) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Status::IoError("writing " + path + ": " + Errno(errno));
-    }
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return Status::Ok();
-}
-
-std::string DirOf(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
-Status WriteAndRename(int fd, const std::string& tmp, const std::string& path,
-                      std::string_view bytes) {
-  Fd owner(fd);
-  // mkstemp creates 0600; an export is meant to be read (by a web server, say).
-  if (::fchmod(fd, 0644) != 0) return Status::IoError("chmod " + tmp + ": " + Errno(errno));
-  ARCHIVIST_RETURN_IF_ERROR(WriteAll(fd, bytes, tmp));
-  if (::fsync(fd) != 0) return Status::IoError("syncing " + tmp + ": " + Errno(errno));
-  if (::close(owner.Release()) != 0) return Status::IoError("closing " + tmp + ": " + Errno(errno));
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    return Status::IoError("renaming " + tmp + " to " + path + ": " + Errno(errno));
-  }
-  return Status::Ok();
-}
-
-}  // namespace
 
 std::string TagText(const std::string& title, const std::vector<std::string>& answer_html,
                     const normalize::Options& options) {
@@ -107,23 +44,6 @@ Result<std::string> RenderThreadAt(store::Store& store, const store::ThreadKey& 
     doc.tags = std::move(*words);
   }
   return normalize::RenderDocument(doc);
-}
-
-Status WriteFileAtomically(const std::string& path, std::string_view bytes) {
-  std::string tmp = path + ".tmp.XXXXXX";
-  const int fd = ::mkstemp(tmp.data());
-  if (fd < 0) return Status::IoError("cannot create a temporary file for " + path + ": " + Errno(errno));
-  Status st = WriteAndRename(fd, tmp, path, bytes);
-  if (!st.ok()) {
-    ::unlink(tmp.c_str());
-    return st;
-  }
-  const std::string dir = DirOf(path);
-  Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dfd.get() >= 0 && ::fsync(dfd.get()) != 0 && errno != EINVAL) {
-    return Status::IoError("syncing directory " + dir + ": " + Errno(errno));
-  }
-  return Status::Ok();
 }
 
 std::string ExportPath(const std::string& dir, const store::ThreadKey& key) {

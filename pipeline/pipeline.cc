@@ -14,6 +14,8 @@
 #include <chrono>
 #include <unordered_map>
 
+#include "base/atomic_file.h"
+
 namespace archivist::daemon {
 namespace {
 

@@ -303,17 +303,7 @@ TEST_F(PipelineTest, ScheduleIsStoredWithTheRefresh) {
   EXPECT_EQ(t->schedule->next_due, s.observed_at);
 }
 
-TEST(WriteFileAtomicallyTest, ReplacesAndLeavesNoTemporaryFile) {
-  char tmpl[] = "/tmp/atomic_test.XXXXXX";
-  ASSERT_NE(::mkdtemp(tmpl), nullptr);
-  const std::string dir = tmpl;
-  ASSERT_TRUE(WriteFileAtomically(dir + "/a.md", "one").ok());
-  ASSERT_TRUE(WriteFileAtomically(dir + "/a.md", "two").ok());
-  EXPECT_EQ(Slurp(dir + "/a.md"), "two");
-  int files = 0;
-  for (const auto& e : fs::directory_iterator(dir)) files += e.is_regular_file();
-  EXPECT_EQ(files, 1);
-  fs::remove_all(dir);
+TEST(ExportPathTest, OneFilePerQuestionInTheDirectory) {
   EXPECT_EQ(ExportPath("/x/", {"zhihu", 7}), "/x/7.md");
   EXPECT_EQ(ExportPath("/x", {"zhihu", 7}), "/x/7.md");
 }
