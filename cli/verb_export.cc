@@ -46,9 +46,9 @@ int RunExport(const ExportArgs& args, const GlobalOptions& global) {
       ++skipped;
       continue;
     }
-    Result<std::string> doc = daemon::RenderThreadAt(**archive, t.key, at, *tagger);
+    Result<std::string> doc = pipeline::RenderThreadAt(**archive, t.key, at, *tagger);
     if (!doc.ok()) return PrintError("export", doc.status()), kExitFailure;
-    const std::string path = daemon::ExportPath(args.dir, t.key);
+    const std::string path = pipeline::ExportPath(args.dir, t.key);
     if (Status st = WriteFileAtomically(path, *doc); !st.ok()) {
       return PrintError("export", st), kExitFailure;
     }

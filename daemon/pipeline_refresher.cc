@@ -6,15 +6,10 @@
 #include <filesystem>
 #include <mutex>
 
-#include "pipeline/fetch_options.h"
+#include "pipeline/backends.h"
 #include "pipeline/pipeline.h"
-#include "pipeline/source.h"
-#include "fetch/curl_http_client.h"
-#include "fetch/politeness.h"
-#include "fetch/retrying_http_client.h"
-#include "fetch/sources/zhihu_source.h"
+#include "pipeline/tagger.h"
 #include "store/sqlite_store.h"
-#include "tags/jieba.h"
 
 namespace archivist::daemon {
 
@@ -32,39 +27,30 @@ fetch::Politeness& SharedPoliteness(const config::Config& c) {
   static std::once_flag once;
   static std::unique_ptr<fetch::Politeness> politeness;
   std::call_once(once, [&] {
-    politeness = std::make_unique<fetch::Politeness>(SharedClock(), PolitenessOptionsOf(c));
+    politeness = std::make_unique<fetch::Politeness>(SharedClock(),
+                                                     pipeline::PolitenessOptionsOf(c));
   });
   return *politeness;
 }
 
-Result<TagFunction> SharedTagger() {
-  static std::mutex mu;
-  static std::shared_ptr<const tags::Jieba> jieba;
-  std::lock_guard lock(mu);
-  if (!jieba) {
-    Result<std::unique_ptr<tags::Jieba>> loaded = tags::Jieba::Load({});
-    if (!loaded.ok()) return loaded.status().WithContext("loading the keyword tagger");
-    jieba = std::move(*loaded);
-  }
-  std::shared_ptr<const tags::Jieba> shared = jieba;
-  return TagFunction([shared](std::string_view text) { return shared->ExtractTags(text, 5); });
+Result<pipeline::TagFunction> SharedTagger() {
+  static pipeline::SharedTagger tagger;
+  return tagger.Get();
 }
 
 class PipelineRefresher final : public Refresher {
  public:
   PipelineRefresher(std::unique_ptr<store::SqliteStore> store,
-                    std::unique_ptr<fetch::CurlHttpClient> curl, const config::Config& c,
-                    TagFunction tagger)
+                    std::unique_ptr<pipeline::SiteSource> source, const config::Config& c,
+                    pipeline::TagFunction tagger)
       : store_(std::move(store)),
-        curl_(std::move(curl)),
-        retrying_(*curl_, SharedClock(), SharedPoliteness(c), fetch::RetryOptions{}),
-        zhihu_(retrying_, SharedClock(), ZhihuOptionsOf(c)),
-        source_(zhihu_),
-        pipeline_(source_, *store_, SharedClock(), std::move(tagger), PipelineOptionsOf(c)) {}
+        source_(std::move(source)),
+        pipeline_(*source_, *store_, SharedClock(), std::move(tagger),
+                  pipeline::PipelineOptionsOf(c)) {}
 
   RefreshResult Refresh(const store::ThreadKey& thread) override {
     const auto start = SharedClock().SteadyNow();
-    const RefreshSummary s = pipeline_.Refresh(thread);
+    const pipeline::RefreshSummary s = pipeline_.Refresh(thread);
     RefreshResult r;
     r.outcome = s.outcome;
     // A complete listing means every response was a 200; otherwise the failing one's status.
@@ -96,20 +82,9 @@ class PipelineRefresher final : public Refresher {
   }
 
  private:
-  static PipelineOptions PipelineOptionsOf(const config::Config& c) {
-    PipelineOptions o;
-    o.classify.delete_confirmations = c.schedule.delete_confirmations;
-    o.normalize.image_proxy = c.zhihu.image_proxy;
-    o.export_dir = c.export_dir;
-    return o;
-  }
-
   std::unique_ptr<store::SqliteStore> store_;
-  std::unique_ptr<fetch::CurlHttpClient> curl_;
-  fetch::RetryingHttpClient retrying_;
-  fetch::ZhihuSource zhihu_;
-  ZhihuSourceAdapter source_;
-  Pipeline pipeline_;
+  std::unique_ptr<pipeline::SiteSource> source_;
+  pipeline::Pipeline pipeline_;
 };
 
 }  // namespace
@@ -118,10 +93,10 @@ RefresherFactory PipelineRefresherFactory() {
   return [](const config::Config& c) -> Result<std::unique_ptr<Refresher>> {
     Result<std::unique_ptr<store::SqliteStore>> store = store::SqliteStore::Open(c.store_path);
     if (!store.ok()) return store.status().WithContext("opening the archive " + c.store_path);
-    Result<std::unique_ptr<fetch::CurlHttpClient>> curl =
-        fetch::CurlHttpClient::Create(CurlOptionsOf(c));
-    if (!curl.ok()) return curl.status();
-    TagFunction tagger;
+    Result<std::unique_ptr<pipeline::SiteSource>> source = pipeline::MakeSiteSource(
+        pipeline::FetchSettingsOf(c), {SharedClock(), SharedPoliteness(c)});
+    if (!source.ok()) return source.status();
+    pipeline::TagFunction tagger;
     if (!c.export_dir.empty()) {
       // Like `archivist refresh --export-dir`: the directory is ours to create. Failing here
       // refuses the start (the service probes the factory before READY).
@@ -131,12 +106,12 @@ RefresherFactory PipelineRefresherFactory() {
         return Status::IoError("cannot create the export directory " + c.export_dir +
                                " (export.dir)" + (ec ? ": " + ec.message() : std::string()));
       }
-      Result<TagFunction> loaded = SharedTagger();
+      Result<pipeline::TagFunction> loaded = SharedTagger();
       if (!loaded.ok()) return loaded.status();
       tagger = std::move(*loaded);
     }
     return std::unique_ptr<Refresher>(
-        new PipelineRefresher(std::move(*store), std::move(*curl), c, std::move(tagger)));
+        new PipelineRefresher(std::move(*store), std::move(*source), c, std::move(tagger)));
   };
 }
 

@@ -29,6 +29,7 @@
 #include "config/config.h"
 #include "model/change.h"
 #include "model/model.h"
+#include "pipeline/source.h"
 #include "store/store.h"
 
 namespace archivist::daemon {
@@ -63,12 +64,7 @@ class Refresher {
   virtual RefreshResult Refresh(const store::ThreadKey& thread) = 0;
 };
 
-class HotListSource {
- public:
-  virtual ~HotListSource() = default;
-  // The questions on the hot list now, or kUnavailable with the outcome and reason.
-  virtual Result<std::vector<model::HotItem>> HotList() = 0;
-};
+using pipeline::HotListSource;
 
 using RefresherFactory =
     std::function<Result<std::unique_ptr<Refresher>>(const config::Config& config)>;

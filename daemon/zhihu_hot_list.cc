@@ -1,40 +1,37 @@
 #include "daemon/zhihu_hot_list.h"
 
-#include "pipeline/fetch_options.h"
-
-#include "fetch/curl_http_client.h"
-#include "fetch/politeness.h"
-#include "fetch/retrying_http_client.h"
-#include "fetch/sources/zhihu_source.h"
+#include "pipeline/backends.h"
 
 namespace archivist::daemon {
 namespace {
 
 class ZhihuHotList final : public HotListSource {
  public:
-  ZhihuHotList(std::unique_ptr<fetch::CurlHttpClient> curl, const config::Config& c)
-      : curl_(std::move(curl)),
-        politeness_(clock_, PolitenessOptionsOf(c)),
-        retrying_(*curl_, clock_, politeness_, fetch::RetryOptions{}),
-        source_(retrying_, clock_, ZhihuOptionsOf(c)) {}
+  explicit ZhihuHotList(const config::Config& c)
+      : politeness_(clock_, pipeline::PolitenessOptionsOf(c)) {}
 
-  Result<std::vector<model::HotItem>> HotList() override { return source_.HotList(); }
+  Status Init(const config::Config& c) {
+    Result<std::unique_ptr<pipeline::SiteSource>> source =
+        pipeline::MakeSiteSource(pipeline::FetchSettingsOf(c), {clock_, politeness_});
+    if (!source.ok()) return source.status();
+    source_ = std::move(*source);
+    return Status::Ok();
+  }
+
+  Result<std::vector<model::HotItem>> HotList() override { return source_->HotList(); }
 
  private:
   RealClock clock_;
-  std::unique_ptr<fetch::CurlHttpClient> curl_;
   fetch::Politeness politeness_;
-  fetch::RetryingHttpClient retrying_;
-  fetch::ZhihuSource source_;
+  std::unique_ptr<pipeline::SiteSource> source_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<HotListSource>> MakeZhihuHotList(const config::Config& c) {
-  Result<std::unique_ptr<fetch::CurlHttpClient>> curl =
-      fetch::CurlHttpClient::Create(CurlOptionsOf(c));
-  if (!curl.ok()) return curl.status();
-  return std::unique_ptr<HotListSource>(new ZhihuHotList(std::move(*curl), c));
+  auto hot = std::make_unique<ZhihuHotList>(c);
+  ARCHIVIST_RETURN_IF_ERROR(hot->Init(c));
+  return std::unique_ptr<HotListSource>(std::move(hot));
 }
 
 }  // namespace archivist::daemon

@@ -8,7 +8,7 @@
 
 #include <utility>
 
-namespace archivist::daemon {
+namespace archivist::pipeline {
 
 std::string TagText(const std::string& title, const std::vector<std::string>& answer_html,
                     const normalize::Options& options) {
@@ -52,4 +52,4 @@ std::string ExportPath(const std::string& dir, const store::ThreadKey& key) {
   return out + std::to_string(key.id) + ".md";
 }
 
-}  // namespace archivist::daemon
+}  // namespace archivist::pipeline

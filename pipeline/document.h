@@ -22,7 +22,7 @@
 #include "normalize/normalize.h"
 #include "store/store.h"
 
-namespace archivist::daemon {
+namespace archivist::pipeline {
 
 // Keywords of a text (FORMAT.md §4): tags::Jieba::ExtractTags(text, 5) in production.
 using TagFunction = std::function<Result<std::vector<std::string>>(std::string_view text)>;
@@ -40,6 +40,6 @@ Result<std::string> RenderThreadAt(store::Store& store, const store::ThreadKey& 
 // "<dir>/<question id>.md", written with WriteFileAtomically (base/atomic_file.h).
 std::string ExportPath(const std::string& dir, const store::ThreadKey& key);
 
-}  // namespace archivist::daemon
+}  // namespace archivist::pipeline
 
 #endif  // ARCHIVIST_PIPELINE_DOCUMENT_H_

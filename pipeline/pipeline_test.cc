@@ -14,7 +14,7 @@
 
 #include "store/sqlite_store.h"
 
-namespace archivist::daemon {
+namespace archivist::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
@@ -309,4 +309,4 @@ TEST(ExportPathTest, OneFilePerQuestionInTheDirectory) {
 }
 
 }  // namespace
-}  // namespace archivist::daemon
+}  // namespace archivist::pipeline

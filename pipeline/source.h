@@ -1,18 +1,21 @@
-// daemon/source: what the pipeline needs from a site adapter, and the Zhihu adapter.
+// pipeline/source: what the refresh pipeline and discovery need from a site, and nothing more.
 //
-// The pipeline fetches a thread and probes single answers through this interface only, so
-// its tests run on a scripted FakeSource (pipeline_test.cc) and production on ZhihuSource
-// (fetch/sources/zhihu_source.h) through ZhihuSourceAdapter: real and fake behind one
-// interface.
+// The pipeline fetches a thread and probes single answers through Source only; discovery
+// polls the hot list through HotListSource only. Their tests run on scripted fakes
+// (pipeline_test.cc, service_test.cc); production gets both from one SiteSource made by
+// MakeSiteSource (pipeline/backends.h) for the configured backend: real and fake behind one
+// interface, and a second backend behind the same one.
 //
-// Thread-safety: as the wrapped source (ZhihuSource: one per thread).
+// Thread-safety: one object per thread, as the backend's sources are.
 #ifndef ARCHIVIST_PIPELINE_SOURCE_H_
 #define ARCHIVIST_PIPELINE_SOURCE_H_
 
-#include "fetch/sources/zhihu_source.h"
+#include <vector>
+
+#include "base/status.h"
 #include "model/model.h"
 
-namespace archivist::daemon {
+namespace archivist::pipeline {
 
 class Source {
  public:
@@ -23,17 +26,13 @@ class Source {
   virtual model::ProbeResult Probe(model::AnswerId id) = 0;
 };
 
-// Borrows a ZhihuSource for its lifetime.
-class ZhihuSourceAdapter final : public Source {
+class HotListSource {
  public:
-  explicit ZhihuSourceAdapter(fetch::ZhihuSource& source) : source_(source) {}
-  model::Snapshot Fetch(model::QuestionId id) override { return source_.FetchQuestion(id); }
-  model::ProbeResult Probe(model::AnswerId id) override { return source_.ProbeAnswer(id); }
-
- private:
-  fetch::ZhihuSource& source_;
+  virtual ~HotListSource() = default;
+  // The questions on the hot list now, or kUnavailable with the outcome and reason.
+  virtual Result<std::vector<model::HotItem>> HotList() = 0;
 };
 
-}  // namespace archivist::daemon
+}  // namespace archivist::pipeline
 
 #endif  // ARCHIVIST_PIPELINE_SOURCE_H_
