@@ -69,7 +69,10 @@ TEST(ZhihuHotList, ReadsTheMockServersHotList) {
   config::Config c;
   c.zhihu.base_url = mock.base_url();
   c.fetch.per_host_delay = std::chrono::milliseconds(0);
-  auto source = MakeZhihuHotList(c);
+  RealClock clock;
+  fetch::Politeness politeness(clock, pipeline::PolitenessOptionsOf(c));
+  pipeline::SharedTagger tagger;
+  auto source = MakeZhihuHotList(c, {clock, politeness, tagger});
   ASSERT_TRUE(source.ok()) << source.status().ToString();
   auto items = (*source)->HotList();
   ASSERT_TRUE(items.ok()) << items.status().ToString();
