@@ -20,6 +20,7 @@
 #ifndef ARCHIVIST_PIPELINE_PIPELINE_H_
 #define ARCHIVIST_PIPELINE_PIPELINE_H_
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -36,7 +37,8 @@
 
 namespace archivist::pipeline {
 
-// What one refresh did: the CLI prints it, the daemon logs it and schedules from it.
+// What one refresh did: the CLI prints it; the daemon logs it, counts it in /metrics and
+// schedules from it.
 struct RefreshSummary {
   store::ThreadKey thread;
   std::string title;           // after the refresh ("" if never archived)
@@ -50,6 +52,7 @@ struct RefreshSummary {
   bool thread_gone = false;    // thread_gone recorded by this refresh
   int answers_now = 0;         // present answers after the refresh
   int pages = 0;               // listing pages fetched
+  std::chrono::milliseconds fetch_duration{0};  // Source::Fetch alone (not probes, commit, export)
   bool committed = false;      // the refresh (at least its fetch record) is stored
   bool changed = false;        // events were recorded
   Status error;                // store failure: nothing of this refresh was stored
@@ -58,6 +61,11 @@ struct RefreshSummary {
 
   // "+added ~edited -deleted" plus restored / title when they happened.
   std::string ChangeText() const;
+  // Events of `kind` this refresh recorded, and of every kind.
+  int Count(model::EventKind kind) const;
+  int EventCount() const;
+  // The failing response's HTTP status; 200 for a complete listing (every page was a 200).
+  int HttpStatus() const;
 };
 
 // The scheduler's decision for the thread, stored in the refresh's own transaction.

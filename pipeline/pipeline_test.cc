@@ -31,6 +31,7 @@ class FakeSource final : public Source {
   std::map<model::AnswerId, ProbeResult> probe_answers;
   std::vector<model::AnswerId> probed;
   std::function<void()> during_fetch;  // runs inside Fetch (to race another writer)
+  std::function<void()> during_probe;  // runs inside Probe
 
   model::Snapshot Fetch(model::QuestionId id) override {
     EXPECT_EQ(id, kQ);
@@ -42,6 +43,7 @@ class FakeSource final : public Source {
   }
   ProbeResult Probe(model::AnswerId id) override {
     probed.push_back(id);
+    if (during_probe) during_probe();
     auto it = probe_answers.find(id);
     return it == probe_answers.end() ? ProbeResult::kUnknown : it->second;
   }
@@ -301,6 +303,21 @@ TEST_F(PipelineTest, ScheduleIsStoredWithTheRefresh) {
   ASSERT_TRUE(t.ok() && t->schedule);
   EXPECT_EQ(t->schedule->interval_seconds, 600);
   EXPECT_EQ(t->schedule->next_due, s.observed_at);
+}
+
+// The summary's fetch_duration (the daemon's fetch_duration_seconds and its log's fetch=…ms)
+// and the stored fetch record time the fetch alone, not the probes, commit and export.
+TEST_F(PipelineTest, FetchDurationIsTheFetchAlone) {
+  Run(Snap({A(1, "一"), A(2, "二")}));
+  source_.during_fetch = [this] { clock_.Advance(std::chrono::milliseconds(700)); };
+  source_.during_probe = [this] { clock_.Advance(std::chrono::seconds(5)); };
+  const RefreshSummary s = Run(Snap({A(1, "一")}));
+  ASSERT_EQ(source_.probed, std::vector<model::AnswerId>{2});
+  EXPECT_EQ(s.fetch_duration, std::chrono::milliseconds(700));
+  auto fetches = store_->FetchRecords(kKey);
+  ASSERT_TRUE(fetches.ok()) << fetches.status().ToString();
+  ASSERT_EQ(fetches->size(), 2u);
+  EXPECT_EQ(fetches->back().duration_ms, 700);
 }
 
 TEST(ExportPathTest, OneFilePerQuestionInTheDirectory) {
