@@ -27,9 +27,11 @@
 #include <optional>
 #include <string>
 
-#include "daemon/refresher.h"
+#include "pipeline/pipeline.h"
 
 namespace archivist::daemon {
+
+inline constexpr int kEventKinds = 7;  // model::EventKind values
 
 struct Health {
   bool ok = true;
@@ -41,7 +43,7 @@ class Metrics {
   using SteadyTime = std::chrono::steady_clock::time_point;
   explicit Metrics(std::string store_path) : store_path_(std::move(store_path)) {}
 
-  void RecordRefresh(const RefreshResult& summary);
+  void RecordRefresh(const pipeline::RefreshSummary& summary);
   void RecordDiscovery(bool ok, int added);
   void SetGauges(int tracked, int due, int failing, int in_flight);
   // The loop is alive at `now` (steady time, from the service's Clock).

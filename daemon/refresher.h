@@ -12,68 +12,51 @@
 // Thread-safety: the daemon creates one Refresher and one HotListSource per worker thread
 // through the factories below (each may own its own Store, HTTP client, …) and calls each
 // from that thread only. Factories are called on the worker threads, again after each
-// configuration reload.
+// configuration reload, with the one-per-process pieces the service owns (SharedPieces).
 #ifndef ARCHIVIST_DAEMON_REFRESHER_H_
 #define ARCHIVIST_DAEMON_REFRESHER_H_
 
-#include <array>
-#include <chrono>
-#include <cstdint>
 #include <functional>
 #include <memory>
-#include <optional>
-#include <string>
-#include <vector>
 
+#include "base/clock.h"
 #include "base/status.h"
 #include "config/config.h"
-#include "model/change.h"
-#include "model/model.h"
+#include "fetch/politeness.h"
+#include "pipeline/backends.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/source.h"
+#include "pipeline/tagger.h"
 #include "store/store.h"
 
 namespace archivist::daemon {
 
-inline constexpr int kEventKinds = 7;  // model::EventKind values
-
-struct RefreshResult {
-  model::Outcome outcome = model::Outcome::kTransient;
-  int http_status = 0;                         // 0 when no HTTP response
-  std::optional<int64_t> retry_after_seconds;  // from Retry-After, when the source sent one
-  std::string error;                           // why it was not complete ("" when it was)
-  int pages = 0;
-  int answers = 0;                             // answers the snapshot carried
-  std::array<int, kEventKinds> events{};       // recorded events, by model::EventKind
-  std::chrono::milliseconds fetch_duration{0};  // the fetch alone (network)
-  // Non-OK when storing the refresh failed (nothing of it was stored). The fetch outcome
-  // above is still what the source answered.
-  Status store_status;
-
-  int event_count() const {
-    int n = 0;
-    for (int e : events) n += e;
-    return n;
-  }
-  int& events_of(model::EventKind k) { return events[static_cast<int>(k)]; }
-};
-
 class Refresher {
  public:
   virtual ~Refresher() = default;
-  // Never fails as a whole: every failure is an outcome or a store_status in the summary.
-  virtual RefreshResult Refresh(const store::ThreadKey& thread) = 0;
+  // Never fails as a whole: every failure is in the summary (the fetch's outcome, the
+  // store's error, the export's error).
+  virtual pipeline::RefreshSummary Refresh(const store::ThreadKey& thread) = 0;
 };
 
-class HotListSource {
- public:
-  virtual ~HotListSource() = default;
-  // The questions on the hot list now, or kUnavailable with the outcome and reason.
-  virtual Result<std::vector<model::HotItem>> HotList() = 0;
+using pipeline::HotListSource;
+
+// What the service has exactly one of and lends to every refresher and hot-list source: the
+// clock (ServiceOptions::clock), the politeness (per-host limits across every worker and the
+// hot-list poll; the options of the start) and the keyword tagger (loaded on first use).
+// They outlive every worker.
+struct SharedPieces {
+  Clock& clock;
+  fetch::Politeness& politeness;
+  pipeline::SharedTagger& tagger;
+
+  pipeline::SharedFetch fetch() const { return {clock, politeness}; }
 };
 
-using RefresherFactory =
-    std::function<Result<std::unique_ptr<Refresher>>(const config::Config& config)>;
-using HotListFactory =
-    std::function<Result<std::unique_ptr<HotListSource>>(const config::Config& config)>;
+using RefresherFactory = std::function<Result<std::unique_ptr<Refresher>>(
+    const config::Config& config, const SharedPieces& shared)>;
+using HotListFactory = std::function<Result<std::unique_ptr<HotListSource>>(
+    const config::Config& config, const SharedPieces& shared)>;
 
 }  // namespace archivist::daemon
 

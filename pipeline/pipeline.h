@@ -17,9 +17,10 @@
 //
 // Thread-safety: one Pipeline per worker thread (it borrows a Source and a Store, which are
 // per thread); the TagFunction must be thread-safe if shared (tags::Jieba is).
-#ifndef ARCHIVIST_DAEMON_PIPELINE_H_
-#define ARCHIVIST_DAEMON_PIPELINE_H_
+#ifndef ARCHIVIST_PIPELINE_PIPELINE_H_
+#define ARCHIVIST_PIPELINE_PIPELINE_H_
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -27,15 +28,17 @@
 
 #include "base/clock.h"
 #include "base/status.h"
-#include "daemon/document.h"
-#include "daemon/source.h"
+#include "config/config.h"
+#include "pipeline/document.h"
+#include "pipeline/source.h"
 #include "diff/classify.h"
 #include "normalize/normalize.h"
 #include "store/store.h"
 
-namespace archivist::daemon {
+namespace archivist::pipeline {
 
-// What one refresh did: the CLI prints it, the daemon logs it and schedules from it.
+// What one refresh did: the CLI prints it; the daemon logs it, counts it in /metrics and
+// schedules from it.
 struct RefreshSummary {
   store::ThreadKey thread;
   std::string title;           // after the refresh ("" if never archived)
@@ -49,6 +52,7 @@ struct RefreshSummary {
   bool thread_gone = false;    // thread_gone recorded by this refresh
   int answers_now = 0;         // present answers after the refresh
   int pages = 0;               // listing pages fetched
+  std::chrono::milliseconds fetch_duration{0};  // Source::Fetch alone (not probes, commit, export)
   bool committed = false;      // the refresh (at least its fetch record) is stored
   bool changed = false;        // events were recorded
   Status error;                // store failure: nothing of this refresh was stored
@@ -57,6 +61,11 @@ struct RefreshSummary {
 
   // "+added ~edited -deleted" plus restored / title when they happened.
   std::string ChangeText() const;
+  // Events of `kind` this refresh recorded, and of every kind.
+  int Count(model::EventKind kind) const;
+  int EventCount() const;
+  // The failing response's HTTP status; 200 for a complete listing (every page was a 200).
+  int HttpStatus() const;
 };
 
 // The scheduler's decision for the thread, stored in the refresh's own transaction.
@@ -70,6 +79,10 @@ struct PipelineOptions {
   int commit_attempts = 3;          // tries when another writer committed first
   ScheduleDecider schedule;         // may be empty: no schedule is stored
 };
+
+// The options of the configuration: schedule.delete_confirmations, zhihu.image_proxy,
+// export.dir.
+PipelineOptions PipelineOptionsOf(const config::Config& config);
 
 class Pipeline {
  public:
@@ -94,6 +107,6 @@ class Pipeline {
   PipelineOptions options_;
 };
 
-}  // namespace archivist::daemon
+}  // namespace archivist::pipeline
 
-#endif  // ARCHIVIST_DAEMON_PIPELINE_H_
+#endif  // ARCHIVIST_PIPELINE_PIPELINE_H_

@@ -1,7 +1,7 @@
 // The refresh pipeline on a scripted FakeSource and a real SqliteStore in a temp dir: every
 // outcome, probes, the export file (written on change, untouched otherwise, a failed write
 // reported without undoing the commit), store failures, and a concurrent writer.
-#include "daemon/pipeline.h"
+#include "pipeline/pipeline.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -14,7 +14,7 @@
 
 #include "store/sqlite_store.h"
 
-namespace archivist::daemon {
+namespace archivist::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
@@ -31,6 +31,7 @@ class FakeSource final : public Source {
   std::map<model::AnswerId, ProbeResult> probe_answers;
   std::vector<model::AnswerId> probed;
   std::function<void()> during_fetch;  // runs inside Fetch (to race another writer)
+  std::function<void()> during_probe;  // runs inside Probe
 
   model::Snapshot Fetch(model::QuestionId id) override {
     EXPECT_EQ(id, kQ);
@@ -42,6 +43,7 @@ class FakeSource final : public Source {
   }
   ProbeResult Probe(model::AnswerId id) override {
     probed.push_back(id);
+    if (during_probe) during_probe();
     auto it = probe_answers.find(id);
     return it == probe_answers.end() ? ProbeResult::kUnknown : it->second;
   }
@@ -303,20 +305,25 @@ TEST_F(PipelineTest, ScheduleIsStoredWithTheRefresh) {
   EXPECT_EQ(t->schedule->next_due, s.observed_at);
 }
 
-TEST(WriteFileAtomicallyTest, ReplacesAndLeavesNoTemporaryFile) {
-  char tmpl[] = "/tmp/atomic_test.XXXXXX";
-  ASSERT_NE(::mkdtemp(tmpl), nullptr);
-  const std::string dir = tmpl;
-  ASSERT_TRUE(WriteFileAtomically(dir + "/a.md", "one").ok());
-  ASSERT_TRUE(WriteFileAtomically(dir + "/a.md", "two").ok());
-  EXPECT_EQ(Slurp(dir + "/a.md"), "two");
-  int files = 0;
-  for (const auto& e : fs::directory_iterator(dir)) files += e.is_regular_file();
-  EXPECT_EQ(files, 1);
-  fs::remove_all(dir);
+// The summary's fetch_duration (the daemon's fetch_duration_seconds and its log's fetch=…ms)
+// and the stored fetch record time the fetch alone, not the probes, commit and export.
+TEST_F(PipelineTest, FetchDurationIsTheFetchAlone) {
+  Run(Snap({A(1, "一"), A(2, "二")}));
+  source_.during_fetch = [this] { clock_.Advance(std::chrono::milliseconds(700)); };
+  source_.during_probe = [this] { clock_.Advance(std::chrono::seconds(5)); };
+  const RefreshSummary s = Run(Snap({A(1, "一")}));
+  ASSERT_EQ(source_.probed, std::vector<model::AnswerId>{2});
+  EXPECT_EQ(s.fetch_duration, std::chrono::milliseconds(700));
+  auto fetches = store_->FetchRecords(kKey);
+  ASSERT_TRUE(fetches.ok()) << fetches.status().ToString();
+  ASSERT_EQ(fetches->size(), 2u);
+  EXPECT_EQ(fetches->back().duration_ms, 700);
+}
+
+TEST(ExportPathTest, OneFilePerQuestionInTheDirectory) {
   EXPECT_EQ(ExportPath("/x/", {"zhihu", 7}), "/x/7.md");
   EXPECT_EQ(ExportPath("/x", {"zhihu", 7}), "/x/7.md");
 }
 
 }  // namespace
-}  // namespace archivist::daemon
+}  // namespace archivist::pipeline
