@@ -9,6 +9,7 @@
 
 #include "cli/load_config.h"
 #include "cli/verbs.h"
+#include "config/listen_address.h"
 
 namespace archivist::cli {
 
@@ -21,6 +22,13 @@ void AddCheckConfigVerb(CLI::App& app, const GlobalOptions& global, Runner* run)
       if (!c.ok()) {
         std::fprintf(stderr, "archivist check-config: %s\n", c.status().message().c_str());
         return kExitUsage;
+      }
+      if (!c->daemon.status_listen.empty()) {
+        Result<config::ListenAddress> listen = config::ParseListenAddress(c->daemon.status_listen);
+        if (listen.ok() && !listen->loopback) {
+          std::fprintf(stderr, "archivist check-config: warning: daemon.status_listen: %s\n",
+                       config::ExposureWarning(*listen).c_str());
+        }
       }
       std::fputs(config::FormatConfig(*c).c_str(), stdout);
       return kExitOk;

@@ -196,8 +196,8 @@ TEST(Config, BadValuesOfStrings) {
   EXPECT_EQ(Lines(r),
             (std::vector<std::string>{
                 "2:zhihu.base_url \"ftp://x\" must start with http:// or https://",
-                "4:daemon.status_listen \"localhost\" must be HOST:PORT (e.g. 127.0.0.1:9184), "
-                "or \"\" to disable",
+                "4:daemon.status_listen \"localhost\": not HOST:PORT with HOST an IP address "
+                "or localhost (e.g. 127.0.0.1:9184 or [::1]:9184), or \"\" to disable it",
                 "6:store.path must not be empty"}));
 }
 

@@ -18,6 +18,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "config/listen_address.h"
 #include "daemon/discovery.h"
 #include "daemon/metrics.h"
 #include "daemon/notify.h"
@@ -109,6 +110,7 @@ struct Service::Loop {
   std::unique_ptr<WorkerPool> pool;
   std::unique_ptr<StatusServer> status;
   std::string host;
+  std::string status_address;  // the bound status address, e.g. "127.0.0.1:9184"
   bool stopping = false;
   bool polling = false;
   bool tick_pending = false;
@@ -129,6 +131,10 @@ Status Service::Loop::TrackConfigThreads(const config::Config& c) {
 
 Status Service::Loop::StartStatus() {
   if (config->daemon.status_listen.empty()) return Status::Ok();
+  Result<config::ListenAddress> address = config::ParseListenAddress(config->daemon.status_listen);
+  if (address.ok() && !address->loopback) {
+    spdlog::warn("daemon.status_listen: {}", config::ExposureWarning(*address));
+  }
   Result<std::unique_ptr<StatusServer>> server = StatusServer::Start(
       config->daemon.status_listen, [this](const std::string& path) -> HttpReply {
         const auto t = clock->SteadyNow();
@@ -145,6 +151,7 @@ Status Service::Loop::StartStatus() {
   if (!server.ok()) return server.status();
   status = std::move(*server);
   svc.status_port_ = status->port();
+  status_address = address->WithPort(status->port());
   return Status::Ok();
 }
 
@@ -183,11 +190,8 @@ int Service::Loop::Start() {
   metrics.Beat(clock->SteadyNow());
   Publish();
   notifier.Ready(StatusLine());
-  const std::string& listen = config->daemon.status_listen;
   spdlog::info("archivist daemon ready: store {}, {} threads tracked, status {}",
-               config->store_path, scheduler->tracked(),
-               status ? listen.substr(0, listen.rfind(':') + 1) + std::to_string(status->port())
-                      : "off");
+               config->store_path, scheduler->tracked(), status ? status_address : "off");
   ScheduleTick(std::chrono::milliseconds(0));
   rescan_timer.expires_after(options.rescan);
   rescan_timer.async_wait([this](const asio::error_code& ec) {

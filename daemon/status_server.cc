@@ -5,6 +5,8 @@
 #include <chrono>
 #include <thread>
 
+#include "config/listen_address.h"
+
 namespace archivist::daemon {
 namespace {
 
@@ -86,38 +88,18 @@ struct StatusServer::Impl {
   }
 };
 
-Status SplitHostPort(const std::string& listen, std::string* host, int* port) {
-  const size_t colon = listen.rfind(':');
-  auto bad = [&] {
-    return Status::InvalidArgument("status address \"" + listen + "\" is not HOST:PORT");
-  };
-  if (colon == std::string::npos || colon == 0) return bad();
-  *host = listen.substr(0, colon);
-  if (host->size() >= 2 && host->front() == '[' && host->back() == ']') {
-    *host = host->substr(1, host->size() - 2);
-  }
-  const std::string p = listen.substr(colon + 1);
-  if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos) {
-    return bad();
-  }
-  *port = std::stoi(p);
-  return *port <= 65535 ? Status::Ok() : bad();
-}
-
 Result<std::unique_ptr<StatusServer>> StatusServer::Start(const std::string& listen,
                                                            HttpHandler handler) {
-  std::string host;
-  int port = 0;
-  ARCHIVIST_RETURN_IF_ERROR(SplitHostPort(listen, &host, &port));
-  asio::error_code ec;
-  const asio::ip::address address = asio::ip::make_address(host, ec);
-  if (ec) {
-    return Status::InvalidArgument("status address \"" + listen + "\": \"" + host +
-                                   "\" is not an IP address");
+  Result<config::ListenAddress> parsed = config::ParseListenAddress(listen);
+  if (!parsed.ok()) {
+    return Status::InvalidArgument("status address " + parsed.status().message());
   }
+  asio::error_code ec;
+  const asio::ip::address address = asio::ip::make_address(parsed->host, ec);
+  if (ec) return Status::InvalidArgument("status address \"" + listen + "\": " + ec.message());
   auto impl = std::make_unique<Impl>();
   impl->handler = std::move(handler);
-  const asio::ip::tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
+  const asio::ip::tcp::endpoint endpoint(address, static_cast<unsigned short>(parsed->port));
   impl->acceptor.open(endpoint.protocol(), ec);
   if (!ec) impl->acceptor.set_option(asio::ip::tcp::acceptor::reuse_address(true), ec);
   if (!ec) impl->acceptor.bind(endpoint, ec);
@@ -149,13 +131,13 @@ void StatusServer::Stop() {
 
 Result<HttpGetResult> HttpGet(const std::string& listen, const std::string& path,
                               int timeout_ms) {
-  std::string host;
-  int port = 0;
-  ARCHIVIST_RETURN_IF_ERROR(SplitHostPort(listen, &host, &port));
+  Result<config::ListenAddress> parsed = config::ParseListenAddress(listen);
+  if (!parsed.ok()) return Status::InvalidArgument("status address " + parsed.status().message());
+  const int port = parsed->port;
   asio::io_context io;
   asio::error_code ec;
-  const asio::ip::address address = asio::ip::make_address(host, ec);
-  if (ec) return Status::InvalidArgument("\"" + host + "\" is not an IP address");
+  const asio::ip::address address = asio::ip::make_address(parsed->host, ec);
+  if (ec) return Status::InvalidArgument("status address \"" + listen + "\": " + ec.message());
   asio::ip::tcp::socket socket(io);
   const std::string request = "GET " + path + " HTTP/1.0\r\nHost: " + listen + "\r\n\r\n";
   std::string response;

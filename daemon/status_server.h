@@ -24,12 +24,9 @@ struct HttpReply {
 };
 using HttpHandler = std::function<HttpReply(const std::string& path)>;
 
-// Splits "127.0.0.1:9184" / "[::1]:9184" into host and port; kInvalidArgument otherwise.
-Status SplitHostPort(const std::string& listen, std::string* host, int* port);
-
 class StatusServer {
  public:
-  // Binds `listen` (HOST:PORT; port 0 picks a free one) and starts serving. Fails with
+  // Binds `listen` (config/listen_address.h; port 0 picks a free one) and starts serving. Fails with
   // kInvalidArgument for a bad address, kUnavailable when the address cannot be bound.
   static Result<std::unique_ptr<StatusServer>> Start(const std::string& listen,
                                                      HttpHandler handler);

@@ -3,6 +3,9 @@
 
 check-config: every error of a broken file at once with file:line, exit 2; the effective
 configuration of a good one, exit 0, cookie hidden; --config naming a missing file.
+daemon.status_listen: check-config and the daemon accept and refuse the same addresses
+(localhost is 127.0.0.1; host names and unbracketed IPv6 are refused), and both warn about
+an address that is not loopback.
 status: against a stand-in status listener on 127.0.0.1 (Python's http.server) serving the
 daemon's /healthz and /metrics formats, healthy and unhealthy; and nothing listening.
 
@@ -77,6 +80,73 @@ class CheckConfigTest(unittest.TestCase):
         r = run("--config", missing, "check-config")
         self.assertEqual(r.returncode, 2)
         self.assertIn(missing + " (from --config) does not exist", r.stderr)
+
+
+class StatusAddressTest(unittest.TestCase):
+    """check-config and the daemon read daemon.status_listen alike, and warn alike."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def config(self, listen):
+        path = os.path.join(self.tmp.name, "archivist.toml")
+        with open(path, "w") as f:
+            f.write('[store]\npath = "%s"\n[daemon]\nstatus_listen = "%s"\n'
+                    % (os.path.join(self.tmp.name, "archive.db"), listen))
+        return path
+
+    def test_check_config_warns_about_addresses_that_are_not_loopback(self):
+        for listen in ("0.0.0.0:9184", "[::]:9184", "192.0.2.7:9184"):
+            r = run("--config", self.config(listen), "check-config")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("archivist check-config: warning: daemon.status_listen: the status "
+                          "listener %s is on" % listen, r.stderr)
+            self.assertIn("without authentication", r.stderr)
+        for listen in ("127.0.0.1:9184", "[::1]:9184", "localhost:9184"):
+            r = run("--config", self.config(listen), "check-config")
+            self.assertEqual((r.returncode, r.stderr), (0, ""), listen)
+
+    def test_check_config_refuses_what_the_daemon_cannot_bind(self):
+        for listen, what in (("example.com:9184", '"example.com" is not an IP address'),
+                             ("::1:9184", "an IPv6 address needs brackets"),
+                             ("localhost", "not HOST:PORT"),
+                             ("127.0.0.1:70000", "the port must be a number from 0 to 65535")):
+            path = self.config(listen)
+            r = run("--config", path, "check-config")
+            self.assertEqual(r.returncode, 2, listen)
+            self.assertIn('daemon.status_listen "%s": %s' % (listen, what), r.stderr)
+            d = subprocess.run([ARGS.archivist, "--config", path, "daemon"], capture_output=True,
+                               text=True, timeout=30)
+            self.assertEqual(d.returncode, 2, (listen, d.stderr))
+            self.assertIn(what, d.stderr)
+
+    def daemon(self, listen):
+        """Starts the daemon on `listen`; returns (ready line, status address, log)."""
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from daemon_run import Daemon, http as get
+        d = Daemon(ARGS.archivist, self.tmp.name, self.config(listen))
+        try:
+            self.assertIsNotNone(d.status_url, d.tail())
+            self.assertEqual(get("GET", d.status_url + "/healthz"), (200, "ok\n"))
+            return d.status_url, d.log()
+        finally:
+            d.proc.terminate()
+            d.proc.wait(timeout=30)
+            d.stop()
+
+    def test_the_daemon_binds_localhost_as_check_config_accepts_it(self):
+        url, log = self.daemon("localhost:0")
+        self.assertTrue(url.startswith("http://127.0.0.1:"), url)
+        self.assertNotIn("warning", log)
+
+    def test_the_daemon_warns_about_every_interface_at_start(self):
+        url, log = self.daemon("0.0.0.0:0")
+        self.assertTrue(url.startswith("http://0.0.0.0:"), url)
+        self.assertIn("warning daemon.status_listen: the status listener 0.0.0.0:0 is on every "
+                      "network interface", log)
 
 
 class FakeListener(http.server.BaseHTTPRequestHandler):
