@@ -44,11 +44,11 @@ std::string Labelled(const std::map<std::string, std::string>& s, const std::str
 int RunStatus(const std::string& listen) {
   Result<daemon::HttpGetResult> health = daemon::HttpGet(listen, "/healthz");
   if (!health.ok()) {
-    std::fprintf(stderr, "archivist status: no daemon answers on %s: %s\n", listen.c_str(),
-                 health.status().message().c_str());
-    return kExitFailure;
+    std::fprintf(stderr, "archivist status: %s\n", health.status().message().c_str());
+    return health.status().code() == Status::Code::kInvalidArgument ? kExitUsage : kExitFailure;
   }
   Result<daemon::HttpGetResult> metrics = daemon::HttpGet(listen, "/metrics");
+  if (!metrics.ok()) std::fprintf(stderr, "archivist status: %s\n", metrics.status().message().c_str());
   std::string reason = health->body;
   while (!reason.empty() && reason.back() == '\n') reason.pop_back();
   std::printf("health:    %s (%s)\n", health->status == 200 ? "healthy" : "UNHEALTHY",
@@ -69,7 +69,7 @@ int RunStatus(const std::string& listen) {
     std::printf("store:     %.1f MiB\n", size / (1 << 20));
     std::printf("discovery: %s new threads\n", s["archivist_threads_discovered_total"].c_str());
   }
-  return health->status == 200 ? kExitOk : kExitFailure;
+  return health->status == 200 && metrics.ok() ? kExitOk : kExitFailure;
 }
 
 }  // namespace

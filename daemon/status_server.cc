@@ -129,43 +129,4 @@ void StatusServer::Stop() {
   impl_->thread.join();
 }
 
-Result<HttpGetResult> HttpGet(const std::string& listen, const std::string& path,
-                              int timeout_ms) {
-  Result<config::ListenAddress> parsed = config::ParseListenAddress(listen);
-  if (!parsed.ok()) return Status::InvalidArgument("status address " + parsed.status().message());
-  const int port = parsed->port;
-  asio::io_context io;
-  asio::error_code ec;
-  const asio::ip::address address = asio::ip::make_address(parsed->host, ec);
-  if (ec) return Status::InvalidArgument("status address \"" + listen + "\": " + ec.message());
-  asio::ip::tcp::socket socket(io);
-  const std::string request = "GET " + path + " HTTP/1.0\r\nHost: " + listen + "\r\n\r\n";
-  std::string response;
-  asio::error_code result = asio::error::timed_out;
-  socket.async_connect({address, static_cast<unsigned short>(port)}, [&](asio::error_code e) {
-    if (e) {
-      result = e;
-      return;
-    }
-    asio::async_write(socket, asio::buffer(request), [&](asio::error_code e2, size_t) {
-      if (e2) {
-        result = e2;
-        return;
-      }
-      asio::async_read(socket, asio::dynamic_buffer(response), [&](asio::error_code e3, size_t) {
-        result = e3 == asio::error::eof ? asio::error_code() : e3;
-      });
-    });
-  });
-  io.run_for(std::chrono::milliseconds(timeout_ms));
-  if (result) return Status::Unavailable("GET http://" + listen + path + ": " + result.message());
-  HttpGetResult out;
-  if (std::sscanf(response.c_str(), "HTTP/%*s %d", &out.status) != 1) {
-    return Status::Unavailable("GET http://" + listen + path + ": not an HTTP response");
-  }
-  const size_t body = response.find("\r\n\r\n");
-  out.body = body == std::string::npos ? "" : response.substr(body + 4);
-  return out;
-}
-
 }  // namespace archivist::daemon

@@ -43,13 +43,17 @@ class StatusServer {
   std::unique_ptr<Impl> impl_;
 };
 
-// A blocking GET of http://<listen><path> with a timeout, for `archivist status` and tests.
+// A blocking GET of http://<listen><path>, for `archivist status` and tests. The reply is
+// bounded in time (`timeout_ms` for the whole exchange) and in size (`max_reply` bytes; the
+// daemon's replies are a few KiB): whatever answers at that address, the caller gets an
+// error naming the address instead of waiting or growing without end.
 struct HttpGetResult {
   int status = 0;
   std::string body;
 };
+inline constexpr size_t kMaxStatusReply = 1 << 20;
 Result<HttpGetResult> HttpGet(const std::string& listen, const std::string& path,
-                              int timeout_ms = 5000);
+                              int timeout_ms = 5000, size_t max_reply = kMaxStatusReply);
 
 }  // namespace archivist::daemon
 

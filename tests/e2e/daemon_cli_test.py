@@ -14,10 +14,13 @@ usage: daemon_cli_test.py --archivist PATH
 import argparse
 import http.server
 import os
+import resource
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 import unittest
 
 ARGS = None
@@ -149,6 +152,68 @@ class StatusAddressTest(unittest.TestCase):
                       "network interface", log)
 
 
+def stream_forever(conn):
+    conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n")
+    chunk = b"x" * (1 << 20)
+    try:
+        while True:
+            conn.sendall(chunk)
+    except OSError:
+        pass
+
+
+class RawServer:
+    """A TCP server of the test's on 127.0.0.1 running `talk(conn)` for each connection."""
+
+    def __init__(self, talk):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.listen = "127.0.0.1:%d" % self.sock.getsockname()[1]
+        self.talk = talk
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._one, args=(conn,), daemon=True).start()
+
+    def _one(self, conn):
+        try:
+            self.talk(conn)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.sock.close()
+
+
+def run_measured(*args):
+    """Runs archivist with at most 2 GiB of address space; returns (result, its peak RSS in
+    MiB, seconds)."""
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.monotonic()
+        p = subprocess.Popen([ARGS.archivist, *args], stdout=out, stderr=err, preexec_fn=limit)
+        _, status, usage = os.wait4(p.pid, 0)
+        took = time.monotonic() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        result = subprocess.CompletedProcess(p.args, p.returncode, out.read().decode(),
+                                             err.read().decode("utf-8", "replace"))
+    return result, usage.ru_maxrss / 1024, took
+
+
 class FakeListener(http.server.BaseHTTPRequestHandler):
     healthy = True
 
@@ -201,6 +266,26 @@ class StatusTest(unittest.TestCase):
         r = run("status", "--listen", self.listen)
         self.assertEqual(r.returncode, 1)
         self.assertIn("health:    UNHEALTHY (store not writable: disk full)", r.stdout)
+
+    def test_a_reply_that_never_ends_is_cut_off(self):
+        """A server at the address that streams for ever: bounded memory and time."""
+        with RawServer(lambda conn: stream_forever(conn)) as server:
+            r, rss_mib, took = run_measured("status", "--listen", server.listen)
+        print("\n`archivist status` against a reply that never ends: peak RSS %.0f MiB, %.1f s"
+              % (rss_mib, took))
+        self.assertLess(rss_mib, 64, "peak RSS of `archivist status` in MiB")
+        self.assertLess(took, 5)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("archivist status: the reply from http://%s/healthz exceeds 1 MiB"
+                      % server.listen, r.stderr)
+
+    def test_a_server_that_never_answers_is_given_up(self):
+        with RawServer(lambda conn: conn.recv(4096) and time.sleep(8)) as server:
+            r, _, took = run_measured("status", "--listen", server.listen)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("archivist status: no complete reply from http://%s/healthz within 5000 ms"
+                      % server.listen, r.stderr)
+        self.assertLess(took, 7)
 
     def test_nothing_listening(self):
         probe = http.server.HTTPServer(("127.0.0.1", 0), FakeListener)
