@@ -1,17 +1,20 @@
 // The HTTP client's options from the configuration, shared by the daemon's refreshers and
-// its hot-list source.
+// its hot-list source; `cancel` is the daemon's stop (null: never cancelled).
 #ifndef ARCHIVIST_DAEMON_FETCH_OPTIONS_H_
 #define ARCHIVIST_DAEMON_FETCH_OPTIONS_H_
 
 #include "config/config.h"
 #include "fetch/curl_http_client.h"
 #include "fetch/politeness.h"
+#include "fetch/retrying_http_client.h"
 #include "fetch/sources/zhihu_source.h"
 
 namespace archivist::daemon {
 
-inline fetch::CurlOptions CurlOptionsOf(const config::Config& c) {
+inline fetch::CurlOptions CurlOptionsOf(const config::Config& c,
+                                        const CancelToken* cancel = nullptr) {
   fetch::CurlOptions o;
+  o.cancel = cancel;
   o.timeout = c.fetch.timeout;
   o.max_body = static_cast<size_t>(c.fetch.max_body);
   o.user_agent = c.fetch.user_agent;
@@ -19,6 +22,12 @@ inline fetch::CurlOptions CurlOptionsOf(const config::Config& c) {
   o.cookies_file = c.fetch.cookies_file;
   o.proxy = c.fetch.proxy;
   return o;
+}
+
+inline fetch::RetryOptions RetryOptionsOf(const CancelToken* cancel) {
+  fetch::RetryOptions r;
+  r.cancel = cancel;
+  return r;
 }
 
 inline fetch::PolitenessOptions PolitenessOptionsOf(const config::Config& c) {

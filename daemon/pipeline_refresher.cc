@@ -54,13 +54,14 @@ class PipelineRefresher final : public Refresher {
  public:
   PipelineRefresher(std::unique_ptr<store::SqliteStore> store,
                     std::unique_ptr<fetch::CurlHttpClient> curl, const config::Config& c,
-                    TagFunction tagger)
+                    TagFunction tagger, const CancelToken* cancel)
       : store_(std::move(store)),
         curl_(std::move(curl)),
-        retrying_(*curl_, SharedClock(), SharedPoliteness(c), fetch::RetryOptions{}),
+        retrying_(*curl_, SharedClock(), SharedPoliteness(c), RetryOptionsOf(cancel)),
         zhihu_(retrying_, SharedClock(), ZhihuOptionsOf(c)),
         source_(zhihu_),
-        pipeline_(source_, *store_, SharedClock(), std::move(tagger), PipelineOptionsOf(c)) {}
+        pipeline_(source_, *store_, SharedClock(), std::move(tagger),
+                  PipelineOptionsOf(c, cancel)) {}
 
   RefreshResult Refresh(const store::ThreadKey& thread) override {
     const auto start = SharedClock().SteadyNow();
@@ -89,6 +90,7 @@ class PipelineRefresher final : public Refresher {
     r.fetch_duration = std::chrono::duration_cast<std::chrono::milliseconds>(
         SharedClock().SteadyNow() - start);
     r.store_status = s.error;
+    r.cancelled = s.cancelled;
     if (s.error.ok() && !s.export_error.ok()) {
       r.error += (r.error.empty() ? "" : "; ") + s.export_error.WithContext("export").ToString();
     }
@@ -96,8 +98,9 @@ class PipelineRefresher final : public Refresher {
   }
 
  private:
-  static PipelineOptions PipelineOptionsOf(const config::Config& c) {
+  static PipelineOptions PipelineOptionsOf(const config::Config& c, const CancelToken* cancel) {
     PipelineOptions o;
+    o.cancel = cancel;
     o.classify.delete_confirmations = c.schedule.delete_confirmations;
     o.normalize.image_proxy = c.zhihu.image_proxy;
     o.export_dir = c.export_dir;
@@ -114,12 +117,12 @@ class PipelineRefresher final : public Refresher {
 
 }  // namespace
 
-RefresherFactory PipelineRefresherFactory() {
-  return [](const config::Config& c) -> Result<std::unique_ptr<Refresher>> {
+RefresherFactory PipelineRefresherFactory(const CancelToken* cancel) {
+  return [cancel](const config::Config& c) -> Result<std::unique_ptr<Refresher>> {
     Result<std::unique_ptr<store::SqliteStore>> store = store::SqliteStore::Open(c.store_path);
     if (!store.ok()) return store.status().WithContext("opening the archive " + c.store_path);
     Result<std::unique_ptr<fetch::CurlHttpClient>> curl =
-        fetch::CurlHttpClient::Create(CurlOptionsOf(c));
+        fetch::CurlHttpClient::Create(CurlOptionsOf(c, cancel));
     if (!curl.ok()) return curl.status();
     TagFunction tagger;
     if (!c.export_dir.empty()) {
@@ -136,7 +139,7 @@ RefresherFactory PipelineRefresherFactory() {
       tagger = std::move(*loaded);
     }
     return std::unique_ptr<Refresher>(
-        new PipelineRefresher(std::move(*store), std::move(*curl), c, std::move(tagger)));
+        new PipelineRefresher(std::move(*store), std::move(*curl), c, std::move(tagger), cancel));
   };
 }
 

@@ -31,6 +31,7 @@ class FakeSource final : public Source {
   std::map<model::AnswerId, ProbeResult> probe_answers;
   std::vector<model::AnswerId> probed;
   std::function<void()> during_fetch;  // runs inside Fetch (to race another writer)
+  std::function<void()> during_probe;  // runs inside Probe
 
   model::Snapshot Fetch(model::QuestionId id) override {
     EXPECT_EQ(id, kQ);
@@ -42,6 +43,7 @@ class FakeSource final : public Source {
   }
   ProbeResult Probe(model::AnswerId id) override {
     probed.push_back(id);
+    if (during_probe) during_probe();
     auto it = probe_answers.find(id);
     return it == probe_answers.end() ? ProbeResult::kUnknown : it->second;
   }
@@ -301,6 +303,39 @@ TEST_F(PipelineTest, ScheduleIsStoredWithTheRefresh) {
   ASSERT_TRUE(t.ok() && t->schedule);
   EXPECT_EQ(t->schedule->interval_seconds, 600);
   EXPECT_EQ(t->schedule->next_due, s.observed_at);
+}
+
+// The daemon stops while a refresh is in flight, during the fetch or during a deletion
+// probe: nothing is stored, not even the fetch record, nothing is deleted (answer 2 is
+// missing from the listing and its probe says gone), the export is not touched.
+TEST_F(PipelineTest, ACancelledRefreshStoresNothing) {
+  ASSERT_TRUE(Run(Snap({A(1, "一"), A(2, "二")})).committed);
+  const std::string exported = Slurp(ExportFile());
+  for (const char* when : {"fetch", "probe"}) {
+    CancelToken cancel;
+    options_.cancel = &cancel;
+    source_.during_fetch = [&] {
+      if (std::string(when) == "fetch") cancel.Cancel();
+    };
+    source_.during_probe = [&] { cancel.Cancel(); };
+    source_.probe_answers[2] = ProbeResult::kGone;
+    options_.classify.delete_confirmations = 1;
+    const RefreshSummary s = Run(Snap({A(1, "一 edited", 200)}));
+    EXPECT_TRUE(s.cancelled) << when;
+    EXPECT_FALSE(s.committed || s.changed) << when;
+    EXPECT_EQ(s.error.code(), Status::Code::kUnavailable) << when;
+    EXPECT_NE(s.error.message().find("nothing of it was stored"), std::string::npos)
+        << s.error.ToString();
+    EXPECT_EQ(store_->FetchRecords(kKey)->size(), 1u) << when;
+    EXPECT_EQ(Kinds(), (std::vector<std::string>{"thread_added", "answer_added 1",
+                                                 "answer_added 2"})) << when;
+    EXPECT_EQ(Slurp(ExportFile()), exported) << when;
+  }
+  // Not cancelled, the same refresh records the edit and the deletion.
+  options_.cancel = nullptr;
+  const RefreshSummary s = Run(Snap({A(1, "一 edited", 200)}));
+  EXPECT_TRUE(s.committed);
+  EXPECT_EQ(s.ChangeText(), "+0 ~1 -1");
 }
 
 TEST(WriteFileAtomicallyTest, ReplacesAndLeavesNoTemporaryFile) {

@@ -47,6 +47,9 @@ struct RefreshResult {
   // Non-OK when storing the refresh failed (nothing of it was stored). The fetch outcome
   // above is still what the source answered.
   Status store_status;
+  // The daemon's stop cancelled it before its commit: nothing of it was stored (store_status
+  // says so too), and it is not a refresh to count or to schedule from.
+  bool cancelled = false;
 
   int event_count() const {
     int n = 0;

@@ -3,7 +3,7 @@
 // Ownership: Loop lives on Run()'s stack and owns the io_context, the timers, the loop's
 // Store, the Scheduler, the WorkerPool and the StatusServer. Workers post their results back
 // with asio::post, so every Scheduler and Store call of the loop happens on the loop thread.
-// Stopping waits for the pool's in-flight refreshes (each one transaction), then joins the
+// Stopping cancels the in-flight refreshes (options.cancel) and waits for them to return
 // workers and the status thread before Run returns: nothing outlives the Loop.
 #include "daemon/service.h"
 
@@ -73,7 +73,7 @@ struct Service::Loop {
         config(std::make_shared<const config::Config>(std::move(config))),
         clock(options.clock ? options.clock : &real_clock),
         metrics(this->config->store_path),
-        tick_timer(io), rescan_timer(io), watchdog_timer(io), discovery_timer(io),
+        tick_timer(io), rescan_timer(io), watchdog_timer(io), discovery_timer(io), stop_timer(io),
         signals(io, SIGTERM, SIGINT, SIGHUP) {}
 
   int Start();
@@ -89,7 +89,7 @@ struct Service::Loop {
   void OnSignal(int signal);
   void Reload();
   void WarnAboutRestartOnlyKeys(const config::Config& fresh) const;
-  void BeginStop(const char* why);
+  void BeginStop(const char* why, int forced_status);
   void MaybeFinish();
   void Publish();
   void StoreWrite(const Status& st, const std::string& what);
@@ -103,7 +103,7 @@ struct Service::Loop {
   Metrics metrics;
   Notifier notifier;
   asio::io_context io;
-  asio::steady_timer tick_timer, rescan_timer, watchdog_timer, discovery_timer;
+  asio::steady_timer tick_timer, rescan_timer, watchdog_timer, discovery_timer, stop_timer;
   asio::signal_set signals;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<Scheduler> scheduler;
@@ -250,6 +250,10 @@ void Service::Loop::Tick() {
 void Service::Loop::OnRefreshed(const store::ThreadKey& key, RefreshResult s) {
   const store::Schedule next =
       scheduler->Finish(key, {s.outcome, s.event_count() > 0, s.retry_after_seconds});
+  if (s.cancelled) {  // only a stop cancels; the thread stays due for the next start
+    spdlog::info("refresh {} cancelled by the stop: nothing of it was stored", Describe(key));
+    return MaybeFinish();
+  }
   metrics.RecordRefresh(s);
   if (!s.store_status.ok()) {
     metrics.SetStoreProblem(s.store_status.ToString());
@@ -362,7 +366,7 @@ void Service::Loop::OnSignal(int sig) {
   if (sig == SIGHUP) {
     Reload();
   } else {
-    BeginStop(sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    BeginStop(sig == SIGTERM ? "SIGTERM" : "SIGINT", 128 + sig);
   }
   signals.async_wait([this](const asio::error_code& ec, int next) {
     if (!ec) OnSignal(next);
@@ -422,23 +426,34 @@ void Service::Loop::WarnAboutRestartOnlyKeys(const config::Config& fresh) const 
   }
 }
 
-void Service::Loop::BeginStop(const char* why) {
+void Service::Loop::BeginStop(const char* why, int forced_status) {
   if (stopping) {
-    spdlog::warn("{}: still waiting for {} refresh(es) in flight", why, scheduler->in_flight());
-    return;
+    if (forced_status == 0) return;  // RequestStop again: the stop is under way
+    spdlog::warn("{} again: exiting now, without waiting for {} refresh(es) in flight (what "
+                 "they had not committed is not stored)", why, scheduler->in_flight());
+    return options.exit_now(forced_status);
   }
   stopping = true;
   metrics.SetStopping();
-  spdlog::info("{}: stopping; waiting for {} refresh(es) in flight", why, scheduler->in_flight());
+  if (options.cancel != nullptr) options.cancel->Cancel();
+  spdlog::info("{}: stopping; cancelling {} refresh(es) in flight", why, scheduler->in_flight());
   notifier.Stopping("stopping: " + std::to_string(scheduler->in_flight()) + " in flight");
   tick_timer.cancel();
   rescan_timer.cancel();
   discovery_timer.cancel();
+  stop_timer.expires_after(options.stop_grace);
+  stop_timer.async_wait([this](const asio::error_code& ec) {
+    if (ec) return;
+    spdlog::warn("{} refresh(es) still in flight {} ms after the stop: exiting without them",
+                 scheduler->in_flight(), options.stop_grace.count());
+    options.exit_now(1);
+  });
   MaybeFinish();
 }
 
 void Service::Loop::MaybeFinish() {
   if (scheduler->in_flight() > 0 || polling) return;
+  stop_timer.cancel();
   watchdog_timer.cancel();
   signals.cancel();
   if (status) status->Stop();
@@ -477,6 +492,7 @@ Service::Service(config::Config config, ServiceOptions options)
     };
   }
   if (!options_.parse_thread) options_.parse_thread = fetch::ParseQuestionRef;
+  if (!options_.exit_now) options_.exit_now = [](int status) { std::_Exit(status); };
 }
 
 Service::~Service() = default;
@@ -487,7 +503,7 @@ int Service::Run() {
   {
     std::lock_guard lock(mu_);
     loop_ = &loop;
-    if (stop_requested_) asio::post(loop.io, [&loop] { loop.BeginStop("stop request"); });
+    if (stop_requested_) asio::post(loop.io, [&loop] { loop.BeginStop("stop request", 0); });
   }
   loop.io.run();
   {
@@ -503,7 +519,7 @@ void Service::RequestStop() {
   stop_requested_ = true;
   if (loop_ != nullptr) {
     Loop* loop = loop_;
-    asio::post(loop->io, [loop] { loop->BeginStop("stop request"); });
+    asio::post(loop->io, [loop] { loop->BeginStop("stop request", 0); });
   }
 }
 

@@ -12,10 +12,11 @@ namespace {
 
 class ZhihuHotList final : public HotListSource {
  public:
-  ZhihuHotList(std::unique_ptr<fetch::CurlHttpClient> curl, const config::Config& c)
+  ZhihuHotList(std::unique_ptr<fetch::CurlHttpClient> curl, const config::Config& c,
+               const CancelToken* cancel)
       : curl_(std::move(curl)),
         politeness_(clock_, PolitenessOptionsOf(c)),
-        retrying_(*curl_, clock_, politeness_, fetch::RetryOptions{}),
+        retrying_(*curl_, clock_, politeness_, RetryOptionsOf(cancel)),
         source_(retrying_, clock_, ZhihuOptionsOf(c)) {}
 
   Result<std::vector<model::HotItem>> HotList() override { return source_.HotList(); }
@@ -28,13 +29,22 @@ class ZhihuHotList final : public HotListSource {
   fetch::ZhihuSource source_;
 };
 
+Result<std::unique_ptr<HotListSource>> MakeHotList(const config::Config& c,
+                                                   const CancelToken* cancel) {
+  Result<std::unique_ptr<fetch::CurlHttpClient>> curl =
+      fetch::CurlHttpClient::Create(CurlOptionsOf(c, cancel));
+  if (!curl.ok()) return curl.status();
+  return std::unique_ptr<HotListSource>(new ZhihuHotList(std::move(*curl), c, cancel));
+}
+
 }  // namespace
 
 Result<std::unique_ptr<HotListSource>> MakeZhihuHotList(const config::Config& c) {
-  Result<std::unique_ptr<fetch::CurlHttpClient>> curl =
-      fetch::CurlHttpClient::Create(CurlOptionsOf(c));
-  if (!curl.ok()) return curl.status();
-  return std::unique_ptr<HotListSource>(new ZhihuHotList(std::move(*curl), c));
+  return MakeHotList(c, nullptr);
+}
+
+HotListFactory ZhihuHotListFactory(const CancelToken* cancel) {
+  return [cancel](const config::Config& c) { return MakeHotList(c, cancel); };
 }
 
 }  // namespace archivist::daemon

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "base/cancel.h"
 #include "config/config.h"
 #include "daemon/refresher.h"
 
@@ -13,6 +14,9 @@ namespace archivist::daemon {
 // Fails (kInvalidArgument) when the fetch options are unusable (e.g. an unreadable cookies
 // file), naming the option.
 Result<std::unique_ptr<HotListSource>> MakeZhihuHotList(const config::Config& config);
+
+// The same, abandoned once `cancel` (borrowed, may be null) is cancelled: the daemon's stop.
+HotListFactory ZhihuHotListFactory(const CancelToken* cancel);
 
 }  // namespace archivist::daemon
 
