@@ -10,6 +10,7 @@
 
 #include <cstdio>
 
+#include "cli/archive.h"
 #include "cli/load_config.h"
 #include "cli/verbs.h"
 #include "daemon/logging.h"
@@ -27,10 +28,7 @@ void AddDaemonVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
     *run = [&global, verbose] {
       daemon::SetUpLogging(*verbose);
       Result<config::Config> c = LoadEffectiveConfig(global);
-      if (!c.ok()) {
-        std::fprintf(stderr, "archivist daemon: %s\n", c.status().message().c_str());
-        return kExitUsage;
-      }
+      if (!c.ok()) return PrintConfigError("daemon", c.status()), kExitUsage;
       CancelToken stop;  // outlives the service, its workers and their refreshers
       daemon::ServiceOptions options;
       options.reload_config = [&global] { return LoadEffectiveConfig(global); };

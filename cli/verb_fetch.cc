@@ -9,6 +9,8 @@
 #include <set>
 
 #include "base/clock.h"
+#include "base/terminal_text.h"
+#include "cli/archive.h"
 #include "cli/load_config.h"
 #include "cli/verbs.h"
 #include "fetch/curl_http_client.h"
@@ -69,22 +71,25 @@ nlohmann::json ToJson(const model::Snapshot& s) {
   return out;
 }
 
+// Every field from the server is made TerminalSafe: it must not drive the terminal.
 void PrintText(const model::Snapshot& s) {
-  std::printf("question %llu: %s\n", static_cast<unsigned long long>(s.question.id), s.question.title.c_str());
+  std::printf("question %llu: %s\n", static_cast<unsigned long long>(s.question.id),
+              TerminalSafe(s.question.title).c_str());
   std::printf("outcome: %s (%zu answers, %d pages)\n", std::string(model::OutcomeName(s.outcome)).c_str(),
               s.answers.size(), s.pages);
   for (size_t i = 0; i < s.answers.size(); ++i) {
     const model::Answer& a = s.answers[i];
     std::printf("%4zu. %llu  %s  created %s  updated %s  %lld votes  %zu bytes\n", i + 1,
                 static_cast<unsigned long long>(a.id),
-                a.author.anonymous ? "(anonymous)" : a.author.name.c_str(),
+                a.author.anonymous ? "(anonymous)" : TerminalSafe(a.author.name).c_str(),
                 Timestamp::FromSeconds(a.created_time).ToIso8601().c_str(),
                 Timestamp::FromSeconds(a.updated_time).ToIso8601().c_str(),
                 static_cast<long long>(a.voteup_count), a.content_html.size());
   }
   if (!s.complete()) {
-    std::printf("error: HTTP %d, code '%s', page %d: %s\n", s.error.http_status, s.error.code.c_str(),
-                s.error.page, s.error.message.c_str());
+    std::printf("error: HTTP %d, code '%s', page %d: %s\n", s.error.http_status,
+                TerminalSafe(s.error.code).c_str(), s.error.page,
+                TerminalSafe(s.error.message).c_str());
     if (s.retry_after_seconds) std::printf("retry after: %lld s\n", static_cast<long long>(*s.retry_after_seconds));
   }
 }
@@ -95,16 +100,10 @@ std::chrono::milliseconds Millis(double seconds) {
 
 int RunFetch(FetchArgs args, const GlobalOptions& global) {
   Result<config::Config> config = LoadEffectiveConfig(global);
-  if (!config.ok()) {
-    std::fprintf(stderr, "archivist fetch: %s\n", config.status().message().c_str());
-    return kExitUsage;
-  }
+  if (!config.ok()) return PrintConfigError("fetch", config.status()), kExitUsage;
   ApplyConfig(*config, &args);
   Result<model::QuestionId> qid = fetch::ParseQuestionRef(args.question);
-  if (!qid.ok()) {
-    std::fprintf(stderr, "archivist fetch: %s\n", qid.status().message().c_str());
-    return kExitUsage;
-  }
+  if (!qid.ok()) return PrintError("fetch", qid.status()), kExitUsage;
   fetch::CurlOptions curl;
   curl.timeout = Millis(args.timeout_s);
   curl.connect_timeout = Millis(args.connect_timeout_s);
@@ -116,25 +115,20 @@ int RunFetch(FetchArgs args, const GlobalOptions& global) {
   for (const std::string& h : args.headers) {
     const size_t colon = h.find(':');
     if (colon == std::string::npos || colon == 0) {
-      std::fprintf(stderr, "archivist fetch: --header '%s' is not 'Name: value'\n", h.c_str());
-      return kExitUsage;
+      return PrintError("fetch", "--header '" + h + "' is not 'Name: value'"), kExitUsage;
     }
     std::string value = h.substr(colon + 1);
     while (!value.empty() && value.front() == ' ') value.erase(0, 1);
     curl.headers.emplace_back(h.substr(0, colon), value);
   }
   auto client = fetch::CurlHttpClient::Create(curl);
-  if (!client.ok()) {
-    std::fprintf(stderr, "archivist fetch: %s\n", client.status().message().c_str());
-    return kExitUsage;
-  }
+  if (!client.ok()) return PrintError("fetch", client.status()), kExitUsage;
   fetch::ZhihuOptions zopts;
   zopts.base_url = config->zhihu.base_url;  // --zhihu-base-url is applied over it
   zopts.page_size = args.page_size;
   zopts.max_pages = args.max_pages;
   if (Status st = fetch::ZhihuSource::ValidateOptions(zopts); !st.ok()) {
-    std::fprintf(stderr, "archivist fetch: %s\n", st.message().c_str());
-    return kExitUsage;
+    return PrintError("fetch", st), kExitUsage;
   }
   RealClock clock;
   fetch::PolitenessOptions polite;
