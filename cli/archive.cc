@@ -3,11 +3,14 @@
 
 #include "cli/load_config.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
 
+#include "base/terminal_text.h"
 #include "fetch/sources/zhihu_url.h"
 #include "store/sqlite_store.h"
 
@@ -43,13 +46,36 @@ Result<std::unique_ptr<store::Store>> OpenArchive(const GlobalOptions& global, b
   return std::unique_ptr<store::Store>(std::move(*db));
 }
 
+namespace {
+
+void PrintLine(std::string_view verb, std::string_view message, bool keep_layout) {
+  const std::string safe = TerminalSafe(message, keep_layout);
+  std::fprintf(stderr, "archivist %.*s: %s\n", static_cast<int>(verb.size()), verb.data(),
+               safe.c_str());
+}
+
+}  // namespace
+
 void PrintError(std::string_view verb, std::string_view message) {
-  std::fprintf(stderr, "archivist %.*s: %.*s\n", static_cast<int>(verb.size()), verb.data(),
-               static_cast<int>(message.size()), message.data());
+  PrintLine(verb, message, false);
 }
 
 void PrintError(std::string_view verb, const Status& status) {
-  PrintError(verb, std::string_view(status.message()));
+  PrintLine(verb, status.message(), status.message().rfind(kConfigErrorPrefix, 0) == 0);
+}
+
+void PrintConfigError(std::string_view verb, const Status& status) {
+  PrintLine(verb, status.message(), true);
+}
+
+bool WriteLayoutText(std::string_view text) {
+  if (::isatty(STDOUT_FILENO)) {
+    const std::string safe = TerminalSafe(text, /*keep_layout=*/true);
+    std::fwrite(safe.data(), 1, safe.size(), stdout);
+  } else {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+  }
+  return std::fflush(stdout) == 0 && !std::ferror(stdout);
 }
 
 Result<store::ThreadKey> ParseQuestion(std::string_view text) {

@@ -37,9 +37,18 @@ int OpenArchiveExit(const Status& status);
 // "archivist <verb>: <message>".
 Result<std::unique_ptr<store::Store>> OpenArchive(const GlobalOptions& global, bool read_only);
 
-// Prints "archivist <verb>: <message>" to stderr.
+// Prints "archivist <verb>: <message>" to stderr, the message made TerminalSafe
+// (base/terminal_text.h): errors quote server text and user input. A configuration error
+// (LoadEffectiveConfig's, or OpenArchive's with kConfigErrorPrefix) keeps the line breaks
+// of its error list.
 void PrintError(std::string_view verb, const Status& status);
 void PrintError(std::string_view verb, std::string_view message);
+void PrintConfigError(std::string_view verb, const Status& status);
+
+// Writes text meant to span lines (a document, a diff) to stdout: verbatim, except on a
+// terminal, where it is made TerminalSafe with its layout kept. Returns false on a write
+// error.
+bool WriteLayoutText(std::string_view text);
 
 // A question URL or id → its thread key (error names the text).
 Result<store::ThreadKey> ParseQuestion(std::string_view text);

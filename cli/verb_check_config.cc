@@ -7,8 +7,10 @@
 
 #include <cstdio>
 
+#include "cli/archive.h"
 #include "cli/load_config.h"
 #include "cli/verbs.h"
+#include "config/listen_address.h"
 
 namespace archivist::cli {
 
@@ -18,9 +20,13 @@ void AddCheckConfigVerb(CLI::App& app, const GlobalOptions& global, Runner* run)
   cmd->callback([&global, run] {
     *run = [&global] {
       Result<config::Config> c = LoadEffectiveConfig(global);
-      if (!c.ok()) {
-        std::fprintf(stderr, "archivist check-config: %s\n", c.status().message().c_str());
-        return kExitUsage;
+      if (!c.ok()) return PrintConfigError("check-config", c.status()), kExitUsage;
+      if (!c->daemon.status_listen.empty()) {
+        Result<config::ListenAddress> listen = config::ParseListenAddress(c->daemon.status_listen);
+        if (listen.ok() && !listen->loopback) {
+          std::fprintf(stderr, "archivist check-config: warning: daemon.status_listen: %s\n",
+                       config::ExposureWarning(*listen).c_str());
+        }
       }
       std::fputs(config::FormatConfig(*c).c_str(), stdout);
       return kExitOk;

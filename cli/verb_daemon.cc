@@ -2,12 +2,15 @@
 //
 // Runs the scheduler until SIGTERM (daemon/service.h): Type=notify under systemd, logs to
 // the journal there and to stderr otherwise, SIGHUP reloads the configuration (with the
-// same --config/--db/--zhihu-base-url). Exit 0 after a clean stop, 1 when it cannot start
-// (store, status address, refresh setup), 2 for a bad configuration.
+// same --config/--db/--zhihu-base-url). SIGTERM/SIGINT cancel the refreshes in flight (none
+// is half stored) and exit 0 within a few seconds; a second one exits at once with 128 + the
+// signal. Exit 1 when it cannot start (store, status address, refresh setup), 2 for a bad
+// configuration.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 
+#include "cli/archive.h"
 #include "cli/load_config.h"
 #include "cli/verbs.h"
 #include "daemon/logging.h"
@@ -25,14 +28,13 @@ void AddDaemonVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
     *run = [&global, verbose] {
       daemon::SetUpLogging(*verbose);
       Result<config::Config> c = LoadEffectiveConfig(global);
-      if (!c.ok()) {
-        std::fprintf(stderr, "archivist daemon: %s\n", c.status().message().c_str());
-        return kExitUsage;
-      }
+      if (!c.ok()) return PrintConfigError("daemon", c.status()), kExitUsage;
+      CancelToken stop;  // outlives the service, its workers and their refreshers
       daemon::ServiceOptions options;
       options.reload_config = [&global] { return LoadEffectiveConfig(global); };
       options.refreshers = daemon::PipelineRefresherFactory();
       options.hot_lists = daemon::MakeZhihuHotList;
+      options.cancel = &stop;
       daemon::Service service(std::move(*c), std::move(options));
       return service.Run() == 0 ? kExitOk : kExitFailure;
     };

@@ -55,8 +55,7 @@ int RunDiff(const DiffArgs& args, const GlobalOptions& global) {
   options.from_label = args.answer + "@r" + std::to_string(from);
   options.to_label = args.answer + "@r" + std::to_string(to);
   const std::string out = diff::UnifiedDiff(*a, *b, options);
-  std::fwrite(out.data(), 1, out.size(), stdout);
-  return kExitOk;
+  return WriteLayoutText(out) ? kExitOk : kExitFailure;
 }
 
 }  // namespace

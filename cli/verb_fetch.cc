@@ -9,6 +9,8 @@
 #include <optional>
 
 #include "base/clock.h"
+#include "base/terminal_text.h"
+#include "cli/archive.h"
 #include "cli/load_config.h"
 #include "cli/verbs.h"
 #include "fetch/sources/zhihu_url.h"
@@ -85,50 +87,43 @@ nlohmann::json ToJson(const model::Snapshot& s) {
   return out;
 }
 
+// Every field from the server is made TerminalSafe: it must not drive the terminal.
 void PrintText(const model::Snapshot& s) {
-  std::printf("question %llu: %s\n", static_cast<unsigned long long>(s.question.id), s.question.title.c_str());
+  std::printf("question %llu: %s\n", static_cast<unsigned long long>(s.question.id),
+              TerminalSafe(s.question.title).c_str());
   std::printf("outcome: %s (%zu answers, %d pages)\n", std::string(model::OutcomeName(s.outcome)).c_str(),
               s.answers.size(), s.pages);
   for (size_t i = 0; i < s.answers.size(); ++i) {
     const model::Answer& a = s.answers[i];
     std::printf("%4zu. %llu  %s  created %s  updated %s  %lld votes  %zu bytes\n", i + 1,
                 static_cast<unsigned long long>(a.id),
-                a.author.anonymous ? "(anonymous)" : a.author.name.c_str(),
+                a.author.anonymous ? "(anonymous)" : TerminalSafe(a.author.name).c_str(),
                 Timestamp::FromSeconds(a.created_time).ToIso8601().c_str(),
                 Timestamp::FromSeconds(a.updated_time).ToIso8601().c_str(),
                 static_cast<long long>(a.voteup_count), a.content_html.size());
   }
   if (!s.complete()) {
-    std::printf("error: HTTP %d, code '%s', page %d: %s\n", s.error.http_status, s.error.code.c_str(),
-                s.error.page, s.error.message.c_str());
+    std::printf("error: HTTP %d, code '%s', page %d: %s\n", s.error.http_status,
+                TerminalSafe(s.error.code).c_str(), s.error.page,
+                TerminalSafe(s.error.message).c_str());
     if (s.retry_after_seconds) std::printf("retry after: %lld s\n", static_cast<long long>(*s.retry_after_seconds));
   }
 }
 
 int RunFetch(const FetchArgs& args, const GlobalOptions& global) {
   Result<config::Config> config = LoadEffectiveConfig(global);
-  if (!config.ok()) {
-    std::fprintf(stderr, "archivist fetch: %s\n", config.status().message().c_str());
-    return kExitUsage;
-  }
+  if (!config.ok()) return PrintConfigError("fetch", config.status()), kExitUsage;
   ApplyArgs(args, *config);
   Result<model::QuestionId> qid = fetch::ParseQuestionRef(args.question);
-  if (!qid.ok()) {
-    std::fprintf(stderr, "archivist fetch: %s\n", qid.status().message().c_str());
-    return kExitUsage;
-  }
+  if (!qid.ok()) return PrintError("fetch", qid.status()), kExitUsage;
   pipeline::FetchSettings settings = pipeline::FetchSettingsOf(*config);
   if (Status st = ApplyFetchOnlyArgs(args, settings); !st.ok()) {
-    std::fprintf(stderr, "archivist fetch: %s\n", st.message().c_str());
-    return kExitUsage;
+    return PrintError("fetch", st), kExitUsage;
   }
   RealClock clock;
   fetch::Politeness politeness(clock, pipeline::PolitenessOptionsOf(*config));
   auto source = pipeline::MakeSiteSource(settings, {clock, politeness});
-  if (!source.ok()) {
-    std::fprintf(stderr, "archivist fetch: %s\n", source.status().message().c_str());
-    return kExitUsage;
-  }
+  if (!source.ok()) return PrintError("fetch", source.status()), kExitUsage;
   const model::Snapshot snap = (*source)->Fetch(*qid);
   if (args.json) {
     std::printf("%s\n", ToJson(snap).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());

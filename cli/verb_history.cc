@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "base/terminal_text.h"
 #include "cli/archive.h"
 #include "fetch/sources/zhihu_url.h"
 
@@ -33,7 +34,7 @@ void PrintEvent(const store::EventRecord& e, bool json) {
   if (e.answer) line += "  answer " + std::to_string(*e.answer);
   if (e.revision > 0) line += " r" + std::to_string(e.revision);
   if (!e.details.empty()) line += "  " + e.details;
-  std::printf("%s\n", line.c_str());
+  std::printf("%s\n", TerminalSafe(line).c_str());
 }
 
 int RunHistory(const HistoryArgs& args, const GlobalOptions& global) {

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "base/terminal_text.h"
 #include "cli/archive.h"
 
 namespace archivist::cli {
@@ -46,8 +47,8 @@ int RunList(bool json, const GlobalOptions& global) {
                   std::string(store::TrackingName(t.tracking)).c_str(), t.gone ? " (gone)" : "",
                   t.present_answers, TimeOrDash(t.last_event).c_str(),
                   TimeOrDash(t.last_fetch).c_str(),
-                  t.last_outcome.empty() ? "" : (" (" + t.last_outcome + ")").c_str(),
-                  due ? due->ToIso8601().c_str() : "now", t.title.c_str());
+                  t.last_outcome.empty() ? "" : (" (" + TerminalSafe(t.last_outcome) + ")").c_str(),
+                  due ? due->ToIso8601().c_str() : "now", TerminalSafe(t.title).c_str());
     }
   }
   return kExitOk;

@@ -17,6 +17,7 @@
 #include <system_error>
 
 #include "base/clock.h"
+#include "base/terminal_text.h"
 #include "cli/archive.h"
 #include "cli/load_config.h"
 #include "pipeline/backends.h"
@@ -48,15 +49,16 @@ void ApplyArgs(const RefreshArgs& a, config::Config& c) {
 
 void PrintSummary(const pipeline::RefreshSummary& s) {
   std::printf("%llu  %s  %s  answers %d  %s\n", static_cast<unsigned long long>(s.thread.id),
-              s.title.empty() ? "(untitled)" : s.title.c_str(), s.ChangeText().c_str(),
-              s.answers_now, std::string(model::OutcomeName(s.outcome)).c_str());
+              s.title.empty() ? "(untitled)" : TerminalSafe(s.title).c_str(),
+              s.ChangeText().c_str(), s.answers_now,
+              std::string(model::OutcomeName(s.outcome)).c_str());
   if (s.outcome != model::Outcome::kComplete && s.outcome != model::Outcome::kNotModified) {
-    std::fprintf(stderr, "archivist refresh: %llu: %s (HTTP %d, page %d%s%s)%s\n",
-                 static_cast<unsigned long long>(s.thread.id),
-                 std::string(model::OutcomeName(s.outcome)).c_str(), s.fetch_error.http_status,
-                 s.fetch_error.page, s.fetch_error.code.empty() ? "" : ", code ",
-                 s.fetch_error.code.c_str(),
-                 s.fetch_error.message.empty() ? "" : (": " + s.fetch_error.message).c_str());
+    PrintError("refresh",
+               std::to_string(s.thread.id) + ": " + std::string(model::OutcomeName(s.outcome)) +
+                   " (HTTP " + std::to_string(s.fetch_error.http_status) + ", page " +
+                   std::to_string(s.fetch_error.page) +
+                   (s.fetch_error.code.empty() ? "" : ", code " + s.fetch_error.code) + ")" +
+                   (s.fetch_error.message.empty() ? "" : ": " + s.fetch_error.message));
   }
   if (!s.error.ok()) PrintError("refresh", s.error.WithContext(std::to_string(s.thread.id)));
   if (!s.export_error.ok()) {
@@ -104,7 +106,7 @@ Result<std::vector<store::ThreadKey>> Targets(const RefreshArgs& args,
 
 int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
   Result<config::Config> config = LoadEffectiveConfig(global);
-  if (!config.ok()) return PrintError("refresh", config.status()), kExitUsage;
+  if (!config.ok()) return PrintConfigError("refresh", config.status()), kExitUsage;
   ApplyArgs(args, *config);
   pipeline::FetchSettings settings = pipeline::FetchSettingsOf(*config);
   if (args.retries) settings.retry.max_attempts = *args.retries + 1;

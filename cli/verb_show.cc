@@ -1,6 +1,7 @@
 // `archivist show <question> [--at TIME]`: the thread's document as it was at TIME (default
 // now), FORMAT.md §1 with the keyword tags of §4 — byte for byte what an export written at
-// that time contained (daemon/document.h).
+// that time contained (daemon/document.h). On a terminal, control characters of the text
+// are shown as escapes instead (cli/archive.h WriteLayoutText).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -35,8 +36,7 @@ int RunShow(const ShowArgs& args, const GlobalOptions& global) {
   if (!tagger.ok()) return PrintError("show", tagger.status()), kExitFailure;
   Result<std::string> doc = pipeline::RenderThreadAt(**archive, *key, at, *tagger);
   if (!doc.ok()) return PrintError("show", doc.status()), kExitFailure;
-  std::fwrite(doc->data(), 1, doc->size(), stdout);
-  return std::fflush(stdout) == 0 ? kExitOk : kExitFailure;
+  return WriteLayoutText(*doc) ? kExitOk : kExitFailure;
 }
 
 }  // namespace

@@ -6,9 +6,12 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <sstream>
 
+#include "base/terminal_text.h"
+#include "cli/archive.h"
 #include "cli/load_config.h"
 #include "cli/verbs.h"
 #include "daemon/status_server.h"
@@ -44,19 +47,19 @@ std::string Labelled(const std::map<std::string, std::string>& s, const std::str
 int RunStatus(const std::string& listen) {
   Result<daemon::HttpGetResult> health = daemon::HttpGet(listen, "/healthz");
   if (!health.ok()) {
-    std::fprintf(stderr, "archivist status: no daemon answers on %s: %s\n", listen.c_str(),
-                 health.status().message().c_str());
-    return kExitFailure;
+    PrintError("status", health.status());
+    return health.status().code() == Status::Code::kInvalidArgument ? kExitUsage : kExitFailure;
   }
   Result<daemon::HttpGetResult> metrics = daemon::HttpGet(listen, "/metrics");
+  if (!metrics.ok()) PrintError("status", metrics.status());
   std::string reason = health->body;
   while (!reason.empty() && reason.back() == '\n') reason.pop_back();
   std::printf("health:    %s (%s)\n", health->status == 200 ? "healthy" : "UNHEALTHY",
-              reason.c_str());
+              TerminalSafe(reason).c_str());
   if (metrics.ok()) {
-    auto s = Samples(metrics->body);
-    const double size = std::stod(s.count("archivist_store_size_bytes")
-                                      ? s["archivist_store_size_bytes"] : "0");
+    // Whatever answers at the address wrote these: nothing of it may drive the terminal.
+    auto s = Samples(TerminalSafe(metrics->body, /*keep_layout=*/true));
+    const double size = std::strtod(s["archivist_store_size_bytes"].c_str(), nullptr);
     std::printf("threads:   %s tracked, %s due, %s failing, %s refreshing now\n",
                 s["archivist_threads_tracked"].c_str(), s["archivist_threads_due"].c_str(),
                 s["archivist_threads_failing"].c_str(),
@@ -69,7 +72,7 @@ int RunStatus(const std::string& listen) {
     std::printf("store:     %.1f MiB\n", size / (1 << 20));
     std::printf("discovery: %s new threads\n", s["archivist_threads_discovered_total"].c_str());
   }
-  return health->status == 200 ? kExitOk : kExitFailure;
+  return health->status == 200 && metrics.ok() ? kExitOk : kExitFailure;
 }
 
 }  // namespace
@@ -83,10 +86,7 @@ void AddStatusVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
       std::string address = *listen;
       if (address.empty()) {
         Result<config::Config> c = LoadEffectiveConfig(global);
-        if (!c.ok()) {
-          std::fprintf(stderr, "archivist status: %s\n", c.status().message().c_str());
-          return kExitUsage;
-        }
+        if (!c.ok()) return PrintConfigError("status", c.status()), kExitUsage;
         address = c->daemon.status_listen;
       }
       if (address.empty()) {

@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "config/config.h"
+#include "config/listen_address.h"
 
 namespace archivist::config {
 namespace {
@@ -275,15 +276,6 @@ void Parser::Check(bool ok, std::initializer_list<std::string_view> names, std::
   Error(pos, std::move(message));
 }
 
-bool ValidListen(const std::string& listen) {
-  if (listen.empty()) return true;
-  const size_t colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) return false;
-  const std::string port = listen.substr(colon + 1);
-  if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return false;
-  return std::stoi(port) <= 65535;
-}
-
 bool HttpUrl(const std::string& url) {
   return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
 }
@@ -314,9 +306,11 @@ void Parser::Validate() {
         "discovery.track_for must be above 0");
   Check(HttpUrl(c.zhihu.base_url), {"zhihu.base_url"},
         "zhihu.base_url \"" + c.zhihu.base_url + "\" must start with http:// or https://");
-  Check(ValidListen(c.daemon.status_listen), {"daemon.status_listen"},
-        "daemon.status_listen \"" + c.daemon.status_listen +
-            "\" must be HOST:PORT (e.g. 127.0.0.1:9184), or \"\" to disable");
+  if (!c.daemon.status_listen.empty()) {
+    Result<ListenAddress> listen = ParseListenAddress(c.daemon.status_listen);
+    Check(listen.ok(), {"daemon.status_listen"},
+          "daemon.status_listen " + listen.status().message() + ", or \"\" to disable it");
+  }
   Check(!c.store_path.empty(), {"store.path"}, "store.path must not be empty");
   if (options_.check_files && !c.fetch.cookies_file.empty()) {
     std::ifstream in(c.fetch.cookies_file);

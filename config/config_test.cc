@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -196,8 +198,8 @@ TEST(Config, BadValuesOfStrings) {
   EXPECT_EQ(Lines(r),
             (std::vector<std::string>{
                 "2:zhihu.base_url \"ftp://x\" must start with http:// or https://",
-                "4:daemon.status_listen \"localhost\" must be HOST:PORT (e.g. 127.0.0.1:9184), "
-                "or \"\" to disable",
+                "4:daemon.status_listen \"localhost\": not HOST:PORT with HOST an IP address "
+                "or localhost (e.g. 127.0.0.1:9184 or [::1]:9184), or \"\" to disable it",
                 "6:store.path must not be empty"}));
 }
 
@@ -314,6 +316,33 @@ TEST_F(LocateTest, LoadConfigReportsEveryErrorInItsMessage) {
   EXPECT_NE(c.status().message().find(file + ":2:11: fetch.timeout: bad duration"),
             std::string::npos);
   EXPECT_NE(c.status().message().find(file + ":3:1: unknown key fetch.nope"), std::string::npos);
+}
+
+// Out of file descriptors (a process flooded by connections, say), a reload must say so,
+// not suggest that the file is missing or unreadable.
+TEST_F(LocateTest, AFileThatCannotBeOpenedSaysWhy) {
+  const std::string file = Touch(dir_ / "good.toml");
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::close(fds[0]);
+    rlimit none{3, 3};  // stdin, stdout, stderr: the pipe's end is above, no room for more
+    if (::dup2(fds[1], 2) < 0 || ::setrlimit(RLIMIT_NOFILE, &none) != 0) ::_exit(3);
+    Result<Config> c = LoadConfig(file);
+    const std::string m = c.ok() ? "loaded" : c.status().message();
+    ::_exit(::write(2, m.data(), m.size()) == static_cast<ssize_t>(m.size()) ? 0 : 4);
+  }
+  ::close(fds[1]);
+  std::string got;
+  char buf[512];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) got.append(buf, static_cast<size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  EXPECT_EQ(status, 0);
+  EXPECT_EQ(got, "cannot read config file " + file + ": Too many open files");
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 // Where the configuration comes from, and what it looks like when printed back.
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -76,8 +78,13 @@ Result<Config> LoadConfig(std::string_view explicit_path, const ParseOptions& op
     return defaults.config;
   }
   const std::string& file = **path;
+  errno = 0;
   std::ifstream in(file, std::ios::binary);
-  if (!in) return Status::IoError("cannot read config file " + file);
+  if (!in) {
+    // Say why: "Too many open files" is not "missing" or "permission denied".
+    return Status::IoError("cannot read config file " + file +
+                           (errno != 0 ? ": " + std::string(std::strerror(errno)) : ""));
+  }
   std::ostringstream text;
   text << in.rdbuf();
   ParseResult parsed = ParseConfig(text.str(), file, options);

@@ -34,6 +34,11 @@ void FakeWorld::OpenGate() {
   cv_.notify_all();
 }
 
+void FakeWorld::WatchCancel(const CancelToken* cancel) {
+  std::lock_guard lock(mu_);
+  cancel_ = cancel;
+}
+
 bool FakeWorld::WaitForWaiting(int n) {
   std::unique_lock lock(mu_);
   return cv_.wait_for(lock, std::chrono::seconds(30), [&] { return waiting_ >= n; });
@@ -68,9 +73,18 @@ pipeline::RefreshSummary FakeWorld::Refresh(const store::ThreadKey& key) {
   started_.push_back(key.id);
   ++waiting_;
   cv_.notify_all();
-  cv_.wait(lock, [&] { return !gate_closed_; });
+  while (!cv_.wait_for(lock, std::chrono::milliseconds(10),
+                       [&] { return !gate_closed_ || Cancelled(cancel_); })) {
+  }
   --waiting_;
   pipeline::RefreshSummary s;
+  s.thread = key;
+  if (gate_closed_) {  // cancelled at the gate
+    s.cancelled = true;
+    s.error = Status::Unavailable("cancelled before the commit: nothing stored");
+    ++finished_;
+    return s;
+  }
   s.outcome = model::Outcome::kComplete;
   s.pages = 1;
   s.answers_now = 3;

@@ -1,10 +1,10 @@
 // FakeRefresher (tests): a scripted Refresher that records every call.
 //
-// All refreshers made by one FakeWorld's factory share it: the script (the summary per
-// question id: outcome, events, Retry-After, store failure; else a complete refresh with no
-// events), a
-// gate that holds refreshes until opened (to stop the daemon in the middle of one), and
-// the log of refreshed ids in start order.
+// All refreshers made by one FakeWorld's factory share it: the script (outcome, events,
+// Retry-After, store failure per question id, else a complete refresh with no events), a
+// gate that holds refreshes until opened (to stop the daemon in the middle of one) or, when
+// the world watches a CancelToken, until it is cancelled (the refresh then returns
+// cancelled, as the pipeline does), and the log of refreshed ids in start order.
 //
 // Thread-safety: FakeWorld is thread-safe.
 #ifndef ARCHIVIST_DAEMON_FAKE_REFRESHER_H_
@@ -15,6 +15,7 @@
 #include <mutex>
 #include <vector>
 
+#include "base/cancel.h"
 #include "daemon/refresher.h"
 
 namespace archivist::daemon {
@@ -24,6 +25,7 @@ class FakeWorld {
   void Script(model::QuestionId id, pipeline::RefreshSummary summary);
   void CloseGate();  // refreshes started from now on wait in Refresh until OpenGate
   void OpenGate();
+  void WatchCancel(const CancelToken* cancel);  // borrowed; null: refreshes ignore the stop
   // Blocks until at least `n` refreshes are waiting at the closed gate (30 s cap).
   bool WaitForWaiting(int n);
 
@@ -41,6 +43,7 @@ class FakeWorld {
   bool gate_closed_ = false;
   int waiting_ = 0;
   int finished_ = 0;
+  const CancelToken* cancel_ = nullptr;
   std::vector<model::QuestionId> started_;
 };
 

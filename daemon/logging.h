@@ -2,6 +2,11 @@
 // to it (systemd sets $JOURNAL_STREAM to stderr's device:inode), else to stderr; and the one
 // line a finished refresh is logged as (docs/operations.md "Logs").
 //
+// Every message is made TerminalSafe (base/terminal_text.h) on its way to either: log lines
+// quote server text (error messages, …), and a line break or an escape sequence in it must
+// not forge a log line or drive the terminal of whoever reads the log. One message is one
+// line.
+//
 // Thread-safety: call SetUpLogging once before starting threads; the logger is thread-safe.
 #ifndef ARCHIVIST_DAEMON_LOGGING_H_
 #define ARCHIVIST_DAEMON_LOGGING_H_

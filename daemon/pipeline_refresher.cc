@@ -17,16 +17,23 @@ class PipelineRefresher final : public Refresher {
  public:
   PipelineRefresher(std::unique_ptr<store::SqliteStore> store,
                     std::unique_ptr<pipeline::SiteSource> source, const config::Config& c,
-                    Clock& clock, pipeline::TagFunction tagger)
+                    const SharedPieces& shared, pipeline::TagFunction tagger)
       : store_(std::move(store)),
         source_(std::move(source)),
-        pipeline_(*source_, *store_, clock, std::move(tagger), pipeline::PipelineOptionsOf(c)) {}
+        pipeline_(*source_, *store_, shared.clock, std::move(tagger),
+                  OptionsOf(c, shared.cancel)) {}
 
   pipeline::RefreshSummary Refresh(const store::ThreadKey& thread) override {
     return pipeline_.Refresh(thread);
   }
 
  private:
+  static pipeline::PipelineOptions OptionsOf(const config::Config& c, const CancelToken* cancel) {
+    pipeline::PipelineOptions o = pipeline::PipelineOptionsOf(c);
+    o.cancel = cancel;  // the daemon's stop: nothing of a cancelled refresh is stored
+    return o;
+  }
+
   std::unique_ptr<store::SqliteStore> store_;
   std::unique_ptr<pipeline::SiteSource> source_;
   pipeline::Pipeline pipeline_;
@@ -57,7 +64,7 @@ RefresherFactory PipelineRefresherFactory() {
       tagger = std::move(*loaded);
     }
     return std::unique_ptr<Refresher>(
-        new PipelineRefresher(std::move(*store), std::move(*source), c, shared.clock,
+        new PipelineRefresher(std::move(*store), std::move(*source), c, shared,
                               std::move(tagger)));
   };
 }

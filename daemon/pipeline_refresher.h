@@ -7,6 +7,9 @@
 
 namespace archivist::daemon {
 
+// Each refresher borrows the service's SharedPieces; their `cancel` is the daemon's stop: once
+// cancelled, a refresher's transfers, retry waits and commit are abandoned
+// (RefreshSummary::cancelled).
 RefresherFactory PipelineRefresherFactory();
 
 }  // namespace archivist::daemon

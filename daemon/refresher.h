@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 
+#include "base/cancel.h"
 #include "base/clock.h"
 #include "base/status.h"
 #include "config/config.h"
@@ -49,8 +50,9 @@ struct SharedPieces {
   Clock& clock;
   fetch::Politeness& politeness;
   pipeline::SharedTagger& tagger;
+  const CancelToken* cancel = nullptr;  // the daemon's stop; null: never cancelled
 
-  pipeline::SharedFetch fetch() const { return {clock, politeness}; }
+  pipeline::SharedFetch fetch() const { return {clock, politeness, cancel}; }
 };
 
 using RefresherFactory = std::function<Result<std::unique_ptr<Refresher>>(

@@ -3,7 +3,7 @@
 // Ownership: Loop lives on Run()'s stack and owns the io_context, the timers, the loop's
 // Store, the Scheduler, the WorkerPool and the StatusServer. Workers post their results back
 // with asio::post, so every Scheduler and Store call of the loop happens on the loop thread.
-// Stopping waits for the pool's in-flight refreshes (each one transaction), then joins the
+// Stopping cancels the in-flight refreshes (options.cancel) and waits for them to return
 // workers and the status thread before Run returns: nothing outlives the Loop.
 #include "daemon/service.h"
 
@@ -17,6 +17,7 @@
 #include <csignal>
 #include <cstring>
 
+#include "config/listen_address.h"
 #include "daemon/discovery.h"
 #include "daemon/logging.h"
 #include "daemon/metrics.h"
@@ -41,9 +42,9 @@ struct Service::Loop {
         config(std::make_shared<const config::Config>(std::move(config))),
         clock(options.clock ? options.clock : &real_clock),
         politeness(*clock, pipeline::PolitenessOptionsOf(*this->config)),
-        shared{*clock, politeness, tagger},
+        shared{*clock, politeness, tagger, options.cancel},
         metrics(this->config->store_path),
-        tick_timer(io), rescan_timer(io), watchdog_timer(io), discovery_timer(io),
+        tick_timer(io), rescan_timer(io), watchdog_timer(io), discovery_timer(io), stop_timer(io),
         signals(io, SIGTERM, SIGINT, SIGHUP) {}
 
   int Start();
@@ -59,7 +60,7 @@ struct Service::Loop {
   void Watchdog();
   void OnSignal(int signal);
   void Reload();
-  void BeginStop(const char* why);
+  void BeginStop(const char* why, int forced_status);
   void MaybeFinish();
   void Publish();
   void StoreWrite(const Status& st, const std::string& what);
@@ -77,13 +78,14 @@ struct Service::Loop {
   Metrics metrics;
   Notifier notifier;
   asio::io_context io;
-  asio::steady_timer tick_timer, rescan_timer, watchdog_timer, discovery_timer;
+  asio::steady_timer tick_timer, rescan_timer, watchdog_timer, discovery_timer, stop_timer;
   asio::signal_set signals;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<Scheduler> scheduler;
   std::unique_ptr<WorkerPool> pool;
   std::unique_ptr<StatusServer> status;
   std::string host;
+  std::string status_address;  // the bound status address, e.g. "127.0.0.1:9184"
   bool stopping = false;
   bool polling = false;
   bool tick_pending = false;
@@ -104,6 +106,10 @@ Status Service::Loop::TrackConfigThreads(const config::Config& c) {
 
 Status Service::Loop::StartStatus() {
   if (config->daemon.status_listen.empty()) return Status::Ok();
+  Result<config::ListenAddress> address = config::ParseListenAddress(config->daemon.status_listen);
+  if (address.ok() && !address->loopback) {
+    spdlog::warn("daemon.status_listen: {}", config::ExposureWarning(*address));
+  }
   Result<std::unique_ptr<StatusServer>> server = StatusServer::Start(
       config->daemon.status_listen, [this](const std::string& path) -> HttpReply {
         const auto t = clock->SteadyNow();
@@ -120,6 +126,7 @@ Status Service::Loop::StartStatus() {
   if (!server.ok()) return server.status();
   status = std::move(*server);
   svc.status_port_ = status->port();
+  status_address = address->WithPort(status->port());
   return Status::Ok();
 }
 
@@ -159,11 +166,8 @@ int Service::Loop::Start() {
   metrics.Beat(clock->SteadyNow());
   Publish();
   notifier.Ready(StatusLine());
-  const std::string& listen = config->daemon.status_listen;
   spdlog::info("archivist daemon ready: store {}, {} threads tracked, status {}",
-               config->store_path, scheduler->tracked(),
-               status ? listen.substr(0, listen.rfind(':') + 1) + std::to_string(status->port())
-                      : "off");
+               config->store_path, scheduler->tracked(), status ? status_address : "off");
   ScheduleTick(std::chrono::milliseconds(0));
   rescan_timer.expires_after(options.rescan);
   rescan_timer.async_wait([this](const asio::error_code& ec) {
@@ -230,6 +234,10 @@ void Service::Loop::OnRefreshed(const store::ThreadKey& key,
   const pipeline::RefreshSummary& s = *done;
   const store::Schedule next =
       scheduler->Finish(key, {s.outcome, s.EventCount() > 0, s.retry_after_seconds});
+  if (s.cancelled) {  // only a stop cancels; the thread stays due for the next start
+    spdlog::info("refresh {} cancelled by the stop: nothing of it was stored", Describe(key));
+    return MaybeFinish();
+  }
   metrics.RecordRefresh(s);
   if (!s.error.ok()) {
     metrics.SetStoreProblem(s.error.ToString());
@@ -342,7 +350,7 @@ void Service::Loop::OnSignal(int sig) {
   if (sig == SIGHUP) {
     Reload();
   } else {
-    BeginStop(sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    BeginStop(sig == SIGTERM ? "SIGTERM" : "SIGINT", 128 + sig);
   }
   signals.async_wait([this](const asio::error_code& ec, int next) {
     if (!ec) OnSignal(next);
@@ -382,23 +390,34 @@ void Service::Loop::Reload() {
   Rescan();
 }
 
-void Service::Loop::BeginStop(const char* why) {
+void Service::Loop::BeginStop(const char* why, int forced_status) {
   if (stopping) {
-    spdlog::warn("{}: still waiting for {} refresh(es) in flight", why, scheduler->in_flight());
-    return;
+    if (forced_status == 0) return;  // RequestStop again: the stop is under way
+    spdlog::warn("{} again: exiting now, without waiting for {} refresh(es) in flight (what "
+                 "they had not committed is not stored)", why, scheduler->in_flight());
+    return options.exit_now(forced_status);
   }
   stopping = true;
   metrics.SetStopping();
-  spdlog::info("{}: stopping; waiting for {} refresh(es) in flight", why, scheduler->in_flight());
+  if (options.cancel != nullptr) options.cancel->Cancel();
+  spdlog::info("{}: stopping; cancelling {} refresh(es) in flight", why, scheduler->in_flight());
   notifier.Stopping("stopping: " + std::to_string(scheduler->in_flight()) + " in flight");
   tick_timer.cancel();
   rescan_timer.cancel();
   discovery_timer.cancel();
+  stop_timer.expires_after(options.stop_grace);
+  stop_timer.async_wait([this](const asio::error_code& ec) {
+    if (ec) return;
+    spdlog::warn("{} refresh(es) still in flight {} ms after the stop: exiting without them",
+                 scheduler->in_flight(), options.stop_grace.count());
+    options.exit_now(1);
+  });
   MaybeFinish();
 }
 
 void Service::Loop::MaybeFinish() {
   if (scheduler->in_flight() > 0 || polling) return;
+  stop_timer.cancel();
   watchdog_timer.cancel();
   signals.cancel();
   if (status) status->Stop();
@@ -425,6 +444,7 @@ Service::Service(config::Config config, ServiceOptions options)
     options_.open_store = OpenConfiguredStore;
   }
   if (!options_.parse_thread) options_.parse_thread = fetch::ParseQuestionRef;
+  if (!options_.exit_now) options_.exit_now = [](int status) { std::_Exit(status); };
 }
 
 Service::~Service() = default;
@@ -435,7 +455,7 @@ int Service::Run() {
   {
     std::lock_guard lock(mu_);
     loop_ = &loop;
-    if (stop_requested_) asio::post(loop.io, [&loop] { loop.BeginStop("stop request"); });
+    if (stop_requested_) asio::post(loop.io, [&loop] { loop.BeginStop("stop request", 0); });
   }
   loop.io.run();
   {
@@ -451,7 +471,7 @@ void Service::RequestStop() {
   stop_requested_ = true;
   if (loop_ != nullptr) {
     Loop* loop = loop_;
-    asio::post(loop->io, [loop] { loop->BeginStop("stop request"); });
+    asio::post(loop->io, [loop] { loop->BeginStop("stop request", 0); });
   }
 }
 

@@ -15,8 +15,13 @@
 //     and new questions are added as discovered threads;
 //   - WATCHDOG=1 every half $WATCHDOG_USEC;
 //   - SIGHUP reloads the configuration (a bad one is logged and the old one kept);
-//   - SIGTERM / SIGINT: STOPPING=1, no new refresh starts, the refreshes in flight finish
-//     (each is one transaction), then Run returns 0.
+//   - SIGTERM / SIGINT: STOPPING=1, no new refresh starts, and the refreshes in flight are
+//     cancelled through options.cancel: their transfers and retry waits end at once and
+//     nothing of them is committed (each refresh is one transaction; one already committing
+//     finishes); then Run returns 0, within a few seconds. A second SIGTERM / SIGINT, or
+//     stop_grace passing with refreshes still in flight, ends the process at once through
+//     options.exit_now (status 128 + the signal, or 1): a transaction not committed by then
+//     leaves nothing behind (SQLite's write-ahead log ignores it).
 // The status listener (its own thread) serves /healthz and /metrics from Metrics.
 //
 // Run returns 1 when it cannot start (store, status address, refresher setup), 0 after a
@@ -34,6 +39,7 @@
 #include <mutex>
 #include <string>
 
+#include "base/cancel.h"
 #include "base/clock.h"
 #include "config/config.h"
 #include "daemon/refresher.h"
@@ -55,6 +61,12 @@ struct ServiceOptions {
   std::chrono::milliseconds tick{1000};
   std::chrono::milliseconds rescan{30'000};
   std::chrono::seconds stall_after{30};  // /healthz: the loop silent this long is unhealthy
+  // Cancelled at the stop; the factories' refreshers and hot lists should watch it (may be
+  // null: then the refreshes in flight are waited for, up to stop_grace).
+  CancelToken* cancel = nullptr;
+  std::chrono::milliseconds stop_grace{10'000};
+  // Ends the process without waiting (default: std::_Exit).
+  std::function<void(int status)> exit_now;
   // Scheduler host backoff (DESIGN: exponential, capped).
   std::chrono::seconds host_backoff_base{30};
   std::chrono::seconds host_backoff_max{3600};
@@ -68,7 +80,7 @@ class Service {
   Service& operator=(const Service&) = delete;
 
   int Run();
-  // Thread-safe: begins a stop as SIGTERM does.
+  // Thread-safe: begins a stop as SIGTERM does (a second call does not force the exit).
   void RequestStop();
   // Thread-safe: the bound status port once READY (0 before, or when disabled).
   int status_port() const { return status_port_.load(); }

@@ -147,6 +147,9 @@ class ServiceTest : public ::testing::Test {
     o.clock = clock;
     o.tick = milliseconds(20);
     o.rescan = milliseconds(200);
+    o.cancel = cancel_;
+    o.stop_grace = stop_grace_;
+    o.exit_now = [this](int status) { exit_status_ = status; };
     service_ = std::make_unique<Service>(std::move(c), std::move(o));
     returned_ = false;
     thread_ = std::thread([this] {
@@ -187,6 +190,9 @@ class ServiceTest : public ::testing::Test {
   std::atomic<int> rc_{-1};
   std::atomic<bool> returned_{false};
   std::string listen_;
+  CancelToken* cancel_ = nullptr;
+  milliseconds stop_grace_{10'000};
+  std::atomic<int> exit_status_{-1};  // what exit_now was called with
 };
 
 store::ThreadKey Key(uint64_t id) { return {std::string(store::kZhihu), id}; }
@@ -304,6 +310,63 @@ TEST_F(ServiceTest, SigtermInTheMiddleOfASlowRefreshLetsItFinish) {
       EXPECT_FALSE(store->GetThread(Key(other))->schedule.has_value());
     }
   }
+}
+
+// With the stop's CancelToken watched by the refreshers (as the pipeline's are), SIGTERM
+// ends a refresh that would otherwise hang: the service returns at once, nothing of that
+// refresh is stored (its thread keeps no schedule: due again at the next start).
+TEST_F(ServiceTest, SigtermCancelsASlowRefreshAndStoresNothing) {
+  CancelToken cancel;
+  cancel_ = &cancel;
+  world_.WatchCancel(&cancel);
+  world_.CloseGate();
+  Start(Config(3), world_);
+  ASSERT_TRUE(world_.WaitForWaiting(1));
+  const auto t0 = std::chrono::steady_clock::now();
+  ::kill(::getpid(), SIGTERM);
+  thread_.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+  EXPECT_EQ(rc_, 0);
+  EXPECT_TRUE(cancel.cancelled());
+  EXPECT_EQ(exit_status_, -1);
+  EXPECT_TRUE(notify_.Saw("STOPPING=1"));
+  ASSERT_EQ(world_.started().size(), 1u);
+  auto store = OpenStore();
+  ASSERT_TRUE(store);
+  for (uint64_t id : {1, 2, 3}) EXPECT_FALSE(store->GetThread(Key(id))->schedule.has_value()) << id;
+}
+
+// A refresh that does not heed the cancellation (stuck in a lock, say): the second SIGTERM
+// ends the process at once, with status 128 + SIGTERM.
+TEST_F(ServiceTest, ASecondSigtermExitsAtOnce) {
+  CancelToken cancel;
+  cancel_ = &cancel;
+  world_.CloseGate();  // the world does not watch the token
+  Start(Config(1), world_);
+  ASSERT_TRUE(world_.WaitForWaiting(1));
+  ::kill(::getpid(), SIGTERM);
+  ASSERT_TRUE(notify_.WaitFor("STOPPING=1"));
+  EXPECT_TRUE(cancel.cancelled());
+  std::this_thread::sleep_for(milliseconds(200));
+  EXPECT_FALSE(returned_);
+  EXPECT_EQ(exit_status_, -1);
+  ::kill(::getpid(), SIGTERM);
+  EXPECT_TRUE(WaitUntil([&] { return exit_status_ == 128 + SIGTERM; })) << exit_status_;
+}
+
+TEST_F(ServiceTest, AStopThatHangsEndsAfterTheGracePeriod) {
+  CancelToken cancel;
+  cancel_ = &cancel;
+  stop_grace_ = milliseconds(300);
+  world_.CloseGate();
+  Start(Config(1), world_);
+  ASSERT_TRUE(world_.WaitForWaiting(1));
+  const auto t0 = std::chrono::steady_clock::now();
+  ::kill(::getpid(), SIGINT);
+  ASSERT_TRUE(WaitUntil([&] { return exit_status_ == 1; })) << exit_status_;
+  const auto waited = std::chrono::steady_clock::now() - t0;
+  EXPECT_GE(waited, milliseconds(300));
+  EXPECT_LT(waited, milliseconds(3000));
 }
 
 TEST_F(ServiceTest, RestartResumesWithoutRefetchingEverything) {

@@ -1,9 +1,36 @@
+// The status listener: one asio thread, a list of open connections in accept order, and an
+// accept loop that never spins.
+//
+// Descriptor budget. The daemon's refreshes (libcurl sockets, SQLite files) and the
+// listener share one RLIMIT_NOFILE. An unbounded listener lets a local flood of idle
+// connections take every descriptor: accept then fails with EMFILE, the old loop retried at
+// once and spun a core, and the refreshes could not open sockets. Here the listener holds at
+// most max_connections sockets plus the acceptor, whatever arrives; connections beyond that
+// wait in the kernel's backlog (which costs no descriptor) and are taken one at a time.
+//
+// Why close the *oldest idle* connection to admit a new one, rather than refuse the new one:
+// a health check connects and sends its request at once, while a flood's connections sit
+// idle. Refusing new ones would let 64 idle sockets lock /healthz out until they time out;
+// closing the oldest idle one gives every new client its chance, and a client that sends
+// its request promptly is served before 64 more connections have arrived.
+//
+// Out of descriptors anyway (a low RLIMIT_NOFILE, or the rest of the process used them):
+// close the oldest idle connection and accept again, which then succeeds with the freed
+// descriptor; with no connection of ours to close, pause accepting for accept_pause (a
+// timer, not a loop) and try again.
 #include "daemon/status_server.h"
+
+#include <spdlog/spdlog.h>
 
 #include <asio.hpp>
 
-#include <chrono>
+#include <atomic>
+#include <cerrno>
+#include <list>
 #include <thread>
+
+#include "base/clock.h"
+#include "config/listen_address.h"
 
 namespace archivist::daemon {
 namespace {
@@ -13,39 +40,96 @@ const char* Reason(int status) {
     case 200: return "OK";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 431: return "Request Header Fields Too Large";
     case 503: return "Service Unavailable";
     default: return "Error";
   }
 }
 
+bool OutOfResources(const asio::error_code& ec) {
+  return ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+         ec == asio::error::no_memory ||
+         (ec.category() == asio::system_category() && ec.value() == ENFILE);
+}
+
+class Connection;
+
+// Everything of the server but its public handle; lives on the server's thread.
+struct Listener {
+  asio::io_context io;
+  asio::ip::tcp::acceptor acceptor{io};
+  asio::steady_timer pause{io};
+  HttpHandler handler;
+  StatusServerLimits limits;
+  std::thread thread;
+  int port = 0;
+  std::list<std::shared_ptr<Connection>> open;  // oldest first; server thread only
+  RealClock clock;
+  std::optional<Clock::SteadyTime> last_warning;
+  uint64_t errors_since_warning = 0;
+  struct {
+    std::atomic<uint64_t> accepted{0}, dropped{0}, timed_out{0}, too_large{0}, accept_errors{0};
+    std::atomic<int> open{0};
+  } counters;
+
+  void Accept();
+  void OnAcceptError(const asio::error_code& ec);
+  bool DropOldest();
+  void WarnOutOfResources(const asio::error_code& ec);
+};
+
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(asio::ip::tcp::socket socket, const HttpHandler& handler)
-      : socket_(std::move(socket)), timer_(socket_.get_executor()), buffer_(8192),
-        handler_(handler) {}
+  Connection(asio::ip::tcp::socket socket, Listener& server)
+      : socket_(std::move(socket)), timer_(socket_.get_executor()),
+        buffer_(server.limits.max_request), server_(server) {}
+
+  std::list<std::shared_ptr<Connection>>::iterator slot;
 
   void Start() {
     auto self = shared_from_this();
-    timer_.expires_after(std::chrono::seconds(5));
+    timer_.expires_after(server_.limits.request_timeout);
     timer_.async_wait([self](const asio::error_code& ec) {
-      if (!ec) self->socket_.close();
+      if (ec || self->closed_) return;
+      ++self->server_.counters.timed_out;
+      self->Close();
     });
     asio::async_read_until(socket_, buffer_, "\r\n\r\n",
                            [self](const asio::error_code& ec, size_t) { self->OnHead(ec); });
   }
 
+  bool reading() const { return reading_; }
+
+  // Idempotent. Leaves the server's list last: that may drop the last reference but one.
+  void Close() {
+    if (closed_) return;
+    closed_ = true;
+    auto self = shared_from_this();
+    asio::error_code ignored;
+    timer_.cancel();
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+    server_.open.erase(slot);
+    --server_.counters.open;
+  }
+
  private:
   void OnHead(const asio::error_code& ec) {
+    if (closed_) return;
+    reading_ = false;
+    if (ec == asio::error::not_found) {  // the buffer is full and the head has not ended
+      ++server_.counters.too_large;
+      return Reply({431, "text/plain; charset=utf-8", "the request is too large\n"});
+    }
     if (ec) return Close();
     std::istream in(&buffer_);
     std::string method, target;
     in >> method >> target;
-    HttpReply reply;
-    if (method != "GET") {
-      reply = {405, "text/plain; charset=utf-8", "only GET is served\n"};
-    } else {
-      reply = handler_(target.substr(0, target.find('?')));
-    }
+    if (method != "GET") return Reply({405, "text/plain; charset=utf-8", "only GET is served\n"});
+    Reply(server_.handler(target.substr(0, target.find('?'))));
+  }
+
+  void Reply(const HttpReply& reply) {
     response_ = "HTTP/1.0 " + std::to_string(reply.status) + " " + Reason(reply.status) +
                 "\r\nContent-Type: " + reply.content_type +
                 "\r\nContent-Length: " + std::to_string(reply.body.size()) +
@@ -54,70 +138,86 @@ class Connection : public std::enable_shared_from_this<Connection> {
     asio::async_write(socket_, asio::buffer(response_),
                       [self](const asio::error_code&, size_t) { self->Close(); });
   }
-  void Close() {
-    asio::error_code ignored;
-    timer_.cancel();
-    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-    socket_.close(ignored);
-  }
 
   asio::ip::tcp::socket socket_;
   asio::steady_timer timer_;
   asio::streambuf buffer_;
-  const HttpHandler& handler_;
+  Listener& server_;
   std::string response_;
+  bool reading_ = true;
+  bool closed_ = false;
 };
+
+void Listener::Accept() {
+  acceptor.async_accept([this](const asio::error_code& ec, asio::ip::tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+    if (ec) return OnAcceptError(ec);
+    ++counters.accepted;
+    if (static_cast<int>(open.size()) >= limits.max_connections) DropOldest();
+    auto c = std::make_shared<Connection>(std::move(socket), *this);
+    c->slot = open.insert(open.end(), c);
+    ++counters.open;
+    c->Start();
+    Accept();
+  });
+}
+
+void Listener::OnAcceptError(const asio::error_code& ec) {
+  ++counters.accept_errors;
+  if (!OutOfResources(ec)) return Accept();  // e.g. ECONNABORTED: that connection only
+  WarnOutOfResources(ec);
+  // Closing one of ours frees the descriptor that the next accept needs: progress, not a
+  // spin. With none of ours to close, the descriptors are the refreshes': wait.
+  if (DropOldest()) return Accept();
+  pause.expires_after(limits.accept_pause);
+  pause.async_wait([this](const asio::error_code& e) {
+    if (!e) Accept();
+  });
+}
+
+bool Listener::DropOldest() {
+  if (open.empty()) return false;
+  auto victim = open.begin();
+  for (auto it = open.begin(); it != open.end(); ++it) {
+    if ((*it)->reading()) {
+      victim = it;
+      break;
+    }
+  }
+  ++counters.dropped;
+  (*victim)->Close();
+  return true;
+}
+
+void Listener::WarnOutOfResources(const asio::error_code& ec) {
+  ++errors_since_warning;
+  const Clock::SteadyTime now = clock.SteadyNow();
+  if (last_warning && now - *last_warning < std::chrono::minutes(1)) return;
+  spdlog::warn("status listener: cannot accept a connection: {} ({} time(s) since the last "
+               "warning, {} connection(s) open); closing idle ones, pausing when there are none",
+               ec.message(), errors_since_warning, open.size());
+  last_warning = now;
+  errors_since_warning = 0;
+}
 
 }  // namespace
 
-struct StatusServer::Impl {
-  asio::io_context io;
-  asio::ip::tcp::acceptor acceptor{io};
-  HttpHandler handler;
-  std::thread thread;
-  int port = 0;
-
-  void Accept() {
-    acceptor.async_accept([this](const asio::error_code& ec, asio::ip::tcp::socket socket) {
-      if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
-      if (!ec) std::make_shared<Connection>(std::move(socket), handler)->Start();
-      Accept();
-    });
-  }
-};
-
-Status SplitHostPort(const std::string& listen, std::string* host, int* port) {
-  const size_t colon = listen.rfind(':');
-  auto bad = [&] {
-    return Status::InvalidArgument("status address \"" + listen + "\" is not HOST:PORT");
-  };
-  if (colon == std::string::npos || colon == 0) return bad();
-  *host = listen.substr(0, colon);
-  if (host->size() >= 2 && host->front() == '[' && host->back() == ']') {
-    *host = host->substr(1, host->size() - 2);
-  }
-  const std::string p = listen.substr(colon + 1);
-  if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos) {
-    return bad();
-  }
-  *port = std::stoi(p);
-  return *port <= 65535 ? Status::Ok() : bad();
-}
+struct StatusServer::Impl : Listener {};
 
 Result<std::unique_ptr<StatusServer>> StatusServer::Start(const std::string& listen,
-                                                           HttpHandler handler) {
-  std::string host;
-  int port = 0;
-  ARCHIVIST_RETURN_IF_ERROR(SplitHostPort(listen, &host, &port));
-  asio::error_code ec;
-  const asio::ip::address address = asio::ip::make_address(host, ec);
-  if (ec) {
-    return Status::InvalidArgument("status address \"" + listen + "\": \"" + host +
-                                   "\" is not an IP address");
+                                                           HttpHandler handler,
+                                                           StatusServerLimits limits) {
+  Result<config::ListenAddress> parsed = config::ParseListenAddress(listen);
+  if (!parsed.ok()) {
+    return Status::InvalidArgument("status address " + parsed.status().message());
   }
+  asio::error_code ec;
+  const asio::ip::address address = asio::ip::make_address(parsed->host, ec);
+  if (ec) return Status::InvalidArgument("status address \"" + listen + "\": " + ec.message());
   auto impl = std::make_unique<Impl>();
   impl->handler = std::move(handler);
-  const asio::ip::tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
+  impl->limits = limits;
+  const asio::ip::tcp::endpoint endpoint(address, static_cast<unsigned short>(parsed->port));
   impl->acceptor.open(endpoint.protocol(), ec);
   if (!ec) impl->acceptor.set_option(asio::ip::tcp::acceptor::reuse_address(true), ec);
   if (!ec) impl->acceptor.bind(endpoint, ec);
@@ -137,53 +237,27 @@ StatusServer::StatusServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) 
 StatusServer::~StatusServer() { Stop(); }
 int StatusServer::port() const { return impl_->port; }
 
+StatusServerStats StatusServer::stats() const {
+  StatusServerStats s;
+  s.accepted = impl_->counters.accepted;
+  s.dropped = impl_->counters.dropped;
+  s.timed_out = impl_->counters.timed_out;
+  s.too_large = impl_->counters.too_large;
+  s.accept_errors = impl_->counters.accept_errors;
+  s.open = impl_->counters.open;
+  return s;
+}
+
 void StatusServer::Stop() {
   if (!impl_->thread.joinable()) return;
   asio::post(impl_->io, [this] {
     asio::error_code ignored;
     impl_->acceptor.close(ignored);
+    impl_->pause.cancel();
+    while (!impl_->open.empty()) impl_->open.front()->Close();
+    impl_->io.stop();
   });
-  impl_->io.stop();
   impl_->thread.join();
-}
-
-Result<HttpGetResult> HttpGet(const std::string& listen, const std::string& path,
-                              int timeout_ms) {
-  std::string host;
-  int port = 0;
-  ARCHIVIST_RETURN_IF_ERROR(SplitHostPort(listen, &host, &port));
-  asio::io_context io;
-  asio::error_code ec;
-  const asio::ip::address address = asio::ip::make_address(host, ec);
-  if (ec) return Status::InvalidArgument("\"" + host + "\" is not an IP address");
-  asio::ip::tcp::socket socket(io);
-  const std::string request = "GET " + path + " HTTP/1.0\r\nHost: " + listen + "\r\n\r\n";
-  std::string response;
-  asio::error_code result = asio::error::timed_out;
-  socket.async_connect({address, static_cast<unsigned short>(port)}, [&](asio::error_code e) {
-    if (e) {
-      result = e;
-      return;
-    }
-    asio::async_write(socket, asio::buffer(request), [&](asio::error_code e2, size_t) {
-      if (e2) {
-        result = e2;
-        return;
-      }
-      asio::async_read(socket, asio::dynamic_buffer(response), [&](asio::error_code e3, size_t) {
-        result = e3 == asio::error::eof ? asio::error_code() : e3;
-      });
-    });
-  });
-  io.run_for(std::chrono::milliseconds(timeout_ms));
-  if (result) return Status::Unavailable("GET http://" + listen + path + ": " + result.message());
-  HttpGetResult out;
-  if (std::sscanf(response.c_str(), "HTTP/%*s %d", &out.status) != 1) {
-    return Status::Unavailable("GET http://" + listen + path + ": not an HTTP response");
-  }
-  const size_t body = response.find("\r\n\r\n");
-  out.body = body == std::string::npos ? "" : response.substr(body + 4);
-  return out;
 }
 
 }  // namespace archivist::daemon

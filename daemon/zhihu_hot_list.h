@@ -1,6 +1,7 @@
 // The HotListSource of the real daemon (discovery.zhihu_hot): the hot list of the site
 // source that pipeline/backends.h builds for the configuration, on the service's clock and
-// politeness, so that its polls count against the per-host limits the refreshers share.
+// politeness, so that its polls count against the per-host limits the refreshers share, and
+// on its stop (SharedPieces::cancel).
 #ifndef ARCHIVIST_DAEMON_ZHIHU_HOT_LIST_H_
 #define ARCHIVIST_DAEMON_ZHIHU_HOT_LIST_H_
 

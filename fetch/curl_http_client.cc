@@ -9,6 +9,9 @@
 // 7.88 does not stop a running transfer for MAXFILESIZE), returning 0 so libcurl aborts.
 // Headers: the header callback sees the headers of every response in a redirect chain; a new
 // status line clears what was kept, so the final response's headers remain.
+// Cancellation: with a CancelToken, the loop waits in curl_multi_poll for at most 100 ms and
+// checks the token between waits; once it is cancelled every unfinished transfer is removed
+// from the multi handle (which aborts it) and reported kCancelled.
 #include "fetch/curl_http_client.h"
 
 #include <curl/curl.h>
@@ -39,6 +42,7 @@ struct Transfer {
   HttpResponse* out = nullptr;
   size_t cap = 0;
   bool over_cap = false;
+  bool done = false;
   char errbuf[CURL_ERROR_SIZE] = {};
 };
 
@@ -193,6 +197,18 @@ void Finish(Transfer& t, CURLcode rc) {
   }
 }
 
+// Removes every transfer that has not finished from `m` (aborting it) and reports it cancelled.
+void AbortUnfinished(CURLM* m, std::vector<std::unique_ptr<Transfer>>& transfers) {
+  for (auto& t : transfers) {
+    if (t->done) continue;
+    curl_multi_remove_handle(m, t->easy.get());
+    t->done = true;
+    *t->out = HttpResponse{};
+    t->out->error = TransportError::kCancelled;
+    t->out->error_message = "shutting down";
+  }
+}
+
 }  // namespace
 
 std::vector<HttpResponse> CurlHttpClient::PerformAll(const std::vector<HttpRequest>& requests) {
@@ -214,7 +230,8 @@ std::vector<HttpResponse> CurlHttpClient::PerformAll(const std::vector<HttpReque
     transfers.push_back(std::move(t));
   }
   size_t done = 0;
-  while (done < transfers.size()) {
+  const CancelToken* cancel = options_.cancel;
+  while (done < transfers.size() && !Cancelled(cancel)) {
     int running = 0;
     if (curl_multi_perform(m, &running) != CURLM_OK) break;
     int left = 0;
@@ -223,11 +240,15 @@ std::vector<HttpResponse> CurlHttpClient::PerformAll(const std::vector<HttpReque
       Transfer* t = nullptr;
       curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
       Finish(*t, msg->data.result);
+      t->done = true;
       curl_multi_remove_handle(m, msg->easy_handle);
       ++done;
     }
-    if (done < transfers.size() && running > 0) curl_multi_poll(m, nullptr, 0, 1000, nullptr);
+    if (done < transfers.size() && running > 0) {
+      curl_multi_poll(m, nullptr, 0, cancel != nullptr ? 100 : 1000, nullptr);
+    }
   }
+  if (Cancelled(cancel)) AbortUnfinished(m, transfers);
   for (auto& t : transfers) {
     if (t->out->status == 0 && t->out->error == TransportError::kNone && done < transfers.size()) {
       t->out->error = TransportError::kOther;

@@ -21,6 +21,7 @@
 #include <memory>
 #include <string>
 
+#include "base/cancel.h"
 #include "base/status.h"
 #include "fetch/http_client.h"
 
@@ -37,6 +38,9 @@ struct CurlOptions {
   std::string cookies_file;   // Netscape cookies.txt; must exist and be readable
   std::string proxy;          // e.g. "http://127.0.0.1:3128", "socks5h://..."; "" = none
   int max_connections = 16;   // concurrent connections of one client across hosts
+  // Borrowed; when it is cancelled, transfers in flight end within ~100 ms and later ones
+  // at once, each as TransportError::kCancelled. Null: never cancelled.
+  const CancelToken* cancel = nullptr;
 };
 
 class CurlHttpClient final : public HttpClient {

@@ -12,6 +12,7 @@ std::string_view TransportErrorName(TransportError e) {
     case TransportError::kTooLarge: return "too_large";
     case TransportError::kTooManyRedirects: return "too_many_redirects";
     case TransportError::kBadEncoding: return "bad_encoding";
+    case TransportError::kCancelled: return "cancelled";
     case TransportError::kOther: return "other";
   }
   return "unknown";

@@ -39,6 +39,7 @@ enum class TransportError {
   kTooLarge,          // body over the cap; the transfer was aborted
   kTooManyRedirects,  // more redirects than allowed
   kBadEncoding,       // Content-Encoding could not be decoded
+  kCancelled,         // the caller's CancelToken stopped it (the daemon is stopping)
   kOther,
 };
 

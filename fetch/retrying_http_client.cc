@@ -77,6 +77,13 @@ std::vector<HttpResponse> RetryingHttpClient::PerformAll(const std::vector<HttpR
   for (size_t i = 0; i < requests.size(); ++i) pending.push_back({i, HostOf(requests[i].url)});
   last_attempts_ = 0;
   while (!pending.empty()) {
+    if (Cancelled(options_.cancel)) {
+      for (const Pending& p : pending) {
+        out[p.index].error = TransportError::kCancelled;
+        out[p.index].error_message = "shutting down";
+      }
+      break;
+    }
     const Clock::SteadyTime now = clock_.SteadyNow();
     std::vector<Pending*> batch;
     Clock::Duration wait = Politeness::kWaitForRelease;
@@ -95,6 +102,8 @@ std::vector<HttpResponse> RetryingHttpClient::PerformAll(const std::vector<HttpR
     if (batch.empty()) {
       if (wait == Politeness::kWaitForRelease) {
         politeness_.WaitForRelease(std::chrono::milliseconds(100));
+      } else if (options_.cancel != nullptr) {
+        (void)options_.cancel->SleepFor(clock_, wait);
       } else {
         clock_.SleepFor(wait);
       }

@@ -11,6 +11,9 @@
 // report `rate_limited` and reschedule. Nothing else is retried (4xx, too large, redirects).
 //
 // All waiting goes through Clock::SleepFor, so on a FakeClock tests run without sleeping.
+// With a CancelToken (RetryOptions::cancel), waits end within CancelToken::kSlice of the
+// cancellation, and every request not yet answered is returned as TransportError::kCancelled
+// without another attempt.
 //
 // Thread-safety: one instance per thread; the Politeness may be shared.
 #ifndef ARCHIVIST_FETCH_RETRYING_HTTP_CLIENT_H_
@@ -21,6 +24,7 @@
 #include <random>
 #include <string_view>
 
+#include "base/cancel.h"
 #include "base/clock.h"
 #include "base/time.h"
 #include "fetch/http_client.h"
@@ -34,6 +38,7 @@ struct RetryOptions {
   Clock::Duration max_backoff = std::chrono::seconds(60);
   Clock::Duration max_retry_after = std::chrono::seconds(120);
   double jitter = 0.5;
+  const CancelToken* cancel = nullptr;  // borrowed; null: never cancelled
 };
 
 // Parses a Retry-After value: delta-seconds ("120") or an HTTP-date ("Wed, 21 Oct 2015

@@ -178,6 +178,44 @@ TEST(RetryTest, PermanentFailuresAreNotRetried) {
   }
 }
 
+TEST(RetryTest, ACancelledTokenStartsNothing) {
+  CancelToken cancel;
+  cancel.Cancel();
+  RetryOptions r = Retries(3);
+  r.cancel = &cancel;
+  Rig rig(NoJitter(seconds(2)), r);
+  auto got = rig.client.PerformAll({{"http://a.test/1", {}}, {"http://a.test/2", {}}});
+  ASSERT_EQ(got.size(), 2u);
+  for (const HttpResponse& g : got) {
+    EXPECT_EQ(g.error, TransportError::kCancelled);
+    EXPECT_EQ(g.error_message, "shutting down");
+  }
+  EXPECT_TRUE(rig.fake.records().empty());
+  EXPECT_EQ(rig.client.last_attempts(), 0);
+}
+
+// The stop arrives while a request fails transiently: no 60 s back-off, no second attempt,
+// and the requests not yet made (here a second one, delayed by politeness) are not made.
+TEST(RetryTest, ACancelDuringABackOffEndsTheWaitAndGivesUp) {
+  CancelToken cancel;
+  RetryOptions r = Retries(5);
+  r.base_backoff = seconds(60);
+  r.cancel = &cancel;
+  Rig rig(NoJitter(seconds(30)), r, [&](const HttpRequest&) {
+    cancel.Cancel();  // SIGTERM while this request was on the wire
+    return JsonResponse(503, "{}");
+  });
+  auto got = rig.client.PerformAll({{"http://a.test/1", {}}, {"http://a.test/2", {}}});
+  EXPECT_EQ(got[0].error, TransportError::kCancelled);
+  EXPECT_EQ(got[1].error, TransportError::kCancelled);
+  EXPECT_EQ(rig.fake.records().size(), 1u);
+  EXPECT_LE(rig.clock.SteadyNow() - Clock::SteadyTime{}, CancelToken::kSlice);
+}
+
+TEST(RetryTest, CancelledIsNotTransient) {
+  EXPECT_FALSE(IsTransient(TransportFailure(TransportError::kCancelled)));
+}
+
 TEST(HttpClientTest, HostOf) {
   EXPECT_EQ(HostOf("https://www.Zhihu.com/api/v4?x=1"), "www.zhihu.com");
   EXPECT_EQ(HostOf("http://127.0.0.1:8080/x"), "127.0.0.1:8080");

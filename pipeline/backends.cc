@@ -52,10 +52,14 @@ fetch::PolitenessOptions PolitenessOptionsOf(const config::Config& c) {
 Result<std::unique_ptr<SiteSource>> MakeSiteSource(const FetchSettings& settings,
                                                    const SharedFetch& shared) {
   ARCHIVIST_RETURN_IF_ERROR(fetch::ZhihuSource::ValidateOptions(settings.zhihu));
-  Result<std::unique_ptr<fetch::CurlHttpClient>> curl =
-      fetch::CurlHttpClient::Create(settings.curl);
+  FetchSettings s = settings;
+  if (shared.cancel != nullptr) {
+    s.curl.cancel = shared.cancel;
+    s.retry.cancel = shared.cancel;
+  }
+  Result<std::unique_ptr<fetch::CurlHttpClient>> curl = fetch::CurlHttpClient::Create(s.curl);
   if (!curl.ok()) return curl.status();
-  return std::unique_ptr<SiteSource>(new HttpSource(std::move(*curl), settings, shared));
+  return std::unique_ptr<SiteSource>(new HttpSource(std::move(*curl), s, shared));
 }
 
 }  // namespace archivist::pipeline

@@ -21,6 +21,7 @@
 
 #include <memory>
 
+#include "base/cancel.h"
 #include "base/clock.h"
 #include "base/status.h"
 #include "config/config.h"
@@ -40,6 +41,9 @@ class SiteSource : public Source, public HotListSource {};
 struct SharedFetch {
   Clock& clock;                   // every wait, backoff and timestamp of a fetch
   fetch::Politeness& politeness;  // per-host limits across all workers of the process
+  // The process's stop (the daemon's SIGTERM): transfers and retry waits end at once when it
+  // is cancelled. Null: never cancelled.
+  const CancelToken* cancel = nullptr;
 };
 
 // How to reach the site: the configuration's [fetch] and [zhihu], which a verb may adjust

@@ -116,7 +116,7 @@ RefreshSummary Pipeline::Refresh(const store::ThreadKey& thread) {
   const int attempts = options_.commit_attempts < 1 ? 1 : options_.commit_attempts;
   for (int attempt = 1; attempt <= attempts; ++attempt) {
     summary.error = ClassifyAndCommit(thread, snapshot, fetch, probes, summary);
-    if (summary.error.code() != Status::Code::kUnavailable) break;
+    if (summary.cancelled || summary.error.code() != Status::Code::kUnavailable) break;
   }
   summary.committed = summary.error.ok();
   if (summary.committed && summary.changed && !options_.export_dir.empty()) Export(thread, summary);
@@ -126,6 +126,12 @@ RefreshSummary Pipeline::Refresh(const store::ThreadKey& thread) {
 Status Pipeline::ClassifyAndCommit(const store::ThreadKey& thread, const model::Snapshot& snapshot,
                                    const store::FetchRecord& fetch, diff::ProbeResults& probes,
                                    RefreshSummary& summary) {
+  const auto cancelled = [&] {
+    summary.cancelled = true;
+    return Status::Unavailable("the refresh was cancelled before its commit (shutting down): "
+                               "nothing of it was stored");
+  };
+  if (Cancelled(options_.cancel)) return cancelled();
   Result<model::ThreadState> state = store_.LoadState(thread);
   if (!state.ok()) return state.status();
   for (model::AnswerId id : diff::AnswersToProbe(*state, snapshot)) {
@@ -140,6 +146,8 @@ Status Pipeline::ClassifyAndCommit(const store::ThreadKey& thread, const model::
     r.markdown = normalize::HtmlToMarkdown(r.html, options_.normalize);
     r.normalizer_version = normalize::kNormalizerVersion;
   }
+  // A probe cut short by the stop says nothing, and the stop should not wait for a commit.
+  if (Cancelled(options_.cancel)) return cancelled();
   CountChanges(*state, record.changes, summary);
   if (options_.schedule) record.schedule = options_.schedule(summary);
   return store_.CommitRefresh(record);

@@ -12,7 +12,9 @@
 //
 // A commit refused because another writer changed the thread meanwhile (kUnavailable from
 // the store's version check) is retried from step 2 with the same snapshot (probe results are
-// kept). An export failure does not undo the commit: the store is the truth and the export is
+// kept). With a CancelToken (the daemon stopping), the token is checked after the fetch and
+// again before each commit: once it is cancelled nothing of the refresh is stored, not even
+// its fetch record (the thread stays due), and the summary says `cancelled`. An export failure does not undo the commit: the store is the truth and the export is
 // derived from it (`archivist export` rewrites it); it is reported in the summary.
 //
 // Thread-safety: one Pipeline per worker thread (it borrows a Source and a Store, which are
@@ -26,6 +28,7 @@
 #include <optional>
 #include <string>
 
+#include "base/cancel.h"
 #include "base/clock.h"
 #include "base/status.h"
 #include "config/config.h"
@@ -54,6 +57,7 @@ struct RefreshSummary {
   int pages = 0;               // listing pages fetched
   std::chrono::milliseconds fetch_duration{0};  // Source::Fetch alone (not probes, commit, export)
   bool committed = false;      // the refresh (at least its fetch record) is stored
+  bool cancelled = false;      // stopped by the CancelToken before the commit: nothing stored
   bool changed = false;        // events were recorded
   Status error;                // store failure: nothing of this refresh was stored
   std::string export_path;     // set when a document was written
@@ -78,6 +82,7 @@ struct PipelineOptions {
   std::string export_dir;           // "" = no export
   int commit_attempts = 3;          // tries when another writer committed first
   ScheduleDecider schedule;         // may be empty: no schedule is stored
+  const CancelToken* cancel = nullptr;  // borrowed; null: never cancelled
 };
 
 // The options of the configuration: schedule.delete_confirmations, zhihu.image_proxy,

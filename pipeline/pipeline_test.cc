@@ -320,6 +320,39 @@ TEST_F(PipelineTest, FetchDurationIsTheFetchAlone) {
   EXPECT_EQ(fetches->back().duration_ms, 700);
 }
 
+// The daemon stops while a refresh is in flight, during the fetch or during a deletion
+// probe: nothing is stored, not even the fetch record, nothing is deleted (answer 2 is
+// missing from the listing and its probe says gone), the export is not touched.
+TEST_F(PipelineTest, ACancelledRefreshStoresNothing) {
+  ASSERT_TRUE(Run(Snap({A(1, "一"), A(2, "二")})).committed);
+  const std::string exported = Slurp(ExportFile());
+  for (const char* when : {"fetch", "probe"}) {
+    CancelToken cancel;
+    options_.cancel = &cancel;
+    source_.during_fetch = [&] {
+      if (std::string(when) == "fetch") cancel.Cancel();
+    };
+    source_.during_probe = [&] { cancel.Cancel(); };
+    source_.probe_answers[2] = ProbeResult::kGone;
+    options_.classify.delete_confirmations = 1;
+    const RefreshSummary s = Run(Snap({A(1, "一 edited", 200)}));
+    EXPECT_TRUE(s.cancelled) << when;
+    EXPECT_FALSE(s.committed || s.changed) << when;
+    EXPECT_EQ(s.error.code(), Status::Code::kUnavailable) << when;
+    EXPECT_NE(s.error.message().find("nothing of it was stored"), std::string::npos)
+        << s.error.ToString();
+    EXPECT_EQ(store_->FetchRecords(kKey)->size(), 1u) << when;
+    EXPECT_EQ(Kinds(), (std::vector<std::string>{"thread_added", "answer_added 1",
+                                                 "answer_added 2"})) << when;
+    EXPECT_EQ(Slurp(ExportFile()), exported) << when;
+  }
+  // Not cancelled, the same refresh records the edit and the deletion.
+  options_.cancel = nullptr;
+  const RefreshSummary s = Run(Snap({A(1, "一 edited", 200)}));
+  EXPECT_TRUE(s.committed);
+  EXPECT_EQ(s.ChangeText(), "+0 ~1 -1");
+}
+
 TEST(ExportPathTest, OneFilePerQuestionInTheDirectory) {
   EXPECT_EQ(ExportPath("/x/", {"zhihu", 7}), "/x/7.md");
   EXPECT_EQ(ExportPath("/x", {"zhihu", 7}), "/x/7.md");

@@ -3,6 +3,9 @@
 
 check-config: every error of a broken file at once with file:line, exit 2; the effective
 configuration of a good one, exit 0, cookie hidden; --config naming a missing file.
+daemon.status_listen: check-config and the daemon accept and refuse the same addresses
+(localhost is 127.0.0.1; host names and unbracketed IPv6 are refused), and both warn about
+an address that is not loopback.
 status: against a stand-in status listener on 127.0.0.1 (Python's http.server) serving the
 daemon's /healthz and /metrics formats, healthy and unhealthy; and nothing listening.
 
@@ -11,10 +14,13 @@ usage: daemon_cli_test.py --archivist PATH
 import argparse
 import http.server
 import os
+import resource
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 import unittest
 
 ARGS = None
@@ -79,6 +85,135 @@ class CheckConfigTest(unittest.TestCase):
         self.assertIn(missing + " (from --config) does not exist", r.stderr)
 
 
+class StatusAddressTest(unittest.TestCase):
+    """check-config and the daemon read daemon.status_listen alike, and warn alike."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def config(self, listen):
+        path = os.path.join(self.tmp.name, "archivist.toml")
+        with open(path, "w") as f:
+            f.write('[store]\npath = "%s"\n[daemon]\nstatus_listen = "%s"\n'
+                    % (os.path.join(self.tmp.name, "archive.db"), listen))
+        return path
+
+    def test_check_config_warns_about_addresses_that_are_not_loopback(self):
+        for listen in ("0.0.0.0:9184", "[::]:9184", "192.0.2.7:9184"):
+            r = run("--config", self.config(listen), "check-config")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("archivist check-config: warning: daemon.status_listen: the status "
+                          "listener %s is on" % listen, r.stderr)
+            self.assertIn("without authentication", r.stderr)
+        for listen in ("127.0.0.1:9184", "[::1]:9184", "localhost:9184"):
+            r = run("--config", self.config(listen), "check-config")
+            self.assertEqual((r.returncode, r.stderr), (0, ""), listen)
+
+    def test_check_config_refuses_what_the_daemon_cannot_bind(self):
+        for listen, what in (("example.com:9184", '"example.com" is not an IP address'),
+                             ("::1:9184", "an IPv6 address needs brackets"),
+                             ("localhost", "not HOST:PORT"),
+                             ("127.0.0.1:70000", "the port must be a number from 0 to 65535")):
+            path = self.config(listen)
+            r = run("--config", path, "check-config")
+            self.assertEqual(r.returncode, 2, listen)
+            self.assertIn('daemon.status_listen "%s": %s' % (listen, what), r.stderr)
+            d = subprocess.run([ARGS.archivist, "--config", path, "daemon"], capture_output=True,
+                               text=True, timeout=30)
+            self.assertEqual(d.returncode, 2, (listen, d.stderr))
+            self.assertIn(what, d.stderr)
+
+    def daemon(self, listen):
+        """Starts the daemon on `listen`; returns (ready line, status address, log)."""
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from daemon_run import Daemon, http as get
+        d = Daemon(ARGS.archivist, self.tmp.name, self.config(listen))
+        try:
+            self.assertIsNotNone(d.status_url, d.tail())
+            self.assertEqual(get("GET", d.status_url + "/healthz"), (200, "ok\n"))
+            return d.status_url, d.log()
+        finally:
+            d.proc.terminate()
+            d.proc.wait(timeout=30)
+            d.stop()
+
+    def test_the_daemon_binds_localhost_as_check_config_accepts_it(self):
+        url, log = self.daemon("localhost:0")
+        self.assertTrue(url.startswith("http://127.0.0.1:"), url)
+        self.assertNotIn("warning", log)
+
+    def test_the_daemon_warns_about_every_interface_at_start(self):
+        url, log = self.daemon("0.0.0.0:0")
+        self.assertTrue(url.startswith("http://0.0.0.0:"), url)
+        self.assertIn("warning daemon.status_listen: the status listener 0.0.0.0:0 is on every "
+                      "network interface", log)
+
+
+def stream_forever(conn):
+    conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n")
+    chunk = b"x" * (1 << 20)
+    try:
+        while True:
+            conn.sendall(chunk)
+    except OSError:
+        pass
+
+
+class RawServer:
+    """A TCP server of the test's on 127.0.0.1 running `talk(conn)` for each connection."""
+
+    def __init__(self, talk):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.listen = "127.0.0.1:%d" % self.sock.getsockname()[1]
+        self.talk = talk
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._one, args=(conn,), daemon=True).start()
+
+    def _one(self, conn):
+        try:
+            self.talk(conn)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.sock.close()
+
+
+def run_measured(*args):
+    """Runs archivist with at most 2 GiB of address space; returns (result, its peak RSS in
+    MiB, seconds)."""
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.monotonic()
+        p = subprocess.Popen([ARGS.archivist, *args], stdout=out, stderr=err, preexec_fn=limit)
+        _, status, usage = os.wait4(p.pid, 0)
+        took = time.monotonic() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        result = subprocess.CompletedProcess(p.args, p.returncode, out.read().decode(),
+                                             err.read().decode("utf-8", "replace"))
+    return result, usage.ru_maxrss / 1024, took
+
+
 class FakeListener(http.server.BaseHTTPRequestHandler):
     healthy = True
 
@@ -131,6 +266,26 @@ class StatusTest(unittest.TestCase):
         r = run("status", "--listen", self.listen)
         self.assertEqual(r.returncode, 1)
         self.assertIn("health:    UNHEALTHY (store not writable: disk full)", r.stdout)
+
+    def test_a_reply_that_never_ends_is_cut_off(self):
+        """A server at the address that streams for ever: bounded memory and time."""
+        with RawServer(lambda conn: stream_forever(conn)) as server:
+            r, rss_mib, took = run_measured("status", "--listen", server.listen)
+        print("\n`archivist status` against a reply that never ends: peak RSS %.0f MiB, %.1f s"
+              % (rss_mib, took))
+        self.assertLess(rss_mib, 64, "peak RSS of `archivist status` in MiB")
+        self.assertLess(took, 5)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("archivist status: the reply from http://%s/healthz exceeds 1 MiB"
+                      % server.listen, r.stderr)
+
+    def test_a_server_that_never_answers_is_given_up(self):
+        with RawServer(lambda conn: conn.recv(4096) and time.sleep(8)) as server:
+            r, _, took = run_measured("status", "--listen", server.listen)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("archivist status: no complete reply from http://%s/healthz within 5000 ms"
+                      % server.listen, r.stderr)
+        self.assertLess(took, 7)
 
     def test_nothing_listening(self):
         probe = http.server.HTTPServer(("127.0.0.1", 0), FakeListener)

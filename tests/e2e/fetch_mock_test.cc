@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "base/clock.h"
 #include "fetch/curl_http_client.h"
@@ -176,6 +177,34 @@ TEST_F(CurlAgainstMockTest, DelayBeyondTheTimeoutIsATimeout) {
   o.timeout = std::chrono::milliseconds(300);
   HttpResponse r = Client(o)->Perform({Url(kQuestion), {}});
   EXPECT_EQ(r.error, TransportError::kTimeout) << r.error_message;
+}
+
+// The daemon's stop: a transfer held up by a slow server ends at once when the token is
+// cancelled, reported kCancelled, and so does any later transfer of that client.
+TEST_F(CurlAgainstMockTest, ACancelEndsTransfersInFlightAtOnce) {
+  SetFaults("route=question action=delay ms=20000\n");
+  CancelToken cancel;
+  CurlOptions o;
+  o.cancel = &cancel;
+  auto client = Client(o);
+  std::thread stop([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    cancel.Cancel();
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  auto got = client->PerformAll({{Url(kQuestion), {}}, {Url(kQuestion + "?again"), {}}});
+  const auto took = std::chrono::steady_clock::now() - t0;
+  stop.join();
+  ASSERT_EQ(got.size(), 2u);
+  for (const HttpResponse& r : got) {
+    EXPECT_EQ(r.error, TransportError::kCancelled) << TransportErrorName(r.error) << " " << r.error_message;
+    EXPECT_EQ(r.status, 0);
+  }
+  EXPECT_GE(took, std::chrono::milliseconds(300));
+  EXPECT_LT(took, std::chrono::milliseconds(1500));
+  const auto t1 = std::chrono::steady_clock::now();
+  EXPECT_EQ(client->Perform({Url(kQuestion), {}}).error, TransportError::kCancelled);
+  EXPECT_LT(std::chrono::steady_clock::now() - t1, std::chrono::milliseconds(200));
 }
 
 TEST_F(CurlAgainstMockTest, ResetAndCutBodies) {
