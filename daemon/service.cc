@@ -225,7 +225,8 @@ void Service::Loop::Tick() {
 void Service::Loop::OnRefreshed(const store::ThreadKey& key,
                                 Result<pipeline::RefreshSummary> done) {
   if (!done.ok()) {
-    const store::Schedule next = scheduler->Finish(key, {model::Outcome::kTransient});
+    const store::Schedule next =
+        scheduler->Finish(key, {model::Outcome::kTransient, false, std::nullopt});
     StoreWrite(store->SetSchedule(key, next), "saving the schedule of " + Describe(key));
     spdlog::error("refresh {} not started: cannot set up the refresh: {}", Describe(key),
                   done.status().ToString());

@@ -18,7 +18,7 @@
 #include <set>
 #include <thread>
 
-#include "tests/support/mock_process.h"
+#include "base/fake_clock.h"
 #include "daemon/fake_refresher.h"
 #include "daemon/logging.h"
 #include "daemon/pipeline_refresher.h"
@@ -26,6 +26,7 @@
 #include "daemon/zhihu_hot_list.h"
 #include "fetch/curl_http_client.h"
 #include "store/sqlite_store.h"
+#include "tests/support/mock_process.h"
 
 namespace archivist::daemon {
 namespace {
@@ -521,7 +522,9 @@ TEST_F(ServiceTest, TheHotListHonoursThePerHostLimitsOfTheRefreshers) {
   auto curl = fetch::CurlHttpClient::Create({});
   ASSERT_TRUE(curl.ok()) << curl.status().ToString();
   ASSERT_TRUE(WaitUntil([&] {
-    const fetch::HttpResponse log = (*curl)->PerformAll({{mock.base_url() + "/_mock/requests"}})[0];
+    fetch::HttpRequest get;
+    get.url = mock.base_url() + "/_mock/requests";
+    const fetch::HttpResponse log = (*curl)->PerformAll({get})[0];
     return log.body.find("/questions/" + slow) != std::string::npos;
   }));
   const auto asked = std::chrono::steady_clock::now();

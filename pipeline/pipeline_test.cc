@@ -12,7 +12,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/fake_clock.h"
 #include "store/sqlite_store.h"
+#include "tests/support/temp_dir.h"
 
 namespace archivist::pipeline {
 namespace {
@@ -81,9 +83,6 @@ std::string Slurp(const std::string& path) {
 class PipelineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/pipeline_test.XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
     export_dir_ = dir_ + "/export";
     fs::create_directory(export_dir_);
     auto s = store::SqliteStore::Open(dir_ + "/archive.db");
@@ -92,10 +91,7 @@ class PipelineTest : public ::testing::Test {
     ASSERT_TRUE(store_->AddThread(kKey, clock_.WallNow()).ok());
     options_.export_dir = export_dir_;
   }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
+  void TearDown() override { store_.reset(); }
 
   RefreshSummary Run(model::Snapshot snap) {
     source_.script.push_back(std::move(snap));
@@ -117,7 +113,9 @@ class PipelineTest : public ::testing::Test {
 
   std::string ExportFile() const { return export_dir_ + "/42.md"; }
 
-  std::string dir_, export_dir_;
+  test_support::TempDir temp_{"pipeline_test"};
+  const std::string dir_ = temp_.path();
+  std::string export_dir_;
   FakeClock clock_;
   FakeSource source_;
   std::unique_ptr<store::SqliteStore> store_;
