@@ -10,6 +10,7 @@ packages=(
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libsystemd-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-jieba patch
+  chromium  # the browser source and the web-mode tests (run sandboxed, as nobody under root)
   clang libclang-rt-dev
 )
 

@@ -10,8 +10,10 @@ namespace {
 
 const std::set<std::string> kActions = {
     "status", "delay", "cut", "reset", "bad_json", "truncated_json", "force_login",
-    "truncate_content", "captcha", "loop", "loop_forward", "huge", "gzip", "foreign_card"};
-const std::set<std::string> kRoutes = {"any", "question", "feeds", "answers", "answer", "hot"};
+    "truncate_content", "captcha", "loop", "loop_forward", "huge", "gzip", "foreign_card",
+    "login_wall", "endless", "never_load"};
+const std::set<std::string> kRoutes = {"any", "question", "feeds", "answers", "answer", "hot",
+                                       "question_page", "answer_page", "hot_page", "static"};
 
 // Splits a line into words; "double quoted" words may hold spaces.
 std::vector<std::string> Words(const std::string& line) {
@@ -88,6 +90,12 @@ std::optional<std::vector<Fault>> ParseFaults(const std::string& text, std::stri
     if (!kRoutes.count(f.route)) return fail("unknown route '" + f.route + "'");
     if (!kActions.count(f.action)) return fail("unknown or missing action '" + f.action + "'");
     if (f.action == "status" && f.Arg("status").empty()) return fail("action=status needs status=");
+    if (f.action == "login_wall") {
+      const std::string n = f.Arg("answers");
+      if (n.empty() || n.find_first_not_of("0123456789") != std::string::npos || n.size() > 9) {
+        return fail("action=login_wall needs answers=N (a count)");
+      }
+    }
     out.push_back(std::move(f));
   }
   return out;

@@ -3,8 +3,10 @@
 // A fault is one line of `key=value` words (a value may be "double quoted"); `#` starts a
 // comment. The first fault whose filters match a request applies. docs/fetch.md lists them:
 //   route=question|feeds|answers|answer|hot|any   (default any)
+//         question_page|answer_page|hot_page|static  the web mode's pages and /static/*
 //   qid=<question id>  aid=<answer id>            only that question / answer
-//   page=N  from_page=N                           listing pages (1-based) only
+//   page=N  from_page=N                           listing pages (1-based) only; in web mode
+//                                                 a /feeds page is paging.page = offset+1
 //   times=N                                       apply N times, then the fault is spent
 //   action=status status=403 [code=40362] [message="..."] [retry_after=120]
 //   action=delay ms=N           then answer normally, N ms late
@@ -20,6 +22,11 @@
 //   action=huge bytes=N         200 with an N-byte body (streamed)
 //   action=gzip                 the real body, gzip-encoded
 //   action=foreign_card         an extra non-answer card at the top of a /feeds page
+// Web mode (a fault matching a question's page and its /feeds, e.g. `qid=Q action=endless`):
+//   action=login_wall answers=N answers past the Nth are behind a login wall: the page says
+//                               needForceLogin (N <= 5), /feeds need_force_login from answer N
+//   action=endless              the listing never ends: pages forever, answers repeating
+//   action=never_load           the page references a stylesheet that never finishes loading
 #ifndef ARCHIVIST_TESTS_MOCK_ZHIHU_FAULTS_H_
 #define ARCHIVIST_TESTS_MOCK_ZHIHU_FAULTS_H_
 
@@ -34,7 +41,8 @@
 namespace mock_zhihu {
 
 struct RequestInfo {
-  std::string route;  // question, feeds, answers, answer, hot, other
+  std::string route;  // question, feeds, answers, answer, hot, other; in web mode also
+                      // question_page, answer_page, hot_page, signin, static
   std::string qid, aid;
   int page = 0;       // 1-based for listing routes, else 0
 };

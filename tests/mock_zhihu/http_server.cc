@@ -127,6 +127,14 @@ bool Send(tcp::socket& sock, const Reply& r, bool keep_alive) {
       asio::write(sock, asio::buffer(close));
       return false;
     }
+    case Reply::Misbehave::kHold: {
+      asio::write(sock, asio::buffer(Head(r, r.body.size() + (1 << 20), false)));
+      asio::write(sock, asio::buffer(r.body));
+      char sink[4096];
+      asio::error_code ec;
+      while (!ec) sock.read_some(asio::buffer(sink), ec);  // until the client goes away
+      return false;
+    }
     case Reply::Misbehave::kNone: break;
   }
   std::string out = Head(r, r.body.size(), keep_alive);

@@ -1,7 +1,8 @@
 // A small blocking HTTP/1.1 server on standalone asio, for tests: one thread per connection,
 // keep-alive, GET/PUT/POST/DELETE with Content-Length bodies. The handler returns a Reply,
 // which can also misbehave on purpose (delay, cut the body short, reset the connection,
-// stream a huge body) so the client's failure paths meet real sockets.
+// stream a huge body, never finish) so the client's failure paths meet real sockets. A
+// misbehaving reply holds only its own connection and thread.
 //
 // Thread-safety: the handler is called concurrently from connection threads.
 #ifndef ARCHIVIST_TESTS_MOCK_ZHIHU_HTTP_SERVER_H_
@@ -32,6 +33,8 @@ struct Reply {
     kCutBody,  // declare the full Content-Length, send half the body, close
     kReset,    // send nothing, reset the connection (RST)
     kHuge,     // stream `huge_bytes` of padding as a JSON string; body is ignored
+    kHold,     // declare a Content-Length past the body, send the body, then hold the
+               // connection open until the client closes it (a load that never finishes)
   };
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;

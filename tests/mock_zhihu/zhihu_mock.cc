@@ -1,16 +1,19 @@
 // The mock's routes. A request is routed (route name, question/answer id, listing page),
-// the fault book is asked for a fault, and the fault either replaces the reply (status,
-// reset, captcha, huge, bad_json), alters the listing (force_login, truncate_content, loop,
-// loop_forward, foreign_card) or post-processes the normal reply (delay, cut,
-// truncated_json, gzip).
+// logged, checked for its signature (web mode, listings only: an unsigned request consumes no
+// fault), the fault book is asked for a fault, and the fault either replaces the reply (status,
+// reset, captcha, huge, bad_json), alters the listing or page (force_login, truncate_content,
+// loop, loop_forward, foreign_card, login_wall, endless, never_load) or post-processes the
+// normal reply (delay, cut, truncated_json, gzip).
 #include "tests/mock_zhihu/zhihu_mock.h"
 
 #include <zlib.h>
 
 #include <algorithm>
-#include <charconv>
 #include <filesystem>
-#include <fstream>
+
+#include "tests/mock_zhihu/replies.h"
+#include "tests/mock_zhihu/web_pages.h"
+#include "tests/mock_zhihu/web_sign.h"
 
 namespace mock_zhihu {
 namespace {
@@ -18,49 +21,8 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
-std::string ReadFile(const std::string& path, bool* ok) {
-  std::ifstream in(path, std::ios::binary);
-  *ok = static_cast<bool>(in);
-  return *ok ? std::string(std::istreambuf_iterator<char>(in), {}) : std::string();
-}
-
-std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
-
-Reply JsonReply(int status, std::string body) {
-  Reply r;
-  r.status = status;
-  r.body = std::move(body);
-  r.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
-  return r;
-}
-
-std::string DefaultMessage(const std::string& code, int status) {
-  if (code == "10003") return "请求参数异常，请升级客户端后重试。";
-  if (code == "40362") return "您当前请求存在异常，暂时限制本次访问。如有疑问，您可以通过手机摇一摇或登录后私信知乎小管家反馈。";
-  if (code == "40352") return "系统监测到您的网络环境存在异常，为保证您的正常访问，请输入验证码进行验证。";
-  if (code == "4041") return "该回答已被删除";
-  if (code == "100" || status == 401) return "请求需要登录";
-  if (status == 429) return "请求过于频繁，请稍后再试";
-  if (status == 404) return "资源不存在";
-  return "服务器错误 " + std::to_string(status);
-}
-
-Reply ErrorReply(int status, const std::string& code, std::string message) {
-  Json err = {{"message", message.empty() ? DefaultMessage(code, status) : message},
-              {"name", "MockError"}};
-  if (!code.empty()) {
-    int64_t n = 0;
-    auto [p, ec] = std::from_chars(code.data(), code.data() + code.size(), n);
-    if (ec == std::errc() && p == code.data() + code.size()) err["code"] = n;
-    else err["code"] = code;
-  }
-  return JsonReply(status, Dump(Json{{"error", err}}));
-}
-
-int64_t IntOr(const std::string& s, int64_t fallback) {
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  return ec == std::errc() && p == s.data() + s.size() ? v : fallback;
+bool IsPage(const std::string& route) {
+  return route == "question_page" || route == "answer_page" || route == "hot_page";
 }
 
 std::string Gzip(const std::string& in) {
@@ -99,7 +61,11 @@ std::string WithPage(const Request& req, int64_t offset, int64_t limit) {
 }  // namespace
 
 ZhihuMock::ZhihuMock(MockOptions options)
-    : options_(std::move(options)), faults_(options_.faults_file) {}
+    : options_(std::move(options)),
+      faults_(options_.faults_file),
+      key_(RandomHex(32)),
+      signatures_(options_.signatures),
+      sessions_(0) {}
 
 RequestInfo ZhihuMock::Route(const Request& req) const {
   RequestInfo info;
@@ -122,13 +88,38 @@ RequestInfo ZhihuMock::Route(const Request& req) const {
     info.aid = parts[3];
   } else if (path == "/api/v3/feed/topstory/hot-lists/total") {
     info.route = "hot";
+  } else if (options_.web) {
+    RouteWeb(parts, &info);
   }
-  if (info.route == "feeds" || info.route == "answers") {
+  const int64_t offset = std::max<int64_t>(0, IntOr(req.Query("offset"), 0));
+  if (options_.web && info.route == "feeds") {
+    info.page = static_cast<int>(std::min<int64_t>(offset, 1 << 30) + 1);  // paging.page
+  } else if (info.route == "feeds" || info.route == "answers") {
     const int64_t limit = options_.page_size > 0 ? options_.page_size
                                                  : std::max<int64_t>(1, IntOr(req.Query("limit"), 20));
-    info.page = static_cast<int>(std::max<int64_t>(0, IntOr(req.Query("offset"), 0)) / limit + 1);
+    info.page = static_cast<int>(offset / limit + 1);
   }
   return info;
+}
+
+void ZhihuMock::RouteWeb(const std::vector<std::string>& parts, RequestInfo* info) const {
+  if (parts.size() == 2 && parts[0] == "question") {
+    info->route = "question_page";
+    info->qid = parts[1];
+  } else if (parts.size() == 4 && parts[0] == "question" && parts[2] == "answer") {
+    info->route = "answer_page";
+    info->qid = parts[1];
+    info->aid = parts[3];
+  } else if (parts.size() == 2 && parts[0] == "answer") {
+    info->route = "answer_page";
+    info->aid = parts[1];
+  } else if (parts.size() == 1 && parts[0] == "hot") {
+    info->route = "hot_page";
+  } else if (parts.size() == 1 && parts[0] == "signin") {
+    info->route = "signin";
+  } else if (parts.size() == 2 && parts[0] == "static") {
+    info->route = "static";
+  }
 }
 
 std::string ZhihuMock::QuestionDir(const std::string& qid) const {
@@ -164,19 +155,50 @@ std::shared_ptr<const Json> ZhihuMock::LoadAnswers(const std::string& dir) {
   return parsed;
 }
 
-void ZhihuMock::Log(const Request& req) {
-  Json headers = Json::object();
+int64_t ZhihuMock::Log(const Request& req, const RequestInfo& info) {
+  Json headers = Json::object(), query = Json::object(), cookies = Json::object();
   for (const auto& [n, v] : req.headers) headers[n] = v;
+  for (const auto& [n, v] : ParseCookies(req.Header("cookie"))) cookies[n] = v;
+  if (const size_t q = req.target.find('?'); q != std::string::npos) {
+    std::string_view rest = std::string_view(req.target).substr(q + 1);
+    while (!rest.empty()) {
+      const size_t amp = rest.find('&');
+      const std::string_view pair = rest.substr(0, amp);
+      const size_t eq = pair.find('=');
+      if (!pair.empty()) {
+        query[std::string(pair.substr(0, eq))] = eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1));
+      }
+      if (amp == std::string_view::npos) break;
+      rest.remove_prefix(amp + 1);
+    }
+  }
+  Json entry = {{"method", req.method}, {"target", req.target}, {"path", req.Path()},
+                {"query", query}, {"headers", headers}, {"cookies", cookies},
+                {"signed", !req.Header("x-zse-96").empty()}, {"signature_valid", SignatureValid(req)},
+                {"route", info.route}, {"status", 0}};
   std::lock_guard<std::mutex> lock(mu_);
-  log_.push_back({{"method", req.method}, {"target", req.target}, {"headers", headers}});
-  if (log_.size() > 10000) log_.pop_front();
+  log_.push_back(std::move(entry));
+  if (log_.size() > 10000) {
+    log_.pop_front();
+    ++log_base_;
+  }
+  return log_base_ + static_cast<int64_t>(log_.size()) - 1;
+}
+
+void ZhihuMock::LogStatus(int64_t seq, int status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const int64_t i = seq - log_base_;
+  if (i >= 0 && i < static_cast<int64_t>(log_.size())) log_[static_cast<size_t>(i)]["status"] = status;
 }
 
 Reply ZhihuMock::Control(const Request& req) {
   const std::string path = req.Path();
   if (path == "/_mock/requests") {
     std::lock_guard<std::mutex> lock(mu_);
-    if (req.method == "DELETE") log_.clear();
+    if (req.method == "DELETE") {
+      log_base_ += static_cast<int64_t>(log_.size());
+      log_.clear();
+    }
     return JsonReply(200, Dump(Json(log_)));
   }
   if (path == "/_mock/faults") {
@@ -193,25 +215,39 @@ Reply ZhihuMock::Control(const Request& req) {
     r.headers.emplace_back("Content-Type", "text/plain");
     return r;
   }
+  if (path == "/_mock/signatures") {
+    if (req.method == "PUT" || req.method == "POST") {
+      std::string body = req.body;
+      while (!body.empty() && (body.back() == '\n' || body.back() == '\r' || body.back() == ' ')) body.pop_back();
+      if (body != "on" && body != "off") return ErrorReply(400, "", "signatures: the body must be on or off");
+      signatures_ = body == "on";
+    }
+    Reply r;
+    r.body = signatures_ ? "on\n" : "off\n";
+    r.headers.emplace_back("Content-Type", "text/plain");
+    return r;
+  }
   return ErrorReply(404, "", "unknown control endpoint " + path);
 }
 
 Reply ZhihuMock::Handle(const Request& req) {
   if (req.Path().starts_with("/_mock/")) return Control(req);
-  if (options_.log_requests) Log(req);
-  if (req.Path() == "/account/unhuman") {
-    Reply r;
-    r.body = "<html><body>captcha: 请输入验证码</body></html>";
-    r.headers.emplace_back("Content-Type", "text/html; charset=utf-8");
-    return r;
-  }
   const RequestInfo info = Route(req);
-  const std::optional<Fault> fault = faults_.Take(info);
-  const std::string action = fault ? fault->action : "";
+  const int64_t seq = options_.log_requests ? Log(req, info) : -1;
+  Reply r = Dispatch(req, info);
+  if (seq >= 0) LogStatus(seq, r.status);
+  return r;
+}
+
+// A fault that replaces the reply, or nullopt when the fault alters or delays the normal one.
+std::optional<Reply> ZhihuMock::FaultReply(const Request& req, const RequestInfo& info, const Fault& fault) {
+  const std::string& action = fault.action;
   if (action == "status") {
-    Reply r = ErrorReply(static_cast<int>(IntOr(fault->Arg("status"), 500)), fault->Arg("code"),
-                         fault->Arg("message"));
-    if (!fault->Arg("retry_after").empty()) r.headers.emplace_back("Retry-After", fault->Arg("retry_after"));
+    const int status = static_cast<int>(IntOr(fault.Arg("status"), 500));
+    Reply r = !IsPage(info.route) ? WebError(req, status, fault.Arg("code"), fault.Arg("message"))
+              : status == 404     ? HtmlReply(404, NotFoundPage())
+                                  : HtmlReply(status, ErrorPage(status, fault.Arg("message", DefaultMessage(fault.Arg("code"), status))));
+    if (!fault.Arg("retry_after").empty()) r.headers.emplace_back("Retry-After", fault.Arg("retry_after"));
     return r;
   }
   if (action == "reset") {
@@ -220,23 +256,39 @@ Reply ZhihuMock::Handle(const Request& req) {
     return r;
   }
   if (action == "captcha") {
-    Reply r;
-    r.status = 302;
-    r.headers.emplace_back("Location", "/account/unhuman?type=unhuman&message=abnormal&need_login=false");
-    return r;
+    return Redirect(IsPage(info.route) ? "/account/unhuman?type=unhuman&need_login=true"
+                                       : "/account/unhuman?type=unhuman&message=abnormal&need_login=false");
   }
   if (action == "huge") {
     Reply r = JsonReply(200, "");
     r.misbehave = Reply::Misbehave::kHuge;
-    r.huge_bytes = static_cast<uint64_t>(IntOr(fault->Arg("bytes"), 64 << 20));
+    r.huge_bytes = static_cast<uint64_t>(IntOr(fault.Arg("bytes"), 64 << 20));
     return r;
   }
   if (action == "bad_json") return JsonReply(200, "{\"data\": [ {\"id\": , ]] <html>");
+  return std::nullopt;
+}
+
+Reply ZhihuMock::Dispatch(const Request& req, const RequestInfo& info) {
+  if (req.Path() == "/account/unhuman") {
+    return HtmlReply(200, "<html><body>captcha: 请输入验证码</body></html>");
+  }
+  const bool listing = info.route == "feeds" || info.route == "answers";
+  if (options_.web && listing && signatures_ && !SignatureValid(req)) {
+    return JsonReply(403, Dump(Json{{"error", {{"code", 10003}, {"message", DefaultMessage("10003", 403)}}}}));
+  }
+  const std::optional<Fault> fault = faults_.Take(info);
+  if (fault) {
+    if (std::optional<Reply> replaced = FaultReply(req, info, *fault)) return std::move(*replaced);
+  }
+  const std::string action = fault ? fault->action : "";
   Reply r;
   if (info.route == "question") r = Question(info);
-  else if (info.route == "feeds" || info.route == "answers") r = Listing(req, info, fault);
+  else if (options_.web && info.route == "feeds") r = WebFeeds(req, info, fault);
+  else if (listing) r = Listing(req, info, fault);
   else if (info.route == "answer") r = Answer(info);
   else if (info.route == "hot") r = Hot(req);
+  else if (options_.web && info.route != "other") r = WebRoute(req, info, fault);
   else r = ErrorReply(404, "", "no such route: " + req.Path());
   if (action == "delay") r.delay_ms = static_cast<int>(IntOr(fault->Arg("ms"), 1000));
   if (action == "cut") r.misbehave = Reply::Misbehave::kCutBody;
@@ -302,11 +354,11 @@ Reply ZhihuMock::Listing(const Request& req, const RequestInfo& info, const std:
   return JsonReply(200, Dump(body));
 }
 
-Reply ZhihuMock::Answer(const RequestInfo& info) {
+std::optional<std::pair<std::string, nlohmann::json>> ZhihuMock::FindAnswer(const std::string& aid) {
   std::vector<std::string> dirs;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (auto it = answer_dirs_.find(info.aid); it != answer_dirs_.end()) dirs.push_back(it->second);
+    if (auto it = answer_dirs_.find(aid); it != answer_dirs_.end()) dirs.push_back(it->second);
   }
   for (int pass = 0; pass < 2; ++pass) {
     for (const std::string& dir : dirs) {
@@ -314,10 +366,7 @@ Reply ZhihuMock::Answer(const RequestInfo& info) {
       if (!answers) continue;
       for (const Json& a : *answers) {
         auto id = a.is_object() ? a.find("id") : a.end();
-        if (id == a.end()) continue;
-        if ((id->is_string() ? id->get<std::string>() : id->dump()) == info.aid) {
-          return JsonReply(200, Dump(a));
-        }
+        if (id != a.end() && IdText(*id) == aid) return std::make_pair(dir, a);
       }
     }
     if (pass == 1) break;
@@ -327,25 +376,37 @@ Reply ZhihuMock::Answer(const RequestInfo& info) {
       for (const auto& e : fs::directory_iterator(root, ec)) dirs.push_back(e.path().string());
     }
   }
+  return std::nullopt;
+}
+
+Reply ZhihuMock::Answer(const RequestInfo& info) {
+  if (auto found = FindAnswer(info.aid)) return JsonReply(200, Dump(found->second));
   return ErrorReply(404, "4041", "");
 }
 
-Reply ZhihuMock::Hot(const Request& req) {
-  const int64_t limit = std::max<int64_t>(1, IntOr(req.Query("limit"), 50));
+std::vector<std::pair<std::string, nlohmann::json>> ZhihuMock::HotQuestions(int64_t limit) const {
   std::vector<std::string> qids;
   for (const std::string& root : options_.roots) {
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(root, ec)) qids.push_back(e.path().filename().string());
   }
   std::sort(qids.begin(), qids.end());
-  Json data = Json::array();
+  std::vector<std::pair<std::string, Json>> out;
   for (const std::string& qid : qids) {
-    if (static_cast<int64_t>(data.size()) >= limit) break;
+    if (static_cast<int64_t>(out.size()) >= limit) break;
     bool ok = false;
     const std::string dir = QuestionDir(qid);
     if (dir.empty()) continue;
     Json q = Json::parse(ReadFile(dir + "/question.json", &ok), nullptr, false);
-    if (!ok || !q.is_object()) continue;
+    if (ok && q.is_object()) out.emplace_back(qid, std::move(q));
+  }
+  return out;
+}
+
+Reply ZhihuMock::Hot(const Request& req) {
+  const int64_t limit = std::max<int64_t>(1, IntOr(req.Query("limit"), 50));
+  Json data = Json::array();
+  for (const auto& [qid, q] : HotQuestions(limit)) {
     const auto id = static_cast<uint64_t>(IntOr(qid, 0));
     const int64_t heat = q.value("answer_count", int64_t{0}) * 7 + 13;
     data.push_back({{"type", "hot_list_feed"}, {"card_id", "Q_" + qid},
