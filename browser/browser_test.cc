@@ -61,7 +61,7 @@ TEST(BrowserTest, AnswersOnItsPipeAsAnUnprivilegedUserWithTheSandboxOn) {
   }
   // Every process of the browser is in its process group, where Kill reaches it.
   std::vector<pid_t> group = ProcessesInGroup(pid);
-  for (pid_t p : testing::ProcessesWithArg(testing::SharedProfile())) {
+  for (pid_t p : testing::ProcessesWithEnv("HOME=" + testing::SharedProfile())) {
     EXPECT_NE(std::find(group.begin(), group.end(), p), group.end())
         << "outside the browser's process group: " << testing::CommandLine(p);
   }

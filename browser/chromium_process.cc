@@ -6,8 +6,8 @@
 // DevTools socket), mark everything else close-on-exec, exec. A failing step writes
 // {step, errno} to a close-on-exec pipe the parent reads: EOF means exec succeeded.
 //
-// The environment is built from scratch (PATH, HOME and XDG folders inside the profile, the
-// locale): archivist's own environment, which may hold secrets, is not the browser's business.
+// The environment is built from scratch (PATH, HOME and the cache inside the profile, no
+// configuration folder, the locale): archivist's own environment, which may hold secrets, is not the browser's business.
 #include "browser/chromium_process.h"
 
 #include <fcntl.h>
@@ -134,7 +134,10 @@ std::vector<std::string> Environment(const std::string& profile) {
   std::vector<std::string> env = {
       "PATH=/usr/local/bin:/usr/bin:/bin",
       "HOME=" + profile,
-      "XDG_CONFIG_HOME=" + profile + "/.config",
+      // Chromium starts its crash handler (which daemonizes out of the browser's process group)
+      // only when it can make its database under the configuration folder: give it none. Its
+      // profile lives in --user-data-dir. (--disable-crashpad-for-testing breaks navigation.)
+      "XDG_CONFIG_HOME=/nonexistent",
       "XDG_CACHE_HOME=" + profile + "/.cache",
       "DBUS_SESSION_BUS_ADDRESS=disabled:",
   };
@@ -243,9 +246,6 @@ std::vector<std::string> ChromiumProcess::Arguments(const ChromiumLaunch& launch
       "--disable-renderer-backgrounding",
       "--disable-breakpad",
       "--disable-crash-reporter",
-      // Crashpad's handler would daemonize out of the browser's process group; no crash
-      // reports are sent anyway.
-      "--disable-crashpad-for-testing",
       "--disable-client-side-phishing-detection",
       "--disable-component-extensions-with-background-pages",
       "--disable-component-update",

@@ -113,12 +113,21 @@ std::vector<pid_t> ProcessesWithArg(const std::string& needle) {
   });
 }
 
+std::vector<pid_t> ProcessesWithEnv(const std::string& needle) {
+  return Scan([&](pid_t pid, pid_t) {
+    std::string env = ReadFile("/proc/" + std::to_string(pid) + "/environ");
+    return env.find(needle) != std::string::npos;
+  });
+}
+
 bool WaitUntilGone(pid_t pgid, const std::string& needle, double seconds) {
   Clock& clock = TestClock();
   const auto until = clock.SteadyNow() + std::chrono::duration_cast<Clock::Duration>(
                                              std::chrono::duration<double>(seconds));
   while (true) {
-    if (ProcessesInGroup(pgid).empty() && ProcessesWithArg(needle).empty()) return true;
+    if (ProcessesInGroup(pgid).empty() && ProcessesWithArg(needle).empty() && ProcessesWithEnv(needle).empty()) {
+      return true;
+    }
     if (clock.SteadyNow() > until) return false;
     clock.SleepFor(std::chrono::milliseconds(50));
   }

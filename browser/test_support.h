@@ -38,7 +38,11 @@ RealClock& TestClock();
 std::vector<pid_t> ProcessesInGroup(pid_t pgid);
 // Live processes whose command line contains `needle`.
 std::vector<pid_t> ProcessesWithArg(const std::string& needle);
-// Waits up to `seconds` until both lists are empty; true when they are.
+// Live processes whose environment contains `needle` (e.g. "HOME=<profile>": every process
+// the browser starts inherits it, daemonized ones too).
+std::vector<pid_t> ProcessesWithEnv(const std::string& needle);
+// Waits up to `seconds` until no process is in group `pgid` or has `needle` in its command
+// line or environment; true when none is left.
 bool WaitUntilGone(pid_t pgid, const std::string& needle, double seconds);
 // /proc/<pid>/cmdline with NULs as spaces.
 std::string CommandLine(pid_t pid);
