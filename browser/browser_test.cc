@@ -8,7 +8,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <cstdio>
+#include <fstream>
 #include <future>
 #include <stdexcept>
 
@@ -156,7 +159,7 @@ TEST(BrowserTest, ABrowserKilledMidCommandFailsTheCommandAndIsRestarted) {
   EXPECT_TRUE(Evaluate(**again, "1").ok());
   EXPECT_EQ(browser.stats().starts, 2u);
   EXPECT_EQ(browser.stats().crashes, 1u);
-  EXPECT_TRUE(WaitUntilGone(first, "\x01never", 10)) << "processes of the killed browser survive";
+  EXPECT_TRUE(WaitUntilGone(first, "\x01never-in-any-process", 10)) << "processes of the killed browser survive";
 }
 
 TEST(BrowserTest, NoProcessSurvivesShutdownOrDestruction) {
@@ -187,6 +190,27 @@ TEST(BrowserTest, NoProcessSurvivesAnUnwoundOwner) {
   }
   ASSERT_GT(pid, 0);
   EXPECT_TRUE(WaitUntilGone(pid, dir.profile(), 5));
+}
+
+// The Status error path: a "browser" that starts a child and never answers on the pipe. Start
+// fails after start_timeout, and neither process is left.
+TEST(BrowserTest, AFailedStartLeavesNoProcess) {
+  TempDir dir;
+  const std::string fake = dir.path() + "/silent-browser";
+  {
+    std::ofstream script(fake);
+    script << "#!/bin/sh\nsleep 300 &\nexec sleep 301\n";
+  }
+  ASSERT_EQ(chmod(fake.c_str(), 0755), 0);
+  BrowserOptions options = TestBrowserOptions(dir.profile());
+  options.launch.executable = fake;
+  options.start_timeout = std::chrono::seconds(1);
+  Browser browser(TestClock(), options);
+  Status st = browser.Start();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("did not start"), std::string::npos) << st.message();
+  EXPECT_EQ(browser.pid(), 0);
+  EXPECT_TRUE(WaitUntilGone(0, "HOME=" + dir.profile(), 5)) << "the silent browser or its child survive";
 }
 
 // Run by NoProcessSurvivesSigkillOfArchivist in a child process of its own.

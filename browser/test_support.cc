@@ -125,7 +125,8 @@ bool WaitUntilGone(pid_t pgid, const std::string& needle, double seconds) {
   const auto until = clock.SteadyNow() + std::chrono::duration_cast<Clock::Duration>(
                                              std::chrono::duration<double>(seconds));
   while (true) {
-    if (ProcessesInGroup(pgid).empty() && ProcessesWithArg(needle).empty() && ProcessesWithEnv(needle).empty()) {
+    if ((pgid <= 0 || ProcessesInGroup(pgid).empty()) && ProcessesWithArg(needle).empty() &&
+        ProcessesWithEnv(needle).empty()) {
       return true;
     }
     if (clock.SteadyNow() > until) return false;

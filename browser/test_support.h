@@ -41,7 +41,7 @@ std::vector<pid_t> ProcessesWithArg(const std::string& needle);
 // Live processes whose environment contains `needle` (e.g. "HOME=<profile>": every process
 // the browser starts inherits it, daemonized ones too).
 std::vector<pid_t> ProcessesWithEnv(const std::string& needle);
-// Waits up to `seconds` until no process is in group `pgid` or has `needle` in its command
+// Waits up to `seconds` until no process is in group `pgid` (if > 0) or has `needle` in its command
 // line or environment; true when none is left.
 bool WaitUntilGone(pid_t pgid, const std::string& needle, double seconds);
 // /proc/<pid>/cmdline with NULs as spaces.
