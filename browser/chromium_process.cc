@@ -75,6 +75,10 @@ struct Drop {
     for (int fd = 5; fd < 65536; ++fd) fcntl(fd, F_SETFD, FD_CLOEXEC);
   }
   if (chdir(dir) != 0) ChildFail(report_fd, 7);
+  // Ignored signals stay ignored across exec: give the browser the defaults and no mask.
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
+  }
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -263,7 +267,10 @@ std::vector<std::string> ChromiumProcess::Arguments(const ChromiumLaunch& launch
       "--no-pings",
       "--password-store=basic",
       "--use-mock-keychain",
-      "--disable-features=Translate,AcceptCHFrame,MediaRouter,OptimizationHints",
+      // Puppeteer's list; without the WebUI ones, headless keeps a renderer (~50 MiB) for a
+      // toolbar nobody sees.
+      "--disable-features=Translate,AcceptCHFrame,MediaRouter,OptimizationHints,WebUIReloadButton,"
+      "WebUIOmniboxPopup,WebUIOmniboxAimPopup,ProcessPerSiteUpToMainFrameThreshold,IsolateSandboxedIframes",
       // A page may not open windows of its own.
       "--block-new-web-contents",
       "--window-size=1280,1000",

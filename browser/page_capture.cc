@@ -122,6 +122,10 @@ Status PageCapture::Enable() {
                                                  {"maxTotalBufferSize", body * 4},
                                                  {"maxPostDataSize", 1024}});
   if (!net.ok()) return net.status();
+  // Every page and listing comes from the site, never from the cache: an archive must not
+  // record yesterday's page as today's.
+  Result<Json> cache = Call("Network.setCacheDisabled", Json{{"cacheDisabled", true}});
+  if (!cache.ok()) return cache.status();
   Result<Json> page = Call("Page.enable", Json::object());
   return page.ok() ? Status::Ok() : page.status();
 }

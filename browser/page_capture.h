@@ -65,7 +65,7 @@ class PageCapture {
   PageCapture(const PageCapture&) = delete;
   PageCapture& operator=(const PageCapture&) = delete;
 
-  // Network.enable (with buffers sized for max_body_bytes) and Page.enable.
+  // Network.enable (with buffers sized for max_body_bytes, the cache off) and Page.enable.
   Status Enable();
   // Sends `method` to the tab; the error names the method.
   Result<Json> Call(std::string_view method, Json params);

@@ -134,6 +134,24 @@ bool WaitUntilGone(pid_t pgid, const std::string& needle, double seconds) {
   }
 }
 
+GroupMemory MemoryOfGroup(pid_t pgid) {
+  GroupMemory m;
+  for (pid_t pid : ProcessesInGroup(pgid)) {
+    std::istringstream in(ReadFile("/proc/" + std::to_string(pid) + "/smaps_rollup"));
+    std::string line;
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::string key;
+      long value = 0;
+      if (!(fields >> key >> value)) continue;
+      if (key == "Rss:") m.rss_kib += value;
+      if (key == "Pss:") m.pss_kib += value;
+    }
+    ++m.processes;
+  }
+  return m;
+}
+
 std::string CommandLine(pid_t pid) {
   std::string cmd = ReadFile("/proc/" + std::to_string(pid) + "/cmdline");
   for (char& c : cmd) {

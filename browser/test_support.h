@@ -44,6 +44,15 @@ std::vector<pid_t> ProcessesWithEnv(const std::string& needle);
 // Waits up to `seconds` until no process is in group `pgid` (if > 0) or has `needle` in its command
 // line or environment; true when none is left.
 bool WaitUntilGone(pid_t pgid, const std::string& needle, double seconds);
+// The memory of a process group: summed resident set and proportional set sizes (PSS counts
+// pages shared between the browser's processes once), in KiB.
+struct GroupMemory {
+  long rss_kib = 0;
+  long pss_kib = 0;
+  int processes = 0;
+};
+GroupMemory MemoryOfGroup(pid_t pgid);
+
 // /proc/<pid>/cmdline with NULs as spaces.
 std::string CommandLine(pid_t pid);
 // A line of /proc/<pid>/status, e.g. StatusField(pid, "Uid") → "65534\t65534\t65534\t65534".

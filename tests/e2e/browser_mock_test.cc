@@ -189,6 +189,10 @@ TEST_F(BrowserMockTest, SnapshotsEqualTheHttpBackends) {
     ASSERT_EQ(want.outcome, Outcome::kComplete) << want.error.message;
     ExpectSameSnapshot(got, want);
   }
+  const auto memory = browser::testing::MemoryOfGroup(SharedBrowser().pid());
+  std::printf("browser: %d processes, RSS %ld MiB, PSS %ld MiB\n", memory.processes, memory.rss_kib / 1024,
+              memory.pss_kib / 1024);
+  EXPECT_GT(memory.processes, 1);
 }
 
 // The HTTP backend is refused by the same server that the browser reads completely.
