@@ -20,6 +20,7 @@ namespace archivist::browser {
 struct BrowserZhihuSource::Page {
   std::unique_ptr<Tab> tab;
   std::unique_ptr<PageCapture> capture;  // destroyed before the tab
+  PageCapture::Load load = PageCapture::Load::kBroken;
   fetch::HttpResponse document;
   Json state;  // js-initialData, when no failure
   std::optional<fetch::zhihu::Failure> failure;

@@ -113,74 +113,77 @@ Status BrowserZhihuSource::SetCookies(Page& page) {
 
 void BrowserZhihuSource::Load(const std::string& url, const std::string& watch_prefix,
                               Clock::SteadyTime deadline, Page& page) {
-  auto fail = [&](Outcome o, int status, std::string message) {
-    page.failure = MakeFailure(o, status, std::move(message));
-  };
+  auto fail = [&](Outcome o, std::string message) { page.failure = MakeFailure(o, 0, std::move(message)); };
   Result<std::unique_ptr<Tab>> tab = browser_.OpenTab(deadline);
-  if (!tab.ok()) return fail(Outcome::kTransient, 0, "browser: " + tab.status().message());
+  if (!tab.ok()) return fail(Outcome::kTransient, "browser: " + tab.status().message());
   page.tab = std::move(tab).value();
   PageCapture::Limits limits{options_.max_body_bytes, static_cast<size_t>(options_.max_pages) + 64,
                              options_.command_timeout};
   page.capture = std::make_unique<PageCapture>(*page.tab, clock_, limits, watch_prefix);
-  if (Status st = page.capture->Enable(); !st.ok()) return fail(Outcome::kTransient, 0, "browser: " + st.message());
-  if (Status st = SetCookies(page); !st.ok()) return fail(Outcome::kTransient, 0, "browser: " + st.message());
+  if (Status st = page.capture->Enable(); !st.ok()) return fail(Outcome::kTransient, "browser: " + st.message());
+  if (Status st = SetCookies(page); !st.ok()) return fail(Outcome::kTransient, "browser: " + st.message());
 
   Pacer slot(politeness_, clock_, host_);
-  if (!slot.Acquire(deadline)) return fail(Outcome::kTransient, 0, "no politeness slot for " + host_ + " in time");
+  if (!slot.Acquire(deadline)) return fail(Outcome::kTransient, "no politeness slot for " + host_ + " in time");
   const Clock::SteadyTime load_by = std::min(deadline, clock_.SteadyNow() + options_.page_timeout);
-  const PageCapture::Load load = page.capture->Navigate(url, load_by);
+  page.load = page.capture->Navigate(url, load_by);
   slot.Release();
+  if (JudgeLoad(url, page)) ReadState(url, page);
+}
 
+bool BrowserZhihuSource::JudgeLoad(const std::string& url, Page& page) {
+  const PageCapture::Load load = page.load;
   const Timestamp now = clock_.WallNow();
-  std::optional<Exchange> doc = page.capture->Document();
+  const std::optional<Exchange> doc = page.capture->Document();
+  auto fail = [&](Outcome o, int status, std::string message) {
+    page.failure = MakeFailure(o, status, std::move(message));
+    return false;
+  };
   if (load == PageCapture::Load::kBroken) {
     return fail(page.capture->too_large() ? Outcome::kTooLarge : Outcome::kTransient, 0,
                 "browser: " + page.capture->broken());
   }
   if (load != PageCapture::Load::kLoaded) {
     // What the document said before it failed or stalled: a captcha redirect, a 404, a 429…
-    if (doc) {
+    if (doc && doc->status != 0) {
       fetch::HttpResponse said = ToHttpResponse(*doc, "");
       said.error = fetch::TransportError::kNone;
-      if (auto f = fetch::zhihu::ClassifyDocument(said, now); f && said.status != 0) {
-        page.failure = std::move(f);
-        return;
-      }
+      if ((page.failure = fetch::zhihu::ClassifyDocument(said, now))) return false;
     }
     if (load == PageCapture::Load::kTimeout) {
       return fail(Outcome::kTransient, doc ? doc->status : 0,
                   "the page " + url + " did not finish loading in " + Seconds(options_.page_timeout));
     }
-    fetch::HttpResponse failed = doc ? ToHttpResponse(*doc, "") : fetch::HttpResponse{};
-    if (auto f = fetch::zhihu::ClassifyDocument(failed, now)) page.failure = std::move(f);
-    if (!page.failure) fail(Outcome::kTransient, 0, "the page " + url + " failed to load");
-    return;
+    if (doc && (page.failure = fetch::zhihu::ClassifyDocument(ToHttpResponse(*doc, ""), now))) return false;
+    return fail(Outcome::kTransient, 0, "the page " + url + " failed to load");
   }
   if (!doc) return fail(Outcome::kInvalidResponse, 0, "the page " + url + " loaded without a document");
   page.document = page.capture->Fetched(*doc);
+  // A script may have taken the page elsewhere since (to the captcha, to sign in).
   if (const std::string where = page.capture->CurrentUrl(); !where.empty()) {
     fetch::HttpResponse moved;
     moved.status = 200;
     moved.effective_url = where;
-    if (auto f = fetch::zhihu::ClassifyDocument(moved, now)) {
-      page.failure = std::move(f);
+    if ((page.failure = fetch::zhihu::ClassifyDocument(moved, now))) {
       page.failure->error.http_status = page.document.status;
-      return;
+      return false;
     }
   }
-  if (auto f = fetch::zhihu::ClassifyDocument(page.document, now)) {
-    page.failure = std::move(f);
-    return;
-  }
-  const std::optional<std::string_view> text = FindInitialData(page.document.body);
+  page.failure = fetch::zhihu::ClassifyDocument(page.document, now);
+  return !page.failure;
+}
+
+void BrowserZhihuSource::ReadState(const std::string& url, Page& page) {
   const int status = page.document.status;
-  if (!text) return fail(Outcome::kInvalidResponse, status, "the page " + url + " has no js-initialData script");
+  auto fail = [&](Outcome o, std::string message) { page.failure = MakeFailure(o, status, std::move(message)); };
+  const std::optional<std::string_view> text = FindInitialData(page.document.body);
+  if (!text) return fail(Outcome::kInvalidResponse, "the page " + url + " has no js-initialData script");
   if (text->size() > options_.max_state_bytes) {
-    return fail(Outcome::kTooLarge, status, "the page state of " + std::to_string(text->size()) +
-                                                " bytes is over the cap of " + std::to_string(options_.max_state_bytes));
+    return fail(Outcome::kTooLarge, "the page state of " + std::to_string(text->size()) +
+                                        " bytes is over the cap of " + std::to_string(options_.max_state_bytes));
   }
   Result<Json> state = fetch::zhihu::ParseJson(*text);
-  if (!state.ok()) return fail(Outcome::kInvalidResponse, status, "js-initialData: " + state.status().message());
+  if (!state.ok()) return fail(Outcome::kInvalidResponse, "js-initialData: " + state.status().message());
   page.state = std::move(state).value();
 }
 

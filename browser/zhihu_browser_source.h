@@ -86,8 +86,11 @@ class BrowserZhihuSource {
 
   BrowserZhihuSource(Browser& browser, Clock& clock, BrowserSourceOptions options,
                      fetch::Politeness* politeness, std::vector<Cookie> cookies);
-  // Opens `url` in a new tab and reads its document and state (see Page).
+  // Opens `url` in a new tab and reads its document and state (see Page): JudgeLoad gives the
+  // document's verdict (false: page.failure is set), ReadState parses js-initialData.
   void Load(const std::string& url, const std::string& watch_prefix, Clock::SteadyTime deadline, Page& page);
+  bool JudgeLoad(const std::string& url, Page& page);
+  void ReadState(const std::string& url, Page& page);
   Status SetCookies(Page& page);
 
   Browser& browser_;
