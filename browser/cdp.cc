@@ -161,8 +161,13 @@ void CdpConnection::Subscribe(const std::string& session, EventHandler handler) 
 }
 
 void CdpConnection::Unsubscribe(const std::string& session) {
-  std::lock_guard<std::mutex> lock(mu_);
-  handlers_.erase(session);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    handlers_.erase(session);
+  }
+  // A handler may be running on the I/O thread right now: wait for it, so the caller may free
+  // what the handler uses.
+  if (io_.get_id() != std::this_thread::get_id()) std::lock_guard<std::mutex> running(dispatch_mu_);
 }
 
 void CdpConnection::Dispatch(const std::string& session, std::string_view method, const Json& params) {
@@ -173,6 +178,7 @@ void CdpConnection::Dispatch(const std::string& session, std::string_view method
     if (it == handlers_.end()) return;
     h = it->second;
   }
+  std::lock_guard<std::mutex> running(dispatch_mu_);
   (*h)(method, params);
 }
 
@@ -191,6 +197,7 @@ void CdpConnection::Shutdown(std::string reason) {
     for (auto& [session, h] : handlers_) handlers.push_back(h);
   }
   replied_.notify_all();
+  std::lock_guard<std::mutex> running(dispatch_mu_);
   for (auto& h : handlers) (*h)(kClosedEvent, Json::object());
 }
 

@@ -80,6 +80,7 @@ class CdpConnection {
   bool Post(std::string_view method, Json params, std::string_view session);
 
   // The handler of `session`'s events ("" = the browser's), replacing any earlier one.
+  // Unsubscribe returns once the handler is no longer running (unless called by a handler).
   void Subscribe(const std::string& session, EventHandler handler);
   void Unsubscribe(const std::string& session);
 
@@ -119,6 +120,7 @@ class CdpConnection {
   std::thread io_;
 
   mutable std::mutex mu_;
+  std::mutex dispatch_mu_;  // held while a handler runs
   std::condition_variable replied_;
   std::map<uint64_t, std::shared_ptr<Pending>> pending_;
   std::map<std::string, std::shared_ptr<EventHandler>> handlers_;
