@@ -6,12 +6,13 @@
 #include <cstdio>
 #include <exception>
 
+#include "base/version.h"
 #include "cli/verbs.h"
 
 int main(int argc, char** argv) {
   using namespace archivist::cli;
   CLI::App app{"archivist: a faithful, queryable history of discussion threads", "archivist"};
-  app.set_version_flag("--version", "archivist 0.1.0");
+  app.set_version_flag("--version", "archivist " + std::string(archivist::kVersion));
   app.require_subcommand(1);
   app.fallthrough();
 

@@ -21,7 +21,7 @@ namespace {
 struct FetchArgs {
   std::string question;
   bool json = false;
-  std::string cookie, cookies_file, user_agent = "archivist/0.1", proxy;
+  std::string cookie, cookies_file, user_agent, proxy;
   std::vector<std::string> headers;
   double timeout_s = 30, connect_timeout_s = 10, delay_s = 2;
   int page_size = 20, retries = 2, max_pages = 2000;

@@ -111,7 +111,8 @@ std::string FormatConfig(const Config& c) {
   o << "[store]\npath = " << Quote(c.store_path) << "\n\n";
   o << "[export]\ndir = " << Quote(c.export_dir) << "\n\n";
   const FetchConfig& f = c.fetch;
-  o << "[fetch]\nuser_agent = " << Quote(f.user_agent) << "\ntimeout = " << Dur(f.timeout)
+  o << "[fetch]\nuser_agent = " << Quote(f.user_agent)
+    << (f.user_agent.empty() ? "  # archivist/<version> libcurl/<version>" : "") << "\ntimeout = " << Dur(f.timeout)
     << "\nmax_body = " << Quote(FormatSize(f.max_body)) << "\nconcurrency = " << f.concurrency
     << "\nper_host_concurrency = " << f.per_host_concurrency
     << "\nper_host_delay = " << Dur(f.per_host_delay) << "\nproxy = " << Quote(f.proxy)
