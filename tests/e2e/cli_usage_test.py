@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """The command line behaves like the tools people know, through the real binary.
 
+- Answer URLs are accepted wherever an answer id is (`diff`, `history --answer`), and give
+  the same output as the id; a column article URL is refused as what it is.
 - The default User-Agent names archivist and libcurl and nothing else, and a copy of the
   example configuration tracks no question.
 
@@ -58,6 +60,57 @@ class MockFixture(unittest.TestCase):
                                      method="DELETE" if clear else "GET")
         with urllib.request.urlopen(req) as r:
             return json.loads(r.read())
+
+
+class AnswerUrlTest(MockFixture):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        p = run("--db", cls.db, "--zhihu-base-url", cls.base, "refresh", QID, "--delay", "0",
+                env=cls.env)
+        assert p.returncode == 0, p.stderr
+        events = [json.loads(line) for line in run("--db", cls.db, "history", QID, "--json",
+                                                   env=cls.env).stdout.splitlines()]
+        cls.answer = next(e["answer"] for e in events if e["kind"] == "answer_added")
+
+    def test_diff_accepts_answer_urls(self):
+        by_id = self.a("diff", self.answer)
+        self.assertEqual(by_id.returncode, 0, by_id.stderr)
+        self.assertIn("+++ %s@r1" % self.answer, by_id.stdout)
+        for url in ("https://www.zhihu.com/question/%s/answer/%s" % (QID, self.answer),
+                    "http://zhihu.com/question/%s/answer/%s/?utm_psn=1" % (QID, self.answer),
+                    "https://www.zhihu.com/answer/%s" % self.answer,
+                    "zhihu.com/answer/%s#comments" % self.answer):
+            p = self.a("diff", url)
+            self.assertEqual((p.returncode, p.stdout, p.stderr), (0, by_id.stdout, ""), url)
+
+    def test_history_answer_accepts_answer_urls(self):
+        by_id = self.a("history", QID, "--answer", self.answer)
+        self.assertEqual(by_id.returncode, 0, by_id.stderr)
+        self.assertIn("answer_added  answer %s r1" % self.answer, by_id.stdout)
+        url = "https://www.zhihu.com/question/%s/answer/%s" % (QID, self.answer)
+        p = self.a("history", url, "--answer", url)
+        self.assertEqual((p.returncode, p.stdout), (0, by_id.stdout), p.stderr)
+
+    def test_mismatched_question_and_articles_are_refused(self):
+        other = "https://www.zhihu.com/question/19550225/answer/%s" % self.answer
+        p = self.a("diff", other)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("archivist diff: answer %s is an answer of question %s in the archive, "
+                      "not of question 19550225" % (self.answer, QID), p.stderr)
+        p = self.a("history", QID, "--answer", other)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("names question 19550225, not " + QID, p.stderr)
+        article = "https://zhuanlan.zhihu.com/p/123456789"
+        for args in (["diff", article], ["history", QID, "--answer", article],
+                     ["add", article], ["show", article]):
+            p = self.a(*args)
+            self.assertEqual(p.returncode, 2, (args, p.stderr))
+            self.assertIn("'%s' is not a Zhihu" % article, p.stderr)
+            self.assertIn("column article", p.stderr)
+        p = self.a("diff", "https://www.zhihu.com/question/" + QID)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("question URL without an answer", p.stderr)
 
 
 class DefaultsTest(MockFixture):
