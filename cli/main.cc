@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "base/version.h"
+#include "cli/usage.h"
 #include "cli/verbs.h"
 
 int main(int argc, char** argv) {
@@ -40,12 +41,13 @@ int main(int argc, char** argv) {
   AddExportVerb(app, global, &run);
   AddRenormalizeVerb(app, global, &run);
   AddBackupVerb(app, global, &run);
+  AddHelpVerb(app, &run);
 
   try {
+    if (std::optional<int> rc = CheckVerb(app, argc, argv)) return *rc;
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? kExitOk : kExitUsage;
+    return ReportParseError(app, e);
   }
   try {
     return run ? run() : kExitUsage;

@@ -74,9 +74,16 @@ void AddDiffVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   CLI::App* cmd = app.add_subcommand("diff", "unified diff of an answer's Markdown between revisions");
   cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   cmd->add_option("answer", args->answer, "answer id or URL")->required();
+  const CLI::Validator revision(
+      [](std::string& s) {
+        return s.find_first_not_of("0123456789") == std::string::npos && !s.empty() && s.size() < 10
+                   ? std::string()
+                   : "'" + s + "' is not a revision number (0, 1, 2, …)";
+      },
+      "REV");
   cmd->add_option("--from", args->from, "revision number (default: the one before --to; 0 = empty)")
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--to", args->to, "revision number (default: the latest)")->check(CLI::NonNegativeNumber);
+      ->check(revision);
+  cmd->add_option("--to", args->to, "revision number (default: the latest)")->check(revision);
   cmd->callback([args, &global, run] { *run = [args, &global] { return RunDiff(*args, global); }; });
 }
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """The command line behaves like the tools people know, through the real binary.
 
+- A mistyped verb is named with the closest verbs; `archivist help [verb]` works; errors of
+  the argument parser read `archivist <verb>: …` (docs/cli.md), with exit status 2.
 - Answer URLs are accepted wherever an answer id is (`diff`, `history --answer`), and give
   the same output as the id; a column article URL is refused as what it is.
 - The default User-Agent names archivist and libcurl and nothing else, and a copy of the
@@ -60,6 +62,53 @@ class MockFixture(unittest.TestCase):
                                      method="DELETE" if clear else "GET")
         with urllib.request.urlopen(req) as r:
             return json.loads(r.read())
+
+
+class VerbTest(unittest.TestCase):
+    def test_mistyped_verb_suggests_the_closest(self):
+        for args, needle in ((["lsit"], 'archivist: unknown verb "lsit"; did you mean "list"?'),
+                             (["--db", "x.db", "shwo", "1"],
+                              'archivist: unknown verb "shwo"; did you mean "show"?'),
+                             (["refesh"], 'did you mean "refresh"?'),
+                             (["frobnicate"], 'archivist: unknown verb "frobnicate"')):
+            p = run(*args)
+            self.assertEqual(p.returncode, 2, (args, p.stderr))
+            self.assertEqual(p.stdout, "")
+            self.assertIn(needle, p.stderr)
+            self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+
+    def test_help_and_help_verb(self):
+        p = run("help")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("Usage: archivist", p.stdout)
+        for verb in ("add", "list", "refresh", "history", "diff", "show", "daemon", "help"):
+            self.assertRegex(p.stdout, r"\n  %s\b" % verb)
+        p = run("help", "history")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("Usage: archivist history", p.stdout)
+        self.assertIn("--since", p.stdout)
+        self.assertEqual(p.stdout, run("history", "--help").stdout)
+        p = run("help", "histroy")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn('archivist help: unknown verb "histroy"; did you mean "history"?', p.stderr)
+
+    def test_parse_errors_carry_the_verb(self):
+        cases = ((["history"], "archivist history: question is required"),
+                 (["history", "1", "--bogus"], "archivist history: "),
+                 (["diff", "1", "--from", "-1"], "archivist diff: --from: '-1' is not a revision"),
+                 (["show", "1", "--at"], "archivist show: "),
+                 (["refresh", "--retries", "many"], "archivist refresh: "),
+                 ([], "archivist: no verb given"))
+        for args, prefix in cases:
+            p = run(*args)
+            self.assertEqual(p.returncode, 2, (args, p.stderr))
+            self.assertTrue(p.stderr.startswith(prefix), (args, p.stderr))
+            self.assertNotIn("Run with --help", p.stderr)
+
+    def test_version(self):
+        p = run("--version")
+        self.assertEqual(p.returncode, 0)
+        self.assertRegex(p.stdout, r"^archivist \d+\.\d+\.\d+\n$")
 
 
 class AnswerUrlTest(MockFixture):
