@@ -29,7 +29,7 @@ void PrintEvent(const store::EventRecord& e, bool json) {
     std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return;
   }
-  std::string line = e.at.ToIso8601() + "  " + std::string(model::EventKindName(e.kind));
+  std::string line = HumanTime(e.at) + "  " + std::string(model::EventKindName(e.kind));
   if (e.answer) line += "  answer " + std::to_string(*e.answer);
   if (e.revision > 0) line += " r" + std::to_string(e.revision);
   if (!e.details.empty()) line += "  " + e.details;
@@ -84,7 +84,8 @@ void AddHistoryVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   cmd->add_option("question", args->question, "question URL or id")->required();
   cmd->add_option("--answer", args->answer, "only this answer's events (answer id or URL)");
-  cmd->add_option("--since", args->since, "only events at or after TIME (ISO 8601)");
+  cmd->add_option("--since", args->since,
+                  "only events at or after TIME (ISO 8601, or 24h, 7d, today, yesterday)");
   cmd->add_flag("--json", args->json, "one JSON object per line");
   cmd->callback([args, &global, run] { *run = [args, &global] { return RunHistory(*args, global); }; });
 }

@@ -378,7 +378,7 @@ class ErrorTest(unittest.TestCase):
     def test_malformed_time(self):
         for verb in (["show", QID, "--at", "last tuesday"], ["export", self.tmp + "/x", "--at", "last tuesday"],
                      ["history", QID, "--since", "last tuesday"]):
-            self.assert_error(verb, 2, "'last tuesday' is not an ISO 8601 time")
+            self.assert_error(verb, 2, 'bad time "last tuesday": expected ISO 8601')
 
     def test_not_an_archivist_database(self):
         junk = os.path.join(self.tmp, "junk.db")

@@ -52,6 +52,7 @@ class MockFixture(unittest.TestCase):
     def tearDownClass(cls):
         cls.mock.terminate()
         cls.mock.wait()
+        cls.mock.stdout.close()
         shutil.rmtree(cls.tmp)
 
     def a(self, *args):
