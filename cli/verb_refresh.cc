@@ -161,6 +161,8 @@ int RunRefresh(RefreshArgs args, const GlobalOptions& global) {
   daemon::ZhihuSourceAdapter source(zhihu);
   daemon::PipelineOptions options;
   options.classify.delete_confirmations = args.delete_confirmations;
+  options.classify.gone_after_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(config->schedule.gone_after).count();
   options.export_dir = args.export_dir;
   options.normalize.image_proxy = config->zhihu.image_proxy;
   daemon::Pipeline pipeline(source, **archive, clock, tagger, options);

@@ -54,6 +54,9 @@ struct ScheduleConfig {
   Duration max_interval = std::chrono::hours(24 * 7);
   Duration initial_interval = std::chrono::minutes(30);
   int delete_confirmations = 2;
+  // thread_gone needs its not_found outcomes to span at least this long, first to last
+  // (0: the count alone).
+  Duration gone_after = std::chrono::hours(24);
 };
 
 struct DiscoveryConfig {

@@ -317,4 +317,19 @@ TEST_F(LocateTest, LoadConfigReportsEveryErrorInItsMessage) {
 }
 
 }  // namespace
+TEST(Config, GoneAfter) {
+  EXPECT_EQ(Parse("").config.schedule.gone_after, hours(24));
+  ParseResult r = Parse("[schedule]\ngone_after = \"0s\"\n");
+  ASSERT_TRUE(r.ok()) << r.errors[0].ToString();
+  EXPECT_EQ(r.config.schedule.gone_after, std::chrono::milliseconds(0));
+  r = Parse("[schedule]\ngone_after = \"36h\"\n");
+  ASSERT_TRUE(r.ok()) << r.errors[0].ToString();
+  EXPECT_EQ(r.config.schedule.gone_after, hours(36));
+  EXPECT_NE(FormatConfig(r.config).find("gone_after = \"1d12h\""), std::string::npos)
+      << FormatConfig(r.config);
+  r = Parse("[schedule]\ngone_after = \"soon\"\n");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_NE(r.errors[0].ToString().find("gone_after"), std::string::npos);
+}
+
 }  // namespace archivist::config

@@ -129,7 +129,8 @@ std::string FormatConfig(const Config& c) {
   o << "[schedule]\nmin_interval = " << Dur(s.min_interval)
     << "\nmax_interval = " << Dur(s.max_interval)
     << "\ninitial_interval = " << Dur(s.initial_interval)
-    << "\ndelete_confirmations = " << s.delete_confirmations << "\n\n";
+    << "\ndelete_confirmations = " << s.delete_confirmations
+    << "\ngone_after = " << Dur(s.gone_after) << "\n\n";
   const DiscoveryConfig& d = c.discovery;
   o << "[discovery]\nzhihu_hot = " << (d.zhihu_hot ? "true" : "false")
     << "\ninterval = " << Dur(d.interval) << "\ntrack_for = " << Dur(d.track_for) << "\n\n";

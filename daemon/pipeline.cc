@@ -36,6 +36,7 @@ void CountChanges(const model::ThreadState& state, const model::ChangeSet& chang
   s.title_changed = changes.Count(EventKind::kTitleChanged) > 0;
   s.thread_added = changes.Count(EventKind::kThreadAdded) > 0;
   s.thread_gone = changes.Count(EventKind::kThreadGone) > 0;
+  s.thread_returned = changes.Count(EventKind::kThreadReturned) > 0;
   s.changed = !changes.events.empty();
   s.title = changes.thread.title ? *changes.thread.title : state.title;
   s.answers_now = PresentAfter(state, changes);
@@ -49,6 +50,7 @@ std::string RefreshSummary::ChangeText() const {
   if (restored > 0) out += " restored " + std::to_string(restored);
   if (title_changed) out += " title changed";
   if (thread_gone) out += " thread gone";
+  if (thread_returned) out += " thread returned";
   return out;
 }
 
@@ -101,7 +103,8 @@ Status Pipeline::ClassifyAndCommit(const store::ThreadKey& thread, const model::
   record.thread = thread;
   record.observed_at = summary.observed_at;
   record.fetch = fetch;
-  record.changes = diff::Classify(*state, snapshot, probes, options_.classify);
+  record.changes =
+      diff::Classify(*state, snapshot, probes, options_.classify, summary.observed_at);
   for (model::NewRevision& r : record.changes.revisions) {
     r.markdown = normalize::HtmlToMarkdown(r.html, options_.normalize);
     r.normalizer_version = normalize::kNormalizerVersion;

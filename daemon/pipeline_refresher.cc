@@ -85,6 +85,7 @@ class PipelineRefresher final : public Refresher {
     r.events_of(model::EventKind::kTitleChanged) = s.title_changed ? 1 : 0;
     r.events_of(model::EventKind::kThreadAdded) = s.thread_added ? 1 : 0;
     r.events_of(model::EventKind::kThreadGone) = s.thread_gone ? 1 : 0;
+    r.events_of(model::EventKind::kThreadReturned) = s.thread_returned ? 1 : 0;
     // The whole refresh (fetch, probes, commit); the pipeline does not time the fetch alone.
     r.fetch_duration = std::chrono::duration_cast<std::chrono::milliseconds>(
         SharedClock().SteadyNow() - start);
@@ -99,6 +100,8 @@ class PipelineRefresher final : public Refresher {
   static PipelineOptions PipelineOptionsOf(const config::Config& c) {
     PipelineOptions o;
     o.classify.delete_confirmations = c.schedule.delete_confirmations;
+    o.classify.gone_after_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(c.schedule.gone_after).count();
     o.normalize.image_proxy = c.zhihu.image_proxy;
     o.export_dir = c.export_dir;
     return o;

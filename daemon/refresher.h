@@ -33,7 +33,7 @@
 
 namespace archivist::daemon {
 
-inline constexpr int kEventKinds = 7;  // model::EventKind values
+inline constexpr int kEventKinds = model::kEventKindCount;  // model::EventKind values
 
 struct RefreshResult {
   model::Outcome outcome = model::Outcome::kTransient;
