@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "base/terminal_text.h"
+#include "base/clock.h"
 #include "fetch/sources/zhihu_url.h"
 #include "store/sqlite_store.h"
 
@@ -85,13 +86,13 @@ Result<store::ThreadKey> ParseQuestion(std::string_view text) {
 }
 
 Result<Timestamp> ParseTime(std::string_view option, std::string_view text) {
-  Result<Timestamp> t = ParseIso8601(text);
-  if (!t.ok()) {
-    return Status::InvalidArgument(std::string(option) + " '" + std::string(text) +
-                                   "' is not an ISO 8601 time (" + t.status().message() + ")");
-  }
+  RealClock clock;
+  Result<Timestamp> t = ParseTimeSpec(text, clock.WallNow(), DisplayZone());
+  if (!t.ok()) return Status::InvalidArgument(std::string(option) + ": " + t.status().message());
   return t;
 }
+
+std::string HumanTime(Timestamp t) { return FormatIso8601(t, DisplayZone()); }
 
 Status RequireThread(store::Store& store, const store::ThreadKey& key) {
   Result<store::ThreadSummary> t = store.GetThread(key);

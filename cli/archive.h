@@ -52,8 +52,14 @@ bool WriteLayoutText(std::string_view text);
 
 // A question URL or id → its thread key (error names the text).
 Result<store::ThreadKey> ParseQuestion(std::string_view text);
-// An ISO 8601 TIME (error names the option and the text).
+// A TIME as docs/cli.md describes it: ISO 8601 (without an offset: in the display zone), a
+// duration ago (24h, 7d, 90m), now, today, yesterday (base/time.h ParseTimeSpec, relative to
+// the real clock). The error names the option and the text.
 Result<Timestamp> ParseTime(std::string_view option, std::string_view text);
+
+// A time for a person: ISO 8601 in the display zone ($TZ when set, else UTC), with its offset.
+// --json output and documents keep UTC (Timestamp::ToIso8601).
+std::string HumanTime(Timestamp t);
 
 // The thread must be in the archive; kNotFound names it otherwise.
 Status RequireThread(store::Store& store, const store::ThreadKey& key);

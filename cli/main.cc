@@ -6,12 +6,14 @@
 #include <cstdio>
 #include <exception>
 
+#include "base/version.h"
+#include "cli/usage.h"
 #include "cli/verbs.h"
 
 int main(int argc, char** argv) {
   using namespace archivist::cli;
   CLI::App app{"archivist: a faithful, queryable history of discussion threads", "archivist"};
-  app.set_version_flag("--version", "archivist 0.1.0");
+  app.set_version_flag("--version", "archivist " + std::string(archivist::kVersion));
   app.require_subcommand(1);
   app.fallthrough();
 
@@ -39,12 +41,13 @@ int main(int argc, char** argv) {
   AddExportVerb(app, global, &run);
   AddRenormalizeVerb(app, global, &run);
   AddBackupVerb(app, global, &run);
+  AddHelpVerb(app, &run);
 
   try {
+    if (std::optional<int> rc = CheckVerb(app, argc, argv)) return *rc;
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? kExitOk : kExitUsage;
+    return ReportParseError(app, e);
   }
   try {
     return run ? run() : kExitUsage;

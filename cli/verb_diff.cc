@@ -1,4 +1,4 @@
-// `archivist diff <answer-id> [--from REV] [--to REV]`: unified diff of an answer's Markdown
+// `archivist diff <answer> [--from REV] [--to REV]` (an answer id or URL): unified diff of an answer's Markdown
 // between two revisions (usable with `patch`). Defaults: --to the latest revision, --from
 // the one before it; revision 0 is the empty text (before the answer existed).
 #include <CLI/CLI.hpp>
@@ -26,17 +26,25 @@ Result<std::string> MarkdownOf(store::Store& archive, const store::AnswerKey& ke
 }
 
 int RunDiff(const DiffArgs& args, const GlobalOptions& global) {
-  const std::optional<uint64_t> id = fetch::ParseDecimalU64(args.answer);
-  if (!id) return PrintError("diff", "'" + args.answer + "' is not an answer id"), kExitUsage;
+  const Result<fetch::AnswerRef> ref = fetch::ParseAnswerRef(args.answer);
+  if (!ref.ok()) return PrintError("diff", ref.status()), kExitUsage;
+  const std::string id = std::to_string(ref->answer);
   auto archive = OpenArchive(global, /*read_only=*/true);
   if (!archive.ok()) return PrintError("diff", archive.status()), OpenArchiveExit(archive.status());
-  const store::AnswerKey key{std::string(store::kZhihu), *id};
+  const store::AnswerKey key{std::string(store::kZhihu), ref->answer};
   auto revs = (*archive)->Revisions(key);
   if (!revs.ok() || revs->empty()) {
     if (!revs.ok() && revs.status().code() != Status::Code::kNotFound) {
       return PrintError("diff", revs.status()), kExitFailure;
     }
-    return PrintError("diff", "answer " + args.answer + " is not in the archive"), kExitUsage;
+    return PrintError("diff", "answer " + id + " is not in the archive"), kExitUsage;
+  }
+  if (ref->question && *ref->question != revs->front().question) {
+    return PrintError("diff", "answer " + id + " is an answer of question " +
+                                  std::to_string(revs->front().question) +
+                                  " in the archive, not of question " +
+                                  std::to_string(*ref->question)),
+           kExitUsage;
   }
   const int latest = revs->back().number;
   const int to = args.to >= 0 ? args.to : latest;
@@ -44,7 +52,7 @@ int RunDiff(const DiffArgs& args, const GlobalOptions& global) {
   for (const auto& [name, n] : {std::pair{"--to", to}, std::pair{"--from", from}}) {
     if (n > latest) {
       return PrintError("diff", std::string(name) + " " + std::to_string(n) + ": answer " +
-                                    args.answer + " has revisions 1.." + std::to_string(latest)),
+                                    id + " has revisions 1.." + std::to_string(latest)),
              kExitUsage;
     }
   }
@@ -52,8 +60,8 @@ int RunDiff(const DiffArgs& args, const GlobalOptions& global) {
   auto b = a.ok() ? MarkdownOf(**archive, key, to) : a;
   if (!a.ok() || !b.ok()) return PrintError("diff", a.ok() ? b.status() : a.status()), kExitFailure;
   diff::UnifiedDiffOptions options;
-  options.from_label = args.answer + "@r" + std::to_string(from);
-  options.to_label = args.answer + "@r" + std::to_string(to);
+  options.from_label = id + "@r" + std::to_string(from);
+  options.to_label = id + "@r" + std::to_string(to);
   const std::string out = diff::UnifiedDiff(*a, *b, options);
   return WriteLayoutText(out) ? kExitOk : kExitFailure;
 }
@@ -64,10 +72,17 @@ void AddDiffVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   auto args = std::make_shared<DiffArgs>();
   CLI::App* cmd = app.add_subcommand("diff", "unified diff of an answer's Markdown between revisions");
   cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  cmd->add_option("answer", args->answer, "answer id")->required();
+  cmd->add_option("answer", args->answer, "answer id or URL")->required();
+  const CLI::Validator revision(
+      [](std::string& s) {
+        return s.find_first_not_of("0123456789") == std::string::npos && !s.empty() && s.size() < 10
+                   ? std::string()
+                   : "'" + s + "' is not a revision number (0, 1, 2, …)";
+      },
+      "REV");
   cmd->add_option("--from", args->from, "revision number (default: the one before --to; 0 = empty)")
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--to", args->to, "revision number (default: the latest)")->check(CLI::NonNegativeNumber);
+      ->check(revision);
+  cmd->add_option("--to", args->to, "revision number (default: the latest)")->check(revision);
   cmd->callback([args, &global, run] { *run = [args, &global] { return RunDiff(*args, global); }; });
 }
 

@@ -55,7 +55,7 @@ int RunExport(const ExportArgs& args, const GlobalOptions& global) {
     ++written;
   }
   std::printf("exported %d threads to %s (%d not archived at %s)\n", written, args.dir.c_str(),
-              skipped, at.ToIso8601().c_str());
+              skipped, HumanTime(at).c_str());
   return kExitOk;
 }
 
@@ -66,7 +66,7 @@ void AddExportVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   CLI::App* cmd = app.add_subcommand("export", "one <dir>/<question id>.md per thread, as of TIME");
   cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   cmd->add_option("dir", args->dir, "output directory")->required();
-  cmd->add_option("--at", args->at, "ISO 8601 time (default: now)");
+  cmd->add_option("--at", args->at, "TIME: ISO 8601, or 24h, 7d, today, yesterday (default: now)");
   cmd->callback([args, &global, run] { *run = [args, &global] { return RunExport(*args, global); }; });
 }
 

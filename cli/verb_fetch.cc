@@ -98,8 +98,8 @@ void PrintText(const model::Snapshot& s) {
     std::printf("%4zu. %llu  %s  created %s  updated %s  %lld votes  %zu bytes\n", i + 1,
                 static_cast<unsigned long long>(a.id),
                 a.author.anonymous ? "(anonymous)" : TerminalSafe(a.author.name).c_str(),
-                Timestamp::FromSeconds(a.created_time).ToIso8601().c_str(),
-                Timestamp::FromSeconds(a.updated_time).ToIso8601().c_str(),
+                FormatIso8601(Timestamp::FromSeconds(a.created_time), DisplayZone()).c_str(),
+                FormatIso8601(Timestamp::FromSeconds(a.updated_time), DisplayZone()).c_str(),
                 static_cast<long long>(a.voteup_count), a.content_html.size());
   }
   if (!s.complete()) {

@@ -30,7 +30,7 @@ void PrintEvent(const store::EventRecord& e, bool json) {
     std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return;
   }
-  std::string line = e.at.ToIso8601() + "  " + std::string(model::EventKindName(e.kind));
+  std::string line = HumanTime(e.at) + "  " + std::string(model::EventKindName(e.kind));
   if (e.answer) line += "  answer " + std::to_string(*e.answer);
   if (e.revision > 0) line += " r" + std::to_string(e.revision);
   if (!e.details.empty()) line += "  " + e.details;
@@ -42,10 +42,15 @@ int RunHistory(const HistoryArgs& args, const GlobalOptions& global) {
   if (!key.ok()) return PrintError("history", key.status()), kExitUsage;
   store::EventQuery query{*key, std::nullopt, std::nullopt};
   if (!args.answer.empty()) {
-    query.answer = fetch::ParseDecimalU64(args.answer);
-    if (!query.answer) {
-      return PrintError("history", "--answer '" + args.answer + "' is not an answer id"), kExitUsage;
+    const Result<fetch::AnswerRef> ref = fetch::ParseAnswerRef(args.answer);
+    if (!ref.ok()) return PrintError("history", "--answer: " + ref.status().message()), kExitUsage;
+    if (ref->question && *ref->question != key->id) {
+      return PrintError("history", "--answer '" + args.answer + "' names question " +
+                                       std::to_string(*ref->question) + ", not " +
+                                       std::to_string(key->id)),
+             kExitUsage;
     }
+    query.answer = ref->answer;
   }
   if (!args.since.empty()) {
     Result<Timestamp> since = ParseTime("--since", args.since);
@@ -60,7 +65,8 @@ int RunHistory(const HistoryArgs& args, const GlobalOptions& global) {
   if (query.answer) {
     auto revs = (*archive)->Revisions({key->source, *query.answer});
     if (!revs.ok() || revs->empty() || (*revs)[0].question != key->id) {
-      return PrintError("history", "answer " + args.answer + " is not an answer of question " +
+      return PrintError("history", "answer " + std::to_string(*query.answer) +
+                                       " is not an answer of question " +
                                        std::to_string(key->id) + " in the archive"),
              kExitUsage;
     }
@@ -78,8 +84,9 @@ void AddHistoryVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   CLI::App* cmd = app.add_subcommand("history", "what changed in a thread, oldest first");
   cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   cmd->add_option("question", args->question, "question URL or id")->required();
-  cmd->add_option("--answer", args->answer, "only this answer's events");
-  cmd->add_option("--since", args->since, "only events at or after TIME (ISO 8601)");
+  cmd->add_option("--answer", args->answer, "only this answer's events (answer id or URL)");
+  cmd->add_option("--since", args->since,
+                  "only events at or after TIME (ISO 8601, or 24h, 7d, today, yesterday)");
   cmd->add_flag("--json", args->json, "one JSON object per line");
   cmd->callback([args, &global, run] { *run = [args, &global] { return RunHistory(*args, global); }; });
 }

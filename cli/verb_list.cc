@@ -16,7 +16,7 @@ nlohmann::json TimeOrNull(const std::optional<Timestamp>& t) {
 }
 
 std::string TimeOrDash(const std::optional<Timestamp>& t) {
-  return t ? t->ToIso8601() : "-";
+  return t ? HumanTime(*t) : "-";
 }
 
 int RunList(bool json, const GlobalOptions& global) {
@@ -48,7 +48,7 @@ int RunList(bool json, const GlobalOptions& global) {
                   t.present_answers, TimeOrDash(t.last_event).c_str(),
                   TimeOrDash(t.last_fetch).c_str(),
                   t.last_outcome.empty() ? "" : (" (" + TerminalSafe(t.last_outcome) + ")").c_str(),
-                  due ? due->ToIso8601().c_str() : "now", TerminalSafe(t.title).c_str());
+                  due ? HumanTime(*due).c_str() : "now", TerminalSafe(t.title).c_str());
     }
   }
   return kExitOk;

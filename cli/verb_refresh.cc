@@ -1,5 +1,5 @@
 // `archivist refresh [<question>...]`: fetch now and record what changed, through the same
-// pipeline the daemon runs (daemon/pipeline.h). Named questions not yet in the archive are
+// pipeline the daemon runs (pipeline/pipeline.h). Named questions not yet in the archive are
 // added first; without names, every due active thread is refreshed (one-shot use stores no
 // schedule, so that is every active thread until the daemon schedules them).
 //

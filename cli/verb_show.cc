@@ -46,7 +46,7 @@ void AddShowVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   CLI::App* cmd = app.add_subcommand("show", "the thread's document as it was at TIME");
   cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   cmd->add_option("question", args->question, "question URL or id")->required();
-  cmd->add_option("--at", args->at, "ISO 8601 time (default: now)");
+  cmd->add_option("--at", args->at, "TIME: ISO 8601, or 24h, 7d, today, yesterday (default: now)");
   cmd->callback([args, &global, run] { *run = [args, &global] { return RunShow(*args, global); }; });
 }
 

@@ -248,7 +248,8 @@ void Parser::Run(const toml::table& root) {
       BindTable(k, value, {{"min_interval", DurationField(&s.min_interval)},
                            {"max_interval", DurationField(&s.max_interval)},
                            {"initial_interval", DurationField(&s.initial_interval)},
-                           {"delete_confirmations", Int(&s.delete_confirmations, 1, 100)}});
+                           {"delete_confirmations", Int(&s.delete_confirmations, 1, 100)},
+                           {"gone_after", DurationField(&s.gone_after)}});
     } else if (k == "discovery") {
       DiscoveryConfig& d = c.discovery;
       BindTable(k, value, {{"zhihu_hot", Bool(&d.zhihu_hot)},

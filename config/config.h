@@ -32,7 +32,7 @@ namespace archivist::config {
 using Duration = std::chrono::milliseconds;  // durations are kept to the millisecond
 
 struct FetchConfig {
-  std::string user_agent = "archivist/0.1 (+https://github.com/archivist)";
+  std::string user_agent;  // "" = archivist/<version> libcurl/<version> (fetch::DefaultUserAgent)
   Duration timeout = std::chrono::seconds(30);
   int64_t max_body = 32LL << 20;
   int concurrency = 4;           // refreshes in flight across all hosts
@@ -54,6 +54,9 @@ struct ScheduleConfig {
   Duration max_interval = std::chrono::hours(24 * 7);
   Duration initial_interval = std::chrono::minutes(30);
   int delete_confirmations = 2;
+  // thread_gone needs its not_found outcomes to span at least this long, first to last
+  // (0: the count alone).
+  Duration gone_after = std::chrono::hours(24);
 };
 
 struct DiscoveryConfig {

@@ -128,8 +128,8 @@ TEST(Config, ExampleFileParsesAndMatchesTheDefaults) {
   ASSERT_TRUE(r.ok()) << r.errors[0].ToString();
   ParseResult defaults = Parse("");
   EXPECT_EQ(FormatConfig(r.config).substr(FormatConfig(r.config).find("[fetch]")),
-            FormatConfig(defaults.config).substr(FormatConfig(defaults.config).find("[fetch]")) +
-                "\n[[thread]]\nurl = \"https://www.zhihu.com/question/19550225\"\n");
+            FormatConfig(defaults.config).substr(FormatConfig(defaults.config).find("[fetch]")));
+  EXPECT_TRUE(r.config.threads.empty()) << "a copy of the example must track nothing";
 }
 
 TEST(Config, UnknownKeysAtEveryLevel) {
@@ -346,4 +346,19 @@ TEST_F(LocateTest, AFileThatCannotBeOpenedSaysWhy) {
 }
 
 }  // namespace
+TEST(Config, GoneAfter) {
+  EXPECT_EQ(Parse("").config.schedule.gone_after, hours(24));
+  ParseResult r = Parse("[schedule]\ngone_after = \"0s\"\n");
+  ASSERT_TRUE(r.ok()) << r.errors[0].ToString();
+  EXPECT_EQ(r.config.schedule.gone_after, std::chrono::milliseconds(0));
+  r = Parse("[schedule]\ngone_after = \"36h\"\n");
+  ASSERT_TRUE(r.ok()) << r.errors[0].ToString();
+  EXPECT_EQ(r.config.schedule.gone_after, hours(36));
+  EXPECT_NE(FormatConfig(r.config).find("gone_after = \"1d12h\""), std::string::npos)
+      << FormatConfig(r.config);
+  r = Parse("[schedule]\ngone_after = \"soon\"\n");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_NE(r.errors[0].ToString().find("gone_after"), std::string::npos);
+}
+
 }  // namespace archivist::config

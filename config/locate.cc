@@ -118,7 +118,8 @@ std::string FormatConfig(const Config& c) {
   o << "[store]\npath = " << Quote(c.store_path) << "\n\n";
   o << "[export]\ndir = " << Quote(c.export_dir) << "\n\n";
   const FetchConfig& f = c.fetch;
-  o << "[fetch]\nuser_agent = " << Quote(f.user_agent) << "\ntimeout = " << Dur(f.timeout)
+  o << "[fetch]\nuser_agent = " << Quote(f.user_agent)
+    << (f.user_agent.empty() ? "  # archivist/<version> libcurl/<version>" : "") << "\ntimeout = " << Dur(f.timeout)
     << "\nmax_body = " << Quote(FormatSize(f.max_body)) << "\nconcurrency = " << f.concurrency
     << "\nper_host_concurrency = " << f.per_host_concurrency
     << "\nper_host_delay = " << Dur(f.per_host_delay) << "\nproxy = " << Quote(f.proxy)
@@ -135,7 +136,8 @@ std::string FormatConfig(const Config& c) {
   o << "[schedule]\nmin_interval = " << Dur(s.min_interval)
     << "\nmax_interval = " << Dur(s.max_interval)
     << "\ninitial_interval = " << Dur(s.initial_interval)
-    << "\ndelete_confirmations = " << s.delete_confirmations << "\n\n";
+    << "\ndelete_confirmations = " << s.delete_confirmations
+    << "\ngone_after = " << Dur(s.gone_after) << "\n\n";
   const DiscoveryConfig& d = c.discovery;
   o << "[discovery]\nzhihu_hot = " << (d.zhihu_hot ? "true" : "false")
     << "\ninterval = " << Dur(d.interval) << "\ntrack_for = " << Dur(d.track_for) << "\n\n";

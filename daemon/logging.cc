@@ -104,7 +104,9 @@ LogTarget SetUpLogging(bool verbose) {
     target = LogTarget::kJournal;
   } else {
     auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
-    sink->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+    // Local time with its UTC offset (ISO 8601), so a line read later or elsewhere is
+    // unambiguous: 2026-01-17T16:00:02.540+08:00 info …
+    sink->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
     logger = std::make_shared<spdlog::logger>("archivist", std::make_shared<TerminalSafeSink>(sink));
     target = LogTarget::kStderr;
   }

@@ -31,7 +31,7 @@
 
 namespace archivist::daemon {
 
-inline constexpr int kEventKinds = 7;  // model::EventKind values
+inline constexpr int kEventKinds = model::kEventKindCount;  // model::EventKind values
 
 struct Health {
   bool ok = true;

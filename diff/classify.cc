@@ -13,8 +13,12 @@
 //  - A probe that says kExists blocks a deletion by count: the answer exists, the listing
 //    merely hides it (Zhihu folds some answers). Its absence count still advances.
 //  - Answers deleted earlier and still absent are left untouched.
-//  - A thread that was gone and is seen again is simply active again (there is no event
-//    kind for it; the gap is visible in the fetch records).
+//  - A thread that was gone and is served again records thread_returned (R8) as the first
+//    event of that refresh; a not_modified reply is not "served again" (it carries nothing).
+//  - thread_gone needs the count and the time span (R7); the span runs from the first
+//    not_found of the current run, which the store keeps beside the count. A state with a
+//    count but no first time (an archive written before the time was kept) starts the span
+//    at this refresh: slower to declare, never quicker.
 //  - The recorded order (set only when there are events) is the snapshot's order followed
 //    by every other stored answer in its previous order, so a partial snapshot (a prefix of
 //    the listing) keeps the tail where it was.
@@ -131,6 +135,22 @@ void ClassifyAbsent(const model::ThreadState& state, const std::unordered_set<An
   }
 }
 
+// R7: count the not_found outcome and its span; declare the thread gone once both suffice.
+void ClassifyNotFound(const model::ThreadState& state, const ClassifyOptions& options,
+                      Timestamp observed_at, ChangeSet& cs) {
+  const int64_t now = observed_at.micros();
+  cs.thread.not_found_count = state.not_found_count + 1;
+  cs.thread.first_not_found_us =
+      state.not_found_count > 0 && state.first_not_found_us > 0 ? state.first_not_found_us : now;
+  if (state.gone || cs.thread.not_found_count < options.not_found_confirmations) return;
+  if (now - cs.thread.first_not_found_us < options.gone_after_us) return;
+  cs.thread.gone = true;
+  cs.events.push_back(Event{
+      EventKind::kThreadGone, 0, 0,
+      std::to_string(cs.thread.not_found_count) + " consecutive not_found outcomes since " +
+          Timestamp::FromMicros(cs.thread.first_not_found_us).ToIso8601()});
+}
+
 std::vector<AnswerId> MergedOrder(const model::ThreadState& state,
                                   const std::vector<const model::Answer*>& listed) {
   std::vector<AnswerId> order;
@@ -176,24 +196,21 @@ bool IsSuspiciousShrink(const model::ThreadState& state, const model::Snapshot& 
 }
 
 ChangeSet Classify(const model::ThreadState& state, const model::Snapshot& snapshot,
-                   const ProbeResults& probes, const ClassifyOptions& options) {
+                   const ProbeResults& probes, const ClassifyOptions& options,
+                   Timestamp observed_at) {
   ChangeSet cs;
   cs.base_version = state.version;
   cs.thread.not_found_count = state.not_found_count;
+  cs.thread.first_not_found_us = state.first_not_found_us;
   cs.thread.gone = state.gone;
   const model::Outcome outcome = snapshot.outcome;
   if (outcome == model::Outcome::kNotFound) {
-    cs.thread.not_found_count = state.not_found_count + 1;
-    if (!state.gone && cs.thread.not_found_count >= options.not_found_confirmations) {
-      cs.thread.gone = true;
-      cs.events.push_back(Event{EventKind::kThreadGone, 0, 0,
-                                std::to_string(cs.thread.not_found_count) +
-                                    " consecutive not_found outcomes"});
-    }
+    ClassifyNotFound(state, options, observed_at, cs);
     return cs;
   }
   if (outcome == model::Outcome::kNotModified) {
     cs.thread.not_found_count = 0;
+    cs.thread.first_not_found_us = 0;
     return cs;
   }
   // R4: a failed fetch with no answers is no evidence either way; its whole answers (fetch/
@@ -201,7 +218,14 @@ ChangeSet Classify(const model::ThreadState& state, const model::Snapshot& snaps
   if (!MayRecordAnswers(snapshot)) return cs;
 
   cs.thread.not_found_count = 0;
+  cs.thread.first_not_found_us = 0;
   cs.thread.gone = false;
+  if (state.gone) {  // R8
+    std::string since = state.gone_at_us > 0
+                            ? "gone since " + Timestamp::FromMicros(state.gone_at_us).ToIso8601()
+                            : std::string();
+    cs.events.push_back(Event{EventKind::kThreadReturned, 0, 0, std::move(since)});
+  }
   ClassifyThread(state, snapshot, cs);
   const auto stored = IndexStored(state);
   const std::vector<const model::Answer*> listed = UniqueAnswers(snapshot);

@@ -27,8 +27,12 @@
 //  R5 a deleted answer that reappears is answer_restored (new revision if its content moved);
 //  R6 title_changed when a usable snapshot carries a different non-empty title; the first
 //     usable snapshot records thread_added instead;
-//  R7 thread_gone after `not_found_confirmations` (2) consecutive not_found outcomes;
-//     outcomes without evidence leave the count alone, a usable or not_modified one resets it.
+//  R7 thread_gone after `not_found_confirmations` (2) consecutive not_found outcomes spanning
+//     at least `gone_after` (config schedule.gone_after, 1 day) from the first to the last, so
+//     that a question hidden for minutes is not declared gone; outcomes without evidence
+//     leave the count alone, a usable or not_modified one resets it;
+//  R8 a gone thread that a snapshot serves again (R4's answers-bearing outcomes) records
+//     thread_returned, before any other event of that refresh.
 //
 // Thread-safety: reentrant.
 #ifndef ARCHIVIST_DIFF_CLASSIFY_H_
@@ -37,6 +41,7 @@
 #include <map>
 #include <vector>
 
+#include "base/time.h"
 #include "model/change.h"
 #include "model/model.h"
 
@@ -45,6 +50,7 @@ namespace archivist::diff {
 struct ClassifyOptions {
   int delete_confirmations = 2;     // K of R2 (config schedule.delete_confirmations), ≥ 1
   int not_found_confirmations = 2;  // R7
+  int64_t gone_after_us = 86'400'000'000;  // R7 (config schedule.gone_after); 0: count alone
 };
 
 using ProbeResults = std::map<model::AnswerId, model::ProbeResult>;
@@ -64,10 +70,12 @@ std::vector<model::AnswerId> AnswersToProbe(const model::ThreadState& state,
 // True when the complete snapshot lacks more than half of the present answers (R3).
 bool IsSuspiciousShrink(const model::ThreadState& state, const model::Snapshot& snapshot);
 
-// The change set of one refresh. Answers missing from `probes` count as kUnknown.
-// Revisions come without Markdown: the caller fills `markdown` and `normalizer_version`.
+// The change set of one refresh observed at `observed_at` (the refresh time its events get;
+// R7 measures from it). Answers missing from `probes` count as kUnknown. Revisions come
+// without Markdown: the caller fills `markdown` and `normalizer_version`.
 model::ChangeSet Classify(const model::ThreadState& state, const model::Snapshot& snapshot,
-                          const ProbeResults& probes, const ClassifyOptions& options = {});
+                          const ProbeResults& probes, const ClassifyOptions& options = {},
+                          Timestamp observed_at = {});
 
 }  // namespace archivist::diff
 

@@ -1,4 +1,4 @@
-// One case per rule of diff/classify.h (R1–R7), table-driven: a stored state, a snapshot and
+// One case per rule of diff/classify.h (R1–R8), table-driven: a stored state, a snapshot and
 // probe results in; the expected events (kind, answer, revision) out.
 #include "diff/classify.h"
 
@@ -193,14 +193,27 @@ std::vector<Case> Cases() {
     add("R6_empty_title_is_not_a_change", Archived(1), snap, {}, {}, 0);
   }
   {
+    const ClassifyOptions count_only{2, 2, 0};  // gone_after = "0s": the count alone
     auto st = Archived(2);
-    add("R7_first_not_found_is_not_gone", st, Listing({}, Outcome::kNotFound), {}, {}, 0);
+    add("R7_first_not_found_is_not_gone", st, Listing({}, Outcome::kNotFound), {}, {}, 0,
+        count_only);
     st.not_found_count = 1;
     add("R7_second_not_found_is_gone", st, Listing({}, Outcome::kNotFound), {},
-        {{EventKind::kThreadGone, 0, 0}}, 0);
+        {{EventKind::kThreadGone, 0, 0}}, 0, count_only);
+    add("R7_second_not_found_at_once_is_not_gone_by_default", st,
+        Listing({}, Outcome::kNotFound), {}, {}, 0);
     st.not_found_count = 2;
     st.gone = true;
-    add("R7_gone_is_recorded_once", st, Listing({}, Outcome::kNotFound), {}, {}, 0);
+    add("R7_gone_is_recorded_once", st, Listing({}, Outcome::kNotFound), {}, {}, 0, count_only);
+    add("R8_gone_thread_served_again_returns", st, Listing({1, 2}), {},
+        {{EventKind::kThreadReturned, 0, 0}}, 0);
+    add("R8_returned_comes_before_the_other_events", st, Listing({3, 1, 2}), {},
+        {{EventKind::kThreadReturned, 0, 0}, {EventKind::kAnswerAdded, 3, 1}}, 1);
+    add("R8_partial_listing_returns_too", st, Listing({1}, Outcome::kPartial), {},
+        {{EventKind::kThreadReturned, 0, 0}}, 0);
+    add("R8_not_modified_is_not_a_return", st, Listing({}, Outcome::kNotModified), {}, {}, 0);
+    add("R8_failure_without_answers_is_not_a_return", st, Listing({}, Outcome::kBlocked), {},
+        {}, 0);
   }
   {
     auto snap = Listing({1, 1, 2});
@@ -294,6 +307,88 @@ TEST(ClassifyTest, NotFoundCountingAndReset) {
   st.gone = true;
   const auto back = Classify(st, Listing({1}), {});
   EXPECT_FALSE(back.thread.gone);
+}
+
+constexpr int64_t kHour = 3'600'000'000;
+const Timestamp kT0 = Timestamp::FromSeconds(1768636800);  // 2026-01-17T08:00:00Z
+
+Timestamp At(int64_t hours) { return Timestamp::FromMicros(kT0.micros() + hours * kHour); }
+
+// R7 with time: the not_found outcomes must span gone_after from the first to the last.
+TEST(ClassifyTest, GoneNeedsTheCountAndTheSpan) {
+  const ClassifyOptions day{2, 2, 24 * kHour};
+  const auto nf = Listing({}, Outcome::kNotFound);
+  model::ThreadState st = Archived(1);
+  // The first not_found starts the span.
+  auto cs = Classify(st, nf, {}, day, At(0));
+  EXPECT_EQ(cs.thread.not_found_count, 1);
+  EXPECT_EQ(cs.thread.first_not_found_us, At(0).micros());
+  EXPECT_TRUE(cs.events.empty());
+  // Seconds later, and a day less a second later: counted, not gone; the start is kept.
+  st.not_found_count = 1;
+  st.first_not_found_us = At(0).micros();
+  for (Timestamp t : {Timestamp::FromMicros(At(0).micros() + 6'000'000),
+                      Timestamp::FromMicros(At(24).micros() - 1'000'000)}) {
+    cs = Classify(st, nf, {}, day, t);
+    EXPECT_EQ(cs.thread.not_found_count, 2);
+    EXPECT_EQ(cs.thread.first_not_found_us, At(0).micros());
+    EXPECT_FALSE(cs.thread.gone);
+    EXPECT_TRUE(cs.events.empty());
+    st = Archived(1);
+    st.not_found_count = 1;
+    st.first_not_found_us = At(0).micros();
+  }
+  // A day after the first: gone, and the evidence says so.
+  st.not_found_count = 5;
+  cs = Classify(st, nf, {}, day, At(24));
+  EXPECT_TRUE(cs.thread.gone);
+  ASSERT_EQ(cs.events.size(), 1u);
+  EXPECT_EQ(cs.events[0].kind, EventKind::kThreadGone);
+  EXPECT_EQ(cs.events[0].details,
+            "6 consecutive not_found outcomes since 2026-01-17T08:00:00.000000+00:00");
+  // A day of not_found outcomes, but only one of them: not gone (the count still counts).
+  st = Archived(1);
+  st.first_not_found_us = At(0).micros();  // stale: the count is 0, so the span restarts
+  cs = Classify(st, nf, {}, day, At(48));
+  EXPECT_FALSE(cs.thread.gone);
+  EXPECT_EQ(cs.thread.first_not_found_us, At(48).micros());
+  // An older archive with a count but no start time: the span starts now.
+  st.not_found_count = 3;
+  st.first_not_found_us = 0;
+  cs = Classify(st, nf, {}, day, At(48));
+  EXPECT_FALSE(cs.thread.gone);
+  EXPECT_EQ(cs.thread.first_not_found_us, At(48).micros());
+}
+
+TEST(ClassifyTest, NotFoundSpanResetsLikeTheCount) {
+  model::ThreadState st = Archived(1);
+  st.not_found_count = 1;
+  st.first_not_found_us = At(0).micros();
+  // No evidence either way: both kept.
+  auto cs = Classify(st, Listing({}, Outcome::kTransient), {}, {}, At(30));
+  EXPECT_EQ(cs.thread.not_found_count, 1);
+  EXPECT_EQ(cs.thread.first_not_found_us, At(0).micros());
+  // Served, or not modified: both reset.
+  for (auto snap : {Listing({1}), Listing({}, Outcome::kNotModified)}) {
+    cs = Classify(st, snap, {}, {}, At(30));
+    EXPECT_EQ(cs.thread.not_found_count, 0);
+    EXPECT_EQ(cs.thread.first_not_found_us, 0);
+  }
+}
+
+TEST(ClassifyTest, ReturnedSaysSinceWhenItWasGone) {
+  model::ThreadState st = Archived(1);
+  st.gone = true;
+  st.gone_at_us = At(24).micros();
+  st.not_found_count = 4;
+  st.first_not_found_us = At(0).micros();
+  const auto cs = Classify(st, Listing({1}), {}, {}, At(50));
+  ASSERT_EQ(cs.events.size(), 1u);
+  EXPECT_EQ(cs.events[0].kind, EventKind::kThreadReturned);
+  EXPECT_EQ(cs.events[0].details, "gone since 2026-01-18T08:00:00.000000+00:00");
+  EXPECT_FALSE(cs.thread.gone);
+  EXPECT_EQ(cs.thread.not_found_count, 0);
+  ASSERT_TRUE(cs.order.has_value());  // a refresh with an event records its order
 }
 
 TEST(ClassifyTest, OrderIsRecordedOnlyWithEventsAndKeepsTheTail) {

@@ -19,6 +19,8 @@
 #include <cstdio>
 #include <mutex>
 
+#include "base/version.h"
+
 namespace archivist::fetch {
 namespace {
 
@@ -103,6 +105,14 @@ TransportError MapCode(CURLcode rc, bool over_cap) {
 
 }  // namespace
 
+std::string DefaultUserAgent() {
+  GlobalInitOnce();
+  const curl_version_info_data* v = curl_version_info(CURLVERSION_NOW);
+  std::string ua = "archivist/" + std::string(kVersion);
+  if (v != nullptr && v->version != nullptr) ua += std::string(" libcurl/") + v->version;
+  return ua;
+}
+
 struct CurlHttpClient::Multi {
   CURLM* handle = nullptr;
   ~Multi() {
@@ -113,6 +123,7 @@ struct CurlHttpClient::Multi {
 CurlHttpClient::CurlHttpClient(CurlOptions options)
     : options_(std::move(options)), multi_(std::make_unique<Multi>()) {
   GlobalInitOnce();
+  if (options_.user_agent.empty()) options_.user_agent = DefaultUserAgent();
   multi_->handle = curl_multi_init();
   curl_multi_setopt(multi_->handle, CURLMOPT_MAX_TOTAL_CONNECTIONS,
                     static_cast<long>(options_.max_connections));
@@ -159,7 +170,7 @@ void SetUp(Transfer& t, const HttpRequest& req, const CurlOptions& o) {
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &OnHeader);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
-  if (!o.user_agent.empty()) curl_easy_setopt(h, CURLOPT_USERAGENT, o.user_agent.c_str());
+  curl_easy_setopt(h, CURLOPT_USERAGENT, o.user_agent.c_str());
   if (!o.cookie.empty()) curl_easy_setopt(h, CURLOPT_COOKIE, o.cookie.c_str());
   if (!o.cookies_file.empty()) curl_easy_setopt(h, CURLOPT_COOKIEFILE, o.cookies_file.c_str());
   if (!o.proxy.empty()) curl_easy_setopt(h, CURLOPT_PROXY, o.proxy.c_str());

@@ -32,7 +32,7 @@ struct CurlOptions {
   std::chrono::milliseconds timeout{30'000};  // whole transfer
   int max_redirects = 5;
   size_t max_body = 32u << 20;  // decoded bytes
-  std::string user_agent = "archivist/0.1";
+  std::string user_agent;     // "" = DefaultUserAgent()
   HeaderList headers;         // sent with every request
   std::string cookie;         // value of a Cookie header, e.g. "z_c0=...; d_c0=..."
   std::string cookies_file;   // Netscape cookies.txt; must exist and be readable
@@ -42,6 +42,11 @@ struct CurlOptions {
   // at once, each as TransportError::kCancelled. Null: never cancelled.
   const CancelToken* cancel = nullptr;
 };
+
+// "archivist/<version> libcurl/<version>" (e.g. "archivist/0.1.0 libcurl/7.88.1"): what is
+// sent when no User-Agent is configured. It names the program and its HTTP library truthfully
+// and nothing else (archivist has no public web page to point to).
+std::string DefaultUserAgent();
 
 class CurlHttpClient final : public HttpClient {
  public:

@@ -18,8 +18,8 @@
 
 namespace archivist::model {
 
-// DESIGN.md "Words": the seven event kinds. Their names are stored and printed (`history
-// --json`): never rename one.
+// The eight event kinds (DESIGN.md "Words", and thread_returned). Their names are stored and
+// printed (`history --json`): never rename one; new kinds go at the end.
 enum class EventKind {
   kThreadAdded,     // first usable snapshot of the thread; details = the title
   kTitleChanged,    // details = the new title
@@ -27,8 +27,11 @@ enum class EventKind {
   kAnswerEdited,    // references the new revision
   kAnswerDeleted,   // details = the evidence ("probe: gone" or "absent from K complete listings")
   kAnswerRestored,  // references the revision in effect after the restore
-  kThreadGone,      // two consecutive not_found outcomes
+  kThreadGone,      // not_found outcomes, enough of them over long enough; details = evidence
+  kThreadReturned,  // a gone thread served again; details = since when it was gone
 };
+
+inline constexpr int kEventKindCount = 8;
 
 constexpr std::string_view EventKindName(EventKind k) {
   switch (k) {
@@ -39,6 +42,7 @@ constexpr std::string_view EventKindName(EventKind k) {
     case EventKind::kAnswerDeleted: return "answer_deleted";
     case EventKind::kAnswerRestored: return "answer_restored";
     case EventKind::kThreadGone: return "thread_gone";
+    case EventKind::kThreadReturned: return "thread_returned";
   }
   return "unknown";
 }
@@ -46,7 +50,8 @@ constexpr std::string_view EventKindName(EventKind k) {
 inline std::optional<EventKind> ParseEventKind(std::string_view name) {
   for (EventKind k : {EventKind::kThreadAdded, EventKind::kTitleChanged, EventKind::kAnswerAdded,
                       EventKind::kAnswerEdited, EventKind::kAnswerDeleted,
-                      EventKind::kAnswerRestored, EventKind::kThreadGone}) {
+                      EventKind::kAnswerRestored, EventKind::kThreadGone,
+                      EventKind::kThreadReturned}) {
     if (EventKindName(k) == name) return k;
   }
   return std::nullopt;
@@ -78,7 +83,9 @@ struct ThreadState {
   std::string title;
   std::string question_author;
   int not_found_count = 0;     // consecutive not_found outcomes
+  int64_t first_not_found_us = 0;  // when the first of them was observed (0: none)
   bool gone = false;           // thread_gone recorded and not seen since
+  int64_t gone_at_us = 0;      // when thread_gone was recorded (0: not gone)
   int64_t version = 0;         // bumped by every commit; guards against concurrent refreshes
   std::vector<StoredAnswer> answers;  // every answer ever seen, in current listing order
 };
@@ -119,6 +126,7 @@ struct ThreadUpdate {
   std::optional<std::string> question_author;  // set: store this author
   bool first_archive = false;  // this refresh archives the thread for the first time
   int not_found_count = 0;
+  int64_t first_not_found_us = 0;  // the first of the not_found_count outcomes (0: none)
   bool gone = false;           // thread_gone is (still) in force after this refresh
 };
 

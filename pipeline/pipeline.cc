@@ -38,6 +38,7 @@ void CountChanges(const model::ThreadState& state, const model::ChangeSet& chang
   s.title_changed = changes.Count(EventKind::kTitleChanged) > 0;
   s.thread_added = changes.Count(EventKind::kThreadAdded) > 0;
   s.thread_gone = changes.Count(EventKind::kThreadGone) > 0;
+  s.thread_returned = changes.Count(EventKind::kThreadReturned) > 0;
   s.changed = !changes.events.empty();
   s.title = changes.thread.title ? *changes.thread.title : state.title;
   s.answers_now = PresentAfter(state, changes);
@@ -51,12 +52,15 @@ std::string RefreshSummary::ChangeText() const {
   if (restored > 0) out += " restored " + std::to_string(restored);
   if (title_changed) out += " title changed";
   if (thread_gone) out += " thread gone";
+  if (thread_returned) out += " thread returned";
   return out;
 }
 
 PipelineOptions PipelineOptionsOf(const config::Config& c) {
   PipelineOptions o;
   o.classify.delete_confirmations = c.schedule.delete_confirmations;
+  o.classify.gone_after_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(c.schedule.gone_after).count();
   o.normalize.image_proxy = c.zhihu.image_proxy;
   o.export_dir = c.export_dir;
   return o;
@@ -72,12 +76,14 @@ int RefreshSummary::Count(model::EventKind kind) const {
     case EventKind::kAnswerDeleted: return deleted;
     case EventKind::kAnswerRestored: return restored;
     case EventKind::kThreadGone: return thread_gone ? 1 : 0;
+    case EventKind::kThreadReturned: return thread_returned ? 1 : 0;
   }
   return 0;
 }
 
 int RefreshSummary::EventCount() const {
-  return added + edited + deleted + restored + title_changed + thread_added + thread_gone;
+  return added + edited + deleted + restored + title_changed + thread_added + thread_gone +
+         thread_returned;
 }
 
 int RefreshSummary::HttpStatus() const {
@@ -141,7 +147,8 @@ Status Pipeline::ClassifyAndCommit(const store::ThreadKey& thread, const model::
   record.thread = thread;
   record.observed_at = summary.observed_at;
   record.fetch = fetch;
-  record.changes = diff::Classify(*state, snapshot, probes, options_.classify);
+  record.changes =
+      diff::Classify(*state, snapshot, probes, options_.classify, summary.observed_at);
   for (model::NewRevision& r : record.changes.revisions) {
     r.markdown = normalize::HtmlToMarkdown(r.html, options_.normalize);
     r.normalizer_version = normalize::kNormalizerVersion;

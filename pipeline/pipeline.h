@@ -53,6 +53,7 @@ struct RefreshSummary {
   bool title_changed = false;
   bool thread_added = false;   // first usable snapshot
   bool thread_gone = false;    // thread_gone recorded by this refresh
+  bool thread_returned = false;  // thread_returned recorded by this refresh
   int answers_now = 0;         // present answers after the refresh
   int pages = 0;               // listing pages fetched
   std::chrono::milliseconds fetch_duration{0};  // Source::Fetch alone (not probes, commit, export)
@@ -77,7 +78,7 @@ struct RefreshSummary {
 using ScheduleDecider = std::function<std::optional<store::Schedule>(const RefreshSummary&)>;
 
 struct PipelineOptions {
-  diff::ClassifyOptions classify;   // delete_confirmations = config schedule.delete_confirmations
+  diff::ClassifyOptions classify;   // config schedule.delete_confirmations and gone_after
   normalize::Options normalize;     // image proxy (config zhihu.image_proxy)
   std::string export_dir;           // "" = no export
   int commit_attempts = 3;          // tries when another writer committed first

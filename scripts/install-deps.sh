@@ -10,6 +10,8 @@ packages=(
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libsystemd-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-jieba patch
+  go-md2man                 # the man page, generated at build time from docs/archivist.1.md
+  man-db groff-base zsh     # tests: the man page renders without warnings; zsh completion
   chromium  # the browser source and the web-mode tests (run sandboxed, as nobody under root)
   clang libclang-rt-dev
 )

@@ -1,6 +1,6 @@
-// Schema versions and the open-time checks. To add version 2: append {2, "ALTER …"} to
-// kMigrations, describe it in SCHEMA.md, and add a test that migrates a version-1 file
-// holding data (schema_test.cc shows the pattern with a test-only version 2).
+// Schema versions and the open-time checks. To add a version: append {N, "ALTER …"} to
+// kMigrations, describe it in SCHEMA.md, and add a test that migrates a file of version N-1
+// holding data (schema_test.cc: Version2KeepsTheDataOfVersion1).
 #include "store/schema.h"
 
 #include <string>
@@ -105,8 +105,49 @@ CREATE TABLE orders (
 CREATE INDEX orders_thread ON orders (thread_id, at);
 )sql";
 
+// Version 2: the thread_returned event kind, and when the current run of not_found outcomes
+// began (schedule.gone_after measures from it). SQLite cannot change a CHECK constraint, so
+// the events table is rebuilt (nothing references it) and its indexes made again. A thread
+// already counting not_found outcomes gets the first not_found fetch since its last usable
+// or not_modified one as its start.
+constexpr const char* kSchemaV2 = R"sql(
+ALTER TABLE threads ADD COLUMN first_not_found_at INTEGER;
+UPDATE threads SET first_not_found_at = (
+  SELECT min(f.started_at) FROM fetches f
+  WHERE f.thread_id = threads.id AND f.outcome = 'not_found'
+    AND f.started_at > coalesce((SELECT max(g.started_at) FROM fetches g
+                                 WHERE g.thread_id = threads.id
+                                   AND g.outcome IN ('complete', 'partial', 'not_modified')), 0))
+WHERE not_found_count > 0;
+
+CREATE TABLE events_v2 (
+  id          INTEGER PRIMARY KEY,
+  thread_id   INTEGER NOT NULL REFERENCES threads (id),
+  fetch_id    INTEGER NOT NULL REFERENCES fetches (id),
+  at          INTEGER NOT NULL,
+  kind        TEXT    NOT NULL CHECK (kind IN ('thread_added', 'title_changed', 'answer_added',
+                'answer_edited', 'answer_deleted', 'answer_restored', 'thread_gone',
+                'thread_returned')),
+  answer_id   INTEGER REFERENCES answers (id),
+  revision_id INTEGER REFERENCES revisions (id),
+  details     TEXT    NOT NULL DEFAULT '',
+  CHECK ((kind IN ('answer_added', 'answer_edited', 'answer_deleted', 'answer_restored'))
+         = (answer_id IS NOT NULL)),
+  CHECK ((kind IN ('answer_added', 'answer_edited', 'answer_restored'))
+         = (revision_id IS NOT NULL))
+);
+INSERT INTO events_v2 (id, thread_id, fetch_id, at, kind, answer_id, revision_id, details)
+  SELECT id, thread_id, fetch_id, at, kind, answer_id, revision_id, details FROM events;
+DROP TABLE events;
+ALTER TABLE events_v2 RENAME TO events;
+CREATE INDEX events_thread ON events (thread_id, at);
+CREATE INDEX events_answer ON events (answer_id, at);
+CREATE INDEX events_fetch ON events (fetch_id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
+    {2, kSchemaV2},
 };
 
 // What the file is, read without writing: its header fields and whether it has any tables.

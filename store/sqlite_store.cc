@@ -171,7 +171,8 @@ Status SqliteStore::SetSchedule(const ThreadKey& key, const Schedule& schedule) 
 Result<model::ThreadState> SqliteStore::LoadState(const ThreadKey& key) {
   Result<Stmt> t = db_->Prepare(
       "SELECT id, title, question_author, first_archived_at IS NOT NULL, not_found_count, "
-      "gone_at IS NOT NULL, version FROM threads WHERE source = ?1 AND source_id = ?2");
+      "gone_at IS NOT NULL, version, coalesce(first_not_found_at, 0), coalesce(gone_at, 0) "
+      "FROM threads WHERE source = ?1 AND source_id = ?2");
   if (!t.ok()) return t.status();
   t->Bind(1, key.source).Bind(2, Sql(key.id));
   Result<bool> row = t->Step();
@@ -185,6 +186,8 @@ Result<model::ThreadState> SqliteStore::LoadState(const ThreadKey& key) {
   st.not_found_count = static_cast<int>(t->Int(4));
   st.gone = t->Int(5) != 0;
   st.version = t->Int(6);
+  st.first_not_found_us = t->Int(7);
+  st.gone_at_us = t->Int(8);
   Result<Stmt> a = db_->Prepare(
       "SELECT a.source_id, a.state, a.author_name, a.absent_count, r.number, r.content_hash, "
       "r.updated_time FROM answers a JOIN revisions r ON r.answer_id = a.id "
@@ -259,7 +262,7 @@ Status SqliteStore::WriteThread(int64_t thread_row, const RefreshRecord& r) {
       "ELSE first_archived_at END, not_found_count = ?6, "
       "gone_at = CASE WHEN ?7 THEN COALESCE(gone_at, ?5) ELSE NULL END, "
       "next_due_at = COALESCE(?8, next_due_at), interval_s = COALESCE(?9, interval_s), "
-      "version = version + 1 WHERE id = ?1");
+      "first_not_found_at = NULLIF(?10, 0), version = version + 1 WHERE id = ?1");
   if (!w.ok()) return w.status();
   w->Bind(1, thread_row);
   if (u.title) w->Bind(2, *u.title);
@@ -267,6 +270,7 @@ Status SqliteStore::WriteThread(int64_t thread_row, const RefreshRecord& r) {
   w->Bind(4, int64_t{u.first_archive}).Bind(5, r.observed_at.micros());
   w->Bind(6, int64_t{u.not_found_count}).Bind(7, int64_t{u.gone});
   if (r.schedule) w->Bind(8, r.schedule->next_due.micros()).Bind(9, r.schedule->interval_seconds);
+  w->Bind(10, u.first_not_found_us);
   ARCHIVIST_RETURN_IF_ERROR(Fault("update thread"));
   return w->Run();
 }
@@ -343,7 +347,8 @@ Status SqliteStore::WriteEvents(int64_t thread_row, int64_t fetch_row, const Ref
     ARCHIVIST_RETURN_IF_ERROR(ins->Reset());
     const bool answer_event = e.kind != model::EventKind::kThreadAdded &&
                               e.kind != model::EventKind::kTitleChanged &&
-                              e.kind != model::EventKind::kThreadGone;
+                              e.kind != model::EventKind::kThreadGone &&
+                              e.kind != model::EventKind::kThreadReturned;
     if (answer_event) {
       ARCHIVIST_RETURN_IF_ERROR(find->Reset());
       find->Bind(1, thread_row).Bind(2, Sql(e.answer_id)).Bind(3, int64_t{e.revision});

@@ -55,7 +55,8 @@ class StoreTest : public ::testing::Test {
   Status Refresh(int64_t seconds, const model::Snapshot& snap, diff::ProbeResults probes = {}) {
     Result<model::ThreadState> state = store_->LoadState({"zhihu", kQ});
     if (!state.ok()) return state.status();
-    model::ChangeSet cs = diff::Classify(*state, snap, probes);
+    model::ChangeSet cs =
+        diff::Classify(*state, snap, probes, classify_, Timestamp::FromSeconds(seconds));
     for (auto& r : cs.revisions) {
       r.markdown = "md " + r.html;
       r.normalizer_version = 1;
@@ -90,6 +91,7 @@ class StoreTest : public ::testing::Test {
   TempDir dir_;
   std::string path_;
   std::unique_ptr<SqliteStore> store_;
+  diff::ClassifyOptions classify_{2, 2, 0};  // thread_gone on the count alone unless a test says
 };
 
 TEST_F(StoreTest, AddThreadIsIdempotentAndReactivates) {
@@ -222,6 +224,40 @@ TEST_F(StoreTest, NotFoundTwiceRecordsThreadGone) {
   ASSERT_TRUE(Refresh(400, Snap({}, Outcome::kNotFound)).ok());
   EXPECT_EQ(Kinds({{"zhihu", kQ}, std::nullopt, Timestamp::FromSeconds(200)}),
             (std::vector<std::string>{"thread_gone"}));
+}
+
+// schedule.gone_after through the store: the start of the not_found run is kept across
+// refreshes (and across outcomes without evidence), and thread_returned ends the gap.
+TEST_F(StoreTest, GoneAfterASpanAndReturned) {
+  classify_.gone_after_us = 1000 * 1'000'000;  // 1000 s
+  ASSERT_TRUE(Refresh(100, Snap({A(1, "one")})).ok());
+  ASSERT_TRUE(Refresh(200, Snap({}, Outcome::kNotFound)).ok());
+  EXPECT_EQ(store_->LoadState({"zhihu", kQ})->first_not_found_us, 200 * 1'000'000);
+  ASSERT_TRUE(Refresh(206, Snap({}, Outcome::kNotFound)).ok());
+  ASSERT_TRUE(Refresh(700, Snap({}, Outcome::kTransient)).ok());
+  ASSERT_TRUE(Refresh(900, Snap({}, Outcome::kNotFound)).ok());
+  EXPECT_FALSE(store_->GetThread({"zhihu", kQ})->gone);  // 3 outcomes, but only 700 s
+  EXPECT_EQ(store_->LoadState({"zhihu", kQ})->not_found_count, 3);
+  ASSERT_TRUE(Refresh(1200, Snap({}, Outcome::kNotFound)).ok());
+  EXPECT_TRUE(store_->GetThread({"zhihu", kQ})->gone);
+  EXPECT_EQ(store_->LoadState({"zhihu", kQ})->gone_at_us, 1200 * 1'000'000);
+  ASSERT_TRUE(Refresh(1500, Snap({A(1, "one"), A(2, "two")})).ok());
+  EXPECT_FALSE(store_->GetThread({"zhihu", kQ})->gone);
+  auto events = store_->Events({{"zhihu", kQ}, std::nullopt, Timestamp::FromSeconds(200)});
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 3u);
+  EXPECT_EQ((*events)[0].kind, EventKind::kThreadGone);
+  EXPECT_EQ((*events)[0].details,
+            "4 consecutive not_found outcomes since 1970-01-01T00:03:20.000000+00:00");
+  EXPECT_EQ((*events)[1].kind, EventKind::kThreadReturned);
+  EXPECT_EQ((*events)[1].details, "gone since 1970-01-01T00:20:00.000000+00:00");
+  EXPECT_EQ((*events)[2].kind, EventKind::kAnswerAdded);
+  const model::ThreadState st = *store_->LoadState({"zhihu", kQ});
+  EXPECT_EQ(st.not_found_count, 0);
+  EXPECT_EQ(st.first_not_found_us, 0);
+  EXPECT_EQ(st.gone_at_us, 0);
+  // The document at the return dates from it (a thread event records the order too).
+  EXPECT_EQ(At(1500), "Title one @1500: 1r1 2r1");
 }
 
 // Defence in depth: even a buggy caller cannot store a deletion from a partial fetch.

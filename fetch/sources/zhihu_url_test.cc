@@ -37,12 +37,68 @@ TEST(ParseQuestionRefTest, RejectsWithAMessageNamingTheInput) {
       {"https://www.zhihu.com/question/abc", "'abc'"},
       {"https://www.zhihu.com/question/12/comments", "unexpected path"},
       {"12a", "host"},
+      {"https://zhuanlan.zhihu.com/p/123456", "column article"},
+      {"zhuanlan.zhihu.com/p/123456", "column article"},
+      {"https://www.zhihu.com/answer/1234567890", "answer without its question"},
   };
   for (const auto& [text, why] : cases) {
     Result<model::QuestionId> got = ParseQuestionRef(text);
     ASSERT_FALSE(got.ok()) << text;
     EXPECT_EQ(got.status().code(), Status::Code::kInvalidArgument);
     EXPECT_NE(got.status().message().find("'" + std::string(text) + "'"), std::string::npos)
+        << got.status().message();
+    EXPECT_NE(got.status().message().find(why), std::string::npos) << got.status().message();
+  }
+}
+
+TEST(ParseAnswerRefTest, AcceptsIdsAndAnswerUrls) {
+  struct Case {
+    const char* text;
+    uint64_t answer;
+    std::optional<uint64_t> question;
+  };
+  const Case cases[] = {
+      {"1234567890", 1234567890, std::nullopt},
+      {" 1234567890\n", 1234567890, std::nullopt},
+      {"https://www.zhihu.com/question/19550225/answer/1234567890", 1234567890, 19550225},
+      {"http://zhihu.com/question/19550225/answer/1234567890/", 1234567890, 19550225},
+      {"https://www.zhihu.com/question/19550225/answer/1234567890?utm_psn=1#x", 1234567890,
+       19550225},
+      {"www.zhihu.com/question/19550225/answer/1234567890", 1234567890, 19550225},
+      {"https://www.zhihu.com/answer/1234567890", 1234567890, std::nullopt},
+      {"https://zhihu.com/answer/1234567890/", 1234567890, std::nullopt},
+      {"HTTP://ZHIHU.COM/answer/18446744073709551615", 18446744073709551615ull, std::nullopt},
+  };
+  for (const Case& c : cases) {
+    Result<AnswerRef> got = ParseAnswerRef(c.text);
+    ASSERT_TRUE(got.ok()) << c.text << ": " << got.status().ToString();
+    EXPECT_EQ(got->answer, c.answer) << c.text;
+    EXPECT_EQ(got->question, c.question) << c.text;
+  }
+}
+
+TEST(ParseAnswerRefTest, RejectsWithTheReason) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"", "empty"},
+      {"0", "is 0"},
+      {"-5", "host"},
+      {"https://zhuanlan.zhihu.com/p/123456", "column article"},
+      {"https://www.zhihu.com/question/19550225", "question URL without an answer"},
+      {"https://www.zhihu.com/question/19550225/", "question URL without an answer"},
+      {"https://www.zhihu.com/question/19550225/answer/", "the path is not"},
+      {"https://www.zhihu.com/question/19550225/answer/12x", "answer id '12x'"},
+      {"https://www.zhihu.com/answer/0", "is 0"},
+      {"https://www.zhihu.com/answer/12/comments", "unexpected path"},
+      {"https://www.zhihu.com/people/someone", "path"},
+      {"https://example.com/answer/12", "host"},
+      {"ftp://zhihu.com/answer/12", "scheme"},
+  };
+  for (const auto& [text, why] : cases) {
+    Result<AnswerRef> got = ParseAnswerRef(text);
+    ASSERT_FALSE(got.ok()) << text;
+    EXPECT_EQ(got.status().code(), Status::Code::kInvalidArgument);
+    EXPECT_NE(got.status().message().find("'" + std::string(text) + "' is not a Zhihu answer"),
+              std::string::npos)
         << got.status().message();
     EXPECT_NE(got.status().message().find(why), std::string::npos) << got.status().message();
   }

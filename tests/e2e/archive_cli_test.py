@@ -369,7 +369,7 @@ class ErrorTest(unittest.TestCase):
             self.assert_error(verb, 2, "question 123 is not in the archive")
         self.assert_error(["show", "not-a-question"], 2, "not-a-question")
         self.assert_error(["diff", "42"], 2, "answer 42 is not in the archive")
-        self.assert_error(["diff", "x42"], 2, "'x42' is not an answer id")
+        self.assert_error(["diff", "x42"], 2, "'x42' is not a Zhihu answer URL or id")
         self.assert_error(["diff", "1984629036882875779", "--to", "7"], 2, "--to 7",
                           "revisions 1..1")
         self.assert_error(["history", QID, "--answer", "42"], 2,
@@ -378,7 +378,7 @@ class ErrorTest(unittest.TestCase):
     def test_malformed_time(self):
         for verb in (["show", QID, "--at", "last tuesday"], ["export", self.tmp + "/x", "--at", "last tuesday"],
                      ["history", QID, "--since", "last tuesday"]):
-            self.assert_error(verb, 2, "'last tuesday' is not an ISO 8601 time")
+            self.assert_error(verb, 2, 'bad time "last tuesday": expected ISO 8601')
 
     def test_not_an_archivist_database(self):
         junk = os.path.join(self.tmp, "junk.db")

@@ -154,7 +154,7 @@ def daemon_log(mock, tmp):
         raw = d.raw_log().decode("utf-8", "replace")
         assert_clean(raw, "the daemon's log")
         for line in lines(raw):
-            assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3} \w+ ", line), line
+            assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d \w+ ", line), line
         failed = [r for r in d.refreshes() if r["q"] == QERR]
         assert failed and failed[0]["outcome"] == "invalid_response", failed
         assert "boom\\x1b[2J\\r\\narchivist refresh: all good\\x07" in raw, raw
