@@ -2,6 +2,8 @@
 //
 // HTML on stdin → Markdown on stdout (nothing else on stdout), or each FILE X.html →
 // DIR/X.md in one process. Input that is not UTF-8 is still converted, as a browser would.
+// Each output is written atomically (daemon/document.h) and never replaces an input file,
+// the output of an earlier input, or anything that is not a regular file.
 #include <CLI/CLI.hpp>
 
 #include <cerrno>
@@ -11,9 +13,12 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <sstream>
 
+#include "base/file_identity.h"
 #include "cli/verbs.h"
+#include "daemon/document.h"
 #include "normalize/normalize.h"
 
 namespace archivist::cli {
@@ -34,33 +39,6 @@ bool ReadAll(std::istream& in, std::string* out) {
   ss << in.rdbuf();
   *out = ss.str();
   return !in.bad();
-}
-
-// Writes `data` to `path` through a temporary file and a rename, so a reader never sees a
-// half-written file.
-bool WriteFileAtomically(const fs::path& path, const std::string& data, std::string* error) {
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      *error = std::strerror(errno);
-      return false;
-    }
-    out.write(data.data(), static_cast<std::streamsize>(data.size()));
-    out.flush();
-    if (!out) {
-      *error = std::strerror(errno);
-      return false;
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    *error = ec.message();
-    fs::remove(tmp, ec);
-    return false;
-  }
-  return true;
 }
 
 int RunConvert(const ConvertArgs& args) {
@@ -95,6 +73,11 @@ int RunConvert(const ConvertArgs& args) {
                  args.out_dir.c_str(), ec.message().c_str());
     return kExitFailure;
   }
+  // An output never replaces an input (read later, or the one being converted) nor the
+  // output of an earlier input with the same name.
+  std::vector<ProtectedFile> keep;
+  for (const std::string& file : args.files) keep.push_back({file, "an input file"});
+  std::map<std::string, std::string> written;  // output → the input it came from
   int rc = kExitOk;
   for (const std::string& file : args.files) {
     std::ifstream in(file, std::ios::binary);
@@ -107,10 +90,16 @@ int RunConvert(const ConvertArgs& args) {
     }
     fs::path out = fs::path(args.out_dir) / fs::path(file).filename();
     out.replace_extension(".md");
-    std::string error;
-    if (!WriteFileAtomically(out, normalize::HtmlToMarkdown(html, options), &error)) {
-      std::fprintf(stderr, "archivist convert: cannot write %s: %s\n", out.c_str(),
-                   error.c_str());
+    const std::string key = out.lexically_normal().string();
+    const auto earlier = written.find(key);
+    Status st = earlier == written.end()
+                    ? daemon::WriteFileAtomically(out.string(),
+                                                  normalize::HtmlToMarkdown(html, options), keep)
+                    : Status::InvalidArgument("refusing to replace " + out.string() +
+                                              ": it is the output of " + earlier->second);
+    if (st.ok()) written.emplace(key, file);
+    if (!st.ok()) {
+      std::fprintf(stderr, "archivist convert: %s: %s\n", file.c_str(), st.message().c_str());
       rc = kExitFailure;
     }
   }

@@ -48,7 +48,7 @@ int RunExport(const ExportArgs& args, const GlobalOptions& global) {
     Result<std::string> doc = daemon::RenderThreadAt(**archive, t.key, at, *tagger);
     if (!doc.ok()) return PrintError("export", doc.status()), kExitFailure;
     const std::string path = daemon::ExportPath(args.dir, t.key);
-    if (Status st = daemon::WriteFileAtomically(path, *doc); !st.ok()) {
+    if (Status st = daemon::WriteFileAtomically(path, *doc, (*archive)->Files()); !st.ok()) {
       return PrintError("export", st), kExitFailure;
     }
     ++written;

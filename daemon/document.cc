@@ -109,7 +109,9 @@ Result<std::string> RenderThreadAt(store::Store& store, const store::ThreadKey& 
   return normalize::RenderDocument(doc);
 }
 
-Status WriteFileAtomically(const std::string& path, std::string_view bytes) {
+Status WriteFileAtomically(const std::string& path, std::string_view bytes,
+                           const std::vector<ProtectedFile>& keep) {
+  ARCHIVIST_RETURN_IF_ERROR(CheckReplaceable(path, keep));
   std::string tmp = path + ".tmp.XXXXXX";
   const int fd = ::mkstemp(tmp.data());
   if (fd < 0) return Status::IoError("cannot create a temporary file for " + path + ": " + Errno(errno));

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/file_identity.h"
 #include "base/status.h"
 #include "base/time.h"
 #include "normalize/normalize.h"
@@ -40,7 +41,10 @@ Result<std::string> RenderThreadAt(store::Store& store, const store::ThreadKey& 
 // Writes `bytes` to `path` atomically: a temporary file in the same directory, fsync, rename
 // over `path`, fsync of the directory. Readers see the old file or the new one, never a part.
 // On failure `path` is untouched and no temporary file is left; the error names the path.
-Status WriteFileAtomically(const std::string& path, std::string_view bytes);
+// Refuses (kInvalidArgument, nothing written) a `path` that exists and is not a regular file
+// or that is one of `keep` under any name (base/file_identity.h: CheckReplaceable).
+Status WriteFileAtomically(const std::string& path, std::string_view bytes,
+                           const std::vector<ProtectedFile>& keep = {});
 
 // "<dir>/<question id>.md".
 std::string ExportPath(const std::string& dir, const store::ThreadKey& key);

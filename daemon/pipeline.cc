@@ -119,7 +119,7 @@ void Pipeline::Export(const store::ThreadKey& thread, RefreshSummary& summary) {
     return;
   }
   const std::string path = ExportPath(options_.export_dir, thread);
-  summary.export_error = WriteFileAtomically(path, *doc);
+  summary.export_error = WriteFileAtomically(path, *doc, store_.Files());
   if (summary.export_error.ok()) summary.export_path = path;
 }
 

@@ -1,5 +1,6 @@
-// SqliteStore: opening, tracking, and the write path (CommitRefresh, Renormalize, Backup).
-// The read queries are in sqlite_store_query.cc.
+// SqliteStore: opening, tracking, and the write path of refreshes (CommitRefresh). The read
+// queries are in sqlite_store_query.cc; Renormalize, Backup and the integrity check in
+// sqlite_store_maintenance.cc.
 //
 // CommitRefresh validates the change set against the fetch outcome before touching the
 // file (defence in depth for the worst bug: only a complete fetch may carry a deletion, only
@@ -387,95 +388,6 @@ Status SqliteStore::WriteOrder(int64_t thread_row, const RefreshRecord& r) {
     pos->Bind(1, thread_row).Bind(2, Sql(id)).Bind(3, index++);
     ARCHIVIST_RETURN_IF_ERROR(Fault("update position"));
     ARCHIVIST_RETURN_IF_ERROR(pos->Run());
-  }
-  return Status::Ok();
-}
-
-Result<int64_t> SqliteStore::Renormalize(int version, const Renormalizer& convert) {
-  int64_t total = 0;
-  int64_t after_id = 0;
-  for (;;) {
-    Result<int64_t> n = RenormalizeBatch(version, convert, &after_id);
-    if (!n.ok()) return n.status();
-    if (*n < 0) return total;  // no more revisions to look at
-    total += *n;
-  }
-}
-
-// Reads up to a batch of stale revisions after *after_id (no lock held while converting),
-// then writes their new Markdown in one transaction. Returns the number rewritten, or -1
-// when there was nothing left to read.
-Result<int64_t> SqliteStore::RenormalizeBatch(int version, const Renormalizer& convert,
-                                              int64_t* after_id) {
-  constexpr int kBatch = 200;
-  std::vector<std::pair<int64_t, std::string>> converted;
-  {
-    Result<Stmt> q = db_->Prepare(
-        "SELECT id, html_zstd FROM revisions WHERE normalizer_version != ?1 AND id > ?2 "
-        "ORDER BY id LIMIT ?3");
-    if (!q.ok()) return q.status();
-    q->Bind(1, int64_t{version}).Bind(2, *after_id).Bind(3, int64_t{kBatch});
-    for (;;) {
-      Result<bool> row = q->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      Result<std::string> html = Decompress(q->Blob(1));
-      if (!html.ok()) {
-        return html.status().WithContext("revision row " + std::to_string(q->Int(0)) + " of " +
-                                         db_->path());
-      }
-      converted.emplace_back(q->Int(0), convert(*html));
-    }
-  }
-  if (converted.empty()) return -1;
-  *after_id = converted.back().first;
-  Transaction txn(*db_);
-  ARCHIVIST_RETURN_IF_ERROR(txn.Begin());
-  Result<Stmt> w = db_->Prepare(
-      "UPDATE revisions SET markdown = ?1, normalizer_version = ?2 WHERE id = ?3");
-  if (!w.ok()) return w.status();
-  for (const auto& [id, markdown] : converted) {
-    ARCHIVIST_RETURN_IF_ERROR(w->Reset());
-    w->Bind(1, markdown).Bind(2, int64_t{version}).Bind(3, id);
-    ARCHIVIST_RETURN_IF_ERROR(Fault("update markdown"));
-    ARCHIVIST_RETURN_IF_ERROR(w->Run());
-  }
-  ARCHIVIST_RETURN_IF_ERROR(Fault("commit"));
-  ARCHIVIST_RETURN_IF_ERROR(txn.Commit());
-  return static_cast<int64_t>(converted.size());
-}
-
-Status SqliteStore::Backup(const std::string& path) {
-  const std::string tmp = path + ".archivist-tmp";
-  std::remove(tmp.c_str());
-  Result<std::unique_ptr<Db>> dest = Db::Open(tmp, true);
-  if (!dest.ok()) return dest.status().WithContext("backing up to " + path);
-  struct Finisher {
-    void operator()(sqlite3_backup* b) const { sqlite3_backup_finish(b); }
-  };
-  std::unique_ptr<sqlite3_backup, Finisher> backup(
-      sqlite3_backup_init((*dest)->get(), "main", db_->get(), "main"));
-  if (!backup) {
-    Status st = SqliteError((*dest)->get(), sqlite3_errcode((*dest)->get()), tmp, "backing up");
-    dest->reset();
-    std::remove(tmp.c_str());
-    return st;
-  }
-  int rc;
-  while ((rc = sqlite3_backup_step(backup.get(), -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED) {
-    sqlite3_sleep(50);
-  }
-  backup.reset();  // finish: reports the step's error on the destination handle
-  if (rc != SQLITE_DONE) {
-    Status st = SqliteError((*dest)->get(), rc, tmp, "backing up " + db_->path());
-    dest->reset();
-    std::remove(tmp.c_str());
-    return st;
-  }
-  dest->reset();
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return Status::IoError("backing up: cannot rename " + tmp + " to " + path);
   }
   return Status::Ok();
 }

@@ -67,6 +67,7 @@ class SqliteStore final : public Store {
 
   Result<int64_t> Renormalize(int version, const Renormalizer& convert) override;
   Status Backup(const std::string& path) override;
+  std::vector<ProtectedFile> Files() const override;
 
  private:
   explicit SqliteStore(std::unique_ptr<Db> db);
@@ -81,6 +82,7 @@ class SqliteStore final : public Store {
   Status WriteOrder(int64_t thread_row, const RefreshRecord& record);
   Result<int64_t> RenormalizeBatch(int version, const Renormalizer& convert, int64_t* after_id);
   Result<ThreadSummary> SummaryOf(int64_t thread_row);
+  Status CopyInto(const std::string& tmp);
 
   std::unique_ptr<Db> db_;
   FaultHook fault_hook_;

@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/file_identity.h"
 #include "base/status.h"
 #include "base/time.h"
 #include "model/change.h"
@@ -176,8 +177,15 @@ class Store {
   virtual Result<int64_t> Renormalize(int version, const Renormalizer& convert) = 0;
 
   // A consistent online copy of the whole archive at `path` (written to a temporary file
-  // beside it, then renamed). Writers may continue meanwhile.
+  // beside it, then renamed). Writers may continue meanwhile. A symbolic link at `path` is
+  // followed (the file it names is replaced, the link stays). kInvalidArgument, before
+  // anything is written, when `path` is one of Files() under any name (a link to it
+  // included) or exists and is not a regular file (base/file_identity.h).
   virtual Status Backup(const std::string& path) = 0;
+
+  // The files this store keeps on disk (the database and its sidecars, whether they exist
+  // now or not), each with a name for messages. Outputs (backup, exports) never replace them.
+  virtual std::vector<ProtectedFile> Files() const = 0;
 };
 
 }  // namespace archivist::store
