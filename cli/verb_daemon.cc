@@ -3,7 +3,8 @@
 // Runs the scheduler until SIGTERM (daemon/service.h): Type=notify under systemd, logs to
 // the journal there and to stderr otherwise, SIGHUP reloads the configuration (with the
 // same --config/--db/--zhihu-base-url). Exit 0 after a clean stop, 1 when it cannot start
-// (store, status address, refresh setup), 2 for a bad configuration.
+// (status address, refresh setup, an unwritable store), 2 for a bad configuration, 3 when the
+// archive is damaged or not an archive (the unit does not restart on 3).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -34,7 +35,8 @@ void AddDaemonVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
       options.refreshers = daemon::PipelineRefresherFactory();
       options.hot_lists = daemon::MakeZhihuHotList;
       daemon::Service service(std::move(*c), std::move(options));
-      return service.Run() == 0 ? kExitOk : kExitFailure;
+      const int rc = service.Run();
+      return rc == 0 || rc == daemon::kExitArchiveDamaged ? rc : kExitFailure;
     };
   });
 }

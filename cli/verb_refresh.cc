@@ -6,7 +6,8 @@
 // Prints one line per thread: question, title, +added ~edited -deleted, answers now, outcome.
 // A progress bar goes to stderr only when stderr is a terminal. Exit 0 when every refresh
 // committed with a complete (or not_modified) listing and its export, if any, was written;
-// 1 otherwise (the per-thread lines say which and why).
+// 1 otherwise (the per-thread lines say which and why). A damaged archive is refused at open
+// (cli/archive.h) and, found later by a failing read, stops the run at once.
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
@@ -175,6 +176,12 @@ int RunRefresh(RefreshArgs args, const GlobalOptions& global) {
     const bool fetched = s.outcome == model::Outcome::kComplete ||
                          s.outcome == model::Outcome::kNotModified;
     if (!fetched || !s.error.ok() || !s.export_error.ok()) rc = kExitFailure;
+    if (s.error.code() == Status::Code::kCorruption && i + 1 < targets->size()) {
+      PrintError("refresh", "stopping: the archive is damaged; " +
+                                std::to_string(targets->size() - i - 1) +
+                                " more threads were not refreshed");
+      break;
+    }
   }
   return rc;
 }

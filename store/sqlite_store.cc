@@ -89,6 +89,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::OpenWithMigrations(
   setup.synchronous_full = options.synchronous_full;
   setup.read_only = options.read_only;
   setup.max_pages = options.max_pages;
+  setup.quick_check = options.check_integrity;
   ARCHIVIST_RETURN_IF_ERROR(PrepareDatabase(**db, migrations, setup));
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*db)));
 }

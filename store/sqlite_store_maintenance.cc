@@ -140,6 +140,11 @@ Status SqliteStore::CopyInto(const std::string& tmp) {
   }
   backup.reset();  // finish: reports the step's error on the destination handle
   if (rc != SQLITE_DONE) return SqliteError((*dest)->get(), rc, tmp, "backing up " + db_->path());
+  // sqlite3_backup copies pages as they are: a damaged archive gives a damaged copy. The
+  // copy is checked, not the archive, so what is renamed into place is what was verified.
+  if (Status st = (*dest)->QuickCheck(db_->path()); !st.ok()) {
+    return st.WithContext("backing up: nothing was written (the copy was checked)");
+  }
   return Status::Ok();
 }
 

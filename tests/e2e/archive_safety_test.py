@@ -5,13 +5,20 @@ mock_zhihu on 127.0.0.1.
 - OutputTargetTest: `backup`, `export` and `convert --out-dir` never replace the archive (under
   any name: itself, a hard or symbolic link, its -wal/-shm files), an input, or anything that
   is not a regular file; the archive stays the live file (a later commit is visible).
+- DamageTest: pages in the middle of a real archive overwritten: add/remove/renormalize/
+  refresh refuse it naming the file and what to do, backup fails and writes nothing, the
+  daemon refuses to start (exit 3); damage appearing under a running daemon turns /healthz
+  to 503 "archive damaged: …".
 
 usage: archive_safety_test.py --archivist PATH --mock PATH --data tests/data
 """
 import argparse
 import json
 import os
+import random
+import re
 import shutil
+import signal
 import socket
 import sqlite3
 import stat
@@ -20,6 +27,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.error
 import urllib.request
 
 ARGS = None
@@ -214,6 +222,136 @@ class OutputTargetTest(Fixture):
         self.assertEqual(read(os.path.join(d, "x.md")), "**1**")
         self.assertTrue(os.path.exists(os.path.join(d, "out.md")))
         self.assertFalse([n for n in os.listdir(d) if ".tmp" in n])
+
+
+def damage_pages(path, first, count, seed=1):
+    """Overwrites `count` 4 KiB pages from page index `first` with pseudo-random bytes."""
+    rng = random.Random(seed)
+    with open(path, "r+b") as f:
+        f.seek(first * 4096)
+        f.write(bytes(rng.getrandbits(8) for _ in range(count * 4096)))
+
+
+def checkpoint(db):
+    """Moves everything from the WAL into the file; retried while a reader holds it back."""
+    for _ in range(200):
+        c = sqlite3.connect(db, timeout=10)
+        try:
+            busy, _, _ = c.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            c.close()
+        if busy == 0:
+            return
+        time.sleep(0.05)
+    raise AssertionError("could not checkpoint " + db)
+
+
+def http_get(url):
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def wait_until(pred, what, timeout=30):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = pred()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("gave up waiting for " + what)
+        time.sleep(0.05)
+
+
+class DamageTest(Fixture):
+    """Pages in the middle of a real archive overwritten: every writer refuses, naming the
+    file and what to do; backup fails; the daemon refuses to start (exit 3), and damage
+    that appears while it runs turns /healthz to 503 with the reason."""
+
+    QUESTIONS = (Q1, Q2, Q3, "1902011696", "1516709032", "14245636151", "11781460794")
+
+    def setUp(self):
+        checkpoint(self.db)
+        self.damaged = os.path.join(self.tmp, "damaged-%s.db" % self._testMethodName)
+        shutil.copy(self.db, self.damaged)
+        pages = os.path.getsize(self.damaged) // 4096
+        self.assertGreater(pages, 40)
+        damage_pages(self.damaged, pages // 2, 6)
+        self.before = read(self.damaged, "rb")
+
+    def assert_damage_reported(self, p, rc=1):
+        self.assertEqual(p.returncode, rc, p.stdout + p.stderr)
+        self.assertIn("the archive %s is damaged" % self.damaged, p.stderr)
+        self.assertIn("restore the latest backup", p.stderr)
+        self.assertIn("sqlite3 %s .recover" % self.damaged, p.stderr)
+        self.assertEqual(read(self.damaged, "rb"), self.before)
+
+    def config(self, db, name):
+        path = os.path.join(self.tmp, name + ".toml")
+        with open(path, "w") as f:
+            f.write('[store]\npath = "%s"\n[fetch]\nper_host_delay = "0s"\n'
+                    '[zhihu]\nbase_url = "%s"\npage_size = 3\n'
+                    '[schedule]\nmin_interval = "1h"\ninitial_interval = "1h"\n'
+                    'max_interval = "2h"\n[daemon]\nstatus_listen = "127.0.0.1:0"\n'
+                    % (db, self.mock.base))
+            for q in self.QUESTIONS:
+                f.write('[[thread]]\nurl = "https://www.zhihu.com/question/%s"\n' % q)
+        return path
+
+    def test_writers_refuse_a_damaged_archive(self):
+        cli = Archivist(self.damaged, self.mock.base)
+        for args in (["add", "24657141"], ["remove", Q1], ["renormalize"],
+                     ["refresh", Q1, "--delay", "0"]):
+            with self.subTest(verb=args[0]):
+                self.assert_damage_reported(cli.run(*args))
+
+    def test_backup_of_a_damaged_archive_fails_and_writes_nothing(self):
+        target = os.path.join(self.tmp, "backup.db")
+        with open(target, "w") as f:
+            f.write("an older backup")
+        p = Archivist(self.damaged, self.mock.base).run("backup", target)
+        self.assert_damage_reported(p)
+        self.assertIn("nothing was written", p.stderr)
+        self.assertEqual(read(target), "an older backup")
+        self.assertFalse([n for n in os.listdir(self.tmp) if "archivist-tmp" in n])
+
+    def test_the_daemon_refuses_to_start(self):
+        cfg = self.config(self.damaged, "damaged")
+        p = subprocess.run([ARGS.archivist, "--config", cfg, "daemon"], capture_output=True,
+                           text=True, timeout=60, stdin=subprocess.DEVNULL)
+        self.assert_damage_reported(p, rc=3)
+        self.assertNotIn("ready", p.stderr)
+
+    def test_damage_found_while_running_makes_healthz_say_so(self):
+        live = os.path.join(self.tmp, "live.db")
+        shutil.copy(self.db, live)
+        log_path = os.path.join(self.tmp, "daemon.log")
+        with open(log_path, "w") as log:
+            proc = subprocess.Popen([ARGS.archivist, "--config", self.config(live, "live"),
+                                     "daemon"], stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        try:
+            ready = wait_until(lambda: re.search(r"ready: .* status 127\.0\.0\.1:(\d+)",
+                                                 read(log_path)), "the daemon to be ready")
+            url = "http://127.0.0.1:%s/healthz" % ready.group(1)
+            # The configured threads have no schedule yet: all are refreshed once, then idle.
+            wait_until(lambda: read(log_path).count("refresh zhihu:") == len(self.QUESTIONS),
+                       "the first refreshes")
+            self.assertEqual(http_get(url), (200, "ok\n"))
+            checkpoint(live)
+            pages = os.path.getsize(live) // 4096
+            damage_pages(live, 1, pages - 1)  # everything after the header page
+            proc.send_signal(signal.SIGHUP)  # reload: the next reads meet the damage
+            status, body = wait_until(lambda: (lambda r: r if r[0] == 503 else None)(
+                http_get(url)), "/healthz to report the damage", timeout=15)
+            self.assertTrue(body.startswith("archive damaged: "), body)
+            self.assertIn(live, body)
+            self.assertIn("the archive is damaged", read(log_path))
+            self.assertEqual(proc.poll(), None)  # still up, answering /healthz
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
 
 
 def main():
