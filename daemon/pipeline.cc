@@ -1,11 +1,13 @@
 // One refresh of one thread: fetch, classify, normalize, commit, export (see pipeline.h).
 //
-// The fetch happens once; everything after it is repeated when the store refuses the commit
-// because another writer moved the thread's version (two refreshes of one thread racing, e.g.
-// `archivist refresh` beside the daemon). Probe results survive the retry, so a retry costs
-// no network. The refresh time (`observed_at`) is taken once after the fetch: it stamps the
-// events and revisions, and the export renders the document as of that time, which is what
-// `show --at` later reproduces.
+// The state is loaded before the fetch and the change set carries its version, so a commit
+// is refused when another refresh of the same thread (e.g. `archivist refresh` beside the
+// daemon) committed after this fetch began. That snapshot is dropped, never re-classified
+// against the newer state: a slow fetch that began first may hold older content, and
+// classifying it against a newer state would record its stale text as a new edit and, on
+// the next refresh, a phantom edit back. The refresh time (`observed_at`) is taken once after
+// the fetch: it stamps the events and revisions, and the export renders the document as of
+// that time, which is what `show --at` later reproduces.
 //
 // Summary counts come from the committed change set, and `answers_now` from the loaded state
 // with the change set's answer updates applied, so no extra query is needed.
@@ -60,6 +62,11 @@ Pipeline::Pipeline(Source& source, store::Store& store, Clock& clock, TagFunctio
 RefreshSummary Pipeline::Refresh(const store::ThreadKey& thread) {
   RefreshSummary summary;
   summary.thread = thread;
+  const Result<model::ThreadState> state = store_.LoadState(thread);
+  if (!state.ok()) {
+    summary.error = state.status();
+    return summary;
+  }
   store::FetchRecord fetch;
   fetch.started_at = clock_.WallNow();
   const Clock::SteadyTime start = clock_.SteadyNow();
@@ -78,37 +85,50 @@ RefreshSummary Pipeline::Refresh(const store::ThreadKey& thread) {
   summary.retry_after_seconds = snapshot.retry_after_seconds;
   summary.observed_at = clock_.WallNow();
 
-  diff::ProbeResults probes;
-  const int attempts = options_.commit_attempts < 1 ? 1 : options_.commit_attempts;
-  for (int attempt = 1; attempt <= attempts; ++attempt) {
-    summary.error = ClassifyAndCommit(thread, snapshot, fetch, probes, summary);
-    if (summary.error.code() != Status::Code::kUnavailable) break;
-  }
-  summary.committed = summary.error.ok();
+  const Status commit = ClassifyAndCommit(thread, *state, snapshot, fetch, summary);
+  if (!Superseded(thread, *state, commit, summary)) summary.error = commit;
+  summary.committed = commit.ok();
   if (summary.committed && summary.changed && !options_.export_dir.empty()) Export(thread, summary);
   return summary;
 }
 
-Status Pipeline::ClassifyAndCommit(const store::ThreadKey& thread, const model::Snapshot& snapshot,
-                                   const store::FetchRecord& fetch, diff::ProbeResults& probes,
-                                   RefreshSummary& summary) {
-  Result<model::ThreadState> state = store_.LoadState(thread);
-  if (!state.ok()) return state.status();
-  for (model::AnswerId id : diff::AnswersToProbe(*state, snapshot)) {
-    if (!probes.count(id)) probes[id] = source_.Probe(id);
-  }
+Status Pipeline::ClassifyAndCommit(const store::ThreadKey& thread, const model::ThreadState& state,
+                                   const model::Snapshot& snapshot,
+                                   const store::FetchRecord& fetch, RefreshSummary& summary) {
+  diff::ProbeResults probes;
+  for (model::AnswerId id : diff::AnswersToProbe(state, snapshot)) probes[id] = source_.Probe(id);
   store::RefreshRecord record;
   record.thread = thread;
   record.observed_at = summary.observed_at;
   record.fetch = fetch;
-  record.changes = diff::Classify(*state, snapshot, probes, options_.classify);
+  record.changes = diff::Classify(state, snapshot, probes, options_.classify);
   for (model::NewRevision& r : record.changes.revisions) {
     r.markdown = normalize::HtmlToMarkdown(r.html, options_.normalize);
     r.normalizer_version = normalize::kNormalizerVersion;
   }
-  CountChanges(*state, record.changes, summary);
+  CountChanges(state, record.changes, summary);
   if (options_.schedule) record.schedule = options_.schedule(summary);
   return store_.CommitRefresh(record);
+}
+
+// kUnavailable is also "the archive is busy" (the lock wait timed out): only a moved version
+// means another refresh committed. Then the summary describes what is stored: nothing new.
+bool Pipeline::Superseded(const store::ThreadKey& thread, const model::ThreadState& state,
+                          const Status& commit, RefreshSummary& summary) {
+  if (commit.code() != Status::Code::kUnavailable) return false;
+  const Result<model::ThreadState> now = store_.LoadState(thread);
+  if (!now.ok() || now->version == state.version) return false;
+  const RefreshSummary fetched = summary;
+  summary = RefreshSummary{};
+  summary.thread = fetched.thread;
+  summary.outcome = fetched.outcome;
+  summary.fetch_error = fetched.fetch_error;
+  summary.retry_after_seconds = fetched.retry_after_seconds;
+  summary.observed_at = fetched.observed_at;
+  summary.pages = fetched.pages;
+  summary.superseded = true;
+  CountChanges(*now, {}, summary);
+  return true;
 }
 
 void Pipeline::Export(const store::ThreadKey& thread, RefreshSummary& summary) {

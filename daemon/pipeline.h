@@ -1,8 +1,8 @@
 // daemon/pipeline: one refresh of one thread, the only place that knows the order of steps
 // (DESIGN.md "Data flow of one refresh", as amended in docs/store.md):
 //
-//   1. source.Fetch(thread)                      → Snapshot (the outcome says how complete)
-//   2. store.LoadState(thread)                   → what the archive believes
+//   1. store.LoadState(thread)                   → what the archive believes, and its version
+//   2. source.Fetch(thread)                      → Snapshot (the outcome says how complete)
 //   3. probes: source.Probe(id) for AnswersToProbe(state, snapshot)   (complete snapshots only)
 //   4. diff::Classify(state, snapshot, probes)   → events, new revisions, state updates
 //   5. normalize the new revisions only          → Markdown + kNormalizerVersion
@@ -10,10 +10,13 @@
 //   7. if events were recorded and an export dir is set: render the document at the refresh
 //      time and write <dir>/<question id>.md atomically.
 //
-// A commit refused because another writer changed the thread meanwhile (kUnavailable from
-// the store's version check) is retried from step 2 with the same snapshot (probe results are
-// kept). An export failure does not undo the commit: the store is the truth and the export is
-// derived from it (`archivist export` rewrites it); it is reported in the summary.
+// The state is loaded before the fetch, so the store's version check refuses the commit when
+// another refresh of the thread committed after this one's fetch began. This snapshot is then
+// not known to be newer than the state it would be classified against (it may be older: a
+// slow fetch that began first), so it is dropped: nothing of this refresh is stored and the
+// summary says `superseded` (docs/store.md, "Concurrent refreshes of one thread"). An export
+// failure does not undo the commit: the store is the truth and the export is derived from it
+// (`archivist export` rewrites it); it is reported in the summary.
 //
 // Thread-safety: one Pipeline per worker thread (it borrows a Source and a Store, which are
 // per thread); the TagFunction must be thread-safe if shared (tags::Jieba is).
@@ -50,6 +53,8 @@ struct RefreshSummary {
   int answers_now = 0;         // present answers after the refresh
   int pages = 0;               // listing pages fetched
   bool committed = false;      // the refresh (at least its fetch record) is stored
+  bool superseded = false;     // another refresh of the thread committed after this fetch
+                               // began: this snapshot was dropped, nothing stored, no error
   bool changed = false;        // events were recorded
   Status error;                // store failure: nothing of this refresh was stored
   std::string export_path;     // set when a document was written
@@ -67,7 +72,6 @@ struct PipelineOptions {
   diff::ClassifyOptions classify;   // delete_confirmations = config schedule.delete_confirmations
   normalize::Options normalize;     // image proxy (config zhihu.image_proxy)
   std::string export_dir;           // "" = no export
-  int commit_attempts = 3;          // tries when another writer committed first
   ScheduleDecider schedule;         // may be empty: no schedule is stored
 };
 
@@ -82,9 +86,11 @@ class Pipeline {
   RefreshSummary Refresh(const store::ThreadKey& thread);
 
  private:
-  Status ClassifyAndCommit(const store::ThreadKey& thread, const model::Snapshot& snapshot,
-                           const store::FetchRecord& fetch, diff::ProbeResults& probes,
+  Status ClassifyAndCommit(const store::ThreadKey& thread, const model::ThreadState& state,
+                           const model::Snapshot& snapshot, const store::FetchRecord& fetch,
                            RefreshSummary& summary);
+  bool Superseded(const store::ThreadKey& thread, const model::ThreadState& state,
+                  const Status& commit, RefreshSummary& summary);
   void Export(const store::ThreadKey& thread, RefreshSummary& summary);
 
   Source& source_;

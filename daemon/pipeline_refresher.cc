@@ -76,6 +76,10 @@ class PipelineRefresher final : public Refresher {
       r.error = s.fetch_error.message.empty() ? std::string(model::OutcomeName(s.outcome))
                                               : s.fetch_error.message;
     }
+    if (s.superseded) {
+      r.error += std::string(r.error.empty() ? "" : "; ") +
+                 "not stored: another refresh of the thread committed during this fetch";
+    }
     r.pages = s.pages;
     r.answers = s.answers_now;
     r.events_of(model::EventKind::kAnswerAdded) = s.added;

@@ -232,7 +232,7 @@ Status SqliteStore::CommitInTransaction(const RefreshRecord& r) {
   const int64_t thread_row = t->Int(0);
   if (t->Int(1) != r.changes.base_version) {
     return Status::Unavailable("thread " + name + " changed since its state was loaded " +
-                               "(another refresh committed first); load it and classify again");
+                               "(another refresh committed first)");
   }
   Result<Stmt> f = db_->Prepare(
       "INSERT INTO fetches (thread_id, started_at, outcome, http_status, error_code, "

@@ -9,6 +9,10 @@ mock_zhihu on 127.0.0.1.
   refresh refuse it naming the file and what to do, backup fails and writes nothing, the
   daemon refuses to start (exit 3); damage appearing under a running daemon turns /healthz
   to 503 "archive damaged: …".
+- ConcurrentRefreshTest: two `archivist refresh` processes on one thread, the first one's
+  listing held back 5 s by the mock after it read the old content, the second recording an
+  edit meanwhile: the first stores nothing (superseded, exit 1), history has one edit, show
+  the new text, and the next refresh records no edit back.
 
 usage: archive_safety_test.py --archivist PATH --mock PATH --data tests/data
 """
@@ -352,6 +356,47 @@ class DamageTest(Fixture):
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=30)
+
+
+class ConcurrentRefreshTest(Fixture):
+    """Two `archivist refresh` processes on one thread; the first one's listing is slow."""
+
+    QUESTIONS = (Q1,)
+
+    def test_a_slow_refresh_overtaken_by_another_records_nothing(self):
+        answers = self.mock.answers(Q1)
+        edited = answers[0]
+        fetches = sql(self.db, "SELECT count(*) FROM fetches")[0][0][0]
+        self.mock.set_faults("route=feeds qid=%s page=1 action=delay ms=5000 times=1\n" % Q1)
+        self.mock.control("DELETE", "/_mock/requests")
+        slow = subprocess.Popen(self.cli.cmd("refresh", Q1, "--delay", "0", "--retries", "0",
+                                             "--page-size", "3"),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            # Page 1 is read (old content) and held back by the mock: now the answer changes
+            # and a second refresh records the edit while the first one still waits.
+            wait_until(lambda: any(Q1 in t and "feeds" in t for t in self.mock.requests()),
+                       "the slow refresh to request its first listing page")
+            answers[0] = dict(edited, content=edited["content"] + "<p>后来补充的一段。</p>",
+                              updated_time=edited["updated_time"] + 100)
+            self.mock.set_answers(Q1, answers)
+            fast = self.cli.refresh(Q1)
+            self.assertIn("+0 ~1 -0", fast.stdout)
+            out, err = slow.communicate(timeout=60)
+        finally:
+            if slow.poll() is None:
+                slow.kill()
+        self.assertEqual(slow.returncode, 1, out + err)
+        self.assertIn("+0 ~0 -0  answers 7  complete, superseded (not stored)", out)
+        self.assertIn("not stored: another refresh of this thread committed", err)
+        history = [json.loads(l) for l in
+                   self.cli.run("history", Q1, "--json", check=0).stdout.splitlines()]
+        edits = [e for e in history if e["kind"] == "answer_edited"]
+        self.assertEqual([(e["answer"], e["revision"]) for e in edits], [(str(edited["id"]), 2)])
+        self.assertEqual(sql(self.db, "SELECT count(*) FROM fetches")[0][0][0], fetches + 1)
+        self.assertIn("后来补充的一段。", self.cli.run("show", Q1, check=0).stdout)
+        # The next refresh finds nothing to record: no phantom edit back.
+        self.assertIn("+0 ~0 -0  answers 7  complete\n", self.cli.refresh(Q1).stdout)
 
 
 def main():
