@@ -1,6 +1,7 @@
-// `archivist diff <answer-id> [--from REV] [--to REV]`: unified diff of an answer's Markdown
-// between two revisions (usable with `patch`). Defaults: --to the latest revision, --from
-// the one before it; revision 0 is the empty text (before the answer existed).
+// `archivist diff <answer-id> [--question Q] [--from REV] [--to REV]`: unified diff of an
+// answer's Markdown between two revisions (usable with `patch`). Defaults: --to the latest
+// revision, --from the one before it; revision 0 is the empty text (before the answer
+// existed). An answer id stored under several questions needs --question (store.h AnswerKey).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -14,7 +15,7 @@ namespace archivist::cli {
 namespace {
 
 struct DiffArgs {
-  std::string answer;
+  std::string answer, question;
   int from = -1, to = -1;
 };
 
@@ -28,15 +29,28 @@ Result<std::string> MarkdownOf(store::Store& archive, const store::AnswerKey& ke
 int RunDiff(const DiffArgs& args, const GlobalOptions& global) {
   const std::optional<uint64_t> id = fetch::ParseDecimalU64(args.answer);
   if (!id) return PrintError("diff", "'" + args.answer + "' is not an answer id"), kExitUsage;
+  store::AnswerKey key{std::string(store::kZhihu), *id};
+  if (!args.question.empty()) {
+    Result<store::ThreadKey> q = ParseQuestion(args.question);
+    if (!q.ok()) return PrintError("diff", q.status().WithContext("--question")), kExitUsage;
+    key.question = q->id;
+  }
   auto archive = OpenArchive(global, /*read_only=*/true);
   if (!archive.ok()) return PrintError("diff", archive.status()), OpenArchiveExit(archive.status());
-  const store::AnswerKey key{std::string(store::kZhihu), *id};
   auto revs = (*archive)->Revisions(key);
+  if (!revs.ok() && revs.status().code() == Status::Code::kInvalidArgument) {
+    return PrintError("diff", revs.status().message() + " with --question"), kExitUsage;
+  }
   if (!revs.ok() || revs->empty()) {
     if (!revs.ok() && revs.status().code() != Status::Code::kNotFound) {
       return PrintError("diff", revs.status()), kExitFailure;
     }
-    return PrintError("diff", "answer " + args.answer + " is not in the archive"), kExitUsage;
+    return PrintError("diff", "answer " + args.answer +
+                                  (key.question == 0 ? " is not in the archive"
+                                                     : " is not an answer of question " +
+                                                           std::to_string(key.question) +
+                                                           " in the archive")),
+           kExitUsage;
   }
   const int latest = revs->back().number;
   const int to = args.to >= 0 ? args.to : latest;
@@ -66,6 +80,8 @@ void AddDiffVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   CLI::App* cmd = app.add_subcommand("diff", "unified diff of an answer's Markdown between revisions");
   cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   cmd->add_option("answer", args->answer, "answer id")->required();
+  cmd->add_option("--question", args->question,
+                  "question URL or id (needed when the answer id is under several questions)");
   cmd->add_option("--from", args->from, "revision number (default: the one before --to; 0 = empty)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--to", args->to, "revision number (default: the latest)")->check(CLI::NonNegativeNumber);

@@ -108,20 +108,39 @@ Result<int64_t> SqliteStore::ThreadRowId(const ThreadKey& key) {
   return q->Int(0);
 }
 
+// The answer's row, under `answer.question` when given; an id under several questions with
+// no question given is refused rather than resolved to one of them.
 Result<int64_t> SqliteStore::AnswerRowId(const AnswerKey& answer, model::QuestionId* question) {
   Result<Stmt> q = db_->Prepare(
       "SELECT a.id, t.source_id FROM answers a JOIN threads t ON t.id = a.thread_id "
-      "WHERE t.source = ?1 AND a.source_id = ?2 ORDER BY a.id LIMIT 1");
+      "WHERE t.source = ?1 AND a.source_id = ?2 AND (?3 = 0 OR t.source_id = ?3) "
+      "ORDER BY t.source_id LIMIT 10");
   if (!q.ok()) return q.status();
-  q->Bind(1, answer.source).Bind(2, Sql(answer.id));
-  Result<bool> row = q->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) {
-    return Status::NotFound("answer " + answer.source + ":" + std::to_string(answer.id) +
-                            " is not in the archive");
+  q->Bind(1, answer.source).Bind(2, Sql(answer.id)).Bind(3, Sql(answer.question));
+  const std::string name = answer.source + ":" + std::to_string(answer.id);
+  std::vector<std::pair<int64_t, model::QuestionId>> found;
+  for (;;) {
+    Result<bool> row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    found.emplace_back(q->Int(0), static_cast<model::QuestionId>(q->Int(1)));
   }
-  if (question != nullptr) *question = static_cast<model::QuestionId>(q->Int(1));
-  return q->Int(0);
+  if (found.empty()) {
+    return Status::NotFound("answer " + name + " is not in the archive" +
+                            (answer.question == 0 ? std::string()
+                                                  : " under question " +
+                                                        std::to_string(answer.question)));
+  }
+  if (found.size() > 1) {
+    std::string questions;
+    for (const auto& [row, q_id] : found) {
+      questions += (questions.empty() ? "" : ", ") + std::to_string(q_id);
+    }
+    return Status::InvalidArgument("answer " + name + " is under more than one question (" +
+                                   questions + "); name the question");
+  }
+  if (question != nullptr) *question = found[0].second;
+  return found[0].first;
 }
 
 Result<bool> SqliteStore::AddThread(const ThreadKey& key, Timestamp now, bool discovered,

@@ -2,8 +2,8 @@
 //
 // Store is an interface so that SQLite (sqlite_store.h, the embedded default) and a planned
 // PostgreSQL implementation are interchangeable: nothing here names a database, a row id or
-// an SQL type. Identity is (source, question id) for threads and (source, answer id) for
-// answers; every time is a Timestamp (UTC, microseconds).
+// an SQL type. Identity is (source, question id) for threads and (source, question id,
+// answer id) for answers (AnswerKey); every time is a Timestamp (UTC, microseconds).
 //
 // The write path of one refresh (see diff/classify.h for the classifier):
 //   LoadState(thread) → Classify → CommitRefresh(record)
@@ -43,9 +43,13 @@ struct ThreadKey {
   model::QuestionId id = 0;
 };
 
+// An answer id is unique per thread, not per source: the same id may (never expected) be
+// stored under two questions. `question` scopes a lookup to one thread; 0 means any thread,
+// and such a lookup fails (kInvalidArgument, naming the questions) when the id is ambiguous.
 struct AnswerKey {
   std::string source = std::string(kZhihu);
   model::AnswerId id = 0;
+  model::QuestionId question = 0;
 };
 
 enum class Tracking { kActive, kRemoved, kRetired };
@@ -164,7 +168,9 @@ class Store {
   // History, oldest first (ties in commit order).
   virtual Result<std::vector<EventRecord>> Events(const EventQuery& query) = 0;
   virtual Result<std::vector<FetchRecord>> FetchRecords(const ThreadKey& key) = 0;
-  // Revisions of an answer, oldest first, without HTML.
+  // Revisions of an answer, oldest first, without HTML. kNotFound when the answer is not in
+  // the archive (under `answer.question`, when given); kInvalidArgument when no question is
+  // given and the id is under several (see AnswerKey). GetRevision likewise.
   virtual Result<std::vector<RevisionRecord>> Revisions(const AnswerKey& answer) = 0;
   virtual Result<RevisionRecord> GetRevision(const AnswerKey& answer, int number,
                                              bool with_html = false) = 0;

@@ -13,6 +13,9 @@ mock_zhihu on 127.0.0.1.
   listing held back 5 s by the mock after it read the old content, the second recording an
   edit meanwhile: the first stores nothing (superseded, exit 1), history has one edit, show
   the new text, and the next refresh records no edit back.
+- SharedAnswerIdTest: one answer id under two questions, edited under the second: history,
+  diff (--question; ambiguous without it), show and export each use the named question's
+  answer.
 
 usage: archive_safety_test.py --archivist PATH --mock PATH --data tests/data
 """
@@ -128,7 +131,12 @@ class Fixture(unittest.TestCase):
         cls.mock = MockServer(cls.tmp, cls.QUESTIONS)
         cls.db = os.path.join(cls.tmp, "archive.db")
         cls.cli = Archivist(cls.db, cls.mock.base)
+        cls.prepare()
         cls.cli.refresh(*cls.QUESTIONS)
+
+    @classmethod
+    def prepare(cls):
+        """Edits the served dumps before the first refresh."""
 
     @classmethod
     def tearDownClass(cls):
@@ -397,6 +405,57 @@ class ConcurrentRefreshTest(Fixture):
         self.assertIn("后来补充的一段。", self.cli.run("show", Q1, check=0).stdout)
         # The next refresh finds nothing to record: no phantom edit back.
         self.assertIn("+0 ~0 -0  answers 7  complete\n", self.cli.refresh(Q1).stdout)
+
+
+class SharedAnswerIdTest(Fixture):
+    """One answer id under two questions (never expected from Zhihu, allowed by the archive):
+    every lookup that names a question finds that question's answer."""
+
+    QUESTIONS = (Q1, Q2)
+
+    @classmethod
+    def prepare(cls):
+        a1, a2 = cls.mock.answers(Q1), cls.mock.answers(Q2)
+        cls.X = str(a1[0]["id"])
+        a2[0] = dict(a2[0], id=a1[0]["id"], content="<p>第二个问题下的回答。</p>")
+        cls.mock.set_answers(Q2, a2)
+        cls.cli.refresh(Q1, Q2)
+        a2[0] = dict(a2[0], content="<p>第二个问题下的回答，改过了。</p>",
+                     updated_time=a2[0]["updated_time"] + 100)
+        cls.mock.set_answers(Q2, a2)
+
+    def history(self, q, *extra):
+        p = self.cli.run("history", q, "--json", "--answer", self.X, *extra, check=0)
+        return [(e["question"], e["kind"], e["revision"]) for e in map(json.loads, p.stdout.splitlines())]
+
+    def test_history_of_the_answer_under_each_question(self):
+        self.assertEqual(self.history(Q2), [(Q2, "answer_added", 1), (Q2, "answer_edited", 2)])
+        self.assertEqual(self.history(Q1), [(Q1, "answer_added", 1)])
+
+    def test_diff_names_the_question(self):
+        p = self.cli.run("diff", self.X)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("answer zhihu:%s is under more than one question (%s, %s)" % (
+            self.X, Q2, Q1), p.stderr)
+        self.assertIn("--question", p.stderr)
+        d2 = self.cli.run("diff", self.X, "--question", Q2, check=0).stdout
+        self.assertTrue(d2.startswith("--- %s@r1\n+++ %s@r2\n" % (self.X, self.X)), d2)
+        self.assertIn("-第二个问题下的回答。", d2)
+        self.assertIn("+第二个问题下的回答，改过了。", d2)
+        d1 = self.cli.run("diff", self.X, "--question", Q1, check=0).stdout
+        self.assertTrue(d1.startswith("--- %s@r0\n+++ %s@r1\n" % (self.X, self.X)), d1)
+        self.assertNotIn("第二个问题", d1)
+        p = self.cli.run("diff", self.X, "--question", Q3)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("answer %s is not an answer of question %s" % (self.X, Q3), p.stderr)
+
+    def test_show_and_export_use_the_questions_own_revision(self):
+        shown = self.cli.run("show", Q2, check=0).stdout
+        self.assertIn("第二个问题下的回答，改过了。", shown)
+        out = os.path.join(self.tmp, "out")
+        self.cli.run("export", out, check=0)
+        self.assertEqual(read(os.path.join(out, Q2 + ".md")), shown)
+        self.assertNotIn("第二个问题", read(os.path.join(out, Q1 + ".md")))
 
 
 def main():
