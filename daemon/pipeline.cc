@@ -13,6 +13,8 @@
 // with the change set's answer updates applied, so no extra query is needed.
 #include "daemon/pipeline.h"
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <unordered_map>
 
@@ -88,7 +90,10 @@ RefreshSummary Pipeline::Refresh(const store::ThreadKey& thread) {
   const Status commit = ClassifyAndCommit(thread, *state, snapshot, fetch, summary);
   if (!Superseded(thread, *state, commit, summary)) summary.error = commit;
   summary.committed = commit.ok();
-  if (summary.committed && summary.changed && !options_.export_dir.empty()) Export(thread, summary);
+  if (summary.committed && !options_.export_dir.empty() &&
+      (summary.changed || ExportIsStale(thread))) {
+    Export(thread, summary);
+  }
   return summary;
 }
 
@@ -129,6 +134,19 @@ bool Pipeline::Superseded(const store::ThreadKey& thread, const model::ThreadSta
   summary.superseded = true;
   CountChanges(*now, {}, summary);
   return true;
+}
+
+// An export that failed is not lost: the file is missing or older than the thread's latest
+// event, and the thread's next refresh writes it, changed or not. (A coarse file-system clock
+// or a clock set back can only cause an extra write of the same document.)
+bool Pipeline::ExportIsStale(const store::ThreadKey& thread) {
+  const Result<store::ThreadSummary> t = store_.GetThread(thread);
+  if (!t.ok() || !t->last_event) return false;
+  struct stat st {};
+  if (::stat(ExportPath(options_.export_dir, thread).c_str(), &st) != 0) return true;
+  const int64_t mtime_us = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000 +
+                           st.st_mtim.tv_nsec / 1'000;
+  return mtime_us < t->last_event->micros();
 }
 
 void Pipeline::Export(const store::ThreadKey& thread, RefreshSummary& summary) {

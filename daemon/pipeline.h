@@ -7,8 +7,10 @@
 //   4. diff::Classify(state, snapshot, probes)   → events, new revisions, state updates
 //   5. normalize the new revisions only          → Markdown + kNormalizerVersion
 //   6. store.CommitRefresh(...)                  ONE transaction (a failed fetch: its record only)
-//   7. if events were recorded and an export dir is set: render the document at the refresh
-//      time and write <dir>/<question id>.md atomically.
+//   7. if an export dir is set and events were recorded, or the thread's file there is missing
+//      or older than its latest event (an earlier export failed, the file was removed, the
+//      dir is new): render the document at the refresh time and write <dir>/<question id>.md
+//      atomically.
 //
 // The state is loaded before the fetch, so the store's version check refuses the commit when
 // another refresh of the thread committed after this one's fetch began. This snapshot is then
@@ -92,6 +94,7 @@ class Pipeline {
   bool Superseded(const store::ThreadKey& thread, const model::ThreadState& state,
                   const Status& commit, RefreshSummary& summary);
   void Export(const store::ThreadKey& thread, RefreshSummary& summary);
+  bool ExportIsStale(const store::ThreadKey& thread);
 
   Source& source_;
   store::Store& store_;

@@ -3,6 +3,7 @@
 // reported without undoing the commit), store failures, and a concurrent writer.
 #include "daemon/pipeline.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -258,6 +259,37 @@ TEST_F(PipelineTest, TagFailureIsAnExportFailure) {
   EXPECT_FALSE(s.export_error.ok());
   EXPECT_NE(s.export_error.message().find("bad text"), std::string::npos);
   EXPECT_FALSE(fs::exists(ExportFile()));
+}
+
+// A failed export is written by the thread's next refresh, even one that changes nothing;
+// so is a removed file. A current file is left alone.
+TEST_F(PipelineTest, AMissingOrStaleExportIsWrittenByTheNextRefresh) {
+  TagFunction working = tags_;
+  tags_ = [](std::string_view) -> Result<std::vector<std::string>> {
+    return Status::Unavailable("tagger down");
+  };
+  ASSERT_FALSE(Run(Snap({A(1, "一")})).export_error.ok());
+  ASSERT_FALSE(fs::exists(ExportFile()));
+  tags_ = working;
+  const RefreshSummary again = Run(Snap({A(1, "一")}));
+  EXPECT_FALSE(again.changed);
+  EXPECT_TRUE(again.export_error.ok()) << again.export_error.ToString();
+  EXPECT_EQ(again.export_path, ExportFile());
+  ASSERT_TRUE(fs::exists(ExportFile()));
+  EXPECT_NE(Slurp(ExportFile()).find("一"), std::string::npos);
+  // The file's time against the latest event (fake times, not the real clock's).
+  const Timestamp event = *store_->GetThread(kKey)->last_event;
+  const auto set_mtime = [&](Timestamp t) {
+    const timespec ts[2] = {{t.micros() / 1'000'000, 0}, {t.micros() / 1'000'000, 0}};
+    ASSERT_EQ(::utimensat(AT_FDCWD, ExportFile().c_str(), ts, 0), 0);
+  };
+  set_mtime(Timestamp::FromMicros(event.micros() + 3'600'000'000));
+  EXPECT_TRUE(Run(Snap({A(1, "一")})).export_path.empty());  // current: not rewritten
+  set_mtime(Timestamp::FromMicros(event.micros() - 1'000'000));
+  EXPECT_EQ(Run(Snap({A(1, "一")})).export_path, ExportFile());  // older than the event
+  fs::remove(ExportFile());
+  EXPECT_EQ(Run(Snap({A(1, "一")})).export_path, ExportFile());
+  EXPECT_EQ(Kinds(), (std::vector<std::string>{"thread_added", "answer_added 1"}));
 }
 
 TEST_F(PipelineTest, StoreFailureStoresNothingAndIsReported) {

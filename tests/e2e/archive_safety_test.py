@@ -16,6 +16,8 @@ mock_zhihu on 127.0.0.1.
 - SharedAnswerIdTest: one answer id under two questions, edited under the second: history,
   diff (--question; ambiguous without it), show and export each use the named question's
   answer.
+- ExportFailureTest: `export DIR` with one thread's file in the way (a directory) writes the
+  other threads, reports that one, and exits 1.
 
 usage: archive_safety_test.py --archivist PATH --mock PATH --data tests/data
 """
@@ -456,6 +458,26 @@ class SharedAnswerIdTest(Fixture):
         self.cli.run("export", out, check=0)
         self.assertEqual(read(os.path.join(out, Q2 + ".md")), shown)
         self.assertNotIn("第二个问题", read(os.path.join(out, Q1 + ".md")))
+
+
+class ExportFailureTest(Fixture):
+    """One thread that cannot be written does not stop the export of the others."""
+
+    def test_export_goes_on_past_a_thread_it_cannot_write(self):
+        out = os.path.join(self.tmp, "out")
+        os.makedirs(os.path.join(out, Q2 + ".md"))  # in the middle of the listing order
+        p = self.cli.run("export", out)
+        for q in (Q1, Q3):  # before and after the one in the way
+            shown = self.cli.run("show", q, check=0).stdout
+            self.assertTrue(os.path.exists(os.path.join(out, q + ".md")), q + " " + p.stderr)
+            self.assertEqual(read(os.path.join(out, q + ".md")), shown)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("archivist export: %s: refusing to replace %s" % (
+            Q2, os.path.join(out, Q2 + ".md")), p.stderr)
+        self.assertIn("it is a directory", p.stderr)
+        self.assertIn("exported 2 threads to %s (0 not archived at " % out, p.stdout)
+        self.assertIn("; 1 failed)", p.stdout)
+        self.assertTrue(os.path.isdir(os.path.join(out, Q2 + ".md")))
 
 
 def main():
