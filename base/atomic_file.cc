@@ -69,6 +69,7 @@ Status WriteAndRename(int fd, const std::string& tmp, const std::string& path,
 
 Status WriteFileAtomically(const std::string& path, std::string_view bytes,
                            const AtomicWriteOptions& options) {
+  ARCHIVIST_RETURN_IF_ERROR(CheckReplaceable(path, options.keep));
   std::string tmp = path + ".tmp.XXXXXX";
   const int fd = ::mkstemp(tmp.data());
   if (fd < 0) {

@@ -13,7 +13,9 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "base/file_identity.h"
 #include "base/status.h"
 
 namespace archivist {
@@ -23,6 +25,10 @@ struct AtomicWriteOptions {
   // Off for derived files that are checked when read (a cache) or cheap to write again.
   bool durable = true;
   unsigned mode = 0644;  // mkstemp creates 0600; written files are meant to be read
+  // Files the write must never replace under any name (the archive it was rendered from):
+  // a `path` that is one of them, or that exists and is not a regular file, is refused
+  // (kInvalidArgument, nothing written; base/file_identity.h CheckReplaceable).
+  std::vector<ProtectedFile> keep;
 };
 
 Status WriteFileAtomically(const std::string& path, std::string_view bytes,

@@ -35,6 +35,7 @@ Result<std::unique_ptr<store::Store>> OpenArchive(const GlobalOptions& global, b
   store::SqliteOptions options;
   options.read_only = read_only;
   options.create = !read_only;
+  options.check_integrity = !read_only;  // never write into a damaged archive
   if (read_only && !std::filesystem::exists(path)) {
     return Status::NotFound("no archive at " + path + " (use --db FILE, or `archivist add` first)");
   }

@@ -32,9 +32,9 @@ inline constexpr std::string_view kConfigErrorPrefix = "configuration: ";
 // The exit status for a failed OpenArchive: 2 for a bad configuration, else 1.
 int OpenArchiveExit(const Status& status);
 
-// Opens the archive. Writable opens create the file (and its directory) when missing;
-// read-only opens never write and fail on a missing file. Errors are printed as
-// "archivist <verb>: <message>".
+// Opens the archive. Writable opens create the file (and its directory) when missing and
+// refuse a damaged file (PRAGMA quick_check, kCorruption saying what to do); read-only opens
+// never write and fail on a missing file. Errors are printed as "archivist <verb>: <message>".
 Result<std::unique_ptr<store::Store>> OpenArchive(const GlobalOptions& global, bool read_only);
 
 // Prints "archivist <verb>: <message>" to stderr, the message made TerminalSafe

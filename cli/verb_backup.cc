@@ -1,4 +1,6 @@
 // `archivist backup <file>`: a consistent online copy of the archive (writers may continue).
+// The destination may not be the archive or one of its sidecar files under any name, nor
+// anything but a regular file (store.h, Store::Backup).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -12,7 +14,11 @@ namespace {
 int RunBackup(const std::string& file, const GlobalOptions& global) {
   auto archive = OpenArchive(global, /*read_only=*/true);
   if (!archive.ok()) return PrintError("backup", archive.status()), OpenArchiveExit(archive.status());
-  if (Status st = (*archive)->Backup(file); !st.ok()) return PrintError("backup", st), kExitFailure;
+  // A refused destination (the archive itself, not a regular file) is bad usage: exit 2.
+  if (Status st = (*archive)->Backup(file); !st.ok()) {
+    return PrintError("backup", st), st.code() == Status::Code::kInvalidArgument ? kExitUsage
+                                                                                 : kExitFailure;
+  }
   std::printf("backed up %s to %s\n", StorePath(global).value().c_str(), file.c_str());
   return kExitOk;
 }

@@ -2,6 +2,8 @@
 //
 // HTML on stdin → Markdown on stdout (nothing else on stdout), or each FILE X.html →
 // DIR/X.md in one process. Input that is not UTF-8 is still converted, as a browser would.
+// Each output is written atomically (base/atomic_file.h) and never replaces an input file,
+// the output of an earlier input, or anything that is not a regular file.
 #include <CLI/CLI.hpp>
 
 #include <cerrno>
@@ -11,9 +13,11 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <sstream>
 
 #include "base/atomic_file.h"
+#include "base/file_identity.h"
 #include "cli/verbs.h"
 #include "normalize/normalize.h"
 
@@ -69,6 +73,11 @@ int RunConvert(const ConvertArgs& args) {
                  args.out_dir.c_str(), ec.message().c_str());
     return kExitFailure;
   }
+  // An output never replaces an input (read later, or the one being converted) nor the
+  // output of an earlier input with the same name.
+  std::vector<ProtectedFile> keep;
+  for (const std::string& file : args.files) keep.push_back({file, "an input file"});
+  std::map<std::string, std::string> written;  // output → the input it came from
   int rc = kExitOk;
   for (const std::string& file : args.files) {
     std::ifstream in(file, std::ios::binary);
@@ -82,13 +91,20 @@ int RunConvert(const ConvertArgs& args) {
     fs::path out = fs::path(args.out_dir) / fs::path(file).filename();
     out.replace_extension(".md");
     // Readers never see a half-written file; a batch of conversions is cheap to redo, so
-    // no fsync per file.
+    // no fsync per file. An input and an earlier output are never replaced.
+    const std::string key = out.lexically_normal().string();
+    const auto earlier = written.find(key);
     AtomicWriteOptions write;
     write.durable = false;
-    if (Status st = WriteFileAtomically(out.string(), normalize::HtmlToMarkdown(html, options), write);
-        !st.ok()) {
-      std::fprintf(stderr, "archivist convert: cannot write %s: %s\n", out.c_str(),
-                   st.message().c_str());
+    write.keep = keep;
+    Status st = earlier == written.end()
+                    ? WriteFileAtomically(out.string(), normalize::HtmlToMarkdown(html, options),
+                                          write)
+                    : Status::InvalidArgument("refusing to replace " + out.string() +
+                                              ": it is the output of " + earlier->second);
+    if (st.ok()) written.emplace(key, file);
+    if (!st.ok()) {
+      std::fprintf(stderr, "archivist convert: %s: %s\n", file.c_str(), st.message().c_str());
       rc = kExitFailure;
     }
   }

@@ -4,8 +4,9 @@
 // the journal there and to stderr otherwise, SIGHUP reloads the configuration (with the
 // same --config/--db/--zhihu-base-url). SIGTERM/SIGINT cancel the refreshes in flight (none
 // is half stored) and exit 0 within a few seconds; a second one exits at once with 128 + the
-// signal. Exit 1 when it cannot start (store, status address, refresh setup), 2 for a bad
-// configuration.
+// signal. Exit 1 when it cannot start (status address, refresh setup, an unwritable store), 2
+// for a bad configuration, 3 when the archive is damaged or not an archive (the unit does not
+// restart on 3).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -36,7 +37,8 @@ void AddDaemonVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
       options.hot_lists = daemon::MakeZhihuHotList;
       options.cancel = &stop;
       daemon::Service service(std::move(*c), std::move(options));
-      return service.Run() == 0 ? kExitOk : kExitFailure;
+      const int rc = service.Run();
+      return rc == 0 || rc == daemon::kExitArchiveDamaged ? rc : kExitFailure;
     };
   });
 }

@@ -1,6 +1,8 @@
-// `archivist diff <answer> [--from REV] [--to REV]` (an answer id or URL): unified diff of an answer's Markdown
-// between two revisions (usable with `patch`). Defaults: --to the latest revision, --from
-// the one before it; revision 0 is the empty text (before the answer existed).
+// `archivist diff <answer> [--question Q] [--from REV] [--to REV]` (an answer id or URL):
+// unified diff of an answer's Markdown between two revisions (usable with `patch`). Defaults:
+// --to the latest revision, --from the one before it; revision 0 is the empty text (before
+// the answer existed). An answer id stored under several questions needs its question: from
+// the answer URL or --question (store.h AnswerKey).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -14,7 +16,7 @@ namespace archivist::cli {
 namespace {
 
 struct DiffArgs {
-  std::string answer;
+  std::string answer, question;
   int from = -1, to = -1;
 };
 
@@ -28,22 +30,34 @@ Result<std::string> MarkdownOf(store::Store& archive, const store::AnswerKey& ke
 int RunDiff(const DiffArgs& args, const GlobalOptions& global) {
   const Result<fetch::AnswerRef> ref = fetch::ParseAnswerRef(args.answer);
   if (!ref.ok()) return PrintError("diff", ref.status()), kExitUsage;
+  store::AnswerKey key{std::string(store::kZhihu), ref->answer};
+  if (ref->question) key.question = *ref->question;
+  if (!args.question.empty()) {
+    Result<store::ThreadKey> q = ParseQuestion(args.question);
+    if (!q.ok()) return PrintError("diff", q.status().WithContext("--question")), kExitUsage;
+    if (key.question != 0 && key.question != q->id) {
+      return PrintError("diff", "--question " + std::to_string(q->id) +
+                                    " is not the question of the answer URL " + args.answer),
+             kExitUsage;
+    }
+    key.question = q->id;
+  }
   const std::string id = std::to_string(ref->answer);
   auto archive = OpenArchive(global, /*read_only=*/true);
   if (!archive.ok()) return PrintError("diff", archive.status()), OpenArchiveExit(archive.status());
-  const store::AnswerKey key{std::string(store::kZhihu), ref->answer};
   auto revs = (*archive)->Revisions(key);
+  if (!revs.ok() && revs.status().code() == Status::Code::kInvalidArgument) {
+    return PrintError("diff", revs.status().message() + " with --question"), kExitUsage;
+  }
   if (!revs.ok() || revs->empty()) {
     if (!revs.ok() && revs.status().code() != Status::Code::kNotFound) {
       return PrintError("diff", revs.status()), kExitFailure;
     }
-    return PrintError("diff", "answer " + id + " is not in the archive"), kExitUsage;
-  }
-  if (ref->question && *ref->question != revs->front().question) {
-    return PrintError("diff", "answer " + id + " is an answer of question " +
-                                  std::to_string(revs->front().question) +
-                                  " in the archive, not of question " +
-                                  std::to_string(*ref->question)),
+    return PrintError("diff", "answer " + id +
+                                  (key.question == 0 ? " is not in the archive"
+                                                     : " is not an answer of question " +
+                                                           std::to_string(key.question) +
+                                                           " in the archive")),
            kExitUsage;
   }
   const int latest = revs->back().number;
@@ -73,6 +87,8 @@ void AddDiffVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   CLI::App* cmd = app.add_subcommand("diff", "unified diff of an answer's Markdown between revisions");
   cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   cmd->add_option("answer", args->answer, "answer id or URL")->required();
+  cmd->add_option("--question", args->question,
+                  "question URL or id (needed when the answer id is under several questions)");
   const CLI::Validator revision(
       [](std::string& s) {
         return s.find_first_not_of("0123456789") == std::string::npos && !s.empty() && s.size() < 10

@@ -1,6 +1,7 @@
 // `archivist export <dir> [--at TIME]`: one <dir>/<question id>.md per thread archived at
 // TIME (default now), each written atomically; threads not yet archived then are skipped.
-// The directory is created when missing.
+// The directory is created when missing. A thread that cannot be rendered or written is
+// reported and the others are still exported; the exit status is then 1.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -40,23 +41,29 @@ int RunExport(const ExportArgs& args, const GlobalOptions& global) {
   if (!threads.ok()) return PrintError("export", threads.status()), kExitFailure;
   auto tagger = LoadTagger();
   if (!tagger.ok()) return PrintError("export", tagger.status()), kExitFailure;
-  int written = 0, skipped = 0;
+  int written = 0, skipped = 0, failed = 0;
   for (const store::ThreadSummary& t : *threads) {
     if (!t.first_archived || *t.first_archived > at) {
       ++skipped;
       continue;
     }
     Result<std::string> doc = pipeline::RenderThreadAt(**archive, t.key, at, *tagger);
-    if (!doc.ok()) return PrintError("export", doc.status()), kExitFailure;
-    const std::string path = pipeline::ExportPath(args.dir, t.key);
-    if (Status st = WriteFileAtomically(path, *doc); !st.ok()) {
-      return PrintError("export", st), kExitFailure;
+    AtomicWriteOptions write;
+    write.keep = (*archive)->Files();  // never the archive itself, under any name
+    const Status st = doc.ok() ? WriteFileAtomically(pipeline::ExportPath(args.dir, t.key), *doc,
+                                                     write)
+                               : doc.status();
+    if (!st.ok()) {
+      PrintError("export", st.WithContext(std::to_string(t.key.id)));
+      ++failed;
+      continue;
     }
     ++written;
   }
-  std::printf("exported %d threads to %s (%d not archived at %s)\n", written, args.dir.c_str(),
-              skipped, HumanTime(at).c_str());
-  return kExitOk;
+  std::printf("exported %d threads to %s (%d not archived at %s%s)\n", written, args.dir.c_str(),
+              skipped, HumanTime(at).c_str(),
+              failed == 0 ? "" : ("; " + std::to_string(failed) + " failed").c_str());
+  return failed == 0 ? kExitOk : kExitFailure;
 }
 
 }  // namespace

@@ -63,10 +63,12 @@ int RunHistory(const HistoryArgs& args, const GlobalOptions& global) {
     return PrintError("history", st), ExitFor(st, true);
   }
   if (query.answer) {
-    auto revs = (*archive)->Revisions({key->source, *query.answer});
-    if (!revs.ok() || revs->empty() || (*revs)[0].question != key->id) {
-      return PrintError("history", "answer " + std::to_string(*query.answer) +
-                                       " is not an answer of question " +
+    auto revs = (*archive)->Revisions({key->source, *query.answer, key->id});
+    if (!revs.ok() && revs.status().code() != Status::Code::kNotFound) {
+      return PrintError("history", revs.status()), kExitFailure;
+    }
+    if (!revs.ok() || revs->empty()) {
+      return PrintError("history", "answer " + std::to_string(*query.answer) + " is not an answer of question " +
                                        std::to_string(key->id) + " in the archive"),
              kExitUsage;
     }

@@ -6,7 +6,9 @@
 // Prints one line per thread: question, title, +added ~edited -deleted, answers now, outcome.
 // A progress bar goes to stderr only when stderr is a terminal. Exit 0 when every refresh
 // committed with a complete (or not_modified) listing and its export, if any, was written;
-// 1 otherwise (the per-thread lines say which and why).
+// 1 otherwise (the per-thread lines say which and why), a refresh superseded by another
+// refresh of the same thread included (its snapshot was dropped, pipeline/pipeline.h). A damaged archive is refused at open
+// (cli/archive.h) and, found later by a failing read, stops the run at once.
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
@@ -48,10 +50,16 @@ void ApplyArgs(const RefreshArgs& a, config::Config& c) {
 }
 
 void PrintSummary(const pipeline::RefreshSummary& s) {
-  std::printf("%llu  %s  %s  answers %d  %s\n", static_cast<unsigned long long>(s.thread.id),
+  std::printf("%llu  %s  %s  answers %d  %s%s\n", static_cast<unsigned long long>(s.thread.id),
               s.title.empty() ? "(untitled)" : TerminalSafe(s.title).c_str(),
               s.ChangeText().c_str(), s.answers_now,
-              std::string(model::OutcomeName(s.outcome)).c_str());
+              std::string(model::OutcomeName(s.outcome)).c_str(),
+              s.superseded ? ", superseded (not stored)" : "");
+  if (s.superseded) {
+    PrintError("refresh", std::to_string(s.thread.id) + ": not stored: another refresh of this "
+               "thread committed while this one was fetching, so this snapshot may be older "
+               "than what is stored and was dropped (refresh again to record the thread now)");
+  }
   if (s.outcome != model::Outcome::kComplete && s.outcome != model::Outcome::kNotModified) {
     PrintError("refresh",
                std::to_string(s.thread.id) + ": " + std::string(model::OutcomeName(s.outcome)) +
@@ -147,7 +155,13 @@ int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
     std::fflush(stdout);
     const bool fetched = s.outcome == model::Outcome::kComplete ||
                          s.outcome == model::Outcome::kNotModified;
-    if (!fetched || !s.error.ok() || !s.export_error.ok()) rc = kExitFailure;
+    if (!fetched || s.superseded || !s.error.ok() || !s.export_error.ok()) rc = kExitFailure;
+    if (s.error.code() == Status::Code::kCorruption && i + 1 < targets->size()) {
+      PrintError("refresh", "stopping: the archive is damaged; " +
+                                std::to_string(targets->size() - i - 1) +
+                                " more threads were not refreshed");
+      break;
+    }
   }
   return rc;
 }

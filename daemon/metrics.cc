@@ -69,6 +69,11 @@ void Metrics::SetStoreProblem(std::string problem) {
   store_problem_ = std::move(problem);
 }
 
+void Metrics::SetArchiveDamaged(std::string reason) {
+  std::lock_guard lock(mu_);
+  if (damaged_.empty()) damaged_ = std::move(reason);
+}
+
 void Metrics::SetStopping() {
   std::lock_guard lock(mu_);
   stopping_ = true;
@@ -80,6 +85,7 @@ Health Metrics::HealthAt(SteadyTime now, std::chrono::seconds stall_after) const
 }
 
 Health Metrics::HealthLocked(SteadyTime now, std::chrono::seconds stall_after) const {
+  if (!damaged_.empty()) return {false, "archive damaged: " + damaged_};
   if (!last_beat_) return {false, "event loop not started"};
   const auto silent = std::chrono::duration_cast<std::chrono::seconds>(now - *last_beat_);
   if (silent > stall_after) {
@@ -96,6 +102,8 @@ std::string Metrics::RenderPrometheus(SteadyTime now, std::chrono::seconds stall
   std::ostringstream o;
   Head(o, "up", "gauge", "1 when the daemon is healthy (see /healthz), else 0.");
   o << "archivist_up " << (HealthLocked(now, stall_after).ok ? 1 : 0) << '\n';
+  Head(o, "archive_damaged", "gauge", "1 once the archive was found damaged (see /healthz).");
+  o << "archivist_archive_damaged " << (damaged_.empty() ? 0 : 1) << '\n';
   Head(o, "refreshes_total", "counter", "Finished refreshes by fetch outcome.");
   for (const auto& [outcome, n] : refreshes_) {
     o << "archivist_refreshes_total{outcome=\"" << outcome << "\"} " << n << '\n';

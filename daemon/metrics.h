@@ -1,8 +1,9 @@
 // Metrics: the daemon's counters and gauges, its health, and their Prometheus text form.
 //
 // The event loop records into it; the status listener (another thread) renders it. Health
-// is "ok" when the loop has beaten within `stall_after` and no store write is failing; else
-// the reason ("event loop stalled for 42s", "store not writable: …", "stopping").
+// is "ok" when the loop has beaten within `stall_after`, the archive is not damaged and no
+// store write is failing; else the reason ("archive damaged: …", "event loop stalled for
+// 42s", "store not writable: …", "stopping").
 //
 // Metric names (all prefixed archivist_):
 //   refreshes_total{outcome}        counter: finished refreshes by fetch outcome
@@ -14,6 +15,8 @@
 //   discovery_polls_total{result}   counter: hot-list polls (ok / failed)
 //   threads_discovered_total        counter
 //   up                              1 while healthy, else 0
+//
+//   archive_damaged                 gauge: 1 once the archive was found damaged (sticky)
 //
 // Thread-safety: every method is thread-safe (one internal mutex).
 #ifndef ARCHIVIST_DAEMON_METRICS_H_
@@ -50,6 +53,8 @@ class Metrics {
   void Beat(SteadyTime now);
   // A store write failed (`problem` non-empty) or succeeded again ("").
   void SetStoreProblem(std::string problem);
+  // The archive is damaged (`reason` non-empty): unhealthy until the process ends.
+  void SetArchiveDamaged(std::string reason);
   void SetStopping();
 
   Health HealthAt(SteadyTime now, std::chrono::seconds stall_after) const;
@@ -74,6 +79,7 @@ class Metrics {
   int64_t polls_ok_ = 0, polls_failed_ = 0, discovered_ = 0;
   std::optional<SteadyTime> last_beat_;
   std::string store_problem_;
+  std::string damaged_;
   bool stopping_ = false;
 };
 

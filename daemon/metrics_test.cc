@@ -69,5 +69,21 @@ TEST(Metrics, HealthSaysWhy) {
   EXPECT_EQ(m.HealthAt(t0, seconds(30)).reason, "stopping");
 }
 
+TEST(Metrics, ADamagedArchiveStaysUnhealthy) {
+  Metrics m("x.db");
+  const auto t0 = std::chrono::steady_clock::time_point(std::chrono::hours(1));
+  m.Beat(t0);
+  EXPECT_TRUE(Has(m.RenderPrometheus(t0, seconds(30)), "archivist_archive_damaged 0"));
+  m.SetArchiveDamaged("x.db: database disk image is malformed");
+  m.SetArchiveDamaged("a later, second report");
+  m.SetStoreProblem("");  // a later successful write does not make it healthy again
+  const Health h = m.HealthAt(t0, seconds(30));
+  EXPECT_FALSE(h.ok);
+  EXPECT_EQ(h.reason, "archive damaged: x.db: database disk image is malformed");
+  const std::string text = m.RenderPrometheus(t0, seconds(30));
+  EXPECT_TRUE(Has(text, "archivist_archive_damaged 1"));
+  EXPECT_TRUE(Has(text, "archivist_up 0"));
+}
+
 }  // namespace
 }  // namespace archivist::daemon

@@ -64,6 +64,7 @@ struct Service::Loop {
   void MaybeFinish();
   void Publish();
   void StoreWrite(const Status& st, const std::string& what);
+  bool FoundDamage(const Status& st);
   std::string StatusLine() const;
 
   Service& svc;
@@ -87,6 +88,7 @@ struct Service::Loop {
   std::string host;
   std::string status_address;  // the bound status address, e.g. "127.0.0.1:9184"
   bool stopping = false;
+  bool damaged = false;  // the archive is damaged: nothing more is started or written
   bool polling = false;
   bool tick_pending = false;
   std::optional<std::chrono::microseconds> watchdog_period;
@@ -131,11 +133,12 @@ Status Service::Loop::StartStatus() {
 }
 
 int Service::Loop::Start() {
+  notifier.Status("checking the archive " + config->store_path);
   Result<std::unique_ptr<store::Store>> opened = options.open_store(*config);
   if (!opened.ok()) {
     spdlog::critical("cannot open the store {}: {}", config->store_path,
                      opened.status().ToString());
-    return 1;
+    return opened.status().code() == Status::Code::kCorruption ? kExitArchiveDamaged : 1;
   }
   store = std::move(*opened);
   // Fail fast when refreshes cannot even be set up (e.g. an unreadable cookies file).
@@ -199,6 +202,10 @@ void Service::Loop::ScheduleTick(std::chrono::milliseconds after) {
 void Service::Loop::Tick() {
   metrics.Beat(clock->SteadyNow());
   if (stopping) return;
+  if (damaged) {  // keep beating and answering /healthz, start nothing
+    Publish();
+    return ScheduleTick(options.tick);
+  }
   Scheduler::Tick t = scheduler->Next();
   for (const store::ThreadKey& key : t.retire) {
     StoreWrite(store->SetTracking(key, store::Tracking::kRetired), "retiring " + Describe(key));
@@ -241,10 +248,10 @@ void Service::Loop::OnRefreshed(const store::ThreadKey& key,
   }
   metrics.RecordRefresh(s);
   if (!s.error.ok()) {
-    metrics.SetStoreProblem(s.error.ToString());
+    if (!FoundDamage(s.error)) metrics.SetStoreProblem(s.error.ToString());
     spdlog::error("refresh {} {}: NOT STORED: {}", Describe(key), model::OutcomeName(s.outcome),
                   s.error.ToString());
-  } else {
+  } else if (!damaged) {
     StoreWrite(store->SetSchedule(key, next), "saving the schedule of " + Describe(key));
   }
   const int64_t in_s = (next.next_due.micros() - clock->WallNow().micros()) / 1'000'000;
@@ -268,8 +275,24 @@ void Service::Loop::StoreWrite(const Status& st, const std::string& what) {
     metrics.SetStoreProblem("");
     return;
   }
+  FoundDamage(st);
   metrics.SetStoreProblem(what + ": " + st.ToString());
   spdlog::error("store write failed, {}: {}", what, st.ToString());
+}
+
+// SQLite reports damage on the first read that meets it (kCorruption from the store). From
+// then on the loop starts no refresh and writes nothing, and /healthz says why, until the
+// archive is restored and the daemon restarted (the start check then refuses a damaged file).
+bool Service::Loop::FoundDamage(const Status& st) {
+  if (st.code() != Status::Code::kCorruption) return false;
+  if (!damaged) {
+    damaged = true;
+    metrics.SetArchiveDamaged(st.message());
+    spdlog::critical("the archive is damaged; no more refreshes or writes until it is restored "
+                     "and the daemon restarted: {}", st.message());
+    Publish();
+  }
+  return true;
 }
 
 void Service::Loop::Rescan() {
@@ -279,6 +302,7 @@ void Service::Loop::Rescan() {
   }
   Result<std::vector<store::ThreadSummary>> threads = store->ListThreads();
   if (!threads.ok()) {
+    FoundDamage(threads.status());
     spdlog::error("cannot list the tracked threads: {}", threads.status().ToString());
   } else {
     for (const store::ThreadSummary& t : *threads) {
@@ -298,7 +322,7 @@ void Service::Loop::Rescan() {
 }
 
 void Service::Loop::Poll() {
-  if (stopping || polling) return;
+  if (stopping || polling || damaged) return;
   polling = true;
   pool->Submit([this](WorkerTools& tools) {
     Result<std::vector<model::HotItem>> items =
@@ -360,6 +384,11 @@ void Service::Loop::OnSignal(int sig) {
 
 void Service::Loop::Reload() {
   spdlog::info("SIGHUP: reloading the configuration");
+  if (damaged) {
+    spdlog::error("the configuration is not reloaded: the archive is damaged (restore it, then "
+                  "restart the daemon)");
+    return;
+  }
   Result<config::Config> fresh = options.reload_config();
   if (!fresh.ok()) {
     spdlog::error("the new configuration is refused, the old one stays: {}",
@@ -373,6 +402,7 @@ void Service::Loop::Reload() {
     fresh->daemon.status_listen = config->daemon.status_listen;
   }
   if (Status st = TrackConfigThreads(*fresh); !st.ok()) {
+    FoundDamage(st);
     spdlog::error("the new configuration is refused, the old one stays: {}", st.ToString());
     return;
   }
@@ -428,7 +458,8 @@ void Service::Loop::MaybeFinish() {
 }
 
 std::string Service::Loop::StatusLine() const {
-  return std::to_string(scheduler->tracked()) + " threads, " + std::to_string(scheduler->due()) +
+  return std::string(damaged ? "ARCHIVE DAMAGED, stopped refreshing (see the log); " : "") +
+         std::to_string(scheduler->tracked()) + " threads, " + std::to_string(scheduler->due()) +
          " due, " + std::to_string(scheduler->failing()) + " failing, " +
          std::to_string(scheduler->in_flight()) + " in flight";
 }

@@ -24,8 +24,13 @@
 //     leaves nothing behind (SQLite's write-ahead log ignores it).
 // The status listener (its own thread) serves /healthz and /metrics from Metrics.
 //
-// Run returns 1 when it cannot start (store, status address, refresher setup), 0 after a
-// clean stop.
+// The archive is checked whole at start (PRAGMA quick_check): a damaged one is refused. A
+// read that meets damage later (kCorruption from the store) stops every new refresh and
+// write, and /healthz answers 503 "archive damaged: …" until the process ends.
+//
+// Run returns 1 when it cannot start (store, status address, refresher setup),
+// kExitArchiveDamaged when the archive is damaged or not an archive (a restart cannot help),
+// 0 after a clean stop.
 //
 // Thread-safety: construct, Run and destroy on one thread; RequestStop and the accessors
 // marked so are thread-safe.
@@ -46,6 +51,8 @@
 #include "store/store.h"
 
 namespace archivist::daemon {
+
+inline constexpr int kExitArchiveDamaged = 3;
 
 struct ServiceOptions {
   // Reads the configuration again (SIGHUP).

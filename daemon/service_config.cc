@@ -29,7 +29,9 @@ Result<std::unique_ptr<store::Store>> OpenConfiguredStore(const config::Config& 
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(c.store_path).parent_path(), ec);
   }
-  Result<std::unique_ptr<store::SqliteStore>> s = store::SqliteStore::Open(c.store_path);
+  store::SqliteOptions checked;
+  checked.check_integrity = true;  // refuse to run on a damaged archive
+  Result<std::unique_ptr<store::SqliteStore>> s = store::SqliteStore::Open(c.store_path, checked);
   if (!s.ok()) return s.status();
   return std::unique_ptr<store::Store>(std::move(*s));
 }

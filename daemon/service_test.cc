@@ -424,6 +424,42 @@ TEST_F(ServiceTest, ARefresherSetupFailureIsNotAStoreError) {
   EXPECT_EQ(Stop(), 0);
 }
 
+TEST_F(ServiceTest, DamageFoundWhileRunningStopsRefreshesAndMakesHealthz503) {
+  pipeline::RefreshSummary damaged;
+  damaged.outcome = model::Outcome::kComplete;
+  damaged.error = Status::Corruption("x.db: the archive is damaged (malformed)");
+  for (uint64_t id : {1, 2, 3}) world_.Script(id, damaged);
+  config::Config c = Config(3);
+  c.fetch.concurrency = 1;
+  Start(std::move(c), world_);
+  ASSERT_TRUE(WaitUntil([&] { return Get("/healthz").status == 503; }));
+  EXPECT_EQ(Get("/healthz").body, "archive damaged: x.db: the archive is damaged (malformed)\n");
+  EXPECT_TRUE(MetricsHas("archivist_archive_damaged 1"));
+  EXPECT_TRUE(notify_.WaitFor("STATUS=ARCHIVE DAMAGED"));
+  // A negative check needs some time: ~15 ticks and a rescan, in which a healthy daemon
+  // would have started the two other due threads.
+  std::this_thread::sleep_for(milliseconds(300));
+  EXPECT_EQ(world_.started().size(), 1u);
+  auto store = OpenStore();
+  ASSERT_TRUE(store);
+  EXPECT_FALSE(store->GetThread(Key(world_.started()[0]))->schedule.has_value());
+  EXPECT_EQ(Get("/healthz").status, 503);
+  EXPECT_EQ(Stop(), 0);
+}
+
+TEST_F(ServiceTest, ADamagedArchiveIsRefusedAtStart) {
+  {
+    std::ofstream junk(db_);
+    junk << std::string(8192, 'x');
+  }
+  ServiceOptions options;
+  options.refreshers = world_.Factory();
+  Service service(Config(1), std::move(options));
+  EXPECT_EQ(service.Run(), kExitArchiveDamaged);
+  EXPECT_FALSE(notify_.Saw("READY=1"));
+  EXPECT_TRUE(world_.started().empty());
+}
+
 TEST_F(ServiceTest, DiscoveryFromTheMockHotListThenRetirement) {
   const std::string data = e2e::TestData();
   ASSERT_FALSE(data.empty()) << "ARCHIVIST_TEST_DATA is not set";

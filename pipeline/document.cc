@@ -30,7 +30,8 @@ Result<std::string> RenderThreadAt(store::Store& store, const store::ThreadKey& 
   std::vector<std::string> html;
   for (const store::AnswerAt& a : thread->answers) {
     Result<store::RevisionRecord> rev =
-        store.GetRevision(store::AnswerKey{key.source, a.id}, a.revision, /*with_html=*/true);
+        store.GetRevision(store::AnswerKey{key.source, a.id, key.id}, a.revision,
+                          /*with_html=*/true);
     if (!rev.ok()) return rev.status();
     html.push_back(std::move(rev->html));
     doc.answers.push_back({a.author_name, a.markdown});

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/file_identity.h"
 #include "base/status.h"
 #include "base/time.h"
 #include "normalize/normalize.h"

@@ -1,15 +1,19 @@
 // One refresh of one thread: fetch, classify, normalize, commit, export (see pipeline.h).
 //
-// The fetch happens once; everything after it is repeated when the store refuses the commit
-// because another writer moved the thread's version (two refreshes of one thread racing, e.g.
-// `archivist refresh` beside the daemon). Probe results survive the retry, so a retry costs
-// no network. The refresh time (`observed_at`) is taken once after the fetch: it stamps the
-// events and revisions, and the export renders the document as of that time, which is what
-// `show --at` later reproduces.
+// The state is loaded before the fetch and the change set carries its version, so a commit
+// is refused when another refresh of the same thread (e.g. `archivist refresh` beside the
+// daemon) committed after this fetch began. That snapshot is dropped, never re-classified
+// against the newer state: a slow fetch that began first may hold older content, and
+// classifying it against a newer state would record its stale text as a new edit and, on
+// the next refresh, a phantom edit back. The refresh time (`observed_at`) is taken once after
+// the fetch: it stamps the events and revisions, and the export renders the document as of
+// that time, which is what `show --at` later reproduces.
 //
 // Summary counts come from the committed change set, and `answers_now` from the loaded state
 // with the change set's answer updates applied, so no extra query is needed.
 #include "pipeline/pipeline.h"
+
+#include <sys/stat.h>
 
 #include <chrono>
 #include <unordered_map>
@@ -99,6 +103,11 @@ Pipeline::Pipeline(Source& source, store::Store& store, Clock& clock, TagFunctio
 RefreshSummary Pipeline::Refresh(const store::ThreadKey& thread) {
   RefreshSummary summary;
   summary.thread = thread;
+  const Result<model::ThreadState> state = store_.LoadState(thread);
+  if (!state.ok()) {
+    summary.error = state.status();
+    return summary;
+  }
   store::FetchRecord fetch;
   fetch.started_at = clock_.WallNow();
   const Clock::SteadyTime start = clock_.SteadyNow();
@@ -118,46 +127,76 @@ RefreshSummary Pipeline::Refresh(const store::ThreadKey& thread) {
   summary.retry_after_seconds = snapshot.retry_after_seconds;
   summary.observed_at = clock_.WallNow();
 
-  diff::ProbeResults probes;
-  const int attempts = options_.commit_attempts < 1 ? 1 : options_.commit_attempts;
-  for (int attempt = 1; attempt <= attempts; ++attempt) {
-    summary.error = ClassifyAndCommit(thread, snapshot, fetch, probes, summary);
-    if (summary.cancelled || summary.error.code() != Status::Code::kUnavailable) break;
+  const Status commit = ClassifyAndCommit(thread, *state, snapshot, fetch, summary);
+  if (summary.cancelled || !Superseded(thread, *state, commit, summary)) summary.error = commit;
+  summary.committed = commit.ok();
+  if (summary.committed && !options_.export_dir.empty() &&
+      (summary.changed || ExportIsStale(thread))) {
+    Export(thread, summary);
   }
-  summary.committed = summary.error.ok();
-  if (summary.committed && summary.changed && !options_.export_dir.empty()) Export(thread, summary);
   return summary;
 }
 
-Status Pipeline::ClassifyAndCommit(const store::ThreadKey& thread, const model::Snapshot& snapshot,
-                                   const store::FetchRecord& fetch, diff::ProbeResults& probes,
-                                   RefreshSummary& summary) {
+Status Pipeline::ClassifyAndCommit(const store::ThreadKey& thread, const model::ThreadState& state,
+                                   const model::Snapshot& snapshot,
+                                   const store::FetchRecord& fetch, RefreshSummary& summary) {
   const auto cancelled = [&] {
     summary.cancelled = true;
     return Status::Unavailable("the refresh was cancelled before its commit (shutting down): "
                                "nothing of it was stored");
   };
   if (Cancelled(options_.cancel)) return cancelled();
-  Result<model::ThreadState> state = store_.LoadState(thread);
-  if (!state.ok()) return state.status();
-  for (model::AnswerId id : diff::AnswersToProbe(*state, snapshot)) {
-    if (!probes.count(id)) probes[id] = source_.Probe(id);
-  }
+  diff::ProbeResults probes;
+  for (model::AnswerId id : diff::AnswersToProbe(state, snapshot)) probes[id] = source_.Probe(id);
   store::RefreshRecord record;
   record.thread = thread;
   record.observed_at = summary.observed_at;
   record.fetch = fetch;
   record.changes =
-      diff::Classify(*state, snapshot, probes, options_.classify, summary.observed_at);
+      diff::Classify(state, snapshot, probes, options_.classify, summary.observed_at);
   for (model::NewRevision& r : record.changes.revisions) {
     r.markdown = normalize::HtmlToMarkdown(r.html, options_.normalize);
     r.normalizer_version = normalize::kNormalizerVersion;
   }
   // A probe cut short by the stop says nothing, and the stop should not wait for a commit.
   if (Cancelled(options_.cancel)) return cancelled();
-  CountChanges(*state, record.changes, summary);
+  CountChanges(state, record.changes, summary);
   if (options_.schedule) record.schedule = options_.schedule(summary);
   return store_.CommitRefresh(record);
+}
+
+// kUnavailable is also "the archive is busy" (the lock wait timed out): only a moved version
+// means another refresh committed. Then the summary describes what is stored: nothing new.
+bool Pipeline::Superseded(const store::ThreadKey& thread, const model::ThreadState& state,
+                          const Status& commit, RefreshSummary& summary) {
+  if (commit.code() != Status::Code::kUnavailable) return false;
+  const Result<model::ThreadState> now = store_.LoadState(thread);
+  if (!now.ok() || now->version == state.version) return false;
+  const RefreshSummary fetched = summary;
+  summary = RefreshSummary{};
+  summary.thread = fetched.thread;
+  summary.outcome = fetched.outcome;
+  summary.fetch_error = fetched.fetch_error;
+  summary.retry_after_seconds = fetched.retry_after_seconds;
+  summary.observed_at = fetched.observed_at;
+  summary.pages = fetched.pages;
+  summary.fetch_duration = fetched.fetch_duration;
+  summary.superseded = true;
+  CountChanges(*now, {}, summary);
+  return true;
+}
+
+// An export that failed is not lost: the file is missing or older than the thread's latest
+// event, and the thread's next refresh writes it, changed or not. (A coarse file-system clock
+// or a clock set back can only cause an extra write of the same document.)
+bool Pipeline::ExportIsStale(const store::ThreadKey& thread) {
+  const Result<store::ThreadSummary> t = store_.GetThread(thread);
+  if (!t.ok() || !t->last_event) return false;
+  struct stat st {};
+  if (::stat(ExportPath(options_.export_dir, thread).c_str(), &st) != 0) return true;
+  const int64_t mtime_us = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000 +
+                           st.st_mtim.tv_nsec / 1'000;
+  return mtime_us < t->last_event->micros();
 }
 
 void Pipeline::Export(const store::ThreadKey& thread, RefreshSummary& summary) {
@@ -168,7 +207,9 @@ void Pipeline::Export(const store::ThreadKey& thread, RefreshSummary& summary) {
     return;
   }
   const std::string path = ExportPath(options_.export_dir, thread);
-  summary.export_error = WriteFileAtomically(path, *doc);
+  AtomicWriteOptions write;
+  write.keep = store_.Files();  // never the archive itself, under any name
+  summary.export_error = WriteFileAtomically(path, *doc, write);
   if (summary.export_error.ok()) summary.export_path = path;
 }
 

@@ -1,21 +1,27 @@
 // daemon/pipeline: one refresh of one thread, the only place that knows the order of steps
 // (DESIGN.md "Data flow of one refresh", as amended in docs/store.md):
 //
-//   1. source.Fetch(thread)                      → Snapshot (the outcome says how complete)
-//   2. store.LoadState(thread)                   → what the archive believes
+//   1. store.LoadState(thread)                   → what the archive believes, and its version
+//   2. source.Fetch(thread)                      → Snapshot (the outcome says how complete)
 //   3. probes: source.Probe(id) for AnswersToProbe(state, snapshot)   (complete snapshots only)
 //   4. diff::Classify(state, snapshot, probes)   → events, new revisions, state updates
 //   5. normalize the new revisions only          → Markdown + kNormalizerVersion
 //   6. store.CommitRefresh(...)                  ONE transaction (a failed fetch: its record only)
-//   7. if events were recorded and an export dir is set: render the document at the refresh
-//      time and write <dir>/<question id>.md atomically.
+//   7. if an export dir is set and events were recorded, or the thread's file there is missing
+//      or older than its latest event (an earlier export failed, the file was removed, the
+//      dir is new): render the document at the refresh time and write <dir>/<question id>.md
+//      atomically.
 //
-// A commit refused because another writer changed the thread meanwhile (kUnavailable from
-// the store's version check) is retried from step 2 with the same snapshot (probe results are
-// kept). With a CancelToken (the daemon stopping), the token is checked after the fetch and
-// again before each commit: once it is cancelled nothing of the refresh is stored, not even
-// its fetch record (the thread stays due), and the summary says `cancelled`. An export failure does not undo the commit: the store is the truth and the export is
-// derived from it (`archivist export` rewrites it); it is reported in the summary.
+// The state is loaded before the fetch, so the store's version check refuses the commit when
+// another refresh of the thread committed after this one's fetch began. This snapshot is then
+// not known to be newer than the state it would be classified against (it may be older: a
+// slow fetch that began first), so it is dropped: nothing of this refresh is stored and the
+// summary says `superseded` (docs/store.md, "Concurrent refreshes of one thread"). With a
+// CancelToken (the daemon stopping), the token is checked after the fetch and again before
+// the commit: once it is cancelled nothing of the refresh is stored, not even its fetch
+// record (the thread stays due), and the summary says `cancelled`. An export failure does not
+// undo the commit: the store is the truth and the export is derived from it (`archivist
+// export` rewrites it); it is reported in the summary.
 //
 // Thread-safety: one Pipeline per worker thread (it borrows a Source and a Store, which are
 // per thread); the TagFunction must be thread-safe if shared (tags::Jieba is).
@@ -59,6 +65,8 @@ struct RefreshSummary {
   std::chrono::milliseconds fetch_duration{0};  // Source::Fetch alone (not probes, commit, export)
   bool committed = false;      // the refresh (at least its fetch record) is stored
   bool cancelled = false;      // stopped by the CancelToken before the commit: nothing stored
+  bool superseded = false;     // another refresh of the thread committed after this fetch
+                               // began: this snapshot was dropped, nothing stored, no error
   bool changed = false;        // events were recorded
   Status error;                // store failure: nothing of this refresh was stored
   std::string export_path;     // set when a document was written
@@ -81,7 +89,6 @@ struct PipelineOptions {
   diff::ClassifyOptions classify;   // config schedule.delete_confirmations and gone_after
   normalize::Options normalize;     // image proxy (config zhihu.image_proxy)
   std::string export_dir;           // "" = no export
-  int commit_attempts = 3;          // tries when another writer committed first
   ScheduleDecider schedule;         // may be empty: no schedule is stored
   const CancelToken* cancel = nullptr;  // borrowed; null: never cancelled
 };
@@ -101,10 +108,13 @@ class Pipeline {
   RefreshSummary Refresh(const store::ThreadKey& thread);
 
  private:
-  Status ClassifyAndCommit(const store::ThreadKey& thread, const model::Snapshot& snapshot,
-                           const store::FetchRecord& fetch, diff::ProbeResults& probes,
+  Status ClassifyAndCommit(const store::ThreadKey& thread, const model::ThreadState& state,
+                           const model::Snapshot& snapshot, const store::FetchRecord& fetch,
                            RefreshSummary& summary);
+  bool Superseded(const store::ThreadKey& thread, const model::ThreadState& state,
+                  const Status& commit, RefreshSummary& summary);
   void Export(const store::ThreadKey& thread, RefreshSummary& summary);
+  bool ExportIsStale(const store::ThreadKey& thread);
 
   Source& source_;
   store::Store& store_;

@@ -3,14 +3,18 @@
 // reported without undoing the commit), store failures, and a concurrent writer.
 #include "pipeline/pipeline.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "base/fake_clock.h"
 #include "store/sqlite_store.h"
@@ -257,6 +261,37 @@ TEST_F(PipelineTest, TagFailureIsAnExportFailure) {
   EXPECT_FALSE(fs::exists(ExportFile()));
 }
 
+// A failed export is written by the thread's next refresh, even one that changes nothing;
+// so is a removed file. A current file is left alone.
+TEST_F(PipelineTest, AMissingOrStaleExportIsWrittenByTheNextRefresh) {
+  TagFunction working = tags_;
+  tags_ = [](std::string_view) -> Result<std::vector<std::string>> {
+    return Status::Unavailable("tagger down");
+  };
+  ASSERT_FALSE(Run(Snap({A(1, "一")})).export_error.ok());
+  ASSERT_FALSE(fs::exists(ExportFile()));
+  tags_ = working;
+  const RefreshSummary again = Run(Snap({A(1, "一")}));
+  EXPECT_FALSE(again.changed);
+  EXPECT_TRUE(again.export_error.ok()) << again.export_error.ToString();
+  EXPECT_EQ(again.export_path, ExportFile());
+  ASSERT_TRUE(fs::exists(ExportFile()));
+  EXPECT_NE(Slurp(ExportFile()).find("一"), std::string::npos);
+  // The file's time against the latest event (fake times, not the real clock's).
+  const Timestamp event = *store_->GetThread(kKey)->last_event;
+  const auto set_mtime = [&](Timestamp t) {
+    const timespec ts[2] = {{t.micros() / 1'000'000, 0}, {t.micros() / 1'000'000, 0}};
+    ASSERT_EQ(::utimensat(AT_FDCWD, ExportFile().c_str(), ts, 0), 0);
+  };
+  set_mtime(Timestamp::FromMicros(event.micros() + 3'600'000'000));
+  EXPECT_TRUE(Run(Snap({A(1, "一")})).export_path.empty());  // current: not rewritten
+  set_mtime(Timestamp::FromMicros(event.micros() - 1'000'000));
+  EXPECT_EQ(Run(Snap({A(1, "一")})).export_path, ExportFile());  // older than the event
+  fs::remove(ExportFile());
+  EXPECT_EQ(Run(Snap({A(1, "一")})).export_path, ExportFile());
+  EXPECT_EQ(Kinds(), (std::vector<std::string>{"thread_added", "answer_added 1"}));
+}
+
 TEST_F(PipelineTest, StoreFailureStoresNothingAndIsReported) {
   ASSERT_TRUE(Run(Snap({A(1, "一")})).changed);
   store_->SetFaultHook([](std::string_view op) {
@@ -274,20 +309,86 @@ TEST_F(PipelineTest, StoreFailureStoresNothingAndIsReported) {
 
 // Another writer commits a refresh of the same thread while this one fetches: the commit is
 // refused once (stale version), then classified again against the new state.
-TEST_F(PipelineTest, ConcurrentWriterIsRetriedAgainstTheNewState) {
+// Refresh A's fetch is slow: it began before refresh B (another process, its own connection)
+// fetched newer content and committed. A's older snapshot must not be classified against
+// B's state: that recorded A's stale text as a new edit (r3 stamped after r2), `show` then
+// returned it, and the next refresh recorded a phantom edit back.
+TEST_F(PipelineTest, ASlowRefreshOvertakenByAnotherIsDroppedNotRecordedAsAnEdit) {
+  ASSERT_TRUE(Run(Snap({A(1, "旧"), A(2, "二")})).changed);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool fetching = false, released = false;
+  source_.during_fetch = [&] {  // A holds the old content and answers only when released
+    std::unique_lock lock(mu);
+    fetching = true;
+    cv.notify_all();
+    cv.wait(lock, [&] { return released; });
+  };
+  source_.script.push_back(Snap({A(1, "旧"), A(2, "二")}));
+  Pipeline slow(source_, *store_, clock_, tags_, options_);
+  clock_.Advance(std::chrono::seconds(60));
+  RefreshSummary a;
+  std::thread thread_a([&] { a = slow.Refresh(kKey); });
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return fetching; });
+  }
+  auto other = store::SqliteStore::Open(dir_ + "/archive.db");
+  ASSERT_TRUE(other.ok());
+  FakeSource newer;
+  newer.script.push_back(Snap({A(1, "新", 200), A(2, "二")}));
+  const RefreshSummary b = Pipeline(newer, **other, clock_, nullptr, {}).Refresh(kKey);
+  ASSERT_TRUE(b.committed) << b.error.ToString();
+  EXPECT_EQ(b.ChangeText(), "+0 ~1 -0");
+  {
+    std::lock_guard lock(mu);
+    released = true;
+  }
+  cv.notify_all();
+  thread_a.join();
+  source_.during_fetch = nullptr;
+
+  EXPECT_TRUE(a.superseded);
+  EXPECT_FALSE(a.committed);
+  EXPECT_TRUE(a.error.ok()) << a.error.ToString();
+  EXPECT_EQ(a.ChangeText(), "+0 ~0 -0");
+  EXPECT_EQ(a.answers_now, 2);
+  EXPECT_TRUE(a.export_path.empty());
+  EXPECT_EQ(Kinds(), (std::vector<std::string>{"thread_added", "answer_added 1",
+                                               "answer_added 2", "answer_edited 1"}));
+  auto revs = store_->Revisions({"zhihu", 1});
+  ASSERT_TRUE(revs.ok());
+  ASSERT_EQ(revs->size(), 2u);
+  EXPECT_EQ(revs->back().markdown, "新");
+  EXPECT_EQ(store_->FetchRecords(kKey)->size(), 2u);  // A's fetch is not recorded
+  // The next refresh sees the current content: no phantom edit back.
+  const RefreshSummary next = Run(Snap({A(1, "新", 200), A(2, "二")}));
+  EXPECT_TRUE(next.committed);
+  EXPECT_FALSE(next.changed);
+  Result<std::string> shown = RenderThreadAt(*store_, kKey, clock_.WallNow(), nullptr);
+  ASSERT_TRUE(shown.ok());
+  EXPECT_NE(shown->find("新"), std::string::npos);
+  EXPECT_EQ(shown->find("旧"), std::string::npos);
+}
+
+// The drop does not depend on which snapshot is newer: any commit after this fetch began
+// wins. A snapshot that was in fact newer is recorded by the next refresh.
+TEST_F(PipelineTest, AnyCommitAfterTheFetchBeganSupersedesIt) {
   ASSERT_TRUE(Run(Snap({A(1, "一")})).changed);
-  const std::string path = dir_ + "/archive.db";
   source_.during_fetch = [&] {
-    auto other = store::SqliteStore::Open(path);
+    auto other = store::SqliteStore::Open(dir_ + "/archive.db");
     ASSERT_TRUE(other.ok());
     FakeSource other_source;
     other_source.script.push_back(Snap({A(1, "一"), A(2, "二")}));
-    Pipeline p(other_source, **other, clock_, nullptr, {});
-    ASSERT_TRUE(p.Refresh(kKey).committed);
+    ASSERT_TRUE(Pipeline(other_source, **other, clock_, nullptr, {}).Refresh(kKey).committed);
   };
   const RefreshSummary s = Run(Snap({A(1, "一"), A(2, "二"), A(3, "三")}));
-  ASSERT_TRUE(s.committed) << s.error.ToString();
-  EXPECT_EQ(s.ChangeText(), "+1 ~0 -0");  // 2 was added by the other writer
+  EXPECT_TRUE(s.superseded);
+  EXPECT_FALSE(s.committed);
+  EXPECT_EQ(s.ChangeText(), "+0 ~0 -0");
+  EXPECT_EQ(s.answers_now, 2);
+  source_.during_fetch = nullptr;
+  EXPECT_EQ(Run(Snap({A(1, "一"), A(2, "二"), A(3, "三")})).ChangeText(), "+1 ~0 -0");
   EXPECT_EQ(Kinds(), (std::vector<std::string>{"thread_added", "answer_added 1",
                                                "answer_added 2", "answer_added 3"}));
 }

@@ -223,6 +223,7 @@ Status PrepareDatabase(Db& db, std::span<const Migration> migrations,
   if (!id.ok()) return id.status();
   const int latest = migrations.empty() ? 0 : migrations.back().version;
   ARCHIVIST_RETURN_IF_ERROR(CheckIdentity(*id, db.path(), latest));
+  if (setup.quick_check) ARCHIVIST_RETURN_IF_ERROR(db.QuickCheck());
   if (setup.read_only) {
     if (id->user_version < latest) {
       return Status::InvalidArgument(

@@ -34,10 +34,12 @@ struct ConnectionSetup {
   bool synchronous_full = true;
   bool read_only = false;  // check only: refuse a file that would need a migration
   int64_t max_pages = 0;   // 0 = no cap
+  bool quick_check = false;  // check the whole file (Db::QuickCheck) before writing anything
 };
 
-// Refuses foreign and newer files, then sets the connection up (WAL, foreign keys, busy
-// timeout, synchronous) and applies the migrations the file lacks.
+// Refuses foreign and newer files (and damaged ones, with `quick_check`), then sets the
+// connection up (WAL, foreign keys, busy timeout, synchronous) and applies the migrations
+// the file lacks.
 Status PrepareDatabase(Db& db, std::span<const Migration> migrations,
                        const ConnectionSetup& setup);
 

@@ -13,9 +13,11 @@ Status SqliteError(sqlite3* db, int rc, const std::string& path, std::string_vie
     case SQLITE_CANTOPEN:
       return Status::IoError(where + "cannot open the file (" + detail + ")");
     case SQLITE_NOTADB:
-      return Status::Corruption(where + "not an archivist database (not an SQLite file)");
+      return Status::Corruption(where + "not an archivist database (not an SQLite file; if it " +
+                                "was an archive, it is damaged: " + DamageAdvice(path) + ")");
     case SQLITE_CORRUPT:
-      return Status::Corruption(where + "the database file is damaged (" + detail + ")");
+      return Status::Corruption(where + "the archive is damaged (" + detail + "). " +
+                                DamageAdvice(path));
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return Status::Unavailable(where + "the archive is busy (another process is writing)");
@@ -26,6 +28,12 @@ Status SqliteError(sqlite3* db, int rc, const std::string& path, std::string_vie
     default:
       return Status::IoError(where + detail);
   }
+}
+
+std::string DamageAdvice(const std::string& path) {
+  return "Stop every archivist process using " + path + ", keep a copy of it as it is, then "
+         "restore the latest backup (archivist backup) or salvage what is readable with "
+         "`sqlite3 " + path + " .recover | sqlite3 recovered.db` (docs/operations.md)";
 }
 
 Stmt& Stmt::Bind(int i, int64_t v) {
@@ -123,6 +131,39 @@ Result<int64_t> Db::QueryInt(std::string_view sql, std::string_view context) {
   if (!row.ok()) return row.status().WithContext(context);
   if (!*row) return Status::Internal(std::string(context) + ": no row from " + std::string(sql));
   return stmt->Int(0);
+}
+
+Status Db::QuickCheck(const std::string& archive) {
+  constexpr int kProblems = 5;   // SQLite stops after this many
+  constexpr size_t kShown = 600;  // bytes of them in the message
+  Result<Stmt> q = Prepare("PRAGMA quick_check(" + std::to_string(kProblems) + ")");
+  if (!q.ok()) return q.status().WithContext("checking the archive");
+  std::string problems;
+  for (;;) {
+    Result<bool> row = q->Step();
+    if (!row.ok() && row.status().code() == Status::Code::kCorruption) {
+      problems = sqlite3_errmsg(db_.get());  // too damaged to list problems
+      break;
+    }
+    if (!row.ok()) return row.status().WithContext("checking the archive");
+    if (!*row) break;
+    // A row may hold several lines ("*** in database main ***\nPage 31: …"): one line each.
+    const std::string text = q->Text(0);
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t end = text.find('\n', pos);
+      if (end == std::string::npos) end = text.size();
+      const std::string line = text.substr(pos, end - pos);
+      pos = end + 1;
+      if (line.empty() || line == "ok" || line.rfind("*** in database", 0) == 0) continue;
+      problems += (problems.empty() ? "" : "; ") + line;
+    }
+  }
+  if (problems.empty()) return Status::Ok();
+  if (problems.size() > kShown) problems = problems.substr(0, kShown) + "…";
+  const std::string& name = archive.empty() ? path_ : archive;
+  return Status::Corruption("the archive " + name + " is damaged (PRAGMA quick_check: " +
+                            problems + "). " + DamageAdvice(name));
 }
 
 Transaction::~Transaction() {

@@ -18,8 +18,13 @@
 namespace archivist::store {
 
 // Translates a failed sqlite call into a Status whose message says what was being done
-// (`context`), on which file, and what went wrong in words a person can act on.
+// (`context`), on which file, and what went wrong in words a person can act on. Damage
+// (SQLITE_CORRUPT, SQLITE_NOTADB) is kCorruption and says what to do (DamageAdvice).
 Status SqliteError(sqlite3* db, int rc, const std::string& path, std::string_view context);
+
+// What to do about a damaged archive at `path`: stop its users, keep the file, restore the
+// latest backup or salvage it with `sqlite3 … .recover` (docs/operations.md).
+std::string DamageAdvice(const std::string& path);
 
 // A prepared statement. Binding indexes are 1-based, column indexes 0-based (as in sqlite).
 class Stmt {
@@ -73,6 +78,10 @@ class Db {
   Result<Stmt> Prepare(std::string_view sql);
   // The first column of the first row of `sql`, which must return one integer.
   Result<int64_t> QueryInt(std::string_view sql, std::string_view context);
+  // PRAGMA quick_check: reads every page and checks the structure of every b-tree (not the
+  // bytes of the values). kCorruption naming `archive` (default: this file), the first
+  // problems SQLite reports and what to do (DamageAdvice).
+  Status QuickCheck(const std::string& archive = "");
 
  private:
   struct Closer {

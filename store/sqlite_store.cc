@@ -1,5 +1,6 @@
-// SqliteStore: opening, tracking, and the write path (CommitRefresh, Renormalize, Backup).
-// The read queries are in sqlite_store_query.cc.
+// SqliteStore: opening, tracking, and the write path of refreshes (CommitRefresh). The read
+// queries are in sqlite_store_query.cc; Renormalize, Backup and the integrity check in
+// sqlite_store_maintenance.cc.
 //
 // CommitRefresh validates the change set against the fetch outcome before touching the
 // file (defence in depth for the worst bug: only a complete fetch may carry a deletion, only
@@ -88,6 +89,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::OpenWithMigrations(
   setup.synchronous_full = options.synchronous_full;
   setup.read_only = options.read_only;
   setup.max_pages = options.max_pages;
+  setup.quick_check = options.check_integrity;
   ARCHIVIST_RETURN_IF_ERROR(PrepareDatabase(**db, migrations, setup));
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*db)));
 }
@@ -106,20 +108,39 @@ Result<int64_t> SqliteStore::ThreadRowId(const ThreadKey& key) {
   return q->Int(0);
 }
 
+// The answer's row, under `answer.question` when given; an id under several questions with
+// no question given is refused rather than resolved to one of them.
 Result<int64_t> SqliteStore::AnswerRowId(const AnswerKey& answer, model::QuestionId* question) {
   Result<Stmt> q = db_->Prepare(
       "SELECT a.id, t.source_id FROM answers a JOIN threads t ON t.id = a.thread_id "
-      "WHERE t.source = ?1 AND a.source_id = ?2 ORDER BY a.id LIMIT 1");
+      "WHERE t.source = ?1 AND a.source_id = ?2 AND (?3 = 0 OR t.source_id = ?3) "
+      "ORDER BY t.source_id LIMIT 10");
   if (!q.ok()) return q.status();
-  q->Bind(1, answer.source).Bind(2, Sql(answer.id));
-  Result<bool> row = q->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) {
-    return Status::NotFound("answer " + answer.source + ":" + std::to_string(answer.id) +
-                            " is not in the archive");
+  q->Bind(1, answer.source).Bind(2, Sql(answer.id)).Bind(3, Sql(answer.question));
+  const std::string name = answer.source + ":" + std::to_string(answer.id);
+  std::vector<std::pair<int64_t, model::QuestionId>> found;
+  for (;;) {
+    Result<bool> row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    found.emplace_back(q->Int(0), static_cast<model::QuestionId>(q->Int(1)));
   }
-  if (question != nullptr) *question = static_cast<model::QuestionId>(q->Int(1));
-  return q->Int(0);
+  if (found.empty()) {
+    return Status::NotFound("answer " + name + " is not in the archive" +
+                            (answer.question == 0 ? std::string()
+                                                  : " under question " +
+                                                        std::to_string(answer.question)));
+  }
+  if (found.size() > 1) {
+    std::string questions;
+    for (const auto& [row, q_id] : found) {
+      questions += (questions.empty() ? "" : ", ") + std::to_string(q_id);
+    }
+    return Status::InvalidArgument("answer " + name + " is under more than one question (" +
+                                   questions + "); name the question");
+  }
+  if (question != nullptr) *question = found[0].second;
+  return found[0].first;
 }
 
 Result<bool> SqliteStore::AddThread(const ThreadKey& key, Timestamp now, bool discovered,
@@ -233,7 +254,7 @@ Status SqliteStore::CommitInTransaction(const RefreshRecord& r) {
   const int64_t thread_row = t->Int(0);
   if (t->Int(1) != r.changes.base_version) {
     return Status::Unavailable("thread " + name + " changed since its state was loaded " +
-                               "(another refresh committed first); load it and classify again");
+                               "(another refresh committed first)");
   }
   Result<Stmt> f = db_->Prepare(
       "INSERT INTO fetches (thread_id, started_at, outcome, http_status, error_code, "
@@ -392,95 +413,6 @@ Status SqliteStore::WriteOrder(int64_t thread_row, const RefreshRecord& r) {
     pos->Bind(1, thread_row).Bind(2, Sql(id)).Bind(3, index++);
     ARCHIVIST_RETURN_IF_ERROR(Fault("update position"));
     ARCHIVIST_RETURN_IF_ERROR(pos->Run());
-  }
-  return Status::Ok();
-}
-
-Result<int64_t> SqliteStore::Renormalize(int version, const Renormalizer& convert) {
-  int64_t total = 0;
-  int64_t after_id = 0;
-  for (;;) {
-    Result<int64_t> n = RenormalizeBatch(version, convert, &after_id);
-    if (!n.ok()) return n.status();
-    if (*n < 0) return total;  // no more revisions to look at
-    total += *n;
-  }
-}
-
-// Reads up to a batch of stale revisions after *after_id (no lock held while converting),
-// then writes their new Markdown in one transaction. Returns the number rewritten, or -1
-// when there was nothing left to read.
-Result<int64_t> SqliteStore::RenormalizeBatch(int version, const Renormalizer& convert,
-                                              int64_t* after_id) {
-  constexpr int kBatch = 200;
-  std::vector<std::pair<int64_t, std::string>> converted;
-  {
-    Result<Stmt> q = db_->Prepare(
-        "SELECT id, html_zstd FROM revisions WHERE normalizer_version != ?1 AND id > ?2 "
-        "ORDER BY id LIMIT ?3");
-    if (!q.ok()) return q.status();
-    q->Bind(1, int64_t{version}).Bind(2, *after_id).Bind(3, int64_t{kBatch});
-    for (;;) {
-      Result<bool> row = q->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      Result<std::string> html = Decompress(q->Blob(1));
-      if (!html.ok()) {
-        return html.status().WithContext("revision row " + std::to_string(q->Int(0)) + " of " +
-                                         db_->path());
-      }
-      converted.emplace_back(q->Int(0), convert(*html));
-    }
-  }
-  if (converted.empty()) return -1;
-  *after_id = converted.back().first;
-  Transaction txn(*db_);
-  ARCHIVIST_RETURN_IF_ERROR(txn.Begin());
-  Result<Stmt> w = db_->Prepare(
-      "UPDATE revisions SET markdown = ?1, normalizer_version = ?2 WHERE id = ?3");
-  if (!w.ok()) return w.status();
-  for (const auto& [id, markdown] : converted) {
-    ARCHIVIST_RETURN_IF_ERROR(w->Reset());
-    w->Bind(1, markdown).Bind(2, int64_t{version}).Bind(3, id);
-    ARCHIVIST_RETURN_IF_ERROR(Fault("update markdown"));
-    ARCHIVIST_RETURN_IF_ERROR(w->Run());
-  }
-  ARCHIVIST_RETURN_IF_ERROR(Fault("commit"));
-  ARCHIVIST_RETURN_IF_ERROR(txn.Commit());
-  return static_cast<int64_t>(converted.size());
-}
-
-Status SqliteStore::Backup(const std::string& path) {
-  const std::string tmp = path + ".archivist-tmp";
-  std::remove(tmp.c_str());
-  Result<std::unique_ptr<Db>> dest = Db::Open(tmp, true);
-  if (!dest.ok()) return dest.status().WithContext("backing up to " + path);
-  struct Finisher {
-    void operator()(sqlite3_backup* b) const { sqlite3_backup_finish(b); }
-  };
-  std::unique_ptr<sqlite3_backup, Finisher> backup(
-      sqlite3_backup_init((*dest)->get(), "main", db_->get(), "main"));
-  if (!backup) {
-    Status st = SqliteError((*dest)->get(), sqlite3_errcode((*dest)->get()), tmp, "backing up");
-    dest->reset();
-    std::remove(tmp.c_str());
-    return st;
-  }
-  int rc;
-  while ((rc = sqlite3_backup_step(backup.get(), -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED) {
-    sqlite3_sleep(50);
-  }
-  backup.reset();  // finish: reports the step's error on the destination handle
-  if (rc != SQLITE_DONE) {
-    Status st = SqliteError((*dest)->get(), rc, tmp, "backing up " + db_->path());
-    dest->reset();
-    std::remove(tmp.c_str());
-    return st;
-  }
-  dest->reset();
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return Status::IoError("backing up: cannot rename " + tmp + " to " + path);
   }
   return Status::Ok();
 }

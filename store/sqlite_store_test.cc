@@ -3,7 +3,10 @@
 #include "store/sqlite_store.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <filesystem>
 
 #include "diff/classify.h"
 #include "store/store_test_util.h"
@@ -385,8 +388,47 @@ TEST_F(StoreTest, BackupIsAConsistentCopy) {
   ASSERT_TRUE(events.ok());
   EXPECT_EQ(events->size(), 3u);
   EXPECT_EQ(Query(copy, "PRAGMA integrity_check"), "ok\n");
-  EXPECT_FALSE(testing::Exists(copy + ".archivist-tmp"));
+  for (const auto& e : std::filesystem::directory_iterator(dir_.Path("."))) {
+    EXPECT_EQ(e.path().string().find(".archivist-tmp"), std::string::npos) << e.path();
+  }
   EXPECT_FALSE(store_->Backup(dir_.Path("no/such/dir/copy.db")).ok());
+}
+
+// Renaming a copy over the live file (under any of its names) would leave this connection
+// writing into an unlinked inode: every later commit lost, the file at the path stale.
+TEST_F(StoreTest, BackupRefusesTheArchiveItselfAndWhatIsNotAFile) {
+  ASSERT_TRUE(Refresh(100, Snap({A(1, "one")})).ok());
+  ASSERT_EQ(::link(path_.c_str(), dir_.Path("hard.db").c_str()), 0);
+  ASSERT_EQ(::symlink(path_.c_str(), dir_.Path("soft.db").c_str()), 0);
+  ASSERT_EQ(::mkdir(dir_.Path("dir").c_str(), 0700), 0);
+  const std::pair<std::string, std::string> refused[] = {
+      {path_, "it is the archive"},
+      {dir_.Path("dir/../archive.db"), "it is the archive"},
+      {dir_.Path("hard.db"), "it is the archive"},
+      {dir_.Path("soft.db"), "it is the archive"},
+      {path_ + "-wal", "write-ahead log"},
+      {path_ + "-journal", "rollback journal"},
+      {dir_.Path("dir"), "a directory, not a regular file"},
+      {dir_.Path("fifo"), "a FIFO, not a regular file"}};
+  // A special file of our own, never a system one: a build without the check replaces it.
+  ASSERT_EQ(::mkfifo(dir_.Path("fifo").c_str(), 0600), 0);
+  for (const auto& [target, why] : refused) {
+    const Status st = store_->Backup(target);
+    EXPECT_EQ(st.code(), Status::Code::kInvalidArgument) << target;
+    EXPECT_NE(st.message().find(why), std::string::npos) << st.message();
+  }
+  // Still the live file: a later commit is visible to a fresh connection.
+  ASSERT_TRUE(Refresh(200, Snap({A(1, "one"), A(2, "two")})).ok());
+  EXPECT_EQ(Query(path_, "SELECT count(*) FROM answers"), "2\n");
+  EXPECT_EQ(Query(path_, "PRAGMA integrity_check"), "ok\n");
+  // A link to another file is followed: that file is replaced, the link stays.
+  testing::WriteBytes(dir_.Path("old.db"), "old");
+  ASSERT_EQ(::symlink(dir_.Path("old.db").c_str(), dir_.Path("latest.db").c_str()), 0);
+  ASSERT_TRUE(store_->Backup(dir_.Path("latest.db")).ok());
+  EXPECT_EQ(Query(dir_.Path("old.db"), "SELECT count(*) FROM answers"), "2\n");
+  char target[256] = {};
+  ASSERT_GT(::readlink(dir_.Path("latest.db").c_str(), target, sizeof target - 1), 0);
+  EXPECT_EQ(std::string(target), dir_.Path("old.db"));
 }
 
 TEST_F(StoreTest, ReadOnlyArchiveReadsButRefusesWritesClearly) {

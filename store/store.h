@@ -2,8 +2,8 @@
 //
 // Store is an interface so that SQLite (sqlite_store.h, the embedded default) and a planned
 // PostgreSQL implementation are interchangeable: nothing here names a database, a row id or
-// an SQL type. Identity is (source, question id) for threads and (source, answer id) for
-// answers; every time is a Timestamp (UTC, microseconds).
+// an SQL type. Identity is (source, question id) for threads and (source, question id,
+// answer id) for answers (AnswerKey); every time is a Timestamp (UTC, microseconds).
 //
 // The write path of one refresh (see diff/classify.h for the classifier):
 //   LoadState(thread) → Classify → CommitRefresh(record)
@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/file_identity.h"
 #include "base/status.h"
 #include "base/time.h"
 #include "model/change.h"
@@ -42,9 +43,13 @@ struct ThreadKey {
   model::QuestionId id = 0;
 };
 
+// An answer id is unique per thread, not per source: the same id may (never expected) be
+// stored under two questions. `question` scopes a lookup to one thread; 0 means any thread,
+// and such a lookup fails (kInvalidArgument, naming the questions) when the id is ambiguous.
 struct AnswerKey {
   std::string source = std::string(kZhihu);
   model::AnswerId id = 0;
+  model::QuestionId question = 0;
 };
 
 enum class Tracking { kActive, kRemoved, kRetired };
@@ -163,7 +168,9 @@ class Store {
   // History, oldest first (ties in commit order).
   virtual Result<std::vector<EventRecord>> Events(const EventQuery& query) = 0;
   virtual Result<std::vector<FetchRecord>> FetchRecords(const ThreadKey& key) = 0;
-  // Revisions of an answer, oldest first, without HTML.
+  // Revisions of an answer, oldest first, without HTML. kNotFound when the answer is not in
+  // the archive (under `answer.question`, when given); kInvalidArgument when no question is
+  // given and the id is under several (see AnswerKey). GetRevision likewise.
   virtual Result<std::vector<RevisionRecord>> Revisions(const AnswerKey& answer) = 0;
   virtual Result<RevisionRecord> GetRevision(const AnswerKey& answer, int number,
                                              bool with_html = false) = 0;
@@ -176,8 +183,15 @@ class Store {
   virtual Result<int64_t> Renormalize(int version, const Renormalizer& convert) = 0;
 
   // A consistent online copy of the whole archive at `path` (written to a temporary file
-  // beside it, then renamed). Writers may continue meanwhile.
+  // beside it, then renamed). Writers may continue meanwhile. A symbolic link at `path` is
+  // followed (the file it names is replaced, the link stays). kInvalidArgument, before
+  // anything is written, when `path` is one of Files() under any name (a link to it
+  // included) or exists and is not a regular file (base/file_identity.h).
   virtual Status Backup(const std::string& path) = 0;
+
+  // The files this store keeps on disk (the database and its sidecars, whether they exist
+  // now or not), each with a name for messages. Outputs (backup, exports) never replace them.
+  virtual std::vector<ProtectedFile> Files() const = 0;
 };
 
 }  // namespace archivist::store
