@@ -31,8 +31,6 @@
 namespace archivist::daemon {
 namespace {
 
-std::string Describe(const store::ThreadKey& k) { return k.source + ":" + std::to_string(k.id); }
-
 }  // namespace
 
 struct Service::Loop {
@@ -197,9 +195,10 @@ void Service::Loop::Tick() {
   if (stopping) return;
   Scheduler::Tick t = scheduler->Next();
   for (const store::ThreadKey& key : t.retire) {
-    StoreWrite(store->SetTracking(key, store::Tracking::kRetired), "retiring " + Describe(key));
+    StoreWrite(store->SetTracking(key, store::Tracking::kRetired),
+               "retiring " + store::ToString(key));
     spdlog::info("retired {}: its discovery period is over (kept, no longer refreshed)",
-                 Describe(key));
+                 store::ToString(key));
   }
   for (const store::ThreadKey& key : t.start) {
     pool->Submit([this, key](WorkerTools& tools) {
@@ -223,8 +222,8 @@ void Service::Loop::OnRefreshed(const store::ThreadKey& key,
   if (!done.ok()) {
     const store::Schedule next =
         scheduler->Finish(key, {model::Outcome::kTransient, false, std::nullopt});
-    StoreWrite(store->SetSchedule(key, next), "saving the schedule of " + Describe(key));
-    spdlog::error("refresh {} not started: cannot set up the refresh: {}", Describe(key),
+    StoreWrite(store->SetSchedule(key, next), "saving the schedule of " + store::ToString(key));
+    spdlog::error("refresh {} not started: cannot set up the refresh: {}", store::ToString(key),
                   done.status().ToString());
     return AfterRefresh();
   }
@@ -234,10 +233,10 @@ void Service::Loop::OnRefreshed(const store::ThreadKey& key,
   metrics.RecordRefresh(s);
   if (!s.error.ok()) {
     metrics.SetStoreProblem(s.error.ToString());
-    spdlog::error("refresh {} {}: NOT STORED: {}", Describe(key), model::OutcomeName(s.outcome),
-                  s.error.ToString());
+    spdlog::error("refresh {} {}: NOT STORED: {}", store::ToString(key),
+                  model::OutcomeName(s.outcome), s.error.ToString());
   } else {
-    StoreWrite(store->SetSchedule(key, next), "saving the schedule of " + Describe(key));
+    StoreWrite(store->SetSchedule(key, next), "saving the schedule of " + store::ToString(key));
   }
   const int64_t in_s = (next.next_due.micros() - clock->WallNow().micros()) / 1'000'000;
   const RefreshLine line = FormatRefresh(key, s, in_s);
@@ -314,7 +313,7 @@ void Service::Loop::OnHotList(Result<std::vector<model::HotItem>> items) {
     } else {
       for (const DiscoveredThread& d : *r) {
         scheduler->Track({d.key, host, std::nullopt, d.track_until});
-        spdlog::info("discovered {} on the hot list: tracked until {}", Describe(d.key),
+        spdlog::info("discovered {} on the hot list: tracked until {}", store::ToString(d.key),
                      d.track_until.ToIso8601());
       }
       added = static_cast<int>(r->size());
