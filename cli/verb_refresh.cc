@@ -1,5 +1,5 @@
 // `archivist refresh [<question>...]`: fetch now and record what changed, through the same
-// pipeline the daemon runs (daemon/pipeline.h). Named questions not yet in the archive are
+// pipeline the daemon runs (pipeline/pipeline.h). Named questions not yet in the archive are
 // added first; without names, every due active thread is refreshed (one-shot use stores no
 // schedule, so that is every active thread until the daemon schedules them).
 //
@@ -80,7 +80,7 @@ Result<std::vector<store::ThreadKey>> Targets(const RefreshArgs& args,
                                               bool* usage_error) {
   std::vector<store::ThreadKey> keys;
   if (args.questions.empty()) {
-    // Threads listed in the configuration are tracked as if added (DESIGN.md [[thread]]).
+    // Threads listed in the configuration are tracked as if added (docs/operations.md).
     for (const config::ThreadEntry& t : config_threads) {
       Result<store::ThreadKey> key = ParseQuestion(t.url);
       if (!key.ok() || archive.GetThread(*key).ok()) continue;

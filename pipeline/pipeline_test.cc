@@ -140,7 +140,7 @@ TEST_F(PipelineTest, FirstRefreshRecordsAndExports) {
   EXPECT_EQ(s.ChangeText(), "+2 ~0 -0");
   ASSERT_TRUE(s.export_error.ok()) << s.export_error.ToString();
   EXPECT_EQ(s.export_path, ExportFile());
-  // The export is exactly the document at the refresh time, with the tags of FORMAT.md §4.
+  // The export is exactly the document at the refresh time, with the tags of docs/format.md §4.
   auto doc = RenderThreadAt(*store_, kKey, s.observed_at, tags_);
   ASSERT_TRUE(doc.ok());
   EXPECT_EQ(Slurp(ExportFile()), *doc);

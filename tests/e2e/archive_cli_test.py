@@ -7,7 +7,7 @@ twice, one deleted (its probe 404s because it left answers.json), a blocked refr
 login-wall refresh, the answer restored, the title changed. Then history (text and --json),
 diff (applied with patch), show --at at several points checked byte for byte against the
 export files written at those times and against documents built independently here from
-the dump (FORMAT.md §1, Markdown from `archivist convert`), and export. ErrorTest checks
+the dump (docs/format.md §1, Markdown from `archivist convert`), and export. ErrorTest checks
 every error the verbs report and that the store is left intact.
 
 usage: archive_cli_test.py --archivist PATH --mock PATH --data tests/data
@@ -63,7 +63,7 @@ def yaml_quote(s):
 
 
 def build_document(title, date, lastmod, tags, answers):
-    """FORMAT.md §1, written independently of the C++ renderer."""
+    """docs/format.md §1, written independently of the C++ renderer."""
     out = "---\nlayout: default\nLastmod: %s\ndate: %s\ntitle: %s\nauthor: \"\"\ntags: [%s]\n---\n\n\n" % (
         lastmod, date, yaml_quote(title), ",".join(tags))
     for name, md in answers:
@@ -267,7 +267,7 @@ class TimelineTest(unittest.TestCase):
         self.assertEqual(before.returncode, 1)
         self.assertIn(QID, before.stderr)
         # Independently built from the dumps: the first document is the fixture's own
-        # expected document with our times; the later ones are FORMAT.md §1 around
+        # expected document with our times; the later ones are docs/format.md §1 around
         # `archivist convert` of each answer, in listing order, deleted answers left out.
         first = self.fixture_doc.replace("2026-01-17T08:00:00.000000+00:00", t1)
         self.assertEqual(self.snapshots["s1_initial"].decode(), first)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""One-shot verbs read the configuration file (DESIGN.md "Configuration").
+"""One-shot verbs read the configuration file (docs/operations.md "Configure").
 
 `refresh` with no question refreshes the [[thread]]s of the file, into the file's
 store.path, exporting into export.dir, against zhihu.base_url; `list` and `show` find that
