@@ -1,4 +1,4 @@
-// Clock: the one place archivist reads the time (STYLE.md habit 6).
+// Clock: the one place archivist reads the time (docs/development.md).
 //
 // Steady time measures intervals (timeouts, politeness delays, schedules within one run);
 // wall time is only for stored timestamps. Code takes a Clock& and never calls now() itself,

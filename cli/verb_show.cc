@@ -1,5 +1,5 @@
 // `archivist show <question> [--at TIME]`: the thread's document as it was at TIME (default
-// now), FORMAT.md §1 with the keyword tags of §4 — byte for byte what an export written at
+// now), docs/format.md §1 with the keyword tags of §4 — byte for byte what an export written at
 // that time contained (pipeline/document.h). On a terminal, control characters of the text
 // are shown as escapes instead (cli/archive.h WriteLayoutText).
 #include <CLI/CLI.hpp>

@@ -32,8 +32,6 @@
 namespace archivist::daemon {
 namespace {
 
-std::string Describe(const store::ThreadKey& k) { return k.source + ":" + std::to_string(k.id); }
-
 }  // namespace
 
 struct Service::Loop {
@@ -208,9 +206,10 @@ void Service::Loop::Tick() {
   }
   Scheduler::Tick t = scheduler->Next();
   for (const store::ThreadKey& key : t.retire) {
-    StoreWrite(store->SetTracking(key, store::Tracking::kRetired), "retiring " + Describe(key));
+    StoreWrite(store->SetTracking(key, store::Tracking::kRetired),
+               "retiring " + store::ToString(key));
     spdlog::info("retired {}: its discovery period is over (kept, no longer refreshed)",
-                 Describe(key));
+                 store::ToString(key));
   }
   for (const store::ThreadKey& key : t.start) {
     pool->Submit([this, key](WorkerTools& tools) {
@@ -234,8 +233,8 @@ void Service::Loop::OnRefreshed(const store::ThreadKey& key,
   if (!done.ok()) {
     const store::Schedule next =
         scheduler->Finish(key, {model::Outcome::kTransient, false, std::nullopt});
-    StoreWrite(store->SetSchedule(key, next), "saving the schedule of " + Describe(key));
-    spdlog::error("refresh {} not started: cannot set up the refresh: {}", Describe(key),
+    StoreWrite(store->SetSchedule(key, next), "saving the schedule of " + store::ToString(key));
+    spdlog::error("refresh {} not started: cannot set up the refresh: {}", store::ToString(key),
                   done.status().ToString());
     return AfterRefresh();
   }
@@ -243,16 +242,16 @@ void Service::Loop::OnRefreshed(const store::ThreadKey& key,
   const store::Schedule next =
       scheduler->Finish(key, {s.outcome, s.EventCount() > 0, s.retry_after_seconds});
   if (s.cancelled) {  // only a stop cancels; the thread stays due for the next start
-    spdlog::info("refresh {} cancelled by the stop: nothing of it was stored", Describe(key));
+    spdlog::info("refresh {} cancelled by the stop: nothing of it was stored", store::ToString(key));
     return MaybeFinish();
   }
   metrics.RecordRefresh(s);
   if (!s.error.ok()) {
     if (!FoundDamage(s.error)) metrics.SetStoreProblem(s.error.ToString());
-    spdlog::error("refresh {} {}: NOT STORED: {}", Describe(key), model::OutcomeName(s.outcome),
+    spdlog::error("refresh {} {}: NOT STORED: {}", store::ToString(key), model::OutcomeName(s.outcome),
                   s.error.ToString());
   } else if (!damaged) {
-    StoreWrite(store->SetSchedule(key, next), "saving the schedule of " + Describe(key));
+    StoreWrite(store->SetSchedule(key, next), "saving the schedule of " + store::ToString(key));
   }
   const int64_t in_s = (next.next_due.micros() - clock->WallNow().micros()) / 1'000'000;
   const RefreshLine line = FormatRefresh(key, s, in_s);
@@ -346,7 +345,7 @@ void Service::Loop::OnHotList(Result<std::vector<model::HotItem>> items) {
     } else {
       for (const DiscoveredThread& d : *r) {
         scheduler->Track({d.key, host, std::nullopt, d.track_until});
-        spdlog::info("discovered {} on the hot list: tracked until {}", Describe(d.key),
+        spdlog::info("discovered {} on the hot list: tracked until {}", store::ToString(d.key),
                      d.track_until.ToIso8601());
       }
       added = static_cast<int>(r->size());

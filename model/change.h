@@ -18,8 +18,8 @@
 
 namespace archivist::model {
 
-// The eight event kinds (DESIGN.md "Words", and thread_returned). Their names are stored and
-// printed (`history --json`): never rename one; new kinds go at the end.
+// The eight event kinds (store/SCHEMA.md "events"). Their names are stored and printed
+// (`history --json`): never rename one; new kinds go at the end.
 enum class EventKind {
   kThreadAdded,     // first usable snapshot of the thread; details = the title
   kTitleChanged,    // details = the new title

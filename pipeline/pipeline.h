@@ -1,5 +1,5 @@
-// daemon/pipeline: one refresh of one thread, the only place that knows the order of steps
-// (DESIGN.md "Data flow of one refresh", as amended in docs/store.md):
+// pipeline/pipeline: one refresh of one thread, the only place that knows the order of steps
+// (docs/store.md "The refresh, as the pipeline calls it"):
 //
 //   1. store.LoadState(thread)                   → what the archive believes, and its version
 //   2. source.Fetch(thread)                      → Snapshot (the outcome says how complete)
@@ -81,8 +81,10 @@ struct RefreshSummary {
   int HttpStatus() const;
 };
 
-// The scheduler's decision for the thread, stored in the refresh's own transaction.
-// Called after Classify with the summary filled except `committed` and the export fields.
+// A next due time decided within the refresh, stored in its own transaction. Called after
+// Classify with the summary filled except `committed` and the export fields. `archivist
+// refresh` stores no schedule, and the daemon's scheduler decides after the refresh (it
+// stores its decision with Store::SetSchedule: docs/design.md).
 using ScheduleDecider = std::function<std::optional<store::Schedule>(const RefreshSummary&)>;
 
 struct PipelineOptions {

@@ -11,17 +11,17 @@ daemon's /healthz and /metrics formats, healthy and unhealthy; and nothing liste
 
 usage: daemon_cli_test.py --archivist PATH
 """
-import argparse
 import http.server
 import os
 import resource
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 import unittest
+
+from harness import parse_args, run_unittest
 
 ARGS = None
 
@@ -297,7 +297,5 @@ class StatusTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--archivist", required=True)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest)
+    ARGS, rest = parse_args("archivist")
+    run_unittest(rest)

@@ -133,7 +133,7 @@ def show(run, tmp):
     front = piped.split("\n---\n", 1)[0]
     for c in ("\x1b", "\x07", "\r"):
         assert c not in front, (c, front)
-    assert "\u202eevil" in front, front  # the document keeps it (FORMAT.md §1 quoting)
+    assert "\u202eevil" in front, front  # the document keeps it (docs/format.md §1 quoting)
     tty = run.on_a_terminal("show", Q)
     assert_clean(tty, "show on a terminal")
     assert "\\u202eevil" in tty, tty[:400]
