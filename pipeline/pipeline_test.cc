@@ -271,7 +271,7 @@ TEST_F(PipelineTest, AMissingOrStaleExportIsWrittenByTheNextRefresh) {
   EXPECT_TRUE(again.export_error.ok()) << again.export_error.ToString();
   EXPECT_EQ(again.export_path, ExportFile());
   ASSERT_TRUE(fs::exists(ExportFile()));
-  EXPECT_NE(Slurp(ExportFile()).find("一"), std::string::npos);
+  EXPECT_NE(ReadFile(ExportFile()).find("一"), std::string::npos);
   // The file's time against the latest event (fake times, not the real clock's).
   const Timestamp event = *store_->GetThread(kKey)->last_event;
   const auto set_mtime = [&](Timestamp t) {
@@ -419,7 +419,7 @@ TEST_F(PipelineTest, FetchDurationIsTheFetchAlone) {
 // missing from the listing and its probe says gone), the export is not touched.
 TEST_F(PipelineTest, ACancelledRefreshStoresNothing) {
   ASSERT_TRUE(Run(Snap({A(1, "一"), A(2, "二")})).committed);
-  const std::string exported = Slurp(ExportFile());
+  const std::string exported = ReadFile(ExportFile());
   for (const char* when : {"fetch", "probe"}) {
     CancelToken cancel;
     options_.cancel = &cancel;
@@ -438,7 +438,7 @@ TEST_F(PipelineTest, ACancelledRefreshStoresNothing) {
     EXPECT_EQ(store_->FetchRecords(kKey)->size(), 1u) << when;
     EXPECT_EQ(Kinds(), (std::vector<std::string>{"thread_added", "answer_added 1",
                                                  "answer_added 2"})) << when;
-    EXPECT_EQ(Slurp(ExportFile()), exported) << when;
+    EXPECT_EQ(ReadFile(ExportFile()), exported) << when;
   }
   // Not cancelled, the same refresh records the edit and the deletion.
   options_.cancel = nullptr;

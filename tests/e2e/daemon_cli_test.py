@@ -16,6 +16,7 @@ import os
 import resource
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
