@@ -1,4 +1,6 @@
-// The daemon's event loop. See service.h for what it does; this file is the wiring.
+// The daemon's event loop. See service.h for what it does; this file is the wiring of start,
+// ticks, refreshes, rescans, discovery and health (the watchdog, signals, reload and stop are
+// in service_signals.cc; the Loop's state in service_loop.h).
 //
 // Ownership: Loop lives on Run()'s stack and owns the io_context, the timers, the loop's
 // Store, the Scheduler, the WorkerPool and the StatusServer. Workers post their results back
@@ -7,90 +9,11 @@
 // workers and the status thread before Run returns: nothing outlives the Loop.
 #include "daemon/service.h"
 
-#include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
 
-#include <asio.hpp>
-#include <unistd.h>
-
-#include <cerrno>
-#include <csignal>
-#include <cstring>
-
-#include "config/listen_address.h"
-#include "daemon/discovery.h"
-#include "daemon/logging.h"
-#include "daemon/metrics.h"
-#include "daemon/notify.h"
-#include "daemon/scheduler.h"
-#include "daemon/service_config.h"
-#include "daemon/status_server.h"
-#include "daemon/worker_pool.h"
-#include "fetch/http_client.h"
-#include "fetch/sources/zhihu_url.h"
+#include "daemon/service_loop.h"
 
 namespace archivist::daemon {
-namespace {
-
-}  // namespace
-
-struct Service::Loop {
-  Loop(Service& service, config::Config config)
-      : svc(service), options(service.options_),
-        config(std::make_shared<const config::Config>(std::move(config))),
-        clock(options.clock ? options.clock : &real_clock),
-        politeness(*clock, pipeline::PolitenessOptionsOf(*this->config)),
-        shared{*clock, politeness, tagger, options.cancel},
-        metrics(this->config->store_path),
-        tick_timer(io), rescan_timer(io), watchdog_timer(io), discovery_timer(io), stop_timer(io),
-        signals(io, SIGTERM, SIGINT, SIGHUP) {}
-
-  int Start();
-  Status StartStatus();
-  void Tick();
-  void ScheduleTick(std::chrono::milliseconds after);
-  void OnRefreshed(const store::ThreadKey& key, Result<pipeline::RefreshSummary> done);
-  void AfterRefresh();
-  void Rescan();
-  Status TrackConfigThreads(const config::Config& c);
-  void Poll();
-  void OnHotList(Result<std::vector<model::HotItem>> items);
-  void Watchdog();
-  void OnSignal(int signal);
-  void Reload();
-  void BeginStop(const char* why, int forced_status);
-  void MaybeFinish();
-  void Publish();
-  void StoreWrite(const Status& st, const std::string& what);
-  bool FoundDamage(const Status& st);
-  std::string StatusLine() const;
-
-  Service& svc;
-  const ServiceOptions& options;
-  std::shared_ptr<const config::Config> config;
-  RealClock real_clock;
-  Clock* clock;
-  // The one politeness and tagger of the process, lent with the clock to every worker.
-  fetch::Politeness politeness;
-  pipeline::SharedTagger tagger;
-  SharedPieces shared;
-  Metrics metrics;
-  Notifier notifier;
-  asio::io_context io;
-  asio::steady_timer tick_timer, rescan_timer, watchdog_timer, discovery_timer, stop_timer;
-  asio::signal_set signals;
-  std::unique_ptr<store::Store> store;
-  std::unique_ptr<Scheduler> scheduler;
-  std::unique_ptr<WorkerPool> pool;
-  std::unique_ptr<StatusServer> status;
-  std::string host;
-  std::string status_address;  // the bound status address, e.g. "127.0.0.1:9184"
-  bool stopping = false;
-  bool damaged = false;  // the archive is damaged: nothing more is started or written
-  bool polling = false;
-  bool tick_pending = false;
-  std::optional<std::chrono::microseconds> watchdog_period;
-};
 
 Status Service::Loop::TrackConfigThreads(const config::Config& c) {
   const Timestamp now = clock->WallNow();
@@ -360,100 +283,6 @@ void Service::Loop::OnHotList(Result<std::vector<model::HotItem>> items) {
     });
   }
   ScheduleTick(std::chrono::milliseconds(0));
-}
-
-void Service::Loop::Watchdog() {
-  notifier.Watchdog();
-  watchdog_timer.expires_after(*watchdog_period);
-  watchdog_timer.async_wait([this](const asio::error_code& ec) {
-    if (!ec) Watchdog();
-  });
-}
-
-void Service::Loop::OnSignal(int sig) {
-  if (sig == SIGHUP) {
-    Reload();
-  } else {
-    BeginStop(sig == SIGTERM ? "SIGTERM" : "SIGINT", 128 + sig);
-  }
-  signals.async_wait([this](const asio::error_code& ec, int next) {
-    if (!ec) OnSignal(next);
-  });
-}
-
-void Service::Loop::Reload() {
-  spdlog::info("SIGHUP: reloading the configuration");
-  if (damaged) {
-    spdlog::error("the configuration is not reloaded: the archive is damaged (restore it, then "
-                  "restart the daemon)");
-    return;
-  }
-  Result<config::Config> fresh = options.reload_config();
-  if (!fresh.ok()) {
-    spdlog::error("the new configuration is refused, the old one stays: {}",
-                  fresh.status().message());
-    return;
-  }
-  if (fresh->store_path != config->store_path ||
-      fresh->daemon.status_listen != config->daemon.status_listen) {
-    spdlog::warn("store.path and daemon.status_listen change only with a restart");
-    fresh->store_path = config->store_path;
-    fresh->daemon.status_listen = config->daemon.status_listen;
-  }
-  if (Status st = TrackConfigThreads(*fresh); !st.ok()) {
-    FoundDamage(st);
-    spdlog::error("the new configuration is refused, the old one stays: {}", st.ToString());
-    return;
-  }
-  WarnAboutRestartOnlyKeys(svc.config_.fetch, *fresh);
-  const bool was_polling = config->discovery.zhihu_hot;
-  config = std::make_shared<const config::Config>(std::move(*fresh));
-  host = fetch::HostOf(config->zhihu.base_url);
-  SchedulerOptions scheduling = SchedulerOptionsOf(*config, options, pool->size());
-  scheduling.per_host_concurrency =  // the politeness keeps its limit of the start
-      std::min(scheduling.per_host_concurrency, svc.config_.fetch.per_host_concurrency);
-  scheduler->SetOptions(scheduling);
-  pool->SetConfig(config);
-  if (config->discovery.zhihu_hot && !was_polling) Poll();
-  if (!config->discovery.zhihu_hot) discovery_timer.cancel();
-  spdlog::info("configuration reloaded from {}", config->source.empty() ? "defaults" : config->source);
-  Rescan();
-}
-
-void Service::Loop::BeginStop(const char* why, int forced_status) {
-  if (stopping) {
-    if (forced_status == 0) return;  // RequestStop again: the stop is under way
-    spdlog::warn("{} again: exiting now, without waiting for {} refresh(es) in flight (what "
-                 "they had not committed is not stored)", why, scheduler->in_flight());
-    return options.exit_now(forced_status);
-  }
-  stopping = true;
-  metrics.SetStopping();
-  if (options.cancel != nullptr) options.cancel->Cancel();
-  spdlog::info("{}: stopping; cancelling {} refresh(es) in flight", why, scheduler->in_flight());
-  notifier.Stopping("stopping: " + std::to_string(scheduler->in_flight()) + " in flight");
-  tick_timer.cancel();
-  rescan_timer.cancel();
-  discovery_timer.cancel();
-  stop_timer.expires_after(options.stop_grace);
-  stop_timer.async_wait([this](const asio::error_code& ec) {
-    if (ec) return;
-    spdlog::warn("{} refresh(es) still in flight {} ms after the stop: exiting without them",
-                 scheduler->in_flight(), options.stop_grace.count());
-    options.exit_now(1);
-  });
-  MaybeFinish();
-}
-
-void Service::Loop::MaybeFinish() {
-  if (scheduler->in_flight() > 0 || polling) return;
-  stop_timer.cancel();
-  watchdog_timer.cancel();
-  signals.cancel();
-  if (status) status->Stop();
-  pool->Stop();
-  spdlog::info("stopped");
-  io.stop();
 }
 
 std::string Service::Loop::StatusLine() const {
