@@ -8,6 +8,7 @@
 #include <memory>
 #include <set>
 
+#include "base/bounded_text.h"
 #include "base/clock.h"
 #include "cli/load_config.h"
 #include "cli/verbs.h"
@@ -69,22 +70,24 @@ nlohmann::json ToJson(const model::Snapshot& s) {
   return out;
 }
 
+// Titles, names and messages came from the server: each is bounded (base/bounded_text.h).
 void PrintText(const model::Snapshot& s) {
-  std::printf("question %llu: %s\n", static_cast<unsigned long long>(s.question.id), s.question.title.c_str());
+  std::printf("question %llu: %s\n", static_cast<unsigned long long>(s.question.id),
+              BoundText(s.question.title).c_str());
   std::printf("outcome: %s (%zu answers, %d pages)\n", std::string(model::OutcomeName(s.outcome)).c_str(),
               s.answers.size(), s.pages);
   for (size_t i = 0; i < s.answers.size(); ++i) {
     const model::Answer& a = s.answers[i];
     std::printf("%4zu. %llu  %s  created %s  updated %s  %lld votes  %zu bytes\n", i + 1,
                 static_cast<unsigned long long>(a.id),
-                a.author.anonymous ? "(anonymous)" : a.author.name.c_str(),
+                a.author.anonymous ? "(anonymous)" : BoundText(a.author.name, 256).c_str(),
                 Timestamp::FromSeconds(a.created_time).ToIso8601().c_str(),
                 Timestamp::FromSeconds(a.updated_time).ToIso8601().c_str(),
                 static_cast<long long>(a.voteup_count), a.content_html.size());
   }
   if (!s.complete()) {
-    std::printf("error: HTTP %d, code '%s', page %d: %s\n", s.error.http_status, s.error.code.c_str(),
-                s.error.page, s.error.message.c_str());
+    std::printf("error: HTTP %d, code '%s', page %d: %s\n", s.error.http_status,
+                BoundText(s.error.code, 64).c_str(), s.error.page, BoundText(s.error.message).c_str());
     if (s.retry_after_seconds) std::printf("retry after: %lld s\n", static_cast<long long>(*s.retry_after_seconds));
   }
 }

@@ -16,6 +16,7 @@
 #include <set>
 #include <system_error>
 
+#include "base/bounded_text.h"
 #include "base/clock.h"
 #include "cli/archive.h"
 #include "cli/load_config.h"
@@ -57,7 +58,7 @@ std::chrono::milliseconds Millis(double seconds) {
 
 void PrintSummary(const daemon::RefreshSummary& s) {
   std::printf("%llu  %s  %s  answers %d  %s\n", static_cast<unsigned long long>(s.thread.id),
-              s.title.empty() ? "(untitled)" : s.title.c_str(), s.ChangeText().c_str(),
+              s.title.empty() ? "(untitled)" : BoundText(s.title).c_str(), s.ChangeText().c_str(),
               s.answers_now, std::string(model::OutcomeName(s.outcome)).c_str());
   if (s.outcome != model::Outcome::kComplete && s.outcome != model::Outcome::kNotModified) {
     std::fprintf(stderr, "archivist refresh: %llu: %s (HTTP %d, page %d%s%s)%s\n",

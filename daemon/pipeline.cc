@@ -14,6 +14,8 @@
 #include <chrono>
 #include <unordered_map>
 
+#include "base/bounded_text.h"
+
 namespace archivist::daemon {
 namespace {
 
@@ -41,6 +43,13 @@ void CountChanges(const model::ThreadState& state, const model::ChangeSet& chang
   s.answers_now = PresentAfter(state, changes);
 }
 
+// The error as stored and reported: whatever the source, its strings came from a server.
+model::FetchError Bounded(model::FetchError e) {
+  e.code = BoundText(e.code, 64);
+  e.message = BoundText(e.message);
+  return e;
+}
+
 }  // namespace
 
 std::string RefreshSummary::ChangeText() const {
@@ -66,15 +75,16 @@ RefreshSummary Pipeline::Refresh(const store::ThreadKey& thread) {
   const model::Snapshot snapshot = source_.Fetch(thread.id);
   fetch.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                           clock_.SteadyNow() - start).count();
+  const model::FetchError error = Bounded(snapshot.error);
   fetch.outcome = snapshot.outcome;
-  fetch.http_status = snapshot.error.http_status;
-  fetch.error_code = snapshot.error.code;
-  fetch.error_message = snapshot.error.message;
+  fetch.http_status = error.http_status;
+  fetch.error_code = error.code;
+  fetch.error_message = error.message;
   fetch.pages = snapshot.pages;
   fetch.answer_count = static_cast<int>(snapshot.answers.size());
   summary.outcome = snapshot.outcome;
   summary.pages = snapshot.pages;
-  if (!snapshot.complete()) summary.fetch_error = snapshot.error;
+  if (!snapshot.complete()) summary.fetch_error = error;
   summary.retry_after_seconds = snapshot.retry_after_seconds;
   summary.observed_at = clock_.WallNow();
 

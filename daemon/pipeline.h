@@ -40,7 +40,7 @@ struct RefreshSummary {
   store::ThreadKey thread;
   std::string title;           // after the refresh ("" if never archived)
   model::Outcome outcome = model::Outcome::kTransient;
-  model::FetchError fetch_error;                  // set when outcome != complete
+  model::FetchError fetch_error;                  // set when outcome != complete; bounded
   std::optional<int64_t> retry_after_seconds;     // from the source, for the scheduler
   Timestamp observed_at;       // the refresh time: its events' time
   int added = 0, edited = 0, deleted = 0, restored = 0;

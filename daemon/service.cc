@@ -18,6 +18,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "base/bounded_text.h"
 #include "daemon/discovery.h"
 #include "daemon/metrics.h"
 #include "daemon/notify.h"
@@ -259,7 +260,7 @@ void Service::Loop::OnRefreshed(const store::ThreadKey& key, RefreshResult s) {
       "refresh {} {} http={} pages={} answers={} events={} ({}) fetch={}ms next_in={}s{}{}",
       Describe(key), model::OutcomeName(s.outcome), s.http_status, s.pages, s.answers,
       s.event_count(), EventsText(s), s.fetch_duration.count(), in_s,
-      s.error.empty() ? "" : " error=", s.error);
+      s.error.empty() ? "" : " error=", BoundText(s.error));
   if (IsSuccess(s.outcome) && s.error.empty()) {  // an export failure is worth a warning
     spdlog::info("{}", line);
   } else {

@@ -13,6 +13,7 @@
 //  5. A 2xx whose body is not JSON, or is a Zhihu error object (4041 → not_found) →
 //     invalid_response / not_found.
 // The message prefers Zhihu's own error message; the code is Zhihu's error code as text.
+// Both come from the server, so both are bounded (base/bounded_text.h) before they go on.
 #include "fetch/sources/zhihu_classify.h"
 
 #include "fetch/retrying_http_client.h"
@@ -26,8 +27,8 @@ Failure Fail(Outcome o, const HttpResponse& r, std::string message, std::string 
   Failure f;
   f.outcome = o;
   f.error.http_status = r.status;
-  f.error.code = std::move(code);
-  f.error.message = std::move(message);
+  f.error.code = BoundText(code, kMaxCodeBytes);
+  f.error.message = BoundText(message);
   return f;
 }
 
@@ -63,11 +64,11 @@ Classified Classify(const HttpResponse& r, Timestamp now) {
   if ((c.failure = TransportFailure(r))) return c;
   for (std::string_view url : {std::string_view(r.effective_url), r.Header("location")}) {
     if (PathIs(url, "/account/unhuman")) {
-      c.failure = Fail(Outcome::kBlocked, r, "captcha redirect to " + std::string(url));
+      c.failure = Fail(Outcome::kBlocked, r, "captcha redirect to " + BoundText(url, 256));
       return c;
     }
     if (PathIs(url, "/signin") || PathIs(url, "/account/login")) {
-      c.failure = Fail(Outcome::kAuthRequired, r, "login redirect to " + std::string(url));
+      c.failure = Fail(Outcome::kAuthRequired, r, "login redirect to " + BoundText(url, 256));
       return c;
     }
   }

@@ -88,5 +88,66 @@ TEST(ZhihuHostileTest, DeeplyNestedQuestionProbeAndHotListAreRefused) {
   EXPECT_NE(hot.status().message().find("nest deeper than 64 levels"), std::string::npos);
 }
 
+void ExpectBounded(const model::FetchError& e) {
+  EXPECT_LE(e.message.size(), 1024u);
+  EXPECT_LE(e.code.size(), 64u);
+}
+
+TEST(ZhihuHostileTest, AHugeBogusIdGivesABoundedMessage) {
+  SourceRig rig(3, 5);  // both listings serve it: the fallback's message joins two errors
+  rig.zhihu.answers[0]["id"] = std::string(20 << 20, 'x');
+  model::Snapshot s = rig.Fetch();
+  ExpectError(s, Outcome::kInvalidResponse, 200, "", 1, "'id' is not a 64-bit id: a string of 20971520 bytes");
+  EXPECT_NE(s.error.message.find("after /feeds failed"), std::string::npos);
+  ExpectBounded(s.error);
+}
+
+TEST(ZhihuHostileTest, HugeErrorObjectsAndUrlsAreBounded) {
+  const std::string huge(1 << 20, 'y');
+  SourceRig rig(3, 5);
+  rig.zhihu.question = JsonResponse(500, Json{{"error", {{"code", huge}, {"message", huge}}}}.dump());
+  model::Snapshot s = rig.Fetch();
+  EXPECT_EQ(s.outcome, Outcome::kTransient);
+  ExpectBounded(s.error);
+  EXPECT_EQ(s.error.message.substr(0, 4), "yyyy");
+
+  rig.zhihu.question.reset();
+  HttpResponse captcha = JsonResponse(302, "");
+  captcha.headers = {{"location", kBase + "/account/unhuman?x=" + huge}};
+  rig.zhihu.overrides[{"feeds", 1}] = captcha;
+  s = rig.Fetch();
+  EXPECT_EQ(s.outcome, Outcome::kBlocked);
+  ExpectBounded(s.error);
+
+  rig.zhihu.overrides.clear();
+  rig.zhihu.tweak = [&](const std::string&, int page, Json& body) {
+    body["paging"] = {{"is_end", false}, {"next", kBase + "/api/v4/questions/42/feeds?x=" + huge}};
+    (void)page;
+  };
+  s = rig.Fetch();
+  ExpectError(s, Outcome::kPartial, 0, "", 2, "pagination loop");
+  ExpectBounded(s.error);
+}
+
+TEST(ZhihuHostileTest, ProbeAndHotListErrorsAreBounded) {
+  const std::string huge(1 << 20, 'z');
+  FakeClock clock;
+  FakeHttpClient http(clock);
+  ZhihuSource source(http, clock, ZhihuOptions{.base_url = kBase});
+  http.Route(kBase + "/api/v4/answers/1", {JsonResponse(200, Json{{"id", huge}}.dump())});
+  http.Route(kBase + "/api/v4/answers/2", {JsonResponse(403, Json{{"error", {{"code", huge}, {"message", huge}}}}.dump())});
+  model::FetchError err;
+  EXPECT_EQ(source.ProbeAnswer(1, &err), model::ProbeResult::kUnknown);
+  ExpectBounded(err);
+  EXPECT_EQ(source.ProbeAnswer(2, &err), model::ProbeResult::kUnknown);
+  ExpectBounded(err);
+  http.Route(kBase + "/api/v3/feed/topstory/hot-lists/total?limit=50",
+             {JsonResponse(429, Json{{"error", {{"code", huge}, {"message", huge}}}}.dump())});
+  auto hot = source.HotList(&err);
+  ASSERT_FALSE(hot.ok());
+  ExpectBounded(err);
+  EXPECT_LE(hot.status().message().size(), 1100u);
+}
+
 }  // namespace
 }  // namespace archivist::fetch

@@ -91,7 +91,7 @@ Failure PageFailure(Outcome o, int http_status, std::string message) {
   Failure f;
   f.outcome = o;
   f.error.http_status = http_status;
-  f.error.message = std::move(message);
+  f.error.message = BoundText(message);
   return f;
 }
 
@@ -158,7 +158,8 @@ void ZhihuSource::WalkListing(const std::string& first_url, HttpResponse* first,
     if (!visited.insert(url).second) {
       return stop(PageFailure(Outcome::kPartial, 0, "pagination loop: page " +
                                                         std::to_string(out.pages) +
-                                                        " points back to " + url));
+                                                        " points back to " +
+                                                        BoundText(url, 256)));
     }
     ++out.pages;
     HttpResponse resp = first != nullptr ? std::move(*first) : http_.Perform({url, {}});
@@ -247,7 +248,10 @@ model::Snapshot ZhihuSource::FetchQuestion(model::QuestionId id) {
     const std::string why = listing.failure->error.message;
     listing = Listing();
     WalkListing(AnswersUrl(id), nullptr, /*feeds=*/false, listing);
-    if (listing.failure) listing.failure->error.message += " (after /feeds failed: " + why + ")";
+    if (listing.failure) {
+      std::string& message = listing.failure->error.message;
+      message = BoundText(message + " (after /feeds failed: " + why + ")");
+    }
   }
   snap.answers = std::move(listing.answers);
   snap.pages = listing.pages;
@@ -274,7 +278,7 @@ model::ProbeResult ZhihuSource::ProbeAnswer(model::AnswerId id, model::FetchErro
   if (error != nullptr) {
     error->http_status = resp.status;
     error->message = a.ok() ? "asked for answer " + std::to_string(id) + ", got " + std::to_string(a->id)
-                            : a.status().message();
+                            : BoundText(a.status().message());
   }
   return model::ProbeResult::kUnknown;
 }

@@ -78,6 +78,11 @@ class HostileCliTest(unittest.TestCase):
             return c.execute("SELECT outcome, error_code, error_message FROM fetches "
                              "ORDER BY rowid").fetchall()
 
+    def assert_contains(self, text, needle):
+        """assertIn that never prints more than the head of a hostile text."""
+        if needle not in text:
+            self.fail("%r not in %r... (%d bytes)" % (needle, text[:300], len(text)))
+
     def assert_not_crashed(self, p):
         self.assertGreaterEqual(p.returncode, 0, "killed by signal %d; stderr: %s"
                                 % (-p.returncode, p.stderr[-500:]))
@@ -90,14 +95,14 @@ class HostileCliTest(unittest.TestCase):
             self.assert_not_crashed(p)
             self.assertEqual(p.returncode, 1, field)
             self.assertEqual(out["outcome"], "invalid_response", field)
-            self.assertIn("nest deeper than 64 levels", out["error"]["message"])
+            self.assert_contains(out["error"]["message"], "nest deeper than 64 levels")
             self.assertLess(len(out["error"]["message"]), 1024)
 
     def test_refresh_survives_a_deep_listing(self):
         p = self.refresh(knobs={"nest": {"field": "id", "depth": DEEP}})
         self.assert_not_crashed(p)
         self.assertEqual(p.returncode, 1)
-        self.assertIn(b"invalid_response", p.stderr)
+        self.assert_contains(p.stderr, b"invalid_response")
         self.assertEqual(self.fetch_records()[-1][0], "invalid_response")
 
     def test_refresh_survives_a_deep_probe_reply(self):
@@ -108,14 +113,16 @@ class HostileCliTest(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(self.fetch_records()[-1][0], "complete")
 
-    def test_daemon_survives_a_deep_listing(self):
+    def run_daemon(self, knobs, needle):
+        """Runs `archivist daemon` on the thread until `needle` is logged; returns the log
+        and whether the daemon was still alive then."""
         cfg = os.path.join(self.tmp.name, "archivist.toml")
         with open(cfg, "w") as f:
             f.write('[store]\npath = "%s"\n[fetch]\nper_host_delay = "0s"\n'
                     '[zhihu]\nbase_url = "%s"\n[daemon]\nstatus_listen = ""\n'
                     '[[thread]]\nurl = "https://www.zhihu.com/question/%d"\n'
                     % (self.db, self.base, QID))
-        self.server.set_knobs({"nest": {"field": "id", "depth": DEEP}})
+        self.server.set_knobs(knobs)
         log = open(os.path.join(self.tmp.name, "daemon.log"), "w+b")
         d = subprocess.Popen([ARGS.archivist, "--config", cfg, "daemon"], stdout=log,
                              stderr=log, env=self.env())
@@ -123,20 +130,54 @@ class HostileCliTest(unittest.TestCase):
             deadline = time.time() + 30
             while time.time() < deadline and d.poll() is None:
                 log.seek(0)
-                if b"refresh zhihu:%d invalid_response" % QID in log.read():
+                if needle in log.read():
                     break
                 time.sleep(0.1)
             time.sleep(0.3)
+            alive = d.poll() is None
             log.seek(0)
-            text = log.read()
-            self.assertIsNone(d.poll(), "the daemon died (%s): %s" % (d.returncode, text[-800:]))
-            self.assertIn(b"nest deeper than 64 levels", text)
+            return log.read(), alive, d.returncode
         finally:
             if d.poll() is None:
                 d.send_signal(signal.SIGTERM)
                 d.wait(timeout=30)
             log.close()
 
+    def test_daemon_survives_a_deep_listing(self):
+        text, alive, rc = self.run_daemon({"nest": {"field": "id", "depth": DEEP}},
+                                          b"refresh zhihu:%d invalid_response" % QID)
+        self.assertTrue(alive, "the daemon died (%s): %s" % (rc, text[-800:]))
+        self.assert_contains(text, b"nest deeper than 64 levels")
+
+    # --- unbounded echoes ---------------------------------------------------------------
+
+    def test_a_huge_bogus_id_gives_bounded_messages_everywhere(self):
+        knobs = {"huge_id": 20 << 20}
+        p, out = self.fetch(knobs=knobs)
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(out["outcome"], "invalid_response")
+        self.assertLessEqual(len(out["error"]["message"].encode()), 1024)
+        self.assert_contains(out["error"]["message"], "is not a 64-bit id: a string of 20971520 bytes")
+        self.assertLess(len(p.stdout), 4096)
+        p = self.refresh(knobs=knobs)
+        self.assertEqual(p.returncode, 1)
+        self.assertLess(len(p.stderr), 4096)
+        outcome, code, message = self.fetch_records()[-1]
+        self.assertEqual(outcome, "invalid_response")
+        self.assertLessEqual(len(message.encode()), 1024)
+        text, alive, _ = self.run_daemon(knobs, b"refresh zhihu:%d invalid_response" % QID)
+        self.assertTrue(alive)
+        self.assert_contains(text, b"a string of 20971520 bytes")
+        self.assertLess(len(text), 8192)
+
+    def test_huge_error_objects_are_bounded(self):
+        p, out = self.fetch(knobs={"huge_error": 1 << 20})
+        self.assertEqual(out["outcome"], "transient")
+        self.assertLessEqual(len(out["error"]["code"].encode()), 64)
+        self.assertLessEqual(len(out["error"]["message"].encode()), 1024)
+        p = self.run_a("--zhihu-base-url", self.base, "fetch", str(QID), "--delay", "0",
+                       "--retries", "0")
+        self.assertLess(len(p.stdout), 4096)
 
 def main():
     global ARGS
