@@ -61,6 +61,7 @@ nlohmann::json ToJson(const model::Snapshot& s) {
               {"question", {{"id", std::to_string(s.question.id)}, {"title", s.question.title},
                             {"answer_count", s.question.answer_count}}},
               {"pages", s.pages},
+              {"skipped_items", s.skipped_items},
               {"answers", std::move(answers)}};
   if (!s.complete()) {
     out["error"] = {{"http_status", s.error.http_status}, {"code", s.error.code},
@@ -74,8 +75,10 @@ nlohmann::json ToJson(const model::Snapshot& s) {
 void PrintText(const model::Snapshot& s) {
   std::printf("question %llu: %s\n", static_cast<unsigned long long>(s.question.id),
               BoundText(s.question.title).c_str());
-  std::printf("outcome: %s (%zu answers, %d pages)\n", std::string(model::OutcomeName(s.outcome)).c_str(),
+  std::printf("outcome: %s (%zu answers, %d pages", std::string(model::OutcomeName(s.outcome)).c_str(),
               s.answers.size(), s.pages);
+  if (s.skipped_items > 0) std::printf(", %d items that are not answers skipped", s.skipped_items);
+  std::printf(")\n");
   for (size_t i = 0; i < s.answers.size(); ++i) {
     const model::Answer& a = s.answers[i];
     std::printf("%4zu. %llu  %s  created %s  updated %s  %lld votes  %zu bytes\n", i + 1,

@@ -68,6 +68,10 @@ void PrintSummary(const daemon::RefreshSummary& s) {
                  s.fetch_error.code.c_str(),
                  s.fetch_error.message.empty() ? "" : (": " + s.fetch_error.message).c_str());
   }
+  if (s.skipped_items > 0) {
+    std::fprintf(stderr, "archivist refresh: %llu: skipped %d listing items that are not answers\n",
+                 static_cast<unsigned long long>(s.thread.id), s.skipped_items);
+  }
   if (!s.error.ok()) PrintError("refresh", s.error.WithContext(std::to_string(s.thread.id)));
   if (!s.export_error.ok()) {
     PrintError("refresh", s.export_error.WithContext(std::to_string(s.thread.id) +

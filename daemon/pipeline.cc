@@ -84,6 +84,7 @@ RefreshSummary Pipeline::Refresh(const store::ThreadKey& thread) {
   fetch.answer_count = static_cast<int>(snapshot.answers.size());
   summary.outcome = snapshot.outcome;
   summary.pages = snapshot.pages;
+  summary.skipped_items = snapshot.skipped_items;
   if (!snapshot.complete()) summary.fetch_error = error;
   summary.retry_after_seconds = snapshot.retry_after_seconds;
   summary.observed_at = clock_.WallNow();

@@ -49,6 +49,7 @@ struct RefreshSummary {
   bool thread_gone = false;    // thread_gone recorded by this refresh
   int answers_now = 0;         // present answers after the refresh
   int pages = 0;               // listing pages fetched
+  int skipped_items = 0;       // listing items that were not answers (unknown card types)
   bool committed = false;      // the refresh (at least its fetch record) is stored
   bool changed = false;        // events were recorded
   Status error;                // store failure: nothing of this refresh was stored

@@ -77,6 +77,7 @@ class PipelineRefresher final : public Refresher {
                                               : s.fetch_error.message;
     }
     r.pages = s.pages;
+    r.skipped_items = s.skipped_items;
     r.answers = s.answers_now;
     r.events_of(model::EventKind::kAnswerAdded) = s.added;
     r.events_of(model::EventKind::kAnswerEdited) = s.edited;

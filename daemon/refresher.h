@@ -41,6 +41,7 @@ struct RefreshResult {
   std::optional<int64_t> retry_after_seconds;  // from Retry-After, when the source sent one
   std::string error;                           // why it was not complete ("" when it was)
   int pages = 0;
+  int skipped_items = 0;                       // listing items that were not answers
   int answers = 0;                             // answers the snapshot carried
   std::array<int, kEventKinds> events{};       // recorded events, by model::EventKind
   std::chrono::milliseconds fetch_duration{0};  // the fetch alone (network)

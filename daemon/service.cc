@@ -257,9 +257,10 @@ void Service::Loop::OnRefreshed(const store::ThreadKey& key, RefreshResult s) {
   }
   const int64_t in_s = (next.next_due.micros() - clock->WallNow().micros()) / 1'000'000;
   const std::string line = fmt::format(
-      "refresh {} {} http={} pages={} answers={} events={} ({}) fetch={}ms next_in={}s{}{}",
+      "refresh {} {} http={} pages={} answers={} events={} ({}) fetch={}ms next_in={}s{}{}{}",
       Describe(key), model::OutcomeName(s.outcome), s.http_status, s.pages, s.answers,
       s.event_count(), EventsText(s), s.fetch_duration.count(), in_s,
+      s.skipped_items > 0 ? fmt::format(" skipped_items={}", s.skipped_items) : "",
       s.error.empty() ? "" : " error=", BoundText(s.error));
   if (IsSuccess(s.outcome) && s.error.empty()) {  // an export failure is worth a warning
     spdlog::info("{}", line);

@@ -63,7 +63,7 @@ TEST(ZhihuHostileTest, ShallowBadValuesAreDescribedNotDumped) {
   rig.options.answers_fallback = false;
   rig.zhihu.overrides[{"feeds", 1}] = JsonResponse(200, PageWith("id", Nested("1", 60)));
   ExpectError(rig.Fetch(), Outcome::kInvalidResponse, 200, "", 1,
-              "'id' is not a 64-bit id: an array of 1 items");
+              "'id' is not a 64-bit id: an array of 1 item");
   rig.zhihu.overrides[{"feeds", 1}] = JsonResponse(200, PageWith("created_time", R"({"a":1,"b":2})"));
   ExpectError(rig.Fetch(), Outcome::kInvalidResponse, 200, "", 1,
               "'created_time' is not an integer: an object with 2 keys");
@@ -147,6 +147,91 @@ TEST(ZhihuHostileTest, ProbeAndHotListErrorsAreBounded) {
   ASSERT_FALSE(hot.ok());
   ExpectBounded(err);
   EXPECT_LE(hot.status().message().size(), 1100u);
+}
+
+Json Card(const std::string& type, const std::string& target_type, Json target) {
+  return {{"type", type}, {"target_type", target_type}, {"target", std::move(target)}};
+}
+
+TEST(ZhihuHostileTest, APageOfUnknownCardsIsInvalidNotAnEmptyListing) {
+  SourceRig rig(3, 5);
+  rig.options.answers_fallback = false;
+  rig.zhihu.tweak = [](const std::string& route, int, Json& body) {
+    if (route != "feeds") return;
+    for (Json& item : body["data"]) item = Card("zvideo_card", "zvideo", {{"id", 7}});
+  };
+  model::Snapshot s = rig.Fetch();
+  ExpectError(s, Outcome::kInvalidResponse, 200, "", 1,
+              "none of the page's 3 items is an answer; item 0 is an object with keys "
+              "[target, target_type, type], type \"zvideo_card\", target_type \"zvideo\", "
+              "target an object with 1 key");
+  EXPECT_TRUE(s.answers.empty());
+  // With the fallback, the /answers listing is read instead (and is complete here).
+  rig.options.answers_fallback = true;
+  s = rig.Fetch();
+  ASSERT_TRUE(s.complete()) << s.error.message;
+  EXPECT_EQ(Ids(s), (std::vector<uint64_t>{1001, 1002, 1003}));
+}
+
+TEST(ZhihuHostileTest, AChangedItemShapeIsInvalidOnBothListings) {
+  SourceRig rig(3, 5);
+  rig.zhihu.tweak = [](const std::string& route, int, Json& body) {
+    for (Json& item : body["data"]) {
+      item = route == "feeds" ? Card("question_feed_card", "answer", "1001")  // a bare id
+                              : Json{{"type", "answer_v2"}, {"answer", item}};
+    }
+  };
+  model::Snapshot s = rig.Fetch();
+  ExpectError(s, Outcome::kInvalidResponse, 200, "", 1, "none of the page's 3 items is an answer");
+  EXPECT_NE(s.error.message.find("type \"answer_v2\""), std::string::npos);
+  EXPECT_NE(s.error.message.find("target \"1001\""), std::string::npos)
+      << s.error.message;
+}
+
+TEST(ZhihuHostileTest, UnknownCardsAmongAnswersAreSkippedAndCounted) {
+  SourceRig rig(4, 2);
+  rig.zhihu.tweak = [](const std::string&, int page, Json& body) {
+    body["data"].push_back(Card("zvideo_card", "zvideo", {{"id", 7}}));
+    if (page == 1) body["data"].push_back(Json{{"type", 5}, {"target_type", Json::array()}});
+    body["data"].push_back(Json("not even an object"));
+  };
+  model::Snapshot s = rig.Fetch();
+  ASSERT_TRUE(s.complete()) << s.error.message;
+  EXPECT_EQ(Ids(s), (std::vector<uint64_t>{1001, 1002, 1003, 1004}));
+  EXPECT_EQ(s.skipped_items, 5);
+}
+
+TEST(ZhihuHostileTest, AnEmptyLastPageIsStillAnEnd) {
+  SourceRig rig(0, 5);  // a question without answers
+  model::Snapshot s = rig.Fetch();
+  ASSERT_TRUE(s.complete()) << s.error.message;
+  EXPECT_TRUE(s.answers.empty());
+  EXPECT_EQ(s.skipped_items, 0);
+}
+
+TEST(ZhihuHostileTest, HotListOfNonQuestionsIsInvalidAndOddTypesDoNotThrow) {
+  FakeClock clock;
+  FakeHttpClient http(clock);
+  ZhihuSource source(http, clock, ZhihuOptions{.base_url = kBase});
+  const std::string url = kBase + "/api/v3/feed/topstory/hot-lists/total?limit=50";
+  http.Route(url, {JsonResponse(200, R"({"data":[{"card":"ad"},{"target":{"title":"x"}}]})"),
+                   JsonResponse(200, R"({"data":[{"target":{"id":5,"title":7},"detail_text":[]}]})"),
+                   JsonResponse(200, R"({"data":[]})")});
+  model::FetchError err;
+  auto hot = source.HotList(&err);
+  ASSERT_FALSE(hot.ok());
+  EXPECT_NE(hot.status().message().find("invalid_response: hot list: none of its 2 items is a "
+                                        "question; item 0 is an object with keys [card]"),
+            std::string::npos)
+      << hot.status().message();
+  hot = source.HotList(&err);
+  ASSERT_TRUE(hot.ok()) << hot.status().ToString();
+  ASSERT_EQ(hot->size(), 1u);
+  EXPECT_EQ((*hot)[0].question_id, 5u);
+  EXPECT_EQ((*hot)[0].title, "");
+  hot = source.HotList(&err);
+  ASSERT_TRUE(hot.ok());
+  EXPECT_TRUE(hot->empty());
 }
 
 }  // namespace

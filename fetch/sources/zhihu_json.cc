@@ -101,12 +101,16 @@ size_t DepthExceededAt(std::string_view text, int max_depth) {
 }
 
 std::string Describe(const Json& v) {
-  if (v.is_array()) return "an array of " + std::to_string(v.size()) + " items";
-  if (v.is_object()) return "an object with " + std::to_string(v.size()) + " keys";
+  auto count = [](size_t n, const char* what) {
+    return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+  };
+  if (v.is_array()) return "an array of " + count(v.size(), "item");
+  if (v.is_object()) return "an object with " + count(v.size(), "key");
   if (v.is_string()) {
     const std::string& s = v.get_ref<const std::string&>();
-    return "a string of " + std::to_string(s.size()) + " bytes: " +
-           Json(BoundText(s, 64)).dump(-1, ' ', false, Json::error_handler_t::replace);
+    const std::string quoted =
+        Json(BoundText(s, 64)).dump(-1, ' ', false, Json::error_handler_t::replace);
+    return s.size() <= 64 ? quoted : "a string of " + count(s.size(), "byte") + ": " + quoted;
   }
   return v.dump(-1, ' ', false, Json::error_handler_t::replace);  // a number, bool or null
 }

@@ -35,8 +35,9 @@ size_t DepthExceededAt(std::string_view text, int max_depth = kMaxJsonDepth);
 // or naming the depth limit and the offset where it was passed.
 Result<Json> ParseJson(std::string_view text);
 
-// A bounded description of a value for messages: a number or a short string as JSON,
-// a long string cut, "an array of N items", "an object with N keys".
+// A bounded description of a value for messages: a number or a string of up to 64 bytes as
+// JSON, a longer string as "a string of N bytes: " and its cut head, "an array of N items",
+// "an object with N keys".
 std::string Describe(const Json& v);
 
 // A non-negative id from a JSON string of digits or an integer.

@@ -8,6 +8,12 @@
 // with `content_need_truncated` is not taken either (its content is cut), and the walk stops
 // after that page with auth_required: the other answers of the page are kept.
 //
+// Items: on /feeds an answer is a `question_feed_card` whose `target_type` is "answer" and
+// whose `target` is an object; on /answers an item whose `type` is "answer" or absent. Other
+// items (a new card type, an ad) are skipped and counted in Snapshot::skipped_items. A page
+// that carries items of which none is an answer is invalid_response naming the shape of its
+// first item: a changed format must not read as a listing with no answers.
+//
 // Ending: `is_end: true` is the only way to complete. Three guards stop a listing that never
 // ends, each with `partial`: a `next` URL already visited (a loop), `max_stalled_pages`
 // consecutive pages that add no new answer (e.g. empty pages with ever-larger offsets), and
@@ -19,6 +25,7 @@
 
 #include <set>
 
+#include "base/bounded_text.h"
 #include "fetch/sources/zhihu_classify.h"
 
 namespace archivist::fetch {
@@ -77,14 +84,39 @@ Status ReadPage(const Json& body, Page& page) {
   return Status::Ok();
 }
 
+// The string member `name` of `obj`; nullopt when absent or not a string.
+std::optional<std::string_view> StringMember(const Json& obj, const char* name) {
+  auto it = obj.find(name);
+  if (it == obj.end() || !it->is_string()) return std::nullopt;
+  return std::string_view(it->get_ref<const std::string&>());
+}
+
 // The answer object of a listing item, or nullptr when the item is not an answer.
 const Json* AnswerOf(const Json& item, bool feeds) {
   if (!item.is_object()) return nullptr;
-  if (!feeds) return item.value("type", "answer") == "answer" ? &item : nullptr;
-  if (item.value("target_type", "") != "answer") return nullptr;
-  if (item.contains("type") && item.value("type", "") != "question_feed_card") return nullptr;
+  const std::optional<std::string_view> type = StringMember(item, "type");
+  if (!feeds) return !item.contains("type") || type == "answer" ? &item : nullptr;
+  if (StringMember(item, "target_type") != "answer") return nullptr;
+  if (item.contains("type") && type != "question_feed_card") return nullptr;
   auto target = item.find("target");
   return target != item.end() && target->is_object() ? &*target : nullptr;
+}
+
+// What a listing item looks like, for the message when no item is an answer (bounded).
+std::string ShapeOf(const Json& item) {
+  if (!item.is_object()) return zhihu::Describe(item);
+  std::string keys;
+  size_t shown = 0;
+  for (auto it = item.begin(); it != item.end() && shown < 8; ++it, ++shown) {
+    keys += (keys.empty() ? "" : ", ") + BoundText(it.key(), 32);
+  }
+  if (item.size() > shown) keys += ", …";
+  std::string out = "an object with keys [" + keys + "]";
+  for (const char* name : {"type", "target_type", "target"}) {
+    auto it = item.find(name);
+    if (it != item.end()) out += std::string(", ") + name + " " + zhihu::Describe(*it);
+  }
+  return out;
 }
 
 Failure PageFailure(Outcome o, int http_status, std::string message) {
@@ -101,6 +133,7 @@ struct ZhihuSource::Listing {
   std::vector<model::Answer> answers;
   std::set<model::AnswerId> ids;
   int pages = 0;
+  int skipped = 0;  // items that were not answers
   bool complete = false;
   std::optional<Failure> failure;  // error.page set
 };
@@ -174,10 +207,14 @@ void ZhihuSource::WalkListing(const std::string& first_url, HttpResponse* first,
       return stop(PageFailure(Outcome::kAuthRequired, resp.status, "login wall: need_force_login"));
     }
     size_t added = 0;
+    int skipped = 0;
     std::vector<std::string> truncated;
     for (size_t i = 0; i < page.data->size(); ++i) {
       const Json* a = AnswerOf((*page.data)[i], feeds);
-      if (a == nullptr) continue;
+      if (a == nullptr) {
+        ++skipped;
+        continue;
+      }
       Result<model::Answer> answer = zhihu::ParseAnswer(*a);
       if (!answer.ok()) {
         return stop(PageFailure(Outcome::kInvalidResponse, resp.status,
@@ -191,6 +228,12 @@ void ZhihuSource::WalkListing(const std::string& first_url, HttpResponse* first,
       out.answers.push_back(std::move(answer).value());
       ++added;
     }
+    if (!page.data->empty() && skipped == static_cast<int>(page.data->size())) {
+      return stop(PageFailure(Outcome::kInvalidResponse, resp.status,
+                              "none of the page's " + std::to_string(skipped) +
+                                  " items is an answer; item 0 is " + ShapeOf(page.data->front())));
+    }
+    out.skipped += skipped;
     if (!truncated.empty()) {
       std::string ids;
       for (const auto& id : truncated) ids += (ids.empty() ? "" : ", ") + id;
@@ -255,6 +298,7 @@ model::Snapshot ZhihuSource::FetchQuestion(model::QuestionId id) {
   }
   snap.answers = std::move(listing.answers);
   snap.pages = listing.pages;
+  snap.skipped_items = listing.skipped;
   if (listing.complete) {
     snap.outcome = Outcome::kComplete;
   } else {
@@ -292,19 +336,23 @@ Result<std::vector<model::HotItem>> ZhihuSource::HotList(model::FetchError* erro
   } else if (!c.body.is_object() || !c.body.contains("data") || !c.body["data"].is_array()) {
     f = PageFailure(Outcome::kInvalidResponse, resp.status, "hot list: 'data' is not an array");
   } else {
+    const Json& data = c.body["data"];
     std::vector<model::HotItem> items;
-    for (const Json& item : c.body["data"]) {
+    for (const Json& item : data) {
       if (!item.is_object() || !item.contains("target") || !item["target"].is_object()) continue;
       const Json& t = item["target"];
       std::optional<uint64_t> qid = t.contains("id") ? zhihu::IdFrom(t["id"]) : std::nullopt;
       if (!qid || *qid == 0) continue;  // not a question card
       model::HotItem h;
       h.question_id = *qid;
-      h.title = t.value("title", "");
-      h.heat = item.value("detail_text", "");
+      h.title = StringMember(t, "title").value_or("");
+      h.heat = StringMember(item, "detail_text").value_or("");
       items.push_back(std::move(h));
     }
-    return items;
+    if (!items.empty() || data.empty()) return items;
+    f = PageFailure(Outcome::kInvalidResponse, resp.status,
+                    "hot list: none of its " + std::to_string(data.size()) +
+                        " items is a question; item 0 is " + ShapeOf(data.front()));
   }
   if (error != nullptr) *error = f.error;
   return Status::Unavailable(std::string(model::OutcomeName(f.outcome)) + ": " + f.error.message);

@@ -179,6 +179,37 @@ class HostileCliTest(unittest.TestCase):
                        "--retries", "0")
         self.assertLess(len(p.stdout), 4096)
 
+    # --- listings whose items are not answers -------------------------------------------
+
+    def test_a_listing_of_unknown_cards_is_invalid_and_deletes_nothing(self):
+        self.assertEqual(self.refresh(knobs={}).returncode, 0)
+        for cards in ("unknown", "bare_ids"):
+            # /answers (the fallback) serves no answers either: the listing format changed.
+            p, out = self.fetch(knobs={"cards": cards})
+            self.assertEqual(p.returncode, 1, cards)
+            self.assertEqual(out["outcome"], "invalid_response", cards)
+            self.assert_contains(out["error"]["message"], "none of the page's 2 items is an answer")
+            p = self.refresh()
+            self.assertEqual(p.returncode, 1, cards)
+        with sqlite3.connect(self.db) as c:
+            kinds = [k for (k,) in c.execute("SELECT kind FROM events ORDER BY id")]
+        self.assertNotIn("answer_deleted", kinds)
+        self.assertEqual([o for (o, _, _) in self.fetch_records()],
+                         ["complete", "invalid_response", "invalid_response"])
+
+    def test_unknown_cards_among_answers_are_skipped_and_counted(self):
+        p, out = self.fetch(knobs={"cards": "mixed"})
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(out["outcome"], "complete")
+        self.assertEqual([a["id"] for a in out["answers"]], ["11", "12"])
+        self.assertEqual(out["skipped_items"], 2)
+        p = self.run_a("--zhihu-base-url", self.base, "fetch", str(QID), "--delay", "0")
+        self.assert_contains(p.stdout, b"(2 answers, 1 pages, 2 items that are not answers skipped)")
+        p = self.refresh()
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assert_contains(p.stderr, b"skipped 2 listing items that are not answers")
+
+
 def main():
     global ARGS
     p = argparse.ArgumentParser()

@@ -17,9 +17,10 @@ Knobs (a dict, replaced wholesale by set_knobs or `POST /_hostile/knobs` with a 
                             message are N bytes each
   next: URL                 page 1 says is_end false with paging.next = URL
   redirect: URL             the question route answers 302 with Location: URL
-  cards: "unknown"          every /feeds item is a card of an unknown type
-         "mixed"            an unknown card before each answer card
-         "bare_ids"         /feeds items carry the answer id as a string target (a changed shape)
+  cards: "unknown"          every listing item is a card of an unknown type
+         "mixed"            an unknown card before each answer
+         "bare_ids"         a changed shape: /feeds cards carry the answer id as a string
+                            target, /answers items are {"type": "answer_ref", "id": …}
 
 usage as a program: hostile_server.py [--port 0]   (prints "PORT OTHER_PORT", serves forever)
 """
@@ -133,13 +134,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 a[key] = "@@%s@@" % key
             raw.update(r)
             cards = knobs.get("cards")
-            if cards in ("unknown", "mixed") and feeds:
+            if cards in ("unknown", "mixed"):
                 items.append({"type": "zvideo_card", "target_type": "zvideo",
                               "target": {"id": 7000 + aid, "title": "video"}})
                 if cards == "unknown":
                     continue
             if not feeds:
-                items.append(a)
+                items.append({"type": "answer_ref", "id": aid} if cards == "bare_ids" else a)
             elif cards == "bare_ids":
                 items.append({"type": "question_feed_card", "target_type": "answer",
                               "target": str(aid)})
