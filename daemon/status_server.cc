@@ -5,6 +5,8 @@
 #include <chrono>
 #include <thread>
 
+#include "daemon/http_request.h"
+
 namespace archivist::daemon {
 namespace {
 
@@ -37,14 +39,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   void OnHead(const asio::error_code& ec) {
     if (ec) return Close();
-    std::istream in(&buffer_);
-    std::string method, target;
-    in >> method >> target;
+    const auto head = buffer_.data();
+    const RequestLine request = ParseRequestHead(
+        std::string(asio::buffers_begin(head), asio::buffers_end(head)));
     HttpReply reply;
-    if (method != "GET") {
+    if (request.method != "GET") {
       reply = {405, "text/plain; charset=utf-8", "only GET is served\n"};
     } else {
-      reply = handler_(target.substr(0, target.find('?')));
+      reply = handler_(request.path);
     }
     response_ = "HTTP/1.0 " + std::to_string(reply.status) + " " + Reason(reply.status) +
                 "\r\nContent-Type: " + reply.content_type +
