@@ -118,6 +118,7 @@ int RunFetch(FetchArgs args, const GlobalOptions& global) {
   curl.user_agent = args.user_agent;
   curl.cookie = args.cookie;
   curl.cookies_file = args.cookies_file;
+  curl.cookie_url = config->zhihu.base_url;  // cookies go to its origin only
   curl.proxy = args.proxy;
   for (const std::string& h : args.headers) {
     const size_t colon = h.find(':');

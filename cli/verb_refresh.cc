@@ -127,6 +127,7 @@ int RunRefresh(RefreshArgs args, const GlobalOptions& global) {
   curl.user_agent = args.user_agent;
   curl.cookie = args.cookie;
   curl.cookies_file = args.cookies_file;
+  curl.cookie_url = config->zhihu.base_url;  // cookies go to its origin only
   auto client = fetch::CurlHttpClient::Create(curl);
   if (!client.ok()) return PrintError("refresh", client.status()), kExitUsage;
   fetch::ZhihuOptions zopts;

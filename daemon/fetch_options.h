@@ -17,6 +17,7 @@ inline fetch::CurlOptions CurlOptionsOf(const config::Config& c) {
   o.user_agent = c.fetch.user_agent;
   o.cookie = c.zhihu.cookie;
   o.cookies_file = c.fetch.cookies_file;
+  o.cookie_url = c.zhihu.base_url;  // cookies go to its origin only
   o.proxy = c.fetch.proxy;
   return o;
 }

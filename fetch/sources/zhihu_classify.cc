@@ -5,6 +5,8 @@
 //     redirect loops → invalid_response.
 //  2. Did we land on the captcha page (/account/unhuman, in the final URL or a Location
 //     header)? → blocked. On a sign-in page (/signin, /account/login)? → auth_required.
+//     A redirect elsewhere that the client did not follow (it leaves the request's origin)
+//     → invalid_response naming where it pointed.
 //  3. Does the body carry a Zhihu error object with a blocking code (10003, 40362, 40352)?
 //     → blocked, whatever the status says (Zhihu sends these with 403 and sometimes 200).
 //  4. The status: 401 → auth_required, 403 → blocked, 404/410 → not_found, 429 → rate_limited,
@@ -71,6 +73,12 @@ Classified Classify(const HttpResponse& r, Timestamp now) {
       c.failure = Fail(Outcome::kAuthRequired, r, "login redirect to " + BoundText(url, 256));
       return c;
     }
+  }
+  if (!r.redirect_refused.empty()) {
+    c.failure = Fail(Outcome::kInvalidResponse, r,
+                     "HTTP " + std::to_string(r.status) + " redirect to another origin not followed: " +
+                         BoundText(r.redirect_refused, 256));
+    return c;
   }
   Result<Json> parsed = ParseJson(r.body);
   std::optional<ErrorBody> err;

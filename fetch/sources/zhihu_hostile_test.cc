@@ -234,5 +234,34 @@ TEST(ZhihuHostileTest, HotListOfNonQuestionsIsInvalidAndOddTypesDoNotThrow) {
   EXPECT_TRUE(hot->empty());
 }
 
+TEST(ZhihuHostileTest, NextLinksAreFollowedOnlyWithinTheBaseOrigin) {
+  for (const std::string next : {"https://evil.test/api/v4/questions/42/feeds?limit=2&offset=2",
+                                 "http://169.254.169.254/latest/meta-data/",
+                                 "https://z.test:8443/api/v4/questions/42/feeds?limit=2&offset=2",
+                                 "https://user@z.test/api/v4/questions/42/feeds?limit=2&offset=2",
+                                 "/api/v4/questions/42/feeds?limit=2&offset=2"}) {
+    SourceRig rig(4, 2);
+    rig.zhihu.tweak = [&](const std::string&, int page, Json& body) {
+      if (page == 1) body["paging"]["next"] = next;
+    };
+    model::Snapshot s = rig.Fetch();
+    ExpectError(s, Outcome::kInvalidResponse, 200, "", 1, "'paging.next' leaves https://z.test: " + next);
+    EXPECT_EQ(Ids(s), (std::vector<uint64_t>{1001, 1002}));
+    // The question, page 1 of /feeds and of the /answers fallback; nothing off the base.
+    EXPECT_EQ(rig.http.records().size(), 3u) << next;
+    for (const auto& r : rig.http.records()) EXPECT_TRUE(r.request.url.starts_with(kBase + "/api/"));
+  }
+}
+
+TEST(ZhihuHostileTest, AnHttpNextOnTheHttpsHostIsTakenOverHttps) {
+  SourceRig rig(4, 2);
+  rig.zhihu.tweak = [&](const std::string&, int page, Json& body) {
+    if (page == 1) body["paging"]["next"] = "http://z.test/api/v4/questions/42/feeds?limit=2&offset=2";
+  };
+  model::Snapshot s = rig.Fetch();
+  ASSERT_TRUE(s.complete()) << s.error.message;
+  EXPECT_EQ(rig.http.records()[2].request.url, kBase + "/api/v4/questions/42/feeds?limit=2&offset=2");
+}
+
 }  // namespace
 }  // namespace archivist::fetch

@@ -14,6 +14,11 @@
 // that carries items of which none is an answer is invalid_response naming the shape of its
 // first item: a changed format must not read as a listing with no answers.
 //
+// Following `next`: only within the base URL's origin (url_origin.h), so that nothing the
+// client sends with a request (cookies, headers) reaches another host because a page said
+// so; an http `next` on an https base's host is taken over https; anything else stops the
+// walk with invalid_response naming the URL.
+//
 // Ending: `is_end: true` is the only way to complete. Three guards stop a listing that never
 // ends, each with `partial`: a `next` URL already visited (a loop), `max_stalled_pages`
 // consecutive pages that add no new answer (e.g. empty pages with ever-larger offsets), and
@@ -141,14 +146,17 @@ struct ZhihuSource::Listing {
 ZhihuSource::ZhihuSource(HttpClient& http, Clock& clock, ZhihuOptions options)
     : http_(http), clock_(clock), options_(std::move(options)) {
   options_.base_url = TrimSlash(options_.base_url);
+  origin_ = OriginOf(options_.base_url);
 }
 
 Status ZhihuSource::ValidateOptions(const ZhihuOptions& o) {
   if (o.page_size < 1 || o.page_size > 100) {
     return Status::InvalidArgument("page size " + std::to_string(o.page_size) + " is not in 1..100");
   }
-  if (!o.base_url.starts_with("http://") && !o.base_url.starts_with("https://")) {
-    return Status::InvalidArgument("base URL '" + o.base_url + "' does not start with http:// or https://");
+  if (!OriginOf(o.base_url)) {
+    return Status::InvalidArgument("base URL '" + BoundText(o.base_url, 256) +
+                                   "' is not an absolute http:// or https:// URL without "
+                                   "user:password@");
   }
   if (o.max_pages < 1 || o.max_stalled_pages < 1) {
     return Status::InvalidArgument("max_pages and max_stalled_pages must be positive");
@@ -253,7 +261,15 @@ void ZhihuSource::WalkListing(const std::string& first_url, HttpResponse* first,
       return stop(PageFailure(Outcome::kPartial, resp.status,
                               std::to_string(stalled) + " consecutive pages added no new answer"));
     }
-    url = page.next;
+    std::optional<std::string> next;
+    if (origin_) next = WithinOrigin(page.next, *origin_);
+    if (!next) {
+      return stop(PageFailure(Outcome::kInvalidResponse, resp.status,
+                              "'paging.next' leaves " +
+                                  (origin_ ? origin_->ToString() : std::string("the base URL")) +
+                                  ": " + BoundText(page.next, 256)));
+    }
+    url = std::move(*next);
   }
 }
 

@@ -210,6 +210,45 @@ class HostileCliTest(unittest.TestCase):
         self.assert_contains(p.stderr, b"skipped 2 listing items that are not answers")
 
 
+    # --- cookies and other hosts ---------------------------------------------------------
+
+    def cookies_by_listener(self):
+        return [(r["listener"], r["headers"].get("Cookie")) for r in self.server.requests()]
+
+    def test_the_cookie_goes_to_the_base_host(self):
+        p, out = self.fetch("--cookie", SECRET, knobs={})
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(set(self.cookies_by_listener()), {("base", SECRET)})
+
+    def test_next_links_off_the_base_origin_are_not_followed(self):
+        for target in (self.elsewhere_host, self.elsewhere_port, "http://169.254.169.254"):
+            self.server.clear()
+            url = target + "/api/v4/questions/%d/feeds?page=2" % QID
+            p, out = self.fetch("--cookie", SECRET, knobs={"next": url})
+            self.assertEqual(p.returncode, 1, target)
+            self.assertEqual(out["outcome"], "invalid_response", target)
+            self.assert_contains(out["error"]["message"], "'paging.next' leaves %s: %s" % (self.base, url))
+            self.assertEqual({l for l, _ in self.cookies_by_listener()}, {"base"}, target)
+
+    def test_redirects_off_the_base_origin_are_not_followed(self):
+        cfg = os.path.join(self.tmp.name, "cookie.toml")
+        with open(cfg, "w") as f:
+            f.write('[zhihu]\ncookie = "%s"\n' % SECRET)
+        for target in (self.elsewhere_host, self.elsewhere_port):
+            self.server.clear()
+            url = target + "/api/v4/questions/%d" % QID
+            p, out = self.fetch("--cookie", SECRET, knobs={"redirect": url})
+            self.assertEqual(p.returncode, 1, target)
+            self.assertEqual(out["outcome"], "invalid_response")
+            self.assert_contains(out["error"]["message"],
+                                 "302 redirect to another origin not followed: " + url)
+            self.server.set_knobs({"redirect": url})
+            p = self.run_a("--config", cfg, "--db", self.db, "--zhihu-base-url", self.base,
+                           "refresh", str(QID), "--delay", "0", "--retries", "0")
+            self.assertEqual(p.returncode, 1)
+            self.assertEqual({l for l, _ in self.cookies_by_listener()}, {"base"}, target)
+
+
 def main():
     global ARGS
     p = argparse.ArgumentParser()
