@@ -2,6 +2,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
+
+#include "base/bounded_text.h"
+#include "base/header_text.h"
 #include "fetch/sources/zhihu_url.h"
 
 namespace archivist::cli {
@@ -20,6 +24,39 @@ config::ParseOptions CliParseOptions() {
     return fetch::ParseQuestionRef(url).status();
   };
   return options;
+}
+
+bool ValidateEffective(std::string_view verb, const config::Config& effective,
+                       const std::map<std::string, std::string>& options) {
+  const std::vector<config::Problem> problems =
+      config::Validate(effective, [&](std::string_view key) {
+        auto it = options.find(std::string(key));
+        return it == options.end() ? std::string(key) : it->second;
+      });
+  for (const config::Problem& p : problems) {
+    std::fprintf(stderr, "archivist %.*s: %s\n", static_cast<int>(verb.size()), verb.data(),
+                 p.message.c_str());
+  }
+  return problems.empty();
+}
+
+Result<std::pair<std::string, std::string>> ParseHeaderOption(std::string_view text) {
+  const size_t colon = text.find(':');
+  const std::string shown = "--header '" + BoundText(text, 128) + "'";
+  if (colon == std::string_view::npos || colon == 0) {
+    return Status::InvalidArgument(shown + " is not 'Name: value'");
+  }
+  const std::string name(text.substr(0, colon));
+  std::string_view value = text.substr(colon + 1);
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  if (std::string bad = CheckHeaderName(name); !bad.empty()) {
+    return Status::InvalidArgument("--header: the name has " + bad);
+  }
+  if (std::string bad = CheckHeaderValue(value); !bad.empty()) {
+    return Status::InvalidArgument("--header " + name + ": the value contains " + bad +
+                                   " (CR and LF would inject request headers)");
+  }
+  return std::make_pair(name, std::string(value));
 }
 
 Result<config::Config> LoadEffectiveConfig(const GlobalOptions& global) {

@@ -4,8 +4,10 @@
 #ifndef ARCHIVIST_CLI_LOAD_CONFIG_H_
 #define ARCHIVIST_CLI_LOAD_CONFIG_H_
 
+#include <map>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "base/status.h"
 #include "cli/verbs.h"
@@ -23,6 +25,17 @@ std::set<std::string> OptionsGiven(const CLI::App& cmd);
 
 // The ParseOptions every verb uses (thread urls checked as Zhihu question references).
 config::ParseOptions CliParseOptions();
+
+// Runs config::Validate over `effective`, the configuration with the verb's command line
+// applied, naming a key by its option when the command line set it (`options`: key →
+// "--option", for the options given). Prints each problem as "archivist VERB: …" to stderr;
+// false when there was any (the verb then exits 2).
+bool ValidateEffective(std::string_view verb, const config::Config& effective,
+                       const std::map<std::string, std::string>& options);
+
+// "--header 'Name: value'" → name and value; kInvalidArgument (naming the option) when it is
+// not of that form, the name is not a token or the value holds a control character.
+Result<std::pair<std::string, std::string>> ParseHeaderOption(std::string_view text);
 
 }  // namespace archivist::cli
 

@@ -43,6 +43,17 @@ void ApplyConfig(const config::Config& c, FetchArgs* a) {
   if (from_config("--max-body")) a->max_body = static_cast<size_t>(c.fetch.max_body);
 }
 
+// The configuration keys that this verb's options set, for messages: key → "--option".
+std::map<std::string, std::string> FlagsGiven(const std::set<std::string>& given) {
+  static const std::map<std::string, std::string> kKeyOf = {
+      {"--cookie", "zhihu.cookie"}, {"--user-agent", "fetch.user_agent"}, {"--proxy", "fetch.proxy"}};
+  std::map<std::string, std::string> out;
+  for (const auto& [flag, key] : kKeyOf) {
+    if (given.count(flag)) out[key] = flag;
+  }
+  return out;
+}
+
 nlohmann::json ToJson(const model::Snapshot& s) {
   using nlohmann::json;
   json answers = json::array();
@@ -106,6 +117,11 @@ int RunFetch(FetchArgs args, const GlobalOptions& global) {
     return kExitUsage;
   }
   ApplyConfig(*config, &args);
+  config::Config effective = *config;  // what this run uses, checked as the file is
+  effective.zhihu.cookie = args.cookie;
+  effective.fetch.user_agent = args.user_agent;
+  effective.fetch.proxy = args.proxy;
+  if (!ValidateEffective("fetch", effective, FlagsGiven(args.given))) return kExitUsage;
   Result<model::QuestionId> qid = fetch::ParseQuestionRef(args.question);
   if (!qid.ok()) {
     std::fprintf(stderr, "archivist fetch: %s\n", qid.status().message().c_str());
@@ -121,14 +137,12 @@ int RunFetch(FetchArgs args, const GlobalOptions& global) {
   curl.cookie_url = config->zhihu.base_url;  // cookies go to its origin only
   curl.proxy = args.proxy;
   for (const std::string& h : args.headers) {
-    const size_t colon = h.find(':');
-    if (colon == std::string::npos || colon == 0) {
-      std::fprintf(stderr, "archivist fetch: --header '%s' is not 'Name: value'\n", h.c_str());
+    Result<std::pair<std::string, std::string>> header = ParseHeaderOption(h);
+    if (!header.ok()) {
+      std::fprintf(stderr, "archivist fetch: %s\n", header.status().message().c_str());
       return kExitUsage;
     }
-    std::string value = h.substr(colon + 1);
-    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-    curl.headers.emplace_back(h.substr(0, colon), value);
+    curl.headers.push_back(std::move(*header));
   }
   auto client = fetch::CurlHttpClient::Create(curl);
   if (!client.ok()) {

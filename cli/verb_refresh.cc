@@ -120,6 +120,13 @@ int RunRefresh(RefreshArgs args, const GlobalOptions& global) {
   Result<config::Config> config = LoadEffectiveConfig(global);
   if (!config.ok()) return PrintError("refresh", config.status()), kExitUsage;
   ApplyConfig(*config, &args);
+  config::Config effective = *config;  // what this run uses, checked as the file is
+  effective.zhihu.cookie = args.cookie;
+  effective.fetch.user_agent = args.user_agent;
+  std::map<std::string, std::string> flags;
+  if (args.given.count("--cookie")) flags["zhihu.cookie"] = "--cookie";
+  if (args.given.count("--user-agent")) flags["fetch.user_agent"] = "--user-agent";
+  if (!ValidateEffective("refresh", effective, flags)) return kExitUsage;
   fetch::CurlOptions curl;
   curl.proxy = config->fetch.proxy;
   curl.max_body = static_cast<size_t>(config->fetch.max_body);

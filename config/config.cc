@@ -83,6 +83,7 @@ class Parser {
  private:
   void BindThreads(const toml::node& node);
   void Check(bool ok, std::initializer_list<std::string_view> names, std::string message);
+  void Report(const Problem& problem);
 
   std::string file_;
   const ParseOptions& options_;
@@ -275,6 +276,15 @@ void Parser::Check(bool ok, std::initializer_list<std::string_view> names, std::
   Error(pos, std::move(message));
 }
 
+// Records a problem found by config::Validate at the first of its keys that the file set.
+void Parser::Report(const Problem& problem) {
+  Pos pos;
+  for (auto it = problem.keys.rbegin(); it != problem.keys.rend(); ++it) {
+    if (auto w = Where(*it)) pos = *w;
+  }
+  Error(pos, problem.message);
+}
+
 bool ValidListen(const std::string& listen) {
   if (listen.empty()) return true;
   const size_t colon = listen.rfind(':');
@@ -318,6 +328,7 @@ void Parser::Validate() {
         "daemon.status_listen \"" + c.daemon.status_listen +
             "\" must be HOST:PORT (e.g. 127.0.0.1:9184), or \"\" to disable");
   Check(!c.store_path.empty(), {"store.path"}, "store.path must not be empty");
+  for (const Problem& p : config::Validate(c)) Report(p);
   if (options_.check_files && !c.fetch.cookies_file.empty()) {
     std::ifstream in(c.fetch.cookies_file);
     Check(in.good(), {"fetch.cookies_file"},

@@ -131,6 +131,22 @@ Result<int64_t> ParseSize(std::string_view text);
 std::string FormatDuration(Duration d);  // "1h30m", "7d", "250ms", "0s"
 std::string FormatSize(int64_t bytes);  // "32MiB", "512KiB", "1000B"
 
+// One problem of a whole configuration, found by Validate.
+struct Problem {
+  std::vector<std::string> keys;  // the keys it is about; messages blame the first one set
+  std::string message;            // names the keys (as KeyNamer says) and what is accepted
+};
+
+// How a key is named in messages: the key itself by default. The command line, which applies
+// its options over a copy of the configuration and validates the result, names the values it
+// set by their options ("--cookie" for zhihu.cookie).
+using KeyNamer = std::function<std::string(std::string_view key)>;
+
+// The checks of a whole Config, for the file (ParseConfig runs them) and the command line
+// alike: header values (zhihu.cookie, fetch.user_agent) and URLs (zhihu.base_url,
+// zhihu.image_proxy, fetch.proxy) without control characters. Returns every problem.
+std::vector<Problem> Validate(const Config& config, const KeyNamer& name = nullptr);
+
 // The effective configuration as TOML that ParseConfig reads back to the same Config,
 // except the cookie: its value is never printed, only "(set, N bytes)" in a comment.
 std::string FormatConfig(const Config& config);

@@ -201,6 +201,33 @@ TEST(Config, BadValuesOfStrings) {
                 "6:store.path must not be empty"}));
 }
 
+TEST(Config, ControlCharactersInHeaderValuesAndUrls) {
+  ParseResult r = Parse(
+      "[zhihu]\ncookie = \"z_c0=1\\r\\nX-Evil: 1\"\nbase_url = \"https://a.test/\\u0000\"\n"
+      "image_proxy = \"https://i.test/\\u007f\"\n"
+      "[fetch]\nuser_agent = \"ua\\tx\"\nproxy = \"http://p\\n\"\n");
+  EXPECT_EQ(Lines(r), (std::vector<std::string>{
+      "2:zhihu.cookie contains a control character (0x0d) at byte 6; a Cookie header may not "
+      "hold control characters (CR and LF would inject request headers)",
+      "3:zhihu.base_url contains a control character (0x00) at byte 15; a URL may not hold "
+      "control characters (CR and LF would inject request headers)",
+      "4:zhihu.image_proxy contains a control character (0x7f) at byte 15; a URL may not hold "
+      "control characters (CR and LF would inject request headers)",
+      "6:fetch.user_agent contains a control character (0x09) at byte 2; a User-Agent header "
+      "may not hold control characters (CR and LF would inject request headers)",
+      "7:fetch.proxy contains a control character (0x0a) at byte 8; a URL may not hold control "
+      "characters (CR and LF would inject request headers)"}));
+  // The command line names its options instead of the keys.
+  Config c;
+  c.zhihu.cookie = "a\nb";
+  std::vector<Problem> p = Validate(c, [](std::string_view key) {
+    return key == "zhihu.cookie" ? std::string("--cookie") : std::string(key);
+  });
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].keys, (std::vector<std::string>{"zhihu.cookie"}));
+  EXPECT_EQ(p[0].message.substr(0, 59), "--cookie contains a control character (0x0a) at byte 1; a C");
+}
+
 TEST(Config, ThreadUrlsAreCheckedByTheCallerAndNeedAUrl) {
   ParseOptions o = NoFiles();
   o.check_thread_url = [](std::string_view url) {

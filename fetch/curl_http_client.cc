@@ -26,6 +26,7 @@
 #include <mutex>
 #include <optional>
 
+#include "base/header_text.h"
 #include "fetch/url_origin.h"
 
 namespace archivist::fetch {
@@ -139,6 +140,18 @@ Result<std::unique_ptr<CurlHttpClient>> CurlHttpClient::Create(CurlOptions optio
   if (options.max_body == 0) return Status::InvalidArgument("max_body must be positive");
   if (options.max_redirects < 0) return Status::InvalidArgument("max_redirects must be >= 0");
   if (options.max_connections <= 0) return Status::InvalidArgument("max_connections must be positive");
+  // Whatever the caller checked: nothing reaches a header line that could end it.
+  for (const auto& [what, value] : {std::pair<std::string_view, const std::string*>{"User-Agent", &options.user_agent},
+                                    {"Cookie", &options.cookie}}) {
+    if (std::string bad = CheckHeaderValue(*value); !bad.empty()) {
+      return Status::InvalidArgument("the " + std::string(what) + " header contains " + bad);
+    }
+  }
+  for (const auto& [name, value] : options.headers) {
+    std::string bad = CheckHeaderName(name);
+    if (bad.empty()) bad = CheckHeaderValue(value);
+    if (!bad.empty()) return Status::InvalidArgument("header '" + name + "' has " + bad);
+  }
   if (!options.cookies_file.empty()) {
     std::FILE* f = std::fopen(options.cookies_file.c_str(), "r");
     if (f == nullptr) {

@@ -249,6 +249,43 @@ class HostileCliTest(unittest.TestCase):
             self.assertEqual({l for l, _ in self.cookies_by_listener()}, {"base"}, target)
 
 
+    # --- header injection ----------------------------------------------------------------
+
+    INJECTED = "z_c0=x\r\nX-Evil: injected"
+
+    def assert_refused_before_any_request(self, p, needle):
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assert_contains(p.stderr, needle)
+        self.assertEqual(self.server.requests(), [])
+
+    def test_control_characters_in_header_options_are_refused(self):
+        for option in ("--cookie", "--user-agent"):
+            self.server.clear()
+            p = self.run_a("--zhihu-base-url", self.base, "fetch", str(QID), "--delay", "0",
+                           option, self.INJECTED)
+            self.assert_refused_before_any_request(
+                p, option.encode() + b" contains a control character (0x0d) at byte 6")
+            p = self.run_a("--db", self.db, "--zhihu-base-url", self.base, "refresh", str(QID),
+                           "--delay", "0", option, self.INJECTED)
+            self.assert_refused_before_any_request(p, option.encode() + b" contains a control character")
+        p = self.run_a("--zhihu-base-url", self.base, "fetch", str(QID), "--delay", "0",
+                       "--header", "X-A: b\r\nX-Evil: injected")
+        self.assert_refused_before_any_request(p, b"--header X-A: the value contains a control character")
+
+    def test_control_characters_in_header_keys_of_the_configuration_are_refused(self):
+        cfg = os.path.join(self.tmp.name, "evil.toml")
+        for key, table in (("cookie", "zhihu"), ("user_agent", "fetch")):
+            with open(cfg, "w") as f:
+                f.write('[%s]\n%s = "z_c0=x\\r\\nX-Evil: injected"\n' % (table, key))
+            self.server.clear()
+            p = self.run_a("--config", cfg, "check-config")
+            self.assert_refused_before_any_request(
+                p, b"%s.%s contains a control character (0x0d) at byte 6" % (table.encode(), key.encode()))
+            p = self.run_a("--config", cfg, "--db", self.db, "--zhihu-base-url", self.base,
+                           "refresh", str(QID), "--delay", "0")
+            self.assert_refused_before_any_request(p, b"%s.%s contains a control character" % (table.encode(), key.encode()))
+
+
 def main():
     global ARGS
     p = argparse.ArgumentParser()
