@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cmath>
 #include <cstdio>
 
 #include "base/bounded_text.h"
@@ -38,6 +39,25 @@ bool ValidateEffective(std::string_view verb, const config::Config& effective,
                  p.message.c_str());
   }
   return problems.empty();
+}
+
+bool SecondsOption(std::string_view verb, std::string_view option, std::string_view key,
+                   double seconds, config::Duration* out) {
+  if (std::optional<config::Duration> d = config::DurationFromSeconds(seconds)) {
+    *out = *d;
+    return true;
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", seconds);
+  const config::Limit* limit = config::FindLimit(key);
+  std::string message = std::string(option) + " " + text + " is not a number of seconds";
+  if (limit != nullptr) {
+    message = std::isnan(seconds) ? message + ": it must be " + limit->Range()
+                                  : config::OutOfRange(*limit, option, text);
+  }
+  std::fprintf(stderr, "archivist %.*s: %s\n", static_cast<int>(verb.size()), verb.data(),
+               message.c_str());
+  return false;
 }
 
 Result<std::pair<std::string, std::string>> ParseHeaderOption(std::string_view text) {

@@ -33,6 +33,13 @@ config::ParseOptions CliParseOptions();
 bool ValidateEffective(std::string_view verb, const config::Config& effective,
                        const std::map<std::string, std::string>& options);
 
+// A command-line option in seconds (`option`, e.g. "--delay") for the configuration key
+// `key` → *out. False, after printing "archivist VERB: OPTION VALUE is out of range: it must
+// be between …" (the key's Limit), when it is not a finite number of a sane size; a finite
+// value out of the range is left for ValidateEffective to report.
+bool SecondsOption(std::string_view verb, std::string_view option, std::string_view key,
+                   double seconds, config::Duration* out);
+
 // "--header 'Name: value'" → name and value; kInvalidArgument (naming the option) when it is
 // not of that form, the name is not a token or the value holds a control character.
 Result<std::pair<std::string, std::string>> ParseHeaderOption(std::string_view text);

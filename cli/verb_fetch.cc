@@ -26,7 +26,7 @@ struct FetchArgs {
   std::vector<std::string> headers;
   double timeout_s = 30, connect_timeout_s = 10, delay_s = 2;
   int page_size = 20, retries = 2, max_pages = 2000;
-  size_t max_body = 32u << 20;
+  int64_t max_body = 32 << 20;
   std::set<std::string> given;  // options given on the command line; the rest come from the config
 };
 
@@ -38,15 +38,41 @@ void ApplyConfig(const config::Config& c, FetchArgs* a) {
   if (from_config("--user-agent")) a->user_agent = c.fetch.user_agent;
   if (from_config("--proxy")) a->proxy = c.fetch.proxy;
   if (from_config("--timeout")) a->timeout_s = c.fetch.timeout.count() / 1000.0;
+  if (from_config("--connect-timeout")) a->connect_timeout_s = c.fetch.connect_timeout.count() / 1000.0;
   if (from_config("--page-size")) a->page_size = c.zhihu.page_size;
+  if (from_config("--max-pages")) a->max_pages = c.zhihu.max_pages;
+  if (from_config("--retries")) a->retries = c.fetch.retries;
   if (from_config("--delay")) a->delay_s = c.fetch.per_host_delay.count() / 1000.0;
-  if (from_config("--max-body")) a->max_body = static_cast<size_t>(c.fetch.max_body);
+  if (from_config("--max-body")) a->max_body = c.fetch.max_body;
+}
+
+// The configuration this run uses: `c` with the final option values written over it, for
+// ValidateEffective to check as the file is checked. False when a number of seconds is not
+// a number at all (reported).
+bool Effective(const FetchArgs& a, config::Config* c) {
+  c->zhihu.cookie = a.cookie;
+  c->fetch.user_agent = a.user_agent;
+  c->fetch.proxy = a.proxy;
+  c->fetch.cookies_file = a.cookies_file;
+  c->zhihu.page_size = a.page_size;
+  c->zhihu.max_pages = a.max_pages;
+  c->fetch.retries = a.retries;
+  c->fetch.max_body = a.max_body;
+  return SecondsOption("fetch", "--timeout", "fetch.timeout", a.timeout_s, &c->fetch.timeout) &&
+         SecondsOption("fetch", "--connect-timeout", "fetch.connect_timeout", a.connect_timeout_s,
+                       &c->fetch.connect_timeout) &&
+         SecondsOption("fetch", "--delay", "fetch.per_host_delay", a.delay_s,
+                       &c->fetch.per_host_delay);
 }
 
 // The configuration keys that this verb's options set, for messages: key → "--option".
 std::map<std::string, std::string> FlagsGiven(const std::set<std::string>& given) {
   static const std::map<std::string, std::string> kKeyOf = {
-      {"--cookie", "zhihu.cookie"}, {"--user-agent", "fetch.user_agent"}, {"--proxy", "fetch.proxy"}};
+      {"--cookie", "zhihu.cookie"},         {"--user-agent", "fetch.user_agent"},
+      {"--proxy", "fetch.proxy"},           {"--timeout", "fetch.timeout"},
+      {"--connect-timeout", "fetch.connect_timeout"}, {"--delay", "fetch.per_host_delay"},
+      {"--page-size", "zhihu.page_size"},   {"--max-pages", "zhihu.max_pages"},
+      {"--retries", "fetch.retries"},       {"--max-body", "fetch.max_body"}};
   std::map<std::string, std::string> out;
   for (const auto& [flag, key] : kKeyOf) {
     if (given.count(flag)) out[key] = flag;
@@ -106,10 +132,6 @@ void PrintText(const model::Snapshot& s) {
   }
 }
 
-std::chrono::milliseconds Millis(double seconds) {
-  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
-}
-
 int RunFetch(FetchArgs args, const GlobalOptions& global) {
   Result<config::Config> config = LoadEffectiveConfig(global);
   if (!config.ok()) {
@@ -118,9 +140,7 @@ int RunFetch(FetchArgs args, const GlobalOptions& global) {
   }
   ApplyConfig(*config, &args);
   config::Config effective = *config;  // what this run uses, checked as the file is
-  effective.zhihu.cookie = args.cookie;
-  effective.fetch.user_agent = args.user_agent;
-  effective.fetch.proxy = args.proxy;
+  if (!Effective(args, &effective)) return kExitUsage;
   if (!ValidateEffective("fetch", effective, FlagsGiven(args.given))) return kExitUsage;
   Result<model::QuestionId> qid = fetch::ParseQuestionRef(args.question);
   if (!qid.ok()) {
@@ -128,9 +148,9 @@ int RunFetch(FetchArgs args, const GlobalOptions& global) {
     return kExitUsage;
   }
   fetch::CurlOptions curl;
-  curl.timeout = Millis(args.timeout_s);
-  curl.connect_timeout = Millis(args.connect_timeout_s);
-  curl.max_body = args.max_body;
+  curl.timeout = effective.fetch.timeout;
+  curl.connect_timeout = effective.fetch.connect_timeout;
+  curl.max_body = static_cast<size_t>(effective.fetch.max_body);
   curl.user_agent = args.user_agent;
   curl.cookie = args.cookie;
   curl.cookies_file = args.cookies_file;
@@ -151,18 +171,18 @@ int RunFetch(FetchArgs args, const GlobalOptions& global) {
   }
   fetch::ZhihuOptions zopts;
   zopts.base_url = config->zhihu.base_url;  // --zhihu-base-url is applied over it
-  zopts.page_size = args.page_size;
-  zopts.max_pages = args.max_pages;
+  zopts.page_size = effective.zhihu.page_size;
+  zopts.max_pages = effective.zhihu.max_pages;
   if (Status st = fetch::ZhihuSource::ValidateOptions(zopts); !st.ok()) {
     std::fprintf(stderr, "archivist fetch: %s\n", st.message().c_str());
     return kExitUsage;
   }
   RealClock clock;
   fetch::PolitenessOptions polite;
-  polite.per_host_delay = Millis(args.delay_s);
+  polite.per_host_delay = effective.fetch.per_host_delay;
   fetch::Politeness politeness(clock, polite);
   fetch::RetryOptions retry;
-  retry.max_attempts = args.retries + 1;
+  retry.max_attempts = effective.fetch.retries + 1;
   fetch::RetryingHttpClient http(**client, clock, politeness, retry);
   fetch::ZhihuSource source(http, clock, zopts);
   const model::Snapshot snap = source.FetchQuestion(*qid);
@@ -188,13 +208,14 @@ void AddFetchVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   cmd->add_option("--header", args->headers, "extra header 'Name: value' (repeatable)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--proxy", args->proxy, "proxy URL, e.g. http://127.0.0.1:3128");
-  cmd->add_option("--timeout", args->timeout_s, "total timeout per request, seconds")->check(CLI::PositiveNumber);
-  cmd->add_option("--connect-timeout", args->connect_timeout_s, "connect timeout, seconds")->check(CLI::PositiveNumber);
+  // Numbers are range-checked with the configuration's limits (config::Validate), not here.
+  cmd->add_option("--timeout", args->timeout_s, "total timeout per request, seconds (0.1..3600)");
+  cmd->add_option("--connect-timeout", args->connect_timeout_s, "connect timeout, seconds (0.1..600)");
   cmd->add_option("--page-size", args->page_size, "answers per listing page (1..100)");
-  cmd->add_option("--max-body", args->max_body, "maximum body size in bytes")->check(CLI::PositiveNumber);
-  cmd->add_option("--max-pages", args->max_pages, "stop a listing after this many pages")->check(CLI::PositiveNumber);
-  cmd->add_option("--retries", args->retries, "retries of transient failures")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--delay", args->delay_s, "minimum seconds between requests to the host")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--max-body", args->max_body, "maximum body size in bytes (1024..1073741824)");
+  cmd->add_option("--max-pages", args->max_pages, "stop a listing after this many pages (1..100000)");
+  cmd->add_option("--retries", args->retries, "retries of transient failures (0..10)");
+  cmd->add_option("--delay", args->delay_s, "minimum seconds between requests to the host (0..3600)");
   cmd->callback([args, cmd, &global, run] {
     args->given = OptionsGiven(*cmd);
     *run = [args, &global] { return RunFetch(*args, global); };

@@ -46,14 +46,41 @@ void ApplyConfig(const config::Config& c, RefreshArgs* a) {
   if (from_config("--user-agent")) a->user_agent = c.fetch.user_agent;
   if (from_config("--timeout")) a->timeout_s = c.fetch.timeout.count() / 1000.0;
   if (from_config("--page-size")) a->page_size = c.zhihu.page_size;
+  if (from_config("--retries")) a->retries = c.fetch.retries;
   if (from_config("--delay")) a->delay_s = c.fetch.per_host_delay.count() / 1000.0;
   if (from_config("--delete-confirmations")) {
     a->delete_confirmations = c.schedule.delete_confirmations;
   }
 }
 
-std::chrono::milliseconds Millis(double seconds) {
-  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+// The configuration this run uses: `c` with the final option values written over it, for
+// ValidateEffective to check as the file is checked. False when a number of seconds is not
+// a number at all (reported).
+bool Effective(const RefreshArgs& a, config::Config* c) {
+  c->export_dir = a.export_dir;
+  c->zhihu.cookie = a.cookie;
+  c->fetch.cookies_file = a.cookies_file;
+  c->fetch.user_agent = a.user_agent;
+  c->zhihu.page_size = a.page_size;
+  c->fetch.retries = a.retries;
+  c->schedule.delete_confirmations = a.delete_confirmations;
+  return SecondsOption("refresh", "--timeout", "fetch.timeout", a.timeout_s, &c->fetch.timeout) &&
+         SecondsOption("refresh", "--delay", "fetch.per_host_delay", a.delay_s,
+                       &c->fetch.per_host_delay);
+}
+
+// The configuration keys that this verb's options set, for messages: key → "--option".
+std::map<std::string, std::string> FlagsGiven(const std::set<std::string>& given) {
+  static const std::map<std::string, std::string> kKeyOf = {
+      {"--cookie", "zhihu.cookie"},       {"--user-agent", "fetch.user_agent"},
+      {"--timeout", "fetch.timeout"},     {"--delay", "fetch.per_host_delay"},
+      {"--page-size", "zhihu.page_size"}, {"--retries", "fetch.retries"},
+      {"--delete-confirmations", "schedule.delete_confirmations"}};
+  std::map<std::string, std::string> out;
+  for (const auto& [flag, key] : kKeyOf) {
+    if (given.count(flag)) out[key] = flag;
+  }
+  return out;
 }
 
 void PrintSummary(const daemon::RefreshSummary& s) {
@@ -121,16 +148,13 @@ int RunRefresh(RefreshArgs args, const GlobalOptions& global) {
   if (!config.ok()) return PrintError("refresh", config.status()), kExitUsage;
   ApplyConfig(*config, &args);
   config::Config effective = *config;  // what this run uses, checked as the file is
-  effective.zhihu.cookie = args.cookie;
-  effective.fetch.user_agent = args.user_agent;
-  std::map<std::string, std::string> flags;
-  if (args.given.count("--cookie")) flags["zhihu.cookie"] = "--cookie";
-  if (args.given.count("--user-agent")) flags["fetch.user_agent"] = "--user-agent";
-  if (!ValidateEffective("refresh", effective, flags)) return kExitUsage;
+  if (!Effective(args, &effective)) return kExitUsage;
+  if (!ValidateEffective("refresh", effective, FlagsGiven(args.given))) return kExitUsage;
   fetch::CurlOptions curl;
   curl.proxy = config->fetch.proxy;
   curl.max_body = static_cast<size_t>(config->fetch.max_body);
-  curl.timeout = Millis(args.timeout_s);
+  curl.timeout = effective.fetch.timeout;
+  curl.connect_timeout = effective.fetch.connect_timeout;
   curl.user_agent = args.user_agent;
   curl.cookie = args.cookie;
   curl.cookies_file = args.cookies_file;
@@ -139,7 +163,8 @@ int RunRefresh(RefreshArgs args, const GlobalOptions& global) {
   if (!client.ok()) return PrintError("refresh", client.status()), kExitUsage;
   fetch::ZhihuOptions zopts;
   zopts.base_url = config->zhihu.base_url;  // --zhihu-base-url is applied over it
-  zopts.page_size = args.page_size;
+  zopts.page_size = effective.zhihu.page_size;
+  zopts.max_pages = effective.zhihu.max_pages;
   if (Status st = fetch::ZhihuSource::ValidateOptions(zopts); !st.ok()) {
     return PrintError("refresh", st), kExitUsage;
   }
@@ -165,15 +190,15 @@ int RunRefresh(RefreshArgs args, const GlobalOptions& global) {
     tagger = std::move(*loaded);
   }
   fetch::PolitenessOptions polite;
-  polite.per_host_delay = Millis(args.delay_s);
+  polite.per_host_delay = effective.fetch.per_host_delay;
   fetch::Politeness politeness(clock, polite);
   fetch::RetryOptions retry;
-  retry.max_attempts = args.retries + 1;
+  retry.max_attempts = effective.fetch.retries + 1;
   fetch::RetryingHttpClient http(**client, clock, politeness, retry);
   fetch::ZhihuSource zhihu(http, clock, zopts);
   daemon::ZhihuSourceAdapter source(zhihu);
   daemon::PipelineOptions options;
-  options.classify.delete_confirmations = args.delete_confirmations;
+  options.classify.delete_confirmations = effective.schedule.delete_confirmations;
   options.export_dir = args.export_dir;
   options.normalize.image_proxy = config->zhihu.image_proxy;
   daemon::Pipeline pipeline(source, **archive, clock, tagger, options);
@@ -204,13 +229,13 @@ void AddRefreshVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   cmd->add_option("--cookie", args->cookie, "Cookie header value");
   cmd->add_option("--cookies-file", args->cookies_file, "Netscape cookies.txt file");
   cmd->add_option("--user-agent", args->user_agent, "User-Agent header");
-  cmd->add_option("--timeout", args->timeout_s, "total timeout per request, seconds")->check(CLI::PositiveNumber);
+  // Numbers are range-checked with the configuration's limits (config::Validate), not here.
+  cmd->add_option("--timeout", args->timeout_s, "total timeout per request, seconds (0.1..3600)");
   cmd->add_option("--page-size", args->page_size, "answers per listing page (1..100)");
-  cmd->add_option("--retries", args->retries, "retries of transient failures")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--delay", args->delay_s, "minimum seconds between requests to the host")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--retries", args->retries, "retries of transient failures (0..10)");
+  cmd->add_option("--delay", args->delay_s, "minimum seconds between requests to the host (0..3600)");
   cmd->add_option("--delete-confirmations", args->delete_confirmations,
-                  "complete listings an answer must be absent from before it counts as deleted")
-      ->check(CLI::PositiveNumber);
+                  "complete listings an answer must be absent from before it counts as deleted (1..100)");
   cmd->callback([args, cmd, &global, run] {
     args->given = OptionsGiven(*cmd);
     *run = [args, &global] { return RunRefresh(*args, global); };

@@ -112,12 +112,14 @@ std::string FormatConfig(const Config& c) {
   o << "[export]\ndir = " << Quote(c.export_dir) << "\n\n";
   const FetchConfig& f = c.fetch;
   o << "[fetch]\nuser_agent = " << Quote(f.user_agent) << "\ntimeout = " << Dur(f.timeout)
+    << "\nconnect_timeout = " << Dur(f.connect_timeout) << "\nretries = " << f.retries
     << "\nmax_body = " << Quote(FormatSize(f.max_body)) << "\nconcurrency = " << f.concurrency
     << "\nper_host_concurrency = " << f.per_host_concurrency
     << "\nper_host_delay = " << Dur(f.per_host_delay) << "\nproxy = " << Quote(f.proxy)
     << "\ncookies_file = " << Quote(f.cookies_file) << "\n\n";
   const ZhihuConfig& z = c.zhihu;
-  o << "[zhihu]\nbase_url = " << Quote(z.base_url) << "\npage_size = " << z.page_size << "\n";
+  o << "[zhihu]\nbase_url = " << Quote(z.base_url) << "\npage_size = " << z.page_size
+    << "\nmax_pages = " << z.max_pages << "\n";
   if (z.cookie.empty()) {
     o << "cookie = \"\"\n";
   } else {

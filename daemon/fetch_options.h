@@ -6,6 +6,7 @@
 #include "config/config.h"
 #include "fetch/curl_http_client.h"
 #include "fetch/politeness.h"
+#include "fetch/retrying_http_client.h"
 #include "fetch/sources/zhihu_source.h"
 
 namespace archivist::daemon {
@@ -13,6 +14,7 @@ namespace archivist::daemon {
 inline fetch::CurlOptions CurlOptionsOf(const config::Config& c) {
   fetch::CurlOptions o;
   o.timeout = c.fetch.timeout;
+  o.connect_timeout = c.fetch.connect_timeout;
   o.max_body = static_cast<size_t>(c.fetch.max_body);
   o.user_agent = c.fetch.user_agent;
   o.cookie = c.zhihu.cookie;
@@ -34,7 +36,14 @@ inline fetch::ZhihuOptions ZhihuOptionsOf(const config::Config& c) {
   fetch::ZhihuOptions z;
   z.base_url = c.zhihu.base_url;
   z.page_size = c.zhihu.page_size;
+  z.max_pages = c.zhihu.max_pages;
   return z;
+}
+
+inline fetch::RetryOptions RetryOptionsOf(const config::Config& c) {
+  fetch::RetryOptions r;
+  r.max_attempts = c.fetch.retries + 1;
+  return r;
 }
 
 }  // namespace archivist::daemon

@@ -57,7 +57,7 @@ class PipelineRefresher final : public Refresher {
                     TagFunction tagger)
       : store_(std::move(store)),
         curl_(std::move(curl)),
-        retrying_(*curl_, SharedClock(), SharedPoliteness(c), fetch::RetryOptions{}),
+        retrying_(*curl_, SharedClock(), SharedPoliteness(c), RetryOptionsOf(c)),
         zhihu_(retrying_, SharedClock(), ZhihuOptionsOf(c)),
         source_(zhihu_),
         pipeline_(source_, *store_, SharedClock(), std::move(tagger), PipelineOptionsOf(c)) {}

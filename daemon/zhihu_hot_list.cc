@@ -15,7 +15,7 @@ class ZhihuHotList final : public HotListSource {
   ZhihuHotList(std::unique_ptr<fetch::CurlHttpClient> curl, const config::Config& c)
       : curl_(std::move(curl)),
         politeness_(clock_, PolitenessOptionsOf(c)),
-        retrying_(*curl_, clock_, politeness_, fetch::RetryOptions{}),
+        retrying_(*curl_, clock_, politeness_, RetryOptionsOf(c)),
         source_(retrying_, clock_, ZhihuOptionsOf(c)) {}
 
   Result<std::vector<model::HotItem>> HotList() override { return source_.HotList(); }

@@ -286,6 +286,43 @@ class HostileCliTest(unittest.TestCase):
             self.assert_refused_before_any_request(p, b"%s.%s contains a control character" % (table.encode(), key.encode()))
 
 
+    # --- numbers out of range -------------------------------------------------------------
+
+    def test_numeric_options_out_of_range_are_refused_naming_the_range(self):
+        cases = [
+            (("--delay", "nan"), b"--delay nan is not a number of seconds: it must be between 0s and 1h"),
+            (("--delay", "1e16"), b"--delay 1e+16 is out of range: it must be between 0s and 1h"),
+            (("--retries", "2147483647"), b"--retries 2147483647 is out of range: it must be between 0 and 10"),
+            (("--timeout", "1e300"), b"--timeout 1e+300 is out of range: it must be between 100ms and 1h"),
+            (("--timeout", "-inf"), b"--timeout -inf is out of range: it must be between 100ms and 1h"),
+            (("--connect-timeout", "0"), b"--connect-timeout 0s is out of range: it must be between 100ms and 10m"),
+            (("--max-body", "-1"), b"--max-body -1 is out of range: it must be between 1KiB and 1GiB"),
+            (("--page-size", "0"), b"--page-size 0 is out of range: it must be between 1 and 100"),
+            (("--max-pages", "0"), b"--max-pages 0 is out of range: it must be between 1 and 100000"),
+        ]
+        for args, message in cases:
+            self.server.clear()
+            p = self.run_a("--zhihu-base-url", self.base, "fetch", str(QID), *args)
+            self.assert_refused_before_any_request(p, message)
+        for args, message in cases[:4] + [(("--delete-confirmations", "0"),
+                                           b"--delete-confirmations 0 is out of range")]:
+            p = self.run_a("--db", self.db, "--zhihu-base-url", self.base, "refresh", str(QID), *args)
+            self.assert_refused_before_any_request(p, message)
+
+    def test_numbers_of_the_configuration_out_of_range_are_refused(self):
+        cfg = os.path.join(self.tmp.name, "numbers.toml")
+        with open(cfg, "w") as f:
+            f.write('[fetch]\nper_host_delay = "10000000000000s"\ntimeout = "30000w"\n')
+        p = self.run_a("--config", cfg, "check-config")
+        self.assertEqual(p.returncode, 2, p.stdout[-300:])
+        self.assert_contains(p.stderr, b":2:18: fetch.per_host_delay = 115740740d17h46m40s is out "
+                                       b"of range: it must be between 0s and 1h")
+        self.assert_contains(p.stderr, b":3:11: fetch.timeout = 210000d is out of range: it must "
+                                       b"be between 100ms and 1h")
+        p = self.run_a("--config", cfg, "--db", self.db, "--zhihu-base-url", self.base,
+                       "refresh", str(QID))
+        self.assert_refused_before_any_request(p, b"fetch.per_host_delay")
+
 def main():
     global ARGS
     p = argparse.ArgumentParser()
