@@ -20,6 +20,7 @@
 #include <sstream>
 
 #include "config/config.h"
+#include "config/toml_text.h"
 
 namespace archivist::config {
 namespace {
@@ -346,6 +347,13 @@ ParseResult ParseConfig(std::string_view text, std::string_view file,
   Parser parser(file, options);
   parser.config().source = std::string(file);
   parser.config().store_path = DefaultStorePath();
+  if (std::optional<TomlTextError> bad = CheckTomlText(text)) {
+    // Refused before toml++, which would meet undefined behaviour on it (toml_text.h).
+    parser.Error({bad->line, bad->column}, "TOML syntax: " + bad->message);
+    result.errors = parser.TakeErrors();
+    result.config = std::move(parser.config());
+    return result;
+  }
   toml::parse_result parsed = toml::parse(text, std::string(file));
   if (!parsed) {
     const toml::parse_error& e = parsed.error();
