@@ -263,5 +263,20 @@ TEST(ZhihuHostileTest, AnHttpNextOnTheHttpsHostIsTakenOverHttps) {
   EXPECT_EQ(rig.http.records()[2].request.url, kBase + "/api/v4/questions/42/feeds?limit=2&offset=2");
 }
 
+TEST(ZhihuHostileTest, HugeTitlesAndNamesAreBoundedAsTheyAreRead) {
+  SourceRig rig(2, 5);
+  const std::string huge(4 << 20, 'T');
+  rig.zhihu.question = JsonResponse(200, Json{{"id", "42"}, {"title", huge}}.dump());
+  rig.zhihu.answers[0]["author"]["name"] = huge;
+  rig.zhihu.answers[0]["author"]["url_token"] = huge;
+  model::Snapshot s = rig.Fetch();
+  ASSERT_TRUE(s.complete()) << s.error.message;
+  EXPECT_LE(s.question.title.size(), 1024u);
+  EXPECT_EQ(s.question.title.substr(0, 4), "TTTT");
+  EXPECT_LE(s.answers[0].author.name.size(), 256u);
+  EXPECT_LE(s.answers[0].author.url_token.size(), 256u);
+  EXPECT_EQ(s.answers[1].author.name, "user 2");  // ordinary names are untouched
+}
+
 }  // namespace
 }  // namespace archivist::fetch

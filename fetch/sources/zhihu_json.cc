@@ -47,9 +47,9 @@ std::string StringOr(const Json& obj, const char* name, std::string fallback = "
 
 model::Author ParseAuthor(const Json& a) {
   model::Author author;
-  author.name = StringOr(a, "name");
-  author.url_token = StringOr(a, "url_token");
-  author.id = StringOr(a, "id");
+  author.name = BoundText(StringOr(a, "name"), kMaxNameBytes);
+  author.url_token = BoundText(StringOr(a, "url_token"), kMaxNameBytes);
+  author.id = BoundText(StringOr(a, "id"), kMaxNameBytes);
   author.anonymous = author.id == "0" || (author.url_token.empty() && author.name == "匿名用户");
   return author;
 }
@@ -193,7 +193,7 @@ Result<model::Question> ParseQuestion(const Json& v) {
   q.id = *id;
   auto title = v.find("title");
   if (title == v.end() || !title->is_string()) return Bad("question", "title", "is missing");
-  q.title = title->get<std::string>();
+  q.title = BoundText(title->get_ref<const std::string&>(), kMaxTitleBytes);
   const char* created_key = v.contains("created") ? "created" : "created_time";
   auto created = IntField(v, "question", created_key, false);
   if (!created.ok()) return created.status();

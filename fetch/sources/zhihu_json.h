@@ -26,6 +26,13 @@ using Json = nlohmann::json;
 // Zhihu's API nests about 6 levels deep; anything beyond this is refused.
 inline constexpr int kMaxJsonDepth = 64;
 
+// The metadata that archivist stores and prints beside the content is bounded as it is
+// read (Zhihu's own limits are far lower: titles of 100 characters, names of 30): a title
+// to 1 KiB, an author's name, url_token and id to 256 bytes each, cut as BoundText cuts.
+// Answer content is bounded by the body cap alone: it is what is archived.
+inline constexpr size_t kMaxTitleBytes = 1024;
+inline constexpr size_t kMaxNameBytes = 256;
+
 // The byte offset at which `text` first opens an array or object nested deeper than
 // `max_depth`, or npos. Strings are skipped as JSON lexes them, so on any prefix that is
 // valid JSON this is the depth the parser would reach.

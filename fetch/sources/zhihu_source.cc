@@ -361,8 +361,8 @@ Result<std::vector<model::HotItem>> ZhihuSource::HotList(model::FetchError* erro
       if (!qid || *qid == 0) continue;  // not a question card
       model::HotItem h;
       h.question_id = *qid;
-      h.title = StringMember(t, "title").value_or("");
-      h.heat = StringMember(item, "detail_text").value_or("");
+      h.title = BoundText(StringMember(t, "title").value_or(""), zhihu::kMaxTitleBytes);
+      h.heat = BoundText(StringMember(item, "detail_text").value_or(""), zhihu::kMaxNameBytes);
       items.push_back(std::move(h));
     }
     if (!items.empty() || data.empty()) return items;

@@ -170,6 +170,18 @@ class HostileCliTest(unittest.TestCase):
         self.assert_contains(text, b"a string of 20971520 bytes")
         self.assertLess(len(text), 8192)
 
+    def test_a_huge_title_is_bounded_in_the_archive_and_the_output(self):
+        p = self.refresh(knobs={"huge_title": 8 << 20})
+        self.assertEqual(p.returncode, 0, p.stderr[-300:])
+        self.assertLess(len(p.stdout), 2048)
+        with sqlite3.connect(self.db) as c:
+            (title,) = c.execute("SELECT title FROM threads").fetchone()
+        self.assertLessEqual(len(title.encode()), 1024)
+        self.assertTrue(title.startswith("TTTT"))
+        p = self.run_a("--db", self.db, "list")
+        self.assertEqual(p.returncode, 0)
+        self.assertLess(len(p.stdout), 2048)
+
     def test_huge_error_objects_are_bounded(self):
         p, out = self.fetch(knobs={"huge_error": 1 << 20})
         self.assertEqual(out["outcome"], "transient")

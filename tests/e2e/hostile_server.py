@@ -13,6 +13,7 @@ Knobs (a dict, replaced wholesale by set_knobs or `POST /_hostile/knobs` with a 
                             "probe" (the id of the single-answer reply), "hot" (the hot list's data),
                             "question_id": that value becomes an array nested N deep
   huge_id: N                the first answer's id is a string of N bytes
+  huge_title: N             the question's title is N bytes
   huge_error: N             every API route answers 500 with an error object whose code and
                             message are N bytes each
   next: URL                 page 1 says is_end false with paging.next = URL
@@ -116,7 +117,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def _question(self, knobs):
         if knobs.get("redirect") and self.server.name == "base":
             return self._send(302, "{}", [("Location", knobs["redirect"])])
-        q = {"id": str(QID), "title": "hostile question", "created": 1700000000,
+        q = {"id": str(QID), "title": "T" * knobs.get("huge_title", 0) or "hostile question",
+             "created": 1700000000,
              "updated_time": 1700000000, "answer_count": len(knobs.get("answers", [11, 12]))}
         raw = {}
         if knobs.get("nest", {}).get("field") == "question_id":
