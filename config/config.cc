@@ -347,14 +347,15 @@ ParseResult ParseConfig(std::string_view text, std::string_view file,
   Parser parser(file, options);
   parser.config().source = std::string(file);
   parser.config().store_path = DefaultStorePath();
-  if (std::optional<TomlTextError> bad = CheckTomlText(text)) {
-    // Refused before toml++, which would meet undefined behaviour on it (toml_text.h).
-    parser.Error({bad->line, bad->column}, "TOML syntax: " + bad->message);
+  // toml++ sees only ASCII: it has undefined behaviour on some non-ASCII text (toml_text.h).
+  AsciiTomlResult ascii = AsciiToml(text);
+  if (ascii.error) {
+    parser.Error({ascii.error->line, ascii.error->column}, "TOML syntax: " + ascii.error->message);
     result.errors = parser.TakeErrors();
     result.config = std::move(parser.config());
     return result;
   }
-  toml::parse_result parsed = toml::parse(text, std::string(file));
+  toml::parse_result parsed = toml::parse(ascii.text, std::string(file));
   if (!parsed) {
     const toml::parse_error& e = parsed.error();
     parser.Error(PosOf(e.source()), "TOML syntax: " + std::string(e.description()));
