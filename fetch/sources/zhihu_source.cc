@@ -141,6 +141,8 @@ struct ZhihuSource::Listing {
   int skipped = 0;  // items that were not answers
   bool complete = false;
   std::optional<Failure> failure;  // error.page set
+
+  std::optional<Failure> Take(const Json& data, bool feeds, int status, size_t* added);
 };
 
 ZhihuSource::ZhihuSource(HttpClient& http, Clock& clock, ZhihuOptions options)
@@ -182,6 +184,44 @@ std::string ZhihuSource::HotListUrl() const {
   return options_.base_url + "/api/v3/feed/topstory/hot-lists/total?limit=50";
 }
 
+// Takes the answers of one page into the listing; a failure when the page cannot be used
+// (a malformed answer, no answer among its items, truncated answers: after taking the rest).
+std::optional<Failure> ZhihuSource::Listing::Take(const Json& data, bool feeds, int status,
+                                                  size_t* added) {
+  int others = 0;  // items that are not answers
+  std::vector<std::string> truncated;
+  for (size_t i = 0; i < data.size(); ++i) {
+    const Json* a = AnswerOf(data[i], feeds);
+    if (a == nullptr) {
+      ++others;
+      continue;
+    }
+    Result<model::Answer> answer = zhihu::ParseAnswer(*a);
+    if (!answer.ok()) {
+      return PageFailure(Outcome::kInvalidResponse, status,
+                         "item " + std::to_string(i) + ": " + answer.status().message());
+    }
+    if (Flag(*a, "content_need_truncated")) {
+      truncated.push_back(std::to_string(answer->id));
+      continue;
+    }
+    if (!ids.insert(answer->id).second) continue;
+    answers.push_back(std::move(answer).value());
+    ++*added;
+  }
+  if (!data.empty() && others == static_cast<int>(data.size())) {
+    return PageFailure(Outcome::kInvalidResponse, status,
+                       "none of the page's " + std::to_string(others) +
+                           " items is an answer; item 0 is " + ShapeOf(data.front()));
+  }
+  skipped += others;
+  if (truncated.empty()) return std::nullopt;
+  std::string list;
+  for (const auto& id : truncated) list += (list.empty() ? "" : ", ") + id;
+  return PageFailure(Outcome::kAuthRequired, status,
+                     "login wall: content_need_truncated for answer " + list);
+}
+
 void ZhihuSource::WalkListing(const std::string& first_url, HttpResponse* first, bool feeds,
                               Listing& out) {
   std::set<std::string> visited;
@@ -199,8 +239,7 @@ void ZhihuSource::WalkListing(const std::string& first_url, HttpResponse* first,
     if (!visited.insert(url).second) {
       return stop(PageFailure(Outcome::kPartial, 0, "pagination loop: page " +
                                                         std::to_string(out.pages) +
-                                                        " points back to " +
-                                                        BoundText(url, 256)));
+                                                        " points back to " + BoundText(url, 256)));
     }
     ++out.pages;
     HttpResponse resp = first != nullptr ? std::move(*first) : http_.Perform({url, {}});
@@ -215,38 +254,8 @@ void ZhihuSource::WalkListing(const std::string& first_url, HttpResponse* first,
       return stop(PageFailure(Outcome::kAuthRequired, resp.status, "login wall: need_force_login"));
     }
     size_t added = 0;
-    int skipped = 0;
-    std::vector<std::string> truncated;
-    for (size_t i = 0; i < page.data->size(); ++i) {
-      const Json* a = AnswerOf((*page.data)[i], feeds);
-      if (a == nullptr) {
-        ++skipped;
-        continue;
-      }
-      Result<model::Answer> answer = zhihu::ParseAnswer(*a);
-      if (!answer.ok()) {
-        return stop(PageFailure(Outcome::kInvalidResponse, resp.status,
-                                "item " + std::to_string(i) + ": " + answer.status().message()));
-      }
-      if (Flag(*a, "content_need_truncated")) {
-        truncated.push_back(std::to_string(answer->id));
-        continue;
-      }
-      if (!out.ids.insert(answer->id).second) continue;
-      out.answers.push_back(std::move(answer).value());
-      ++added;
-    }
-    if (!page.data->empty() && skipped == static_cast<int>(page.data->size())) {
-      return stop(PageFailure(Outcome::kInvalidResponse, resp.status,
-                              "none of the page's " + std::to_string(skipped) +
-                                  " items is an answer; item 0 is " + ShapeOf(page.data->front())));
-    }
-    out.skipped += skipped;
-    if (!truncated.empty()) {
-      std::string ids;
-      for (const auto& id : truncated) ids += (ids.empty() ? "" : ", ") + id;
-      return stop(PageFailure(Outcome::kAuthRequired, resp.status,
-                              "login wall: content_need_truncated for answer " + ids));
+    if (std::optional<Failure> f = out.Take(*page.data, feeds, resp.status, &added)) {
+      return stop(std::move(*f));
     }
     if (page.is_end) {
       out.complete = true;
@@ -261,8 +270,7 @@ void ZhihuSource::WalkListing(const std::string& first_url, HttpResponse* first,
       return stop(PageFailure(Outcome::kPartial, resp.status,
                               std::to_string(stalled) + " consecutive pages added no new answer"));
     }
-    std::optional<std::string> next;
-    if (origin_) next = WithinOrigin(page.next, *origin_);
+    std::optional<std::string> next = origin_ ? WithinOrigin(page.next, *origin_) : std::nullopt;
     if (!next) {
       return stop(PageFailure(Outcome::kInvalidResponse, resp.status,
                               "'paging.next' leaves " +
