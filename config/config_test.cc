@@ -345,6 +345,17 @@ TEST(Config, FormatConfigReadsBack) {
   EXPECT_EQ(again.config.threads[0].url, "a \"q\"");
 }
 
+TEST(Config, FormatConfigEscapesEveryControlCharacterTomlForbids) {
+  ParseResult r = Parse("[store]\npath = \"/srv/a\\u007fb\\u0001c\\td\"\n[export]\ndir = '中'\n");
+  ASSERT_TRUE(r.ok()) << r.errors[0].ToString();
+  const std::string text = FormatConfig(r.config);
+  EXPECT_NE(text.find("path = \"/srv/a\\u007fb\\u0001c\\td\""), std::string::npos) << text;
+  ParseResult again = Parse(text);
+  ASSERT_TRUE(again.ok()) << again.errors[0].ToString();
+  EXPECT_EQ(again.config.store_path, "/srv/a\x7f" "b\x01" "c\td");
+  EXPECT_EQ(again.config.export_dir, "/etc/中");
+}
+
 class LocateTest : public ::testing::Test {
  protected:
   void SetUp() override {

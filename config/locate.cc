@@ -17,7 +17,7 @@ bool IsFile(const std::string& path) {
 
 bool Set(const char* v) { return v != nullptr && v[0] != '\0'; }
 
-// A TOML basic string with the escapes TOML requires.
+// A TOML basic string with the escapes TOML requires (U+0000–U+001F and U+007F, DEL).
 std::string Quote(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
@@ -28,9 +28,9 @@ std::string Quote(std::string_view s) {
       case '\t': out += "\\t"; break;
       case '\r': out += "\\r"; break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
           char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
           out += buf;
         } else {
           out += c;

@@ -74,6 +74,9 @@ write('config_fuzzer', 'small.toml',
       '[fetch]\ntimeout = "15m30s"\nmax_body = "1GiB"\nper_host_delay = "250ms"\n'
       '[zhihu]\ncookie = "z_c0=x"\npage_size = 7\n[schedule]\nmin_interval = "90s"\n'
       '[[thread]]\nurl = "https://www.zhihu.com/question/1"\n')
+write('config_fuzzer', 'escapes.toml',
+      '[store]\npath = "a\\u0041\\t\\"b\\\\c"\n[export]\ndir = \'中文\'\n'
+      '[[thread]]\nurl = \"\"\"\\\n  x\\u00e9\"\"\"\n')
 
 for name, head in [('get', 'GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n'),
                    ('query', 'GET /metrics?format=text HTTP/1.1\r\n\r\n'),
