@@ -3,9 +3,9 @@
 //
 // toml++ 3.3 (Debian 12) reaches __builtin_unreachable() — undefined behaviour, a crash or
 // worse in a release build — whenever it asks whether some non-ASCII code points are white
-// space (toml++ issues 190 and 295, fixed upstream after 3.3): a "ζ" after a value, inside the
-// ~128 characters it scans ahead of a bare value, or after a line-ending backslash in a
-// multi-line string. Guessing all the places it asks is a losing game (the fuzzer found two
+// space (a known toml++ bug, marzer/tomlplusplus#190 and #295, fixed upstream after 3.3):
+// a "ζ" after a value, inside the ~128 characters it scans ahead of a bare value, or after a
+// line-ending backslash in a multi-line string. Guessing all the places it asks is a losing game (the fuzzer found two
 // within minutes), so toml++ never sees a non-ASCII byte: TOML allows non-ASCII text only in
 // strings and comments, and requires UTF-8, so
 //   - a file that is not valid UTF-8, or has a non-ASCII character outside a string or a
