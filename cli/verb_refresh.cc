@@ -12,10 +12,12 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <system_error>
 
+#include "base/bounded_text.h"
 #include "base/clock.h"
 #include "base/terminal_text.h"
 #include "cli/archive.h"
@@ -35,21 +37,44 @@ struct RefreshArgs {
   std::optional<int> page_size, retries, delete_confirmations;
 };
 
-// The options given on the command line, applied over the configuration.
-void ApplyArgs(const RefreshArgs& a, config::Config& c) {
+// The options given on the command line, applied over the configuration (a copy), which
+// ValidateEffective then checks as the file is checked. False when a number of seconds is
+// not a number at all (reported).
+bool ApplyArgs(const RefreshArgs& a, config::Config& c) {
   if (a.export_dir) c.export_dir = *a.export_dir;
   if (a.cookie) c.zhihu.cookie = *a.cookie;
   if (a.cookies_file) c.fetch.cookies_file = *a.cookies_file;
   if (a.user_agent) c.fetch.user_agent = *a.user_agent;
-  if (a.timeout_s) c.fetch.timeout = Millis(*a.timeout_s);
   if (a.page_size) c.zhihu.page_size = *a.page_size;
-  if (a.delay_s) c.fetch.per_host_delay = Millis(*a.delay_s);
+  if (a.retries) c.fetch.retries = *a.retries;
   if (a.delete_confirmations) c.schedule.delete_confirmations = *a.delete_confirmations;
+  return (!a.timeout_s || SecondsOption("refresh", "--timeout", "fetch.timeout", *a.timeout_s,
+                                        &c.fetch.timeout)) &&
+         (!a.delay_s || SecondsOption("refresh", "--delay", "fetch.per_host_delay", *a.delay_s,
+                                      &c.fetch.per_host_delay));
 }
 
+// The configuration keys that the given options set, for messages: key → "--option".
+std::map<std::string, std::string> FlagsGiven(const RefreshArgs& a) {
+  std::map<std::string, std::string> out;
+  auto given = [&](bool set, const char* key, const char* flag) {
+    if (set) out[key] = flag;
+  };
+  given(a.cookie.has_value(), "zhihu.cookie", "--cookie");
+  given(a.user_agent.has_value(), "fetch.user_agent", "--user-agent");
+  given(a.timeout_s.has_value(), "fetch.timeout", "--timeout");
+  given(a.delay_s.has_value(), "fetch.per_host_delay", "--delay");
+  given(a.page_size.has_value(), "zhihu.page_size", "--page-size");
+  given(a.retries.has_value(), "fetch.retries", "--retries");
+  given(a.delete_confirmations.has_value(), "schedule.delete_confirmations",
+        "--delete-confirmations");
+  return out;
+}
+
+// The title came from the server: bounded (base/bounded_text.h) and made TerminalSafe.
 void PrintSummary(const pipeline::RefreshSummary& s) {
   std::printf("%llu  %s  %s  answers %d  %s\n", static_cast<unsigned long long>(s.thread.id),
-              s.title.empty() ? "(untitled)" : TerminalSafe(s.title).c_str(),
+              s.title.empty() ? "(untitled)" : TerminalSafe(BoundText(s.title)).c_str(),
               s.ChangeText().c_str(), s.answers_now,
               std::string(model::OutcomeName(s.outcome)).c_str());
   if (s.outcome != model::Outcome::kComplete && s.outcome != model::Outcome::kNotModified) {
@@ -59,6 +84,10 @@ void PrintSummary(const pipeline::RefreshSummary& s) {
                    std::to_string(s.fetch_error.page) +
                    (s.fetch_error.code.empty() ? "" : ", code " + s.fetch_error.code) + ")" +
                    (s.fetch_error.message.empty() ? "" : ": " + s.fetch_error.message));
+  }
+  if (s.skipped_items > 0) {
+    std::fprintf(stderr, "archivist refresh: %llu: skipped %d listing items that are not answers\n",
+                 static_cast<unsigned long long>(s.thread.id), s.skipped_items);
   }
   if (!s.error.ok()) PrintError("refresh", s.error.WithContext(std::to_string(s.thread.id)));
   if (!s.export_error.ok()) {
@@ -107,9 +136,9 @@ Result<std::vector<store::ThreadKey>> Targets(const RefreshArgs& args,
 int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
   Result<config::Config> config = LoadEffectiveConfig(global);
   if (!config.ok()) return PrintConfigError("refresh", config.status()), kExitUsage;
-  ApplyArgs(args, *config);
-  pipeline::FetchSettings settings = pipeline::FetchSettingsOf(*config);
-  if (args.retries) settings.retry.max_attempts = *args.retries + 1;
+  if (!ApplyArgs(args, *config)) return kExitUsage;
+  if (!ValidateEffective("refresh", *config, FlagsGiven(args))) return kExitUsage;
+  const pipeline::FetchSettings settings = pipeline::FetchSettingsOf(*config);
   RealClock clock;
   fetch::Politeness politeness(clock, pipeline::PolitenessOptionsOf(*config));
   auto source = pipeline::MakeSiteSource(settings, {clock, politeness});
@@ -164,13 +193,13 @@ void AddRefreshVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   cmd->add_option("--cookie", args->cookie, "Cookie header value");
   cmd->add_option("--cookies-file", args->cookies_file, "Netscape cookies.txt file");
   cmd->add_option("--user-agent", args->user_agent, "User-Agent header");
-  cmd->add_option("--timeout", args->timeout_s, "total timeout per request, seconds")->check(CLI::PositiveNumber);
+  // Numbers are range-checked with the configuration's limits (config::Validate), not here.
+  cmd->add_option("--timeout", args->timeout_s, "total timeout per request, seconds (0.1..3600)");
   cmd->add_option("--page-size", args->page_size, "answers per listing page (1..100)");
-  cmd->add_option("--retries", args->retries, "retries of transient failures")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--delay", args->delay_s, "minimum seconds between requests to the host")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--retries", args->retries, "retries of transient failures (0..10)");
+  cmd->add_option("--delay", args->delay_s, "minimum seconds between requests to the host (0..3600)");
   cmd->add_option("--delete-confirmations", args->delete_confirmations,
-                  "complete listings an answer must be absent from before it counts as deleted")
-      ->check(CLI::PositiveNumber);
+                  "complete listings an answer must be absent from before it counts as deleted (1..100)");
   cmd->callback([args, &global, run] {
     *run = [args, &global] { return RunRefresh(*args, global); };
   });
