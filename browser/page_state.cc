@@ -1,5 +1,6 @@
 #include "browser/page_state.h"
 
+#include "base/bounded_text.h"
 #include "fetch/sources/zhihu_json.h"
 #include "fetch/sources/zhihu_url.h"
 
@@ -39,8 +40,9 @@ Json Snake(const Json& obj, const Json* users) {
   return out;
 }
 
+// Server text in `why` is bounded by the caller; the whole message is bounded here too.
 Status Bad(const std::string& field, const std::string& why) {
-  return Status::InvalidArgument("page state: '" + field + "' " + why);
+  return Status::InvalidArgument(BoundText("page state: '" + field + "' " + why));
 }
 
 const Json* Find(const Json& v, std::string_view key) {
@@ -124,7 +126,7 @@ Result<QuestionPageState> ReadQuestionPage(const Json& data, model::QuestionId q
       const std::string aid = card.contains("target") ? IdKey(card["target"]) : "";
       const Json* entity = answers != nullptr && !aid.empty() ? Find(*answers, aid) : nullptr;
       if (entity == nullptr || !entity->is_object()) {
-        return Bad("entities.answers", "has no answer '" + aid + "' listed at ids[" + std::to_string(i) + "]");
+        return Bad("entities.answers", "has no answer '" + BoundText(aid, 64) + "' listed at ids[" + std::to_string(i) + "]");
       }
       out_card["target"] = Snake(*entity, users);
     }

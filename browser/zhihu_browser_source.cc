@@ -13,6 +13,7 @@
 #include "browser/zhihu_browser_source.h"
 
 #include "browser/source_internal.h"
+#include "base/bounded_text.h"
 #include "fetch/http_client.h"
 #include "fetch/sources/zhihu_json.h"
 
@@ -241,7 +242,7 @@ model::ProbeResult BrowserZhihuSource::ProbeAnswer(model::AnswerId id, model::Fe
   if (HasAnswer(page.state, id)) return model::ProbeResult::kExists;
   if (error != nullptr) {
     error->http_status = page.document.status;
-    error->message = "the page " + page.document.effective_url + " does not hold answer " + std::to_string(id);
+    error->message = "the page " + BoundText(page.document.effective_url, 256) + " does not hold answer " + std::to_string(id);
   }
   return model::ProbeResult::kUnknown;
 }

@@ -10,26 +10,35 @@ void FetchFlags::Register(CLI::App& cmd) {
   cmd.add_option("--cookie", cookie, "Cookie header value");
   cmd.add_option("--cookies-file", cookies_file, "Netscape cookies.txt file");
   cmd.add_option("--user-agent", user_agent, "User-Agent header");
-  cmd.add_option("--timeout", timeout_s, "total timeout per request, seconds")
-      ->check(CLI::PositiveNumber);
+  cmd.add_option("--timeout", timeout_s, "total timeout per request, seconds (0.1..3600)");
   cmd.add_option("--page-size", page_size, "answers per listing page (1..100)");
-  cmd.add_option("--retries", retries, "retries of transient failures")
-      ->check(CLI::NonNegativeNumber);
-  cmd.add_option("--delay", delay_s, "minimum seconds between requests to the host")
-      ->check(CLI::NonNegativeNumber);
+  cmd.add_option("--retries", retries, "retries of transient failures (0..10)");
+  cmd.add_option("--delay", delay_s, "minimum seconds between requests to the host (0..3600)");
 }
 
-void FetchFlags::ApplyTo(config::Config& c) const {
+bool FetchFlags::ApplyTo(std::string_view verb, config::Config& c) const {
   if (cookie) c.zhihu.cookie = *cookie;
   if (cookies_file) c.fetch.cookies_file = *cookies_file;
   if (user_agent) c.fetch.user_agent = *user_agent;
-  if (timeout_s) c.fetch.timeout = Millis(*timeout_s);
   if (page_size) c.zhihu.page_size = *page_size;
-  if (delay_s) c.fetch.per_host_delay = Millis(*delay_s);
+  if (retries) c.fetch.retries = *retries;
+  return (!timeout_s ||
+          SecondsOption(verb, "--timeout", "fetch.timeout", *timeout_s, &c.fetch.timeout)) &&
+         (!delay_s ||
+          SecondsOption(verb, "--delay", "fetch.per_host_delay", *delay_s, &c.fetch.per_host_delay));
 }
 
-void FetchFlags::ApplyTo(pipeline::FetchSettings& s) const {
-  if (retries) s.retry.max_attempts = *retries + 1;
+void FetchFlags::AddGiven(std::map<std::string, std::string>& out) const {
+  auto given = [&](bool set, const char* key, const char* flag) {
+    if (set) out[key] = flag;
+  };
+  given(cookie.has_value(), "zhihu.cookie", "--cookie");
+  given(cookies_file.has_value(), "fetch.cookies_file", "--cookies-file");
+  given(user_agent.has_value(), "fetch.user_agent", "--user-agent");
+  given(timeout_s.has_value(), "fetch.timeout", "--timeout");
+  given(delay_s.has_value(), "fetch.per_host_delay", "--delay");
+  given(page_size.has_value(), "zhihu.page_size", "--page-size");
+  given(retries.has_value(), "fetch.retries", "--retries");
 }
 
 }  // namespace archivist::cli

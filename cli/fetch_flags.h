@@ -1,16 +1,18 @@
 // The options `archivist fetch` and `archivist refresh` share: how to reach the site. Each one
-// left out on the command line comes from the configuration (docs/operations.md), or, for
-// --retries, which has no key, from the fetch stack's default.
+// left out on the command line comes from the configuration (docs/operations.md). Numbers are
+// range-checked with the configuration's own limits (config::Validate through
+// ValidateEffective), so an option can no more turn a protection off than a key can.
 //
 // Thread-safety: plain values.
 #ifndef ARCHIVIST_CLI_FETCH_FLAGS_H_
 #define ARCHIVIST_CLI_FETCH_FLAGS_H_
 
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "config/config.h"
-#include "pipeline/backends.h"
 
 namespace CLI {
 class App;
@@ -25,10 +27,11 @@ struct FetchFlags {
 
   // Adds --cookie, --cookies-file, --user-agent, --timeout, --page-size, --retries, --delay.
   void Register(CLI::App& cmd);
-  // The options given, over the configuration (zhihu.cookie, fetch.*, zhihu.page_size).
-  void ApplyTo(config::Config& c) const;
-  // The options the configuration has no key for, over the settings made from it.
-  void ApplyTo(pipeline::FetchSettings& s) const;
+  // The options given, over the configuration (zhihu.cookie, zhihu.page_size, fetch.*). False,
+  // after printing "archivist VERB: …", when a number of seconds is not a number at all.
+  bool ApplyTo(std::string_view verb, config::Config& c) const;
+  // The configuration keys the given options set → their option names, for messages.
+  void AddGiven(std::map<std::string, std::string>& out) const;
 };
 
 }  // namespace archivist::cli

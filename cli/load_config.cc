@@ -1,5 +1,12 @@
 #include "cli/load_config.h"
 
+#include <CLI/CLI.hpp>
+
+#include <cmath>
+#include <cstdio>
+
+#include "base/bounded_text.h"
+#include "base/header_text.h"
 #include "fetch/sources/zhihu_url.h"
 
 namespace archivist::cli {
@@ -10,6 +17,58 @@ config::ParseOptions CliParseOptions() {
     return fetch::ParseQuestionRef(url).status();
   };
   return options;
+}
+
+bool ValidateEffective(std::string_view verb, const config::Config& effective,
+                       const std::map<std::string, std::string>& options) {
+  const std::vector<config::Problem> problems =
+      config::Validate(effective, [&](std::string_view key) {
+        auto it = options.find(std::string(key));
+        return it == options.end() ? std::string(key) : it->second;
+      });
+  for (const config::Problem& p : problems) {
+    std::fprintf(stderr, "archivist %.*s: %s\n", static_cast<int>(verb.size()), verb.data(),
+                 p.message.c_str());
+  }
+  return problems.empty();
+}
+
+bool SecondsOption(std::string_view verb, std::string_view option, std::string_view key,
+                   double seconds, config::Duration* out) {
+  if (std::optional<config::Duration> d = config::DurationFromSeconds(seconds)) {
+    *out = *d;
+    return true;
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", seconds);
+  const config::Limit* limit = config::FindLimit(key);
+  std::string message = std::string(option) + " " + text + " is not a number of seconds";
+  if (limit != nullptr) {
+    message = std::isnan(seconds) ? message + ": it must be " + limit->Range()
+                                  : config::OutOfRange(*limit, option, text);
+  }
+  std::fprintf(stderr, "archivist %.*s: %s\n", static_cast<int>(verb.size()), verb.data(),
+               message.c_str());
+  return false;
+}
+
+Result<std::pair<std::string, std::string>> ParseHeaderOption(std::string_view text) {
+  const size_t colon = text.find(':');
+  const std::string shown = "--header '" + BoundText(text, 128) + "'";
+  if (colon == std::string_view::npos || colon == 0) {
+    return Status::InvalidArgument(shown + " is not 'Name: value'");
+  }
+  const std::string name(text.substr(0, colon));
+  std::string_view value = text.substr(colon + 1);
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  if (std::string bad = CheckHeaderName(name); !bad.empty()) {
+    return Status::InvalidArgument("--header: the name has " + bad);
+  }
+  if (std::string bad = CheckHeaderValue(value); !bad.empty()) {
+    return Status::InvalidArgument("--header " + name + ": the value contains " + bad +
+                                   " (CR and LF would inject request headers)");
+  }
+  return std::make_pair(name, std::string(value));
 }
 
 Result<config::Config> LoadEffectiveConfig(const GlobalOptions& global) {

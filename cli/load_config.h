@@ -4,7 +4,9 @@
 #ifndef ARCHIVIST_CLI_LOAD_CONFIG_H_
 #define ARCHIVIST_CLI_LOAD_CONFIG_H_
 
+#include <map>
 #include <string>
+#include <string_view>
 
 #include "base/status.h"
 #include "cli/verbs.h"
@@ -23,6 +25,24 @@ inline config::Duration Millis(double seconds) {
 
 // The ParseOptions every verb uses (thread urls checked as Zhihu question references).
 config::ParseOptions CliParseOptions();
+
+// Runs config::Validate over `effective`, the configuration with the verb's command line
+// applied, naming a key by its option when the command line set it (`options`: key →
+// "--option", for the options given). Prints each problem as "archivist VERB: …" to stderr;
+// false when there was any (the verb then exits 2).
+bool ValidateEffective(std::string_view verb, const config::Config& effective,
+                       const std::map<std::string, std::string>& options);
+
+// A command-line option in seconds (`option`, e.g. "--delay") for the configuration key
+// `key` → *out. False, after printing "archivist VERB: OPTION VALUE is out of range: it must
+// be between …" (the key's Limit), when it is not a finite number of a sane size; a finite
+// value out of the range is left for ValidateEffective to report.
+bool SecondsOption(std::string_view verb, std::string_view option, std::string_view key,
+                   double seconds, config::Duration* out);
+
+// "--header 'Name: value'" → name and value; kInvalidArgument (naming the option) when it is
+// not of that form, the name is not a token or the value holds a control character.
+Result<std::pair<std::string, std::string>> ParseHeaderOption(std::string_view text);
 
 }  // namespace archivist::cli
 

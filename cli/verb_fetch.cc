@@ -5,9 +5,11 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <optional>
 
+#include "base/bounded_text.h"
 #include "base/clock.h"
 #include "base/terminal_text.h"
 #include "cli/archive.h"
@@ -33,28 +35,28 @@ struct FetchArgs {
   std::optional<int64_t> max_body;
 };
 
-// The options given on the command line, applied over the configuration.
-void ApplyArgs(const FetchArgs& a, config::Config& c) {
-  a.fetch.ApplyTo(c);
+// The options given on the command line, applied over the configuration (a copy), which
+// ValidateEffective then checks as the file is checked. False when a number of seconds is
+// not a number at all (reported).
+bool ApplyArgs(const FetchArgs& a, config::Config& c) {
   if (a.proxy) c.fetch.proxy = *a.proxy;
+  if (a.max_pages) c.zhihu.max_pages = *a.max_pages;
   if (a.max_body) c.fetch.max_body = *a.max_body;
+  return a.fetch.ApplyTo("fetch", c) &&
+         (!a.connect_timeout_s ||
+          SecondsOption("fetch", "--connect-timeout", "fetch.connect_timeout",
+                        *a.connect_timeout_s, &c.fetch.connect_timeout));
 }
 
-// The options the configuration has no key for.
-Status ApplyFetchOnlyArgs(const FetchArgs& a, pipeline::FetchSettings& s) {
-  a.fetch.ApplyTo(s);
-  if (a.connect_timeout_s) s.curl.connect_timeout = Millis(*a.connect_timeout_s);
-  if (a.max_pages) s.zhihu.max_pages = *a.max_pages;
-  for (const std::string& h : a.headers) {
-    const size_t colon = h.find(':');
-    if (colon == std::string::npos || colon == 0) {
-      return Status::InvalidArgument("--header '" + h + "' is not 'Name: value'");
-    }
-    std::string value = h.substr(colon + 1);
-    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-    s.curl.headers.emplace_back(h.substr(0, colon), value);
-  }
-  return Status::Ok();
+// The configuration keys that the given options set, for messages: key → "--option".
+std::map<std::string, std::string> FlagsGiven(const FetchArgs& a) {
+  std::map<std::string, std::string> out;
+  a.fetch.AddGiven(out);
+  if (a.proxy) out["fetch.proxy"] = "--proxy";
+  if (a.connect_timeout_s) out["fetch.connect_timeout"] = "--connect-timeout";
+  if (a.max_pages) out["zhihu.max_pages"] = "--max-pages";
+  if (a.max_body) out["fetch.max_body"] = "--max-body";
+  return out;
 }
 
 nlohmann::json ToJson(const model::Snapshot& s) {
@@ -75,6 +77,7 @@ nlohmann::json ToJson(const model::Snapshot& s) {
               {"question", {{"id", std::to_string(s.question.id)}, {"title", s.question.title},
                             {"answer_count", s.question.answer_count}}},
               {"pages", s.pages},
+              {"skipped_items", s.skipped_items},
               {"answers", std::move(answers)}};
   if (!s.complete()) {
     out["error"] = {{"http_status", s.error.http_status}, {"code", s.error.code},
@@ -84,25 +87,28 @@ nlohmann::json ToJson(const model::Snapshot& s) {
   return out;
 }
 
-// Every field from the server is made TerminalSafe: it must not drive the terminal.
+// Every field from the server is bounded (base/bounded_text.h) and made TerminalSafe: it
+// must not flood or drive the terminal.
 void PrintText(const model::Snapshot& s) {
   std::printf("question %llu: %s\n", static_cast<unsigned long long>(s.question.id),
-              TerminalSafe(s.question.title).c_str());
-  std::printf("outcome: %s (%zu answers, %d pages)\n", std::string(model::OutcomeName(s.outcome)).c_str(),
+              TerminalSafe(BoundText(s.question.title)).c_str());
+  std::printf("outcome: %s (%zu answers, %d pages", std::string(model::OutcomeName(s.outcome)).c_str(),
               s.answers.size(), s.pages);
+  if (s.skipped_items > 0) std::printf(", %d items that are not answers skipped", s.skipped_items);
+  std::printf(")\n");
   for (size_t i = 0; i < s.answers.size(); ++i) {
     const model::Answer& a = s.answers[i];
     std::printf("%4zu. %llu  %s  created %s  updated %s  %lld votes  %zu bytes\n", i + 1,
                 static_cast<unsigned long long>(a.id),
-                a.author.anonymous ? "(anonymous)" : TerminalSafe(a.author.name).c_str(),
+                a.author.anonymous ? "(anonymous)" : TerminalSafe(BoundText(a.author.name, 256)).c_str(),
                 FormatIso8601(Timestamp::FromSeconds(a.created_time), DisplayZone()).c_str(),
                 FormatIso8601(Timestamp::FromSeconds(a.updated_time), DisplayZone()).c_str(),
                 static_cast<long long>(a.voteup_count), a.content_html.size());
   }
   if (!s.complete()) {
     std::printf("error: HTTP %d, code '%s', page %d: %s\n", s.error.http_status,
-                TerminalSafe(s.error.code).c_str(), s.error.page,
-                TerminalSafe(s.error.message).c_str());
+                TerminalSafe(BoundText(s.error.code, 64)).c_str(), s.error.page,
+                TerminalSafe(BoundText(s.error.message)).c_str());
     if (s.retry_after_seconds) std::printf("retry after: %lld s\n", static_cast<long long>(*s.retry_after_seconds));
   }
 }
@@ -110,12 +116,15 @@ void PrintText(const model::Snapshot& s) {
 int RunFetch(const FetchArgs& args, const GlobalOptions& global) {
   Result<config::Config> config = LoadEffectiveConfig(global);
   if (!config.ok()) return PrintConfigError("fetch", config.status()), kExitUsage;
-  ApplyArgs(args, *config);
+  if (!ApplyArgs(args, *config)) return kExitUsage;
+  if (!ValidateEffective("fetch", *config, FlagsGiven(args))) return kExitUsage;
   Result<model::QuestionId> qid = fetch::ParseQuestionRef(args.question);
   if (!qid.ok()) return PrintError("fetch", qid.status()), kExitUsage;
   pipeline::FetchSettings settings = pipeline::FetchSettingsOf(*config);
-  if (Status st = ApplyFetchOnlyArgs(args, settings); !st.ok()) {
-    return PrintError("fetch", st), kExitUsage;
+  for (const std::string& h : args.headers) {
+    Result<std::pair<std::string, std::string>> header = ParseHeaderOption(h);
+    if (!header.ok()) return PrintError("fetch", header.status()), kExitUsage;
+    settings.curl.headers.push_back(std::move(*header));
   }
   RealClock clock;
   fetch::Politeness politeness(clock, pipeline::PolitenessOptionsOf(*config));
@@ -142,9 +151,10 @@ void AddFetchVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   cmd->add_option("--header", args->headers, "extra header 'Name: value' (repeatable)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--proxy", args->proxy, "proxy URL, e.g. http://127.0.0.1:3128");
-  cmd->add_option("--connect-timeout", args->connect_timeout_s, "connect timeout, seconds")->check(CLI::PositiveNumber);
-  cmd->add_option("--max-body", args->max_body, "maximum body size in bytes")->check(CLI::PositiveNumber);
-  cmd->add_option("--max-pages", args->max_pages, "stop a listing after this many pages")->check(CLI::PositiveNumber);
+  // Numbers are range-checked with the configuration's limits (config::Validate), not here.
+  cmd->add_option("--connect-timeout", args->connect_timeout_s, "connect timeout, seconds (0.1..600)");
+  cmd->add_option("--max-body", args->max_body, "maximum body size in bytes (1024..1073741824)");
+  cmd->add_option("--max-pages", args->max_pages, "stop a listing after this many pages (1..100000)");
   cmd->callback([args, &global, run] {
     *run = [args, &global] { return RunFetch(*args, global); };
   });

@@ -14,10 +14,12 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <system_error>
 
+#include "base/bounded_text.h"
 #include "base/clock.h"
 #include "base/terminal_text.h"
 #include "cli/archive.h"
@@ -38,16 +40,28 @@ struct RefreshArgs {
   FetchFlags fetch;
 };
 
-// The options given on the command line, applied over the configuration.
-void ApplyArgs(const RefreshArgs& a, config::Config& c) {
+// The options given on the command line, applied over the configuration (a copy), which
+// ValidateEffective then checks as the file is checked. False when a number of seconds is
+// not a number at all (reported).
+bool ApplyArgs(const RefreshArgs& a, config::Config& c) {
   if (a.export_dir) c.export_dir = *a.export_dir;
   if (a.delete_confirmations) c.schedule.delete_confirmations = *a.delete_confirmations;
-  a.fetch.ApplyTo(c);
+  return a.fetch.ApplyTo("refresh", c);
 }
 
+// The configuration keys that the given options set, for messages: key → "--option".
+std::map<std::string, std::string> FlagsGiven(const RefreshArgs& a) {
+  std::map<std::string, std::string> out;
+  a.fetch.AddGiven(out);
+  if (a.export_dir) out["export.dir"] = "--export-dir";
+  if (a.delete_confirmations) out["schedule.delete_confirmations"] = "--delete-confirmations";
+  return out;
+}
+
+// The title came from the server: bounded (base/bounded_text.h) and made TerminalSafe.
 void PrintSummary(const pipeline::RefreshSummary& s) {
   std::printf("%llu  %s  %s  answers %d  %s%s\n", static_cast<unsigned long long>(s.thread.id),
-              s.title.empty() ? "(untitled)" : TerminalSafe(s.title).c_str(),
+              s.title.empty() ? "(untitled)" : TerminalSafe(BoundText(s.title)).c_str(),
               s.ChangeText().c_str(), s.answers_now,
               std::string(model::OutcomeName(s.outcome)).c_str(),
               s.superseded ? ", superseded (not stored)" : "");
@@ -63,6 +77,10 @@ void PrintSummary(const pipeline::RefreshSummary& s) {
                    std::to_string(s.fetch_error.page) +
                    (s.fetch_error.code.empty() ? "" : ", code " + s.fetch_error.code) + ")" +
                    (s.fetch_error.message.empty() ? "" : ": " + s.fetch_error.message));
+  }
+  if (s.skipped_items > 0) {
+    std::fprintf(stderr, "archivist refresh: %llu: skipped %d listing items that are not answers\n",
+                 static_cast<unsigned long long>(s.thread.id), s.skipped_items);
   }
   if (!s.error.ok()) PrintError("refresh", s.error.WithContext(std::to_string(s.thread.id)));
   if (!s.export_error.ok()) {
@@ -111,9 +129,9 @@ Result<std::vector<store::ThreadKey>> Targets(const RefreshArgs& args,
 int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
   Result<config::Config> config = LoadEffectiveConfig(global);
   if (!config.ok()) return PrintConfigError("refresh", config.status()), kExitUsage;
-  ApplyArgs(args, *config);
-  pipeline::FetchSettings settings = pipeline::FetchSettingsOf(*config);
-  args.fetch.ApplyTo(settings);
+  if (!ApplyArgs(args, *config)) return kExitUsage;
+  if (!ValidateEffective("refresh", *config, FlagsGiven(args))) return kExitUsage;
+  const pipeline::FetchSettings settings = pipeline::FetchSettingsOf(*config);
   RealClock clock;
   fetch::Politeness politeness(clock, pipeline::PolitenessOptionsOf(*config));
   auto source = pipeline::MakeSiteSource(settings, {clock, politeness});
@@ -173,8 +191,7 @@ void AddRefreshVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   cmd->add_option("--export-dir", args->export_dir, "write <dir>/<question id>.md when a thread changes");
   args->fetch.Register(*cmd);
   cmd->add_option("--delete-confirmations", args->delete_confirmations,
-                  "complete listings an answer must be absent from before it counts as deleted")
-      ->check(CLI::PositiveNumber);
+                  "complete listings an answer must be absent from before it counts as deleted (1..100)");
   cmd->callback([args, &global, run] {
     *run = [args, &global] { return RunRefresh(*args, global); };
   });

@@ -5,8 +5,9 @@
 // table of setters (string, bool, integer with a range, duration, size), and every key that
 // is not in a table, every value of the wrong type and every bad duration or size becomes
 // a ConfigError with its line and column, without stopping. Cross-field rules (min_interval
-// ≤ initial_interval ≤ max_interval, per_host_concurrency ≤ concurrency, …) run last and
-// point at the line of the key that breaks them, or at line 0 when both are defaults.
+// ≤ initial_interval ≤ max_interval, per_host_concurrency ≤ concurrency, …) and the checks
+// shared with the command line (config::Validate in validate.cc: ranges, header values) run
+// last and point at the line of the key that breaks them, or at line 0 for defaults.
 #define TOML_HEADER_ONLY 1
 #define TOML_EXCEPTIONS 0
 #define TOML_ENABLE_FORMATTERS 0
@@ -20,6 +21,7 @@
 
 #include "config/config.h"
 #include "config/listen_address.h"
+#include "config/toml_text.h"
 
 namespace archivist::config {
 namespace {
@@ -84,6 +86,7 @@ class Parser {
  private:
   void BindThreads(const toml::node& node);
   void Check(bool ok, std::initializer_list<std::string_view> names, std::string message);
+  void Report(const Problem& problem);
 
   std::string file_;
   const ParseOptions& options_;
@@ -125,13 +128,14 @@ Setter Bool(bool* out) {
   };
 }
 
-Setter Int(int* out, int64_t min, int64_t max) {
+// An integer within the key's Limit (validate.cc); out of it, the field keeps its default.
+Setter Int(int* out) {
   return [=](Parser& p, const std::string& name, const toml::node& n) {
     auto v = n.value_exact<int64_t>();
     if (!v) return p.WrongType(name, n, "an integer");
-    if (*v < min || *v > max) {
-      return p.Error(PosOf(n.source()), name + " = " + std::to_string(*v) + " is out of range [" +
-                                            std::to_string(min) + ", " + std::to_string(max) + "]");
+    const Limit* limit = FindLimit(name);
+    if (limit != nullptr && (*v < limit->min || *v > limit->max)) {
+      return p.Error(PosOf(n.source()), OutOfRange(*limit, name, std::to_string(*v)));
     }
     *out = static_cast<int>(*v);
   };
@@ -231,16 +235,19 @@ void Parser::Run(const toml::table& root) {
       FetchConfig& f = c.fetch;
       BindTable(k, value, {{"user_agent", String(&f.user_agent)},
                            {"timeout", DurationField(&f.timeout)},
+                           {"connect_timeout", DurationField(&f.connect_timeout)},
+                           {"retries", Int(&f.retries)},
                            {"max_body", SizeField(&f.max_body)},
-                           {"concurrency", Int(&f.concurrency, 1, 256)},
-                           {"per_host_concurrency", Int(&f.per_host_concurrency, 1, 64)},
+                           {"concurrency", Int(&f.concurrency)},
+                           {"per_host_concurrency", Int(&f.per_host_concurrency)},
                            {"per_host_delay", DurationField(&f.per_host_delay)},
                            {"proxy", String(&f.proxy)},
                            {"cookies_file", Path(&f.cookies_file)}});
     } else if (k == "zhihu") {
       ZhihuConfig& z = c.zhihu;
       BindTable(k, value, {{"base_url", String(&z.base_url)},
-                           {"page_size", Int(&z.page_size, 1, 100)},
+                           {"page_size", Int(&z.page_size)},
+                           {"max_pages", Int(&z.max_pages)},
                            {"cookie", String(&z.cookie)},
                            {"image_proxy", String(&z.image_proxy)}});
     } else if (k == "schedule") {
@@ -248,7 +255,7 @@ void Parser::Run(const toml::table& root) {
       BindTable(k, value, {{"min_interval", DurationField(&s.min_interval)},
                            {"max_interval", DurationField(&s.max_interval)},
                            {"initial_interval", DurationField(&s.initial_interval)},
-                           {"delete_confirmations", Int(&s.delete_confirmations, 1, 100)},
+                           {"delete_confirmations", Int(&s.delete_confirmations)},
                            {"gone_after", DurationField(&s.gone_after)}});
     } else if (k == "discovery") {
       DiscoveryConfig& d = c.discovery;
@@ -277,6 +284,15 @@ void Parser::Check(bool ok, std::initializer_list<std::string_view> names, std::
   Error(pos, std::move(message));
 }
 
+// Records a problem found by config::Validate at the first of its keys that the file set.
+void Parser::Report(const Problem& problem) {
+  Pos pos;
+  for (auto it = problem.keys.rbegin(); it != problem.keys.rend(); ++it) {
+    if (auto w = Where(*it)) pos = *w;
+  }
+  Error(pos, problem.message);
+}
+
 bool HttpUrl(const std::string& url) {
   return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
 }
@@ -284,9 +300,6 @@ bool HttpUrl(const std::string& url) {
 void Parser::Validate() {
   const Config& c = config_;
   const ScheduleConfig& s = c.schedule;
-  using std::chrono::seconds;
-  Check(s.min_interval >= seconds(1), {"schedule.min_interval"},
-        "schedule.min_interval must be at least 1s");
   Check(s.min_interval <= s.max_interval, {"schedule.max_interval", "schedule.min_interval"},
         "schedule.min_interval (" + FormatDuration(s.min_interval) +
             ") is above schedule.max_interval (" + FormatDuration(s.max_interval) + ")");
@@ -299,12 +312,6 @@ void Parser::Validate() {
         {"fetch.per_host_concurrency", "fetch.concurrency"},
         "fetch.per_host_concurrency (" + std::to_string(c.fetch.per_host_concurrency) +
             ") is above fetch.concurrency (" + std::to_string(c.fetch.concurrency) + ")");
-  Check(c.fetch.timeout > Duration(0), {"fetch.timeout"}, "fetch.timeout must be above 0");
-  Check(c.fetch.max_body >= 1024, {"fetch.max_body"}, "fetch.max_body must be at least 1KiB");
-  Check(c.discovery.interval >= seconds(1), {"discovery.interval"},
-        "discovery.interval must be at least 1s");
-  Check(c.discovery.track_for > Duration(0), {"discovery.track_for"},
-        "discovery.track_for must be above 0");
   Check(HttpUrl(c.zhihu.base_url), {"zhihu.base_url"},
         "zhihu.base_url \"" + c.zhihu.base_url + "\" must start with http:// or https://");
   if (!c.daemon.status_listen.empty()) {
@@ -313,6 +320,7 @@ void Parser::Validate() {
           "daemon.status_listen " + listen.status().message() + ", or \"\" to disable it");
   }
   Check(!c.store_path.empty(), {"store.path"}, "store.path must not be empty");
+  for (const Problem& p : config::Validate(c)) Report(p);
   if (options_.check_files && !c.fetch.cookies_file.empty()) {
     std::ifstream in(c.fetch.cookies_file);
     Check(in.good(), {"fetch.cookies_file"},
@@ -334,7 +342,15 @@ ParseResult ParseConfig(std::string_view text, std::string_view file,
   Parser parser(file, options);
   parser.config().source = std::string(file);
   parser.config().store_path = DefaultStorePath();
-  toml::parse_result parsed = toml::parse(text, std::string(file));
+  // toml++ sees only ASCII: it has undefined behaviour on some non-ASCII text (toml_text.h).
+  AsciiTomlResult ascii = AsciiToml(text);
+  if (ascii.error) {
+    parser.Error({ascii.error->line, ascii.error->column}, "TOML syntax: " + ascii.error->message);
+    result.errors = parser.TakeErrors();
+    result.config = std::move(parser.config());
+    return result;
+  }
+  toml::parse_result parsed = toml::parse(ascii.text, std::string(file));
   if (!parsed) {
     const toml::parse_error& e = parsed.error();
     parser.Error(PosOf(e.source()), "TOML syntax: " + std::string(e.description()));

@@ -34,6 +34,8 @@ using Duration = std::chrono::milliseconds;  // durations are kept to the millis
 struct FetchConfig {
   std::string user_agent;  // "" = archivist/<version> libcurl/<version> (fetch::DefaultUserAgent)
   Duration timeout = std::chrono::seconds(30);
+  Duration connect_timeout = std::chrono::seconds(10);
+  int retries = 2;               // extra attempts after a transient failure
   int64_t max_body = 32LL << 20;
   int concurrency = 4;           // refreshes in flight across all hosts
   int per_host_concurrency = 1;  // refreshes in flight to one host
@@ -45,6 +47,7 @@ struct FetchConfig {
 struct ZhihuConfig {
   std::string base_url = "https://www.zhihu.com";
   int page_size = 20;
+  int max_pages = 2000;          // a listing not ended by then is stopped (partial)
   std::string cookie;
   std::string image_proxy = "https://images.weserv.nl/?url=";
 };
@@ -133,6 +136,48 @@ Result<Duration> ParseDuration(std::string_view text);
 Result<int64_t> ParseSize(std::string_view text);
 std::string FormatDuration(Duration d);  // "1h30m", "7d", "250ms", "0s"
 std::string FormatSize(int64_t bytes);  // "32MiB", "512KiB", "1000B"
+
+// The accepted range of a number of the configuration, for the file and the command line
+// alike (the table is in config/validate.cc). Durations are in milliseconds, sizes in bytes.
+struct Limit {
+  enum class Unit { kCount, kDuration, kSize };
+  std::string_view key;
+  Unit unit;
+  int64_t min = 0;
+  int64_t max = 0;
+
+  std::string Format(int64_t value) const;  // "1h30m", "32MiB", "7"
+  std::string Range() const;                // "between 0s and 1h"
+};
+
+// The limit of `key` ("fetch.timeout"), or nullptr when the key has none.
+const Limit* FindLimit(std::string_view key);
+
+// "NAME = VALUE is out of range: it must be between MIN and MAX" ("--name VALUE …" for an
+// option).
+std::string OutOfRange(const Limit& limit, std::string_view name, std::string_view value);
+
+// A number of seconds from the command line as a Duration, or nullopt when it is not a
+// finite number within ±10^12 s (no range of the table comes near; the caller reports it
+// with OutOfRange). Rounded to the millisecond.
+std::optional<Duration> DurationFromSeconds(double seconds);
+
+// One problem of a whole configuration, found by Validate.
+struct Problem {
+  std::vector<std::string> keys;  // the keys it is about; messages blame the first one set
+  std::string message;            // names the keys (as KeyNamer says) and what is accepted
+};
+
+// How a key is named in messages: the key itself by default. The command line, which applies
+// its options over a copy of the configuration and validates the result, names the values it
+// set by their options ("--cookie" for zhihu.cookie).
+using KeyNamer = std::function<std::string(std::string_view key)>;
+
+// The checks of a whole Config, for the file (ParseConfig runs them) and the command line
+// alike: every number within its Limit; header values (zhihu.cookie, fetch.user_agent) and
+// URLs (zhihu.base_url, zhihu.image_proxy, fetch.proxy) without control characters.
+// Returns every problem.
+std::vector<Problem> Validate(const Config& config, const KeyNamer& name = nullptr);
 
 // The effective configuration as TOML that ParseConfig reads back to the same Config,
 // except the cookie: its value is never printed, only "(set, N bytes)" in a comment.

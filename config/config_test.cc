@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -42,6 +43,9 @@ TEST(Config, DefaultsWithoutAFile) {
   EXPECT_EQ(c.fetch.per_host_delay, seconds(2));
   EXPECT_EQ(c.zhihu.base_url, "https://www.zhihu.com");
   EXPECT_EQ(c.zhihu.page_size, 20);
+  EXPECT_EQ(c.zhihu.max_pages, 2000);
+  EXPECT_EQ(c.fetch.connect_timeout, seconds(10));
+  EXPECT_EQ(c.fetch.retries, 2);
   EXPECT_EQ(c.schedule.min_interval, minutes(10));
   EXPECT_EQ(c.schedule.max_interval, hours(24 * 7));
   EXPECT_EQ(c.schedule.initial_interval, minutes(30));
@@ -63,6 +67,8 @@ dir = "out"
 [fetch]
 user_agent = "UA/1"
 timeout = "45s"
+connect_timeout = "5s"
+retries = 4
 max_body = "512KiB"
 concurrency = 8
 per_host_concurrency = 2
@@ -72,6 +78,7 @@ cookies_file = "/nonexistent/cookies.txt"
 [zhihu]
 base_url = "http://127.0.0.1:8080"
 page_size = 5
+max_pages = 77
 cookie = "z_c0=abc"
 image_proxy = ""
 [schedule]
@@ -96,6 +103,9 @@ url = "2"
   EXPECT_EQ(c.export_dir, "/etc/out");  // relative to the file's folder
   EXPECT_EQ(c.fetch.user_agent, "UA/1");
   EXPECT_EQ(c.fetch.timeout, seconds(45));
+  EXPECT_EQ(c.fetch.connect_timeout, seconds(5));
+  EXPECT_EQ(c.fetch.retries, 4);
+  EXPECT_EQ(c.zhihu.max_pages, 77);
   EXPECT_EQ(c.fetch.max_body, 512 * 1024);
   EXPECT_EQ(c.fetch.concurrency, 8);
   EXPECT_EQ(c.fetch.per_host_concurrency, 2);
@@ -116,7 +126,7 @@ url = "2"
   EXPECT_EQ(c.daemon.status_listen, "[::1]:9000");
   ASSERT_EQ(c.threads.size(), 2u);
   EXPECT_EQ(c.threads[0].url, "https://www.zhihu.com/question/1");
-  EXPECT_EQ(c.threads[0].line, 32);
+  EXPECT_EQ(c.threads[0].line, 35);
   EXPECT_EQ(c.threads[1].url, "2");
 }
 
@@ -169,8 +179,52 @@ TEST(Config, BadDurationsAndSizes) {
 TEST(Config, OutOfRangeNumbers) {
   ParseResult r = Parse("[zhihu]\npage_size = 500\n[fetch]\nconcurrency = 0\n");
   EXPECT_EQ(Lines(r), (std::vector<std::string>{
-                          "2:zhihu.page_size = 500 is out of range [1, 100]",
-                          "4:fetch.concurrency = 0 is out of range [1, 256]"}));
+                          "2:zhihu.page_size = 500 is out of range: it must be between 1 and 100",
+                          "4:fetch.concurrency = 0 is out of range: it must be between 1 and 256"}));
+}
+
+TEST(Config, EveryNumberHasARangeInPlainFigures) {
+  ParseResult r = Parse(
+      "[fetch]\ntimeout = \"0s\"\nconnect_timeout = \"1d\"\nretries = 2147483647\n"
+      "max_body = \"2TiB\"\nper_host_delay = \"10000000000000s\"\n"
+      "[zhihu]\nmax_pages = 0\n"
+      "[schedule]\nmin_interval = \"999ms\"\nmax_interval = \"100000w\"\n"
+      "delete_confirmations = 101\n"
+      "[discovery]\ninterval = \"400d\"\ntrack_for = \"0s\"\n");
+  EXPECT_EQ(Lines(r), (std::vector<std::string>{
+      "2:fetch.timeout = 0s is out of range: it must be between 100ms and 1h",
+      "3:fetch.connect_timeout = 1d is out of range: it must be between 100ms and 10m",
+      "4:fetch.retries = 2147483647 is out of range: it must be between 0 and 10",
+      "5:fetch.max_body = 2TiB is out of range: it must be between 1KiB and 1GiB",
+      "6:fetch.per_host_delay = 115740740d17h46m40s is out of range: it must be between 0s and 1h",
+      "8:zhihu.max_pages = 0 is out of range: it must be between 1 and 100000",
+      "10:schedule.min_interval = 999ms is out of range: it must be between 1s and 3650d",
+      "11:schedule.max_interval = 700000d is out of range: it must be between 1s and 3650d",
+      "12:schedule.delete_confirmations = 101 is out of range: it must be between 1 and 100",
+      "14:discovery.interval = 400d is out of range: it must be between 1s and 365d",
+      "15:discovery.track_for = 0s is out of range: it must be between 1s and 3650d"}));
+}
+
+TEST(Config, TheLimitsAreOnePlaceForTheCommandLineToo) {
+  const Limit* delay = FindLimit("fetch.per_host_delay");
+  ASSERT_NE(delay, nullptr);
+  EXPECT_EQ(OutOfRange(*delay, "--delay", "1e+16"),
+            "--delay 1e+16 is out of range: it must be between 0s and 1h");
+  EXPECT_EQ(FindLimit("zhihu.cookie"), nullptr);
+  EXPECT_EQ(DurationFromSeconds(0.3), std::chrono::milliseconds(300));
+  EXPECT_EQ(DurationFromSeconds(-2), std::chrono::milliseconds(-2000));
+  EXPECT_FALSE(DurationFromSeconds(std::nan("")));
+  EXPECT_FALSE(DurationFromSeconds(1e16));
+  EXPECT_FALSE(DurationFromSeconds(-1.0 / 0.0));
+  Config c;
+  c.fetch.retries = 2147483647;
+  c.fetch.timeout = *DurationFromSeconds(1e9);
+  std::vector<Problem> p = Validate(c, [](std::string_view key) {
+    return key == "fetch.retries" ? std::string("--retries") : std::string(key);
+  });
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_EQ(p[0].message, "fetch.timeout = 11574d1h46m40s is out of range: it must be between 100ms and 1h");
+  EXPECT_EQ(p[1].message, "--retries 2147483647 is out of range: it must be between 0 and 10");
 }
 
 TEST(Config, ImpossibleCombinations) {
@@ -201,6 +255,33 @@ TEST(Config, BadValuesOfStrings) {
                 "4:daemon.status_listen \"localhost\": not HOST:PORT with HOST an IP address "
                 "or localhost (e.g. 127.0.0.1:9184 or [::1]:9184), or \"\" to disable it",
                 "6:store.path must not be empty"}));
+}
+
+TEST(Config, ControlCharactersInHeaderValuesAndUrls) {
+  ParseResult r = Parse(
+      "[zhihu]\ncookie = \"z_c0=1\\r\\nX-Evil: 1\"\nbase_url = \"https://a.test/\\u0000\"\n"
+      "image_proxy = \"https://i.test/\\u007f\"\n"
+      "[fetch]\nuser_agent = \"ua\\tx\"\nproxy = \"http://p\\n\"\n");
+  EXPECT_EQ(Lines(r), (std::vector<std::string>{
+      "2:zhihu.cookie contains a control character (0x0d) at byte 6; a Cookie header may not "
+      "hold control characters (CR and LF would inject request headers)",
+      "3:zhihu.base_url contains a control character (0x00) at byte 15; a URL may not hold "
+      "control characters (CR and LF would inject request headers)",
+      "4:zhihu.image_proxy contains a control character (0x7f) at byte 15; a URL may not hold "
+      "control characters (CR and LF would inject request headers)",
+      "6:fetch.user_agent contains a control character (0x09) at byte 2; a User-Agent header "
+      "may not hold control characters (CR and LF would inject request headers)",
+      "7:fetch.proxy contains a control character (0x0a) at byte 8; a URL may not hold control "
+      "characters (CR and LF would inject request headers)"}));
+  // The command line names its options instead of the keys.
+  Config c;
+  c.zhihu.cookie = "a\nb";
+  std::vector<Problem> p = Validate(c, [](std::string_view key) {
+    return key == "zhihu.cookie" ? std::string("--cookie") : std::string(key);
+  });
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].keys, (std::vector<std::string>{"zhihu.cookie"}));
+  EXPECT_EQ(p[0].message.substr(0, 59), "--cookie contains a control character (0x0a) at byte 1; a C");
 }
 
 TEST(Config, ThreadUrlsAreCheckedByTheCallerAndNeedAUrl) {
@@ -251,7 +332,7 @@ TEST(Config, SyntaxErrorHasItsLine) {
 
 TEST(Config, FormatConfigReadsBack) {
   ParseResult r = Parse(
-      "[fetch]\ntimeout = \"1h30m\"\nmax_body = \"2000\"\n[zhihu]\ncookie = \"secret\"\n"
+      "[fetch]\ntimeout = \"15m30s\"\nmax_body = \"2000\"\n[zhihu]\ncookie = \"secret\"\n"
       "[[thread]]\nurl = \"a \\\"q\\\"\"\n");
   ASSERT_TRUE(r.ok());
   const std::string text = FormatConfig(r.config);
@@ -262,8 +343,19 @@ TEST(Config, FormatConfigReadsBack) {
   again.config.zhihu.cookie = "secret";
   again.config.source = r.config.source;
   EXPECT_EQ(FormatConfig(again.config), text);
-  EXPECT_EQ(again.config.fetch.timeout, std::chrono::minutes(90));
+  EXPECT_EQ(again.config.fetch.timeout, std::chrono::seconds(930));
   EXPECT_EQ(again.config.threads[0].url, "a \"q\"");
+}
+
+TEST(Config, FormatConfigEscapesEveryControlCharacterTomlForbids) {
+  ParseResult r = Parse("[store]\npath = \"/srv/a\\u007fb\\u0001c\\td\"\n[export]\ndir = '中'\n");
+  ASSERT_TRUE(r.ok()) << r.errors[0].ToString();
+  const std::string text = FormatConfig(r.config);
+  EXPECT_NE(text.find("path = \"/srv/a\\u007fb\\u0001c\\td\""), std::string::npos) << text;
+  ParseResult again = Parse(text);
+  ASSERT_TRUE(again.ok()) << again.errors[0].ToString();
+  EXPECT_EQ(again.config.store_path, "/srv/a\x7f" "b\x01" "c\td");
+  EXPECT_EQ(again.config.export_dir, "/etc/中");
 }
 
 class LocateTest : public ::testing::Test {

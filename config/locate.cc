@@ -19,7 +19,7 @@ bool IsFile(const std::string& path) {
 
 bool Set(const char* v) { return v != nullptr && v[0] != '\0'; }
 
-// A TOML basic string with the escapes TOML requires.
+// A TOML basic string with the escapes TOML requires (U+0000–U+001F and U+007F, DEL).
 std::string Quote(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
@@ -30,9 +30,9 @@ std::string Quote(std::string_view s) {
       case '\t': out += "\\t"; break;
       case '\r': out += "\\r"; break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
           char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
           out += buf;
         } else {
           out += c;
@@ -120,12 +120,14 @@ std::string FormatConfig(const Config& c) {
   const FetchConfig& f = c.fetch;
   o << "[fetch]\nuser_agent = " << Quote(f.user_agent)
     << (f.user_agent.empty() ? "  # archivist/<version> libcurl/<version>" : "") << "\ntimeout = " << Dur(f.timeout)
+    << "\nconnect_timeout = " << Dur(f.connect_timeout) << "\nretries = " << f.retries
     << "\nmax_body = " << Quote(FormatSize(f.max_body)) << "\nconcurrency = " << f.concurrency
     << "\nper_host_concurrency = " << f.per_host_concurrency
     << "\nper_host_delay = " << Dur(f.per_host_delay) << "\nproxy = " << Quote(f.proxy)
     << "\ncookies_file = " << Quote(f.cookies_file) << "\n\n";
   const ZhihuConfig& z = c.zhihu;
-  o << "[zhihu]\nbase_url = " << Quote(z.base_url) << "\npage_size = " << z.page_size << "\n";
+  o << "[zhihu]\nbase_url = " << Quote(z.base_url) << "\npage_size = " << z.page_size
+    << "\nmax_pages = " << z.max_pages << "\n";
   if (z.cookie.empty()) {
     o << "cookie = \"\"\n";
   } else {

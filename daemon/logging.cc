@@ -14,6 +14,7 @@
 #include <mutex>
 #include <string>
 
+#include "base/bounded_text.h"
 #include "base/terminal_text.h"
 
 #include "daemon/metrics.h"
@@ -53,10 +54,11 @@ RefreshLine FormatRefresh(const store::ThreadKey& key, const pipeline::RefreshSu
   const std::string error = ErrorText(s);
   RefreshLine line;
   line.text = fmt::format(
-      "refresh {} {} http={} pages={} answers={} events={} ({}) fetch={}ms next_in={}s{}{}",
+      "refresh {} {} http={} pages={} answers={} events={} ({}) fetch={}ms next_in={}s{}{}{}",
       store::ToString(key), model::OutcomeName(s.outcome), s.HttpStatus(), s.pages,
       s.answers_now, s.EventCount(), EventsText(s), s.fetch_duration.count(), next_in_seconds,
-      error.empty() ? "" : " error=", error);
+      s.skipped_items > 0 ? fmt::format(" skipped_items={}", s.skipped_items) : "",
+      error.empty() ? "" : " error=", BoundText(error));
   line.warning = !IsSuccess(s.outcome) || !error.empty();
   return line;
 }

@@ -31,6 +31,7 @@
 
 #include "base/clock.h"
 #include "config/listen_address.h"
+#include "daemon/http_request.h"
 
 namespace archivist::daemon {
 namespace {
@@ -122,11 +123,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
       return Reply({431, "text/plain; charset=utf-8", "the request is too large\n"});
     }
     if (ec) return Close();
-    std::istream in(&buffer_);
-    std::string method, target;
-    in >> method >> target;
-    if (method != "GET") return Reply({405, "text/plain; charset=utf-8", "only GET is served\n"});
-    Reply(server_.handler(target.substr(0, target.find('?'))));
+    const auto head = buffer_.data();
+    const RequestLine request =
+        ParseRequestHead(std::string(asio::buffers_begin(head), asio::buffers_end(head)));
+    if (request.method != "GET") return Reply({405, "text/plain; charset=utf-8", "only GET is served\n"});
+    Reply(server_.handler(request.path));
   }
 
   void Reply(const HttpReply& reply) {

@@ -12,12 +12,25 @@
 // Cancellation: with a CancelToken, the loop waits in curl_multi_poll for at most 100 ms and
 // checks the token between waits; once it is cancelled every unfinished transfer is removed
 // from the multi handle (which aborts it) and reported kCancelled.
+//
+// Redirects are followed here, not by libcurl (CURLOPT_FOLLOWLOCATION is off): libcurl would
+// follow a Location to any host and send CURLOPT_COOKIE there too. When a transfer ends with
+// a 3xx, CURLINFO_REDIRECT_URL (libcurl's own resolution of the Location) is checked against
+// the origin of the request URL; within it, the same easy handle is pointed at the new URL
+// and added to the multi handle again; outside it, the 3xx is the response and the URL is
+// reported in redirect_refused. The cookie and the cookies file are set on a transfer only
+// when the request URL lies within the origin of CurlOptions::cookie_url, so they reach no
+// other host whatever the caller asks for.
 #include "fetch/curl_http_client.h"
 
 #include <curl/curl.h>
 
 #include <cstdio>
 #include <mutex>
+#include <optional>
+
+#include "base/header_text.h"
+#include "fetch/url_origin.h"
 
 #include "base/version.h"
 
@@ -45,6 +58,10 @@ struct Transfer {
   size_t cap = 0;
   bool over_cap = false;
   bool done = false;
+  std::string url;                // the URL of the current hop
+  std::optional<Origin> origin;   // of the request URL: redirects stay within it
+  int redirects = 0;              // hops followed
+  bool too_many_redirects = false;
   char errbuf[CURL_ERROR_SIZE] = {};
 };
 
@@ -138,6 +155,18 @@ Result<std::unique_ptr<CurlHttpClient>> CurlHttpClient::Create(CurlOptions optio
   if (options.max_body == 0) return Status::InvalidArgument("max_body must be positive");
   if (options.max_redirects < 0) return Status::InvalidArgument("max_redirects must be >= 0");
   if (options.max_connections <= 0) return Status::InvalidArgument("max_connections must be positive");
+  // Whatever the caller checked: nothing reaches a header line that could end it.
+  for (const auto& [what, value] : {std::pair<std::string_view, const std::string*>{"User-Agent", &options.user_agent},
+                                    {"Cookie", &options.cookie}}) {
+    if (std::string bad = CheckHeaderValue(*value); !bad.empty()) {
+      return Status::InvalidArgument("the " + std::string(what) + " header contains " + bad);
+    }
+  }
+  for (const auto& [name, value] : options.headers) {
+    std::string bad = CheckHeaderName(name);
+    if (bad.empty()) bad = CheckHeaderValue(value);
+    if (!bad.empty()) return Status::InvalidArgument("header '" + name + "' has " + bad);
+  }
   if (!options.cookies_file.empty()) {
     std::FILE* f = std::fopen(options.cookies_file.c_str(), "r");
     if (f == nullptr) {
@@ -146,6 +175,11 @@ Result<std::unique_ptr<CurlHttpClient>> CurlHttpClient::Create(CurlOptions optio
     }
     std::fclose(f);
   }
+  if ((!options.cookie.empty() || !options.cookies_file.empty()) && !OriginOf(options.cookie_url)) {
+    return Status::InvalidArgument("the cookie's URL '" + options.cookie_url +
+                                   "' is not an absolute http(s) URL (the cookie goes only to "
+                                   "its origin)");
+  }
   return std::unique_ptr<CurlHttpClient>(new CurlHttpClient(std::move(options)));
 }
 
@@ -153,14 +187,14 @@ namespace {
 
 void SetUp(Transfer& t, const HttpRequest& req, const CurlOptions& o) {
   CURL* h = t.easy.get();
-  curl_easy_setopt(h, CURLOPT_URL, req.url.c_str());
+  t.url = req.url;
+  t.origin = OriginOf(req.url);
+  curl_easy_setopt(h, CURLOPT_URL, t.url.c_str());
   curl_easy_setopt(h, CURLOPT_PRIVATE, &t);
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, t.errbuf);
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(h, CURLOPT_MAXREDIRS, static_cast<long>(o.max_redirects));
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);  // FollowRedirect decides
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(o.connect_timeout.count()));
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(o.timeout.count()));
   curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl can decode
@@ -171,8 +205,10 @@ void SetUp(Transfer& t, const HttpRequest& req, const CurlOptions& o) {
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &OnHeader);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(h, CURLOPT_USERAGENT, o.user_agent.c_str());
-  if (!o.cookie.empty()) curl_easy_setopt(h, CURLOPT_COOKIE, o.cookie.c_str());
-  if (!o.cookies_file.empty()) curl_easy_setopt(h, CURLOPT_COOKIEFILE, o.cookies_file.c_str());
+  if (t.origin && t.origin == OriginOf(o.cookie_url)) {
+    if (!o.cookie.empty()) curl_easy_setopt(h, CURLOPT_COOKIE, o.cookie.c_str());
+    if (!o.cookies_file.empty()) curl_easy_setopt(h, CURLOPT_COOKIEFILE, o.cookies_file.c_str());
+  }
   if (!o.proxy.empty()) curl_easy_setopt(h, CURLOPT_PROXY, o.proxy.c_str());
   curl_slist* list = nullptr;
   for (const HeaderList* hl : {&o.headers, &req.headers}) {
@@ -184,20 +220,47 @@ void SetUp(Transfer& t, const HttpRequest& req, const CurlOptions& o) {
   if (list != nullptr) curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
 }
 
+// After a hop ended without error: true when it was a redirect within the request's origin
+// and the transfer was pointed at its target (to be added to the multi handle again).
+bool FollowRedirect(Transfer& t, CURLcode rc, int max_redirects) {
+  if (rc != CURLE_OK) return false;
+  CURL* h = t.easy.get();
+  long status = 0;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) return false;
+  char* target = nullptr;
+  if (curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &target) != CURLE_OK || target == nullptr) {
+    return false;
+  }
+  if (!t.origin || OriginOf(target) != t.origin) {
+    t.out->redirect_refused = target;
+    return false;
+  }
+  if (t.redirects >= max_redirects) {
+    t.too_many_redirects = true;
+    return false;
+  }
+  ++t.redirects;
+  t.url = target;
+  t.out->body.clear();
+  t.out->headers.clear();
+  curl_easy_setopt(h, CURLOPT_URL, t.url.c_str());
+  return true;
+}
+
 void Finish(Transfer& t, CURLcode rc) {
   CURL* h = t.easy.get();
   HttpResponse& r = *t.out;
   long status = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   r.status = static_cast<int>(status);
-  char* url = nullptr;
-  if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &url) == CURLE_OK && url != nullptr) {
-    r.effective_url = url;
-  }
-  long redirects = 0;
-  curl_easy_getinfo(h, CURLINFO_REDIRECT_COUNT, &redirects);
-  r.redirects = static_cast<int>(redirects);
+  r.effective_url = t.url;
+  r.redirects = t.redirects;
   r.error = MapCode(rc, t.over_cap);
+  if (t.too_many_redirects) {
+    r.error = TransportError::kTooManyRedirects;
+    std::snprintf(t.errbuf, sizeof(t.errbuf), "more than %d redirects", t.redirects);
+  }
   if (r.error == TransportError::kTooLarge) {
     r.body.clear();
     r.body.shrink_to_fit();
@@ -249,10 +312,16 @@ std::vector<HttpResponse> CurlHttpClient::PerformAll(const std::vector<HttpReque
     while (CURLMsg* msg = curl_multi_info_read(m, &left)) {
       if (msg->msg != CURLMSG_DONE) continue;
       Transfer* t = nullptr;
-      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
-      Finish(*t, msg->data.result);
+      CURL* easy = msg->easy_handle;
+      const CURLcode rc = msg->data.result;
+      curl_easy_getinfo(easy, CURLINFO_PRIVATE, &t);
+      curl_multi_remove_handle(m, easy);
+      if (FollowRedirect(*t, rc, options_.max_redirects)) {
+        curl_multi_add_handle(m, easy);
+        continue;
+      }
+      Finish(*t, rc);
       t->done = true;
-      curl_multi_remove_handle(m, msg->easy_handle);
       ++done;
     }
     if (done < transfers.size() && running > 0) {

@@ -53,6 +53,9 @@ struct HttpResponse {
   HeaderList headers;         // headers of the final response; names lower-cased
   std::string effective_url;  // the URL after redirects
   int redirects = 0;
+  // A redirect that was not followed because it leaves the request's origin (the response
+  // is the redirect itself); "" when none.
+  std::string redirect_refused;
 
   bool transport_ok() const { return error == TransportError::kNone; }
   // The first header of that (lower-case) name, or "" when absent.

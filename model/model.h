@@ -101,6 +101,7 @@ struct Snapshot {
   Outcome outcome = Outcome::kTransient;
   FetchError error;             // set when outcome != kComplete
   int pages = 0;                // listing pages fetched
+  int skipped_items = 0;        // listing items that were not answers (unknown card types)
   std::optional<int64_t> retry_after_seconds;  // from Retry-After, when the source sent one
 
   bool complete() const { return outcome == Outcome::kComplete; }

@@ -31,13 +31,17 @@ class HttpSource final : public SiteSource {
 FetchSettings FetchSettingsOf(const config::Config& c) {
   FetchSettings s;
   s.curl.timeout = c.fetch.timeout;
+  s.curl.connect_timeout = c.fetch.connect_timeout;
   s.curl.max_body = static_cast<size_t>(c.fetch.max_body);
   s.curl.user_agent = c.fetch.user_agent;
   s.curl.cookie = c.zhihu.cookie;
   s.curl.cookies_file = c.fetch.cookies_file;
+  s.curl.cookie_url = c.zhihu.base_url;  // cookies go to its origin only
   s.curl.proxy = c.fetch.proxy;
   s.zhihu.base_url = c.zhihu.base_url;
   s.zhihu.page_size = c.zhihu.page_size;
+  s.zhihu.max_pages = c.zhihu.max_pages;
+  s.retry.max_attempts = c.fetch.retries + 1;
   return s;
 }
 

@@ -19,6 +19,7 @@
 #include <unordered_map>
 
 #include "base/atomic_file.h"
+#include "base/bounded_text.h"
 
 namespace archivist::pipeline {
 namespace {
@@ -46,6 +47,13 @@ void CountChanges(const model::ThreadState& state, const model::ChangeSet& chang
   s.changed = !changes.events.empty();
   s.title = changes.thread.title ? *changes.thread.title : state.title;
   s.answers_now = PresentAfter(state, changes);
+}
+
+// The error as stored and reported: whatever the source, its strings came from a server.
+model::FetchError Bounded(model::FetchError e) {
+  e.code = BoundText(e.code, 64);
+  e.message = BoundText(e.message);
+  return e;
 }
 
 }  // namespace
@@ -115,15 +123,17 @@ RefreshSummary Pipeline::Refresh(const store::ThreadKey& thread) {
   summary.fetch_duration =
       std::chrono::duration_cast<std::chrono::milliseconds>(clock_.SteadyNow() - start);
   fetch.duration_ms = summary.fetch_duration.count();
+  const model::FetchError error = Bounded(snapshot.error);
   fetch.outcome = snapshot.outcome;
-  fetch.http_status = snapshot.error.http_status;
-  fetch.error_code = snapshot.error.code;
-  fetch.error_message = snapshot.error.message;
+  fetch.http_status = error.http_status;
+  fetch.error_code = error.code;
+  fetch.error_message = error.message;
   fetch.pages = snapshot.pages;
   fetch.answer_count = static_cast<int>(snapshot.answers.size());
   summary.outcome = snapshot.outcome;
   summary.pages = snapshot.pages;
-  if (!snapshot.complete()) summary.fetch_error = snapshot.error;
+  summary.skipped_items = snapshot.skipped_items;
+  if (!snapshot.complete()) summary.fetch_error = error;
   summary.retry_after_seconds = snapshot.retry_after_seconds;
   summary.observed_at = clock_.WallNow();
 

@@ -52,7 +52,7 @@ struct RefreshSummary {
   store::ThreadKey thread;
   std::string title;           // after the refresh ("" if never archived)
   model::Outcome outcome = model::Outcome::kTransient;
-  model::FetchError fetch_error;                  // set when outcome != complete
+  model::FetchError fetch_error;                  // set when outcome != complete; bounded
   std::optional<int64_t> retry_after_seconds;     // from the source, for the scheduler
   Timestamp observed_at;       // the refresh time: its events' time
   int added = 0, edited = 0, deleted = 0, restored = 0;
@@ -63,6 +63,7 @@ struct RefreshSummary {
   int answers_now = 0;         // present answers after the refresh
   int pages = 0;               // listing pages fetched
   std::chrono::milliseconds fetch_duration{0};  // Source::Fetch alone (not probes, commit, export)
+  int skipped_items = 0;       // listing items that were not answers (unknown card types)
   bool committed = false;      // the refresh (at least its fetch record) is stored
   bool cancelled = false;      // stopped by the CancelToken before the commit: nothing stored
   bool superseded = false;     // another refresh of the thread committed after this fetch

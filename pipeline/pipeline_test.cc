@@ -203,6 +203,23 @@ TEST_F(PipelineTest, NoFailedOutcomeDeletesOrTouchesTheExport) {
   EXPECT_EQ(store_->GetThread(kKey)->present_answers, 2);
 }
 
+TEST_F(PipelineTest, ServerErrorTextIsBoundedInTheRecordAndTheSummary) {
+  model::Snapshot snap = Snap({}, Outcome::kInvalidResponse);
+  snap.error.code = std::string(1 << 20, 'c');
+  snap.error.message = std::string(20 << 20, 'm');  // a 20 MiB bogus id echoed
+  const RefreshSummary s = Run(std::move(snap));
+  ASSERT_TRUE(s.committed) << s.error.ToString();
+  EXPECT_LE(s.fetch_error.message.size(), 1024u);
+  EXPECT_LE(s.fetch_error.code.size(), 64u);
+  auto records = store_->FetchRecords(kKey);
+  ASSERT_TRUE(records.ok());
+  ASSERT_EQ(records->size(), 1u);
+  EXPECT_LE(records->front().error_message.size(), 1024u);
+  EXPECT_EQ(records->front().error_message.substr(0, 3), "mmm");
+  EXPECT_NE(records->front().error_message.find("(20971520 bytes)"), std::string::npos);
+  EXPECT_LE(records->front().error_code.size(), 64u);
+}
+
 TEST_F(PipelineTest, FailedFetchKeepsTheWholeAnswersItHas) {
   ASSERT_TRUE(Run(Snap({A(1, "一"), A(2, "二")})).changed);
   const RefreshSummary s = Run(Snap({A(1, "一 v2", 200), A(3, "三")}, Outcome::kRateLimited));

@@ -5,6 +5,8 @@
 //     redirect loops → invalid_response.
 //  2. Did we land on the captcha page (/account/unhuman, in the final URL or a Location
 //     header)? → blocked. On a sign-in page (/signin, /account/login)? → auth_required.
+//     A redirect elsewhere that the client did not follow (it leaves the request's origin)
+//     → invalid_response naming where it pointed.
 //  3. Does the body carry a Zhihu error object with a blocking code (10003, 40362, 40352)?
 //     → blocked, whatever the status says (Zhihu sends these with 403 and sometimes 200).
 //  4. The status: 401 → auth_required, 403 → blocked, 404/410 → not_found, 429 → rate_limited,
@@ -13,6 +15,7 @@
 //  5. A 2xx whose body is not JSON, or is a Zhihu error object (4041 → not_found) →
 //     invalid_response / not_found.
 // The message prefers Zhihu's own error message; the code is Zhihu's error code as text.
+// Both come from the server, so both are bounded (base/bounded_text.h) before they go on.
 #include "fetch/sources/zhihu_classify.h"
 
 #include "fetch/retrying_http_client.h"
@@ -26,8 +29,8 @@ Failure Fail(Outcome o, const HttpResponse& r, std::string message, std::string 
   Failure f;
   f.outcome = o;
   f.error.http_status = r.status;
-  f.error.code = std::move(code);
-  f.error.message = std::move(message);
+  f.error.code = BoundText(code, kMaxCodeBytes);
+  f.error.message = BoundText(message);
   return f;
 }
 
@@ -56,11 +59,16 @@ bool PathIs(std::string_view url, std::string_view prefix) {
 std::optional<Failure> UrlFailure(const HttpResponse& r) {
   for (std::string_view url : {std::string_view(r.effective_url), r.Header("location")}) {
     if (PathIs(url, "/account/unhuman")) {
-      return Fail(Outcome::kBlocked, r, "captcha redirect to " + std::string(url));
+      return Fail(Outcome::kBlocked, r, "captcha redirect to " + BoundText(url, 256));
     }
     if (PathIs(url, "/signin") || PathIs(url, "/account/login")) {
-      return Fail(Outcome::kAuthRequired, r, "login redirect to " + std::string(url));
+      return Fail(Outcome::kAuthRequired, r, "login redirect to " + BoundText(url, 256));
     }
+  }
+  if (!r.redirect_refused.empty()) {
+    return Fail(Outcome::kInvalidResponse, r,
+                "HTTP " + std::to_string(r.status) + " redirect to another origin not followed: " +
+                    BoundText(r.redirect_refused, 256));
   }
   return std::nullopt;
 }

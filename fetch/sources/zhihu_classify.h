@@ -5,6 +5,7 @@
 
 #include <optional>
 
+#include "base/bounded_text.h"
 #include "base/time.h"
 #include "fetch/http_client.h"
 #include "fetch/sources/zhihu_json.h"
@@ -12,6 +13,11 @@
 
 namespace archivist::fetch::zhihu {
 
+// Zhihu's error codes are short numbers; a longer "code" is cut to this many bytes. Messages
+// are cut to kMaxEchoBytes (base/bounded_text.h).
+inline constexpr size_t kMaxCodeBytes = 64;
+
+// Every string in `error` is bounded.
 struct Failure {
   model::Outcome outcome = model::Outcome::kTransient;
   model::FetchError error;  // page is left 0; the caller sets it

@@ -1,5 +1,6 @@
 #include "fetch/sources/zhihu_json.h"
 
+#include "base/bounded_text.h"
 #include "fetch/sources/zhihu_url.h"
 
 namespace archivist::fetch::zhihu {
@@ -32,7 +33,7 @@ Result<int64_t> IntField(const Json& obj, const char* what, const char* name, bo
     return int64_t{0};
   }
   auto v = IntFrom(*it);
-  if (!v) return Bad(what, name, "is not an integer: " + it->dump());
+  if (!v) return Bad(what, name, "is not an integer: " + Describe(*it));
   return *v;
 }
 
@@ -46,9 +47,9 @@ std::string StringOr(const Json& obj, const char* name, std::string fallback = "
 
 model::Author ParseAuthor(const Json& a) {
   model::Author author;
-  author.name = StringOr(a, "name");
-  author.url_token = StringOr(a, "url_token");
-  author.id = StringOr(a, "id");
+  author.name = BoundText(StringOr(a, "name"), kMaxNameBytes);
+  author.url_token = BoundText(StringOr(a, "url_token"), kMaxNameBytes);
+  author.id = BoundText(StringOr(a, "id"), kMaxNameBytes);
   author.anonymous = author.id == "0" || (author.url_token.empty() && author.name == "匿名用户");
   return author;
 }
@@ -77,14 +78,58 @@ class ErrorSax : public nlohmann::json_sax<Json> {
   std::string message;
 };
 
+size_t DepthExceededAt(std::string_view text, int max_depth) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;  // the escaped character cannot end the string
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return i;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return std::string_view::npos;
+}
+
+std::string Describe(const Json& v) {
+  auto count = [](size_t n, const char* what) {
+    return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+  };
+  if (v.is_array()) return "an array of " + count(v.size(), "item");
+  if (v.is_object()) return "an object with " + count(v.size(), "key");
+  if (v.is_string()) {
+    const std::string& s = v.get_ref<const std::string&>();
+    const std::string quoted =
+        Json(BoundText(s, 64)).dump(-1, ' ', false, Json::error_handler_t::replace);
+    return s.size() <= 64 ? quoted : "a string of " + count(s.size(), "byte") + ": " + quoted;
+  }
+  return v.dump(-1, ' ', false, Json::error_handler_t::replace);  // a number, bool or null
+}
+
 Result<Json> ParseJson(std::string_view text) {
+  if (const size_t at = DepthExceededAt(text); at != std::string_view::npos) {
+    return Status::InvalidArgument("body is not usable JSON (" + std::to_string(text.size()) +
+                                   " bytes): arrays and objects nest deeper than " +
+                                   std::to_string(kMaxJsonDepth) + " levels at byte " +
+                                   std::to_string(at));
+  }
   Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!j.is_discarded()) return j;
   ErrorSax sax;
   (void)Json::sax_parse(text, &sax, nlohmann::detail::input_format_t::json, /*strict=*/true,
                         /*ignore_comments=*/false);
   return Status::InvalidArgument("body is not valid JSON (" + std::to_string(text.size()) +
-                                 " bytes): " + (sax.message.empty() ? "unknown error" : sax.message));
+                                 " bytes): " +
+                                 BoundText(sax.message.empty() ? "unknown error" : sax.message));
 }
 
 std::optional<uint64_t> IdFrom(const Json& v) {
@@ -114,7 +159,7 @@ Result<model::Answer> ParseAnswer(const Json& v) {
   auto id_it = v.find("id");
   if (id_it == v.end()) return Bad("answer", "id", "is missing");
   auto id = IdFrom(*id_it);
-  if (!id || *id == 0) return Bad("answer", "id", "is not a 64-bit id: " + id_it->dump());
+  if (!id || *id == 0) return Bad("answer", "id", "is not a 64-bit id: " + Describe(*id_it));
   a.id = *id;
   const std::string what = "answer " + std::to_string(a.id);
   auto author = v.find("author");
@@ -144,11 +189,11 @@ Result<model::Question> ParseQuestion(const Json& v) {
   auto id_it = v.find("id");
   if (id_it == v.end()) return Bad("question", "id", "is missing");
   auto id = IdFrom(*id_it);
-  if (!id || *id == 0) return Bad("question", "id", "is not a 64-bit id: " + id_it->dump());
+  if (!id || *id == 0) return Bad("question", "id", "is not a 64-bit id: " + Describe(*id_it));
   q.id = *id;
   auto title = v.find("title");
   if (title == v.end() || !title->is_string()) return Bad("question", "title", "is missing");
-  q.title = title->get<std::string>();
+  q.title = BoundText(title->get_ref<const std::string&>(), kMaxTitleBytes);
   const char* created_key = v.contains("created") ? "created" : "created_time";
   auto created = IntField(v, "question", created_key, false);
   if (!created.ok()) return created.status();

@@ -6,7 +6,10 @@
 // Use: Admit(url) before each page (false = stop: page cap or a URL seen before), then
 // TakeResponse/TakeBody with what came back (false = stop: the end, or a failure). After the
 // walk, complete() or failure() says how it ended; answers() holds what was taken, in listing
-// order, first position winning. The full rules: docs/fetch.md.
+// order, first position winning; skipped() counts items that were not answers. With
+// KeepWithin, a `next` outside the given origin stops the walk (invalid_response), so that a
+// page cannot send the client's cookies and headers to another host. Every message is
+// bounded (base/bounded_text.h). The full rules: docs/fetch.md.
 //
 // Thread-safety: a value used by one thread.
 #ifndef ARCHIVIST_FETCH_SOURCES_ZHIHU_LISTING_H_
@@ -15,12 +18,14 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/time.h"
 #include "fetch/http_client.h"
 #include "fetch/sources/zhihu_classify.h"
 #include "fetch/sources/zhihu_json.h"
+#include "fetch/url_origin.h"
 #include "model/model.h"
 
 namespace archivist::fetch::zhihu {
@@ -34,6 +39,14 @@ class ListingWalk {
  public:
   // `feeds`: items are /feeds cards wrapping an answer in `target`; else bare answers.
   ListingWalk(bool feeds, ListingLimits limits) : feeds_(feeds), limits_(limits) {}
+
+  // `next` links are followed only within `origin` (url_origin.h: an http link on an https
+  // base's host is taken over https); nullopt: none is followed. Without a call, next_url()
+  // is whatever the page said (the browser backend, whose page makes its own requests).
+  void KeepWithin(std::optional<Origin> origin) {
+    keep_within_ = true;
+    origin_ = std::move(origin);
+  }
 
   // Before fetching the next page at `url`. False (and failure() set, partial) when the page
   // cap is reached or `url` was visited before (a loop).
@@ -54,6 +67,7 @@ class ListingWalk {
   const std::optional<Failure>& failure() const { return failure_; }
   Failure& mutable_failure() { return *failure_; }
   int pages() const { return pages_; }
+  int skipped() const { return skipped_; }  // items that were not answers
   const std::vector<model::Answer>& answers() const { return answers_; }
   std::vector<model::Answer> TakeAnswers() { return std::move(answers_); }
 
@@ -67,12 +81,22 @@ class ListingWalk {
   std::set<std::string> visited_;
   std::string next_;
   int pages_ = 0;
+  int skipped_ = 0;
+  bool keep_within_ = false;
+  std::optional<Origin> origin_;
   int stalled_ = 0;
   bool complete_ = false;
   std::optional<Failure> failure_;  // error.page set
 };
 
-// A failure with an outcome, the HTTP status (0 = none) and our message.
+// The string member `name` of `obj`; nullopt when absent or not a string.
+std::optional<std::string_view> StringMember(const Json& obj, const char* name);
+
+// What an item of a list looks like, for a message when it is not what was expected: its
+// first keys and the type of its `type`, `target_type` and `target` (bounded).
+std::string ShapeOf(const Json& item);
+
+// A failure with an outcome, the HTTP status (0 = none) and our message (bounded).
 Failure MakeFailure(model::Outcome o, int http_status, std::string message);
 
 }  // namespace archivist::fetch::zhihu

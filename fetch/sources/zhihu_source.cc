@@ -1,13 +1,15 @@
 // ZhihuSource: the HTTP walk of a question's listing.
 //
 // The question and the first listing page go out as one batch; then `paging.next` is followed
-// verbatim, each page handed to a ListingWalk (zhihu_listing.cc), which holds the rules: what
-// a page must look like, the login wall, and the guards that stop a listing that never ends.
+// within the base URL's origin only, each page handed to a ListingWalk (zhihu_listing.cc),
+// which holds the rules: what a page must look like, which items are answers, the login wall,
+// the origin of `next`, and the guards that stop a listing that never ends.
 //
 // Fallback: when page 1 of /feeds fails with not_found or invalid_response (the endpoint is
 // gone or changed), the older /answers listing is walked from its start instead.
 #include "fetch/sources/zhihu_source.h"
 
+#include "base/bounded_text.h"
 #include "fetch/sources/zhihu_classify.h"
 #include "fetch/sources/zhihu_listing.h"
 
@@ -41,14 +43,17 @@ std::string TrimSlash(std::string s) {
 ZhihuSource::ZhihuSource(HttpClient& http, Clock& clock, ZhihuOptions options)
     : http_(http), clock_(clock), options_(std::move(options)) {
   options_.base_url = TrimSlash(options_.base_url);
+  origin_ = OriginOf(options_.base_url);
 }
 
 Status ZhihuSource::ValidateOptions(const ZhihuOptions& o) {
   if (o.page_size < 1 || o.page_size > 100) {
     return Status::InvalidArgument("page size " + std::to_string(o.page_size) + " is not in 1..100");
   }
-  if (!o.base_url.starts_with("http://") && !o.base_url.starts_with("https://")) {
-    return Status::InvalidArgument("base URL '" + o.base_url + "' does not start with http:// or https://");
+  if (!OriginOf(o.base_url)) {
+    return Status::InvalidArgument("base URL '" + BoundText(o.base_url, 256) +
+                                   "' is not an absolute http:// or https:// URL without "
+                                   "user:password@");
   }
   if (o.max_pages < 1 || o.max_stalled_pages < 1) {
     return Status::InvalidArgument("max_pages and max_stalled_pages must be positive");
@@ -113,16 +118,22 @@ model::Snapshot ZhihuSource::FetchQuestion(model::QuestionId id) {
   }
   const zhihu::ListingLimits limits{options_.max_pages, options_.max_stalled_pages};
   ListingWalk walk(/*feeds=*/true, limits);
+  walk.KeepWithin(origin_);
   WalkListing(FeedsUrl(id), &got[1], walk);
   if (options_.answers_fallback && walk.failure() && walk.failure()->error.page == 1 &&
       (walk.failure()->outcome == Outcome::kNotFound ||
        walk.failure()->outcome == Outcome::kInvalidResponse)) {
     const std::string why = walk.failure()->error.message;
     walk = ListingWalk(/*feeds=*/false, limits);
+    walk.KeepWithin(origin_);
     WalkListing(AnswersUrl(id), nullptr, walk);
-    if (walk.failure()) walk.mutable_failure().error.message += " (after /feeds failed: " + why + ")";
+    if (walk.failure()) {
+      std::string& message = walk.mutable_failure().error.message;
+      message = BoundText(message + " (after /feeds failed: " + why + ")");
+    }
   }
   snap.pages = walk.pages();
+  snap.skipped_items = walk.skipped();
   if (walk.complete()) {
     snap.outcome = Outcome::kComplete;
   } else {
@@ -147,7 +158,7 @@ model::ProbeResult ZhihuSource::ProbeAnswer(model::AnswerId id, model::FetchErro
   if (error != nullptr) {
     error->http_status = resp.status;
     error->message = a.ok() ? "asked for answer " + std::to_string(id) + ", got " + std::to_string(a->id)
-                            : a.status().message();
+                            : BoundText(a.status().message());
   }
   return model::ProbeResult::kUnknown;
 }
@@ -161,19 +172,23 @@ Result<std::vector<model::HotItem>> ZhihuSource::HotList(model::FetchError* erro
   } else if (!c.body.is_object() || !c.body.contains("data") || !c.body["data"].is_array()) {
     f = zhihu::MakeFailure(Outcome::kInvalidResponse, resp.status, "hot list: 'data' is not an array");
   } else {
+    const Json& data = c.body["data"];
     std::vector<model::HotItem> items;
-    for (const Json& item : c.body["data"]) {
+    for (const Json& item : data) {
       if (!item.is_object() || !item.contains("target") || !item["target"].is_object()) continue;
       const Json& t = item["target"];
       std::optional<uint64_t> qid = t.contains("id") ? zhihu::IdFrom(t["id"]) : std::nullopt;
       if (!qid || *qid == 0) continue;  // not a question card
       model::HotItem h;
       h.question_id = *qid;
-      h.title = t.value("title", "");
-      h.heat = item.value("detail_text", "");
+      h.title = BoundText(zhihu::StringMember(t, "title").value_or(""), zhihu::kMaxTitleBytes);
+      h.heat = BoundText(zhihu::StringMember(item, "detail_text").value_or(""), zhihu::kMaxNameBytes);
       items.push_back(std::move(h));
     }
-    return items;
+    if (!items.empty() || data.empty()) return items;
+    f = zhihu::MakeFailure(Outcome::kInvalidResponse, resp.status,
+                           "hot list: none of its " + std::to_string(data.size()) +
+                               " items is a question; item 0 is " + zhihu::ShapeOf(data.front()));
   }
   if (error != nullptr) *error = f.error;
   return Status::Unavailable(std::string(model::OutcomeName(f.outcome)) + ": " + f.error.message);

@@ -1,8 +1,9 @@
 // ZhihuSource: one Zhihu question → one Snapshot that says honestly how complete it is.
 //
 // FetchQuestion asks `GET {base}/api/v4/questions/{qid}` for the question, and walks
-// `GET {base}/api/v4/questions/{qid}/feeds?…` following `paging.next` verbatim until
-// `paging.is_end`, keeping `question_feed_card` items whose target is an answer. When the
+// `GET {base}/api/v4/questions/{qid}/feeds?…` following `paging.next` until `paging.is_end`
+// (only within the base URL's origin: scheme, host and port; an http `next` on the host of
+// an https base is taken over https; anything else is invalid_response), keeping `question_feed_card` items whose target is an answer. When the
 // first /feeds page is missing (404) or unreadable, it walks the older `/answers` listing
 // instead. The Snapshot is kComplete only if pagination reached is_end, every page was
 // fetched and parsed, no page said need_force_login and no answer had content_need_truncated.
@@ -24,6 +25,7 @@
 #include "base/status.h"
 #include "fetch/http_client.h"
 #include "fetch/sources/zhihu_url.h"
+#include "fetch/url_origin.h"
 #include "model/model.h"
 
 namespace archivist::fetch {
@@ -45,7 +47,8 @@ class ZhihuSource {
   // Borrows `http` and `clock` for its lifetime.
   ZhihuSource(HttpClient& http, Clock& clock, ZhihuOptions options);
 
-  // Checks the options (page size range, base URL scheme); the error names the option.
+  // Checks the options (page size range, base URL: an absolute http(s) URL without user
+  // info); the error names the option.
   static Status ValidateOptions(const ZhihuOptions& options);
 
   // Never fails as a whole: every failure is an outcome inside the Snapshot.
@@ -73,6 +76,7 @@ class ZhihuSource {
   HttpClient& http_;
   Clock& clock_;
   ZhihuOptions options_;
+  std::optional<Origin> origin_;  // of options_.base_url; nullopt: no `next` is followed
 };
 
 }  // namespace archivist::fetch

@@ -261,7 +261,7 @@ class FetchCliTest(unittest.TestCase):
         self.assertIn("/nonexistent/c.txt", p.stderr)
         rc, out, p = self.run_fetch(SEED, "--page-size", "0")
         self.assertEqual(rc, 2)
-        self.assertIn("page size 0", p.stderr)
+        self.assertIn("--page-size 0 is out of range: it must be between 1 and 100", p.stderr)
 
 
 if __name__ == "__main__":

@@ -124,6 +124,7 @@ TEST_F(CurlAgainstMockTest, SendsUserAgentHeadersCookieAndCookiesFile) {
   o.headers = {{"X-Test", "yes"}};
   o.cookie = "d_c0=abc";
   o.cookies_file = jar.string();
+  o.cookie_url = Url("/");
   HttpResponse r = Client(o)->Perform({Url(kQuestion), {{"X-Per-Request", "1"}}});
   ASSERT_EQ(r.status, 200);
   HttpResponse log = Client()->Perform({Url("/_mock/requests"), {}});
@@ -136,6 +137,23 @@ TEST_F(CurlAgainstMockTest, SendsUserAgentHeadersCookieAndCookiesFile) {
   EXPECT_NE(cookie.find("d_c0=abc"), std::string::npos) << cookie;
   EXPECT_NE(cookie.find("z_c0=secret-token"), std::string::npos) << cookie;
   EXPECT_NE(std::string(last["headers"].value("accept-encoding", "")).find("gzip"), std::string::npos);
+  fs::remove(jar);
+}
+
+TEST_F(CurlAgainstMockTest, CookiesGoOnlyToTheOriginOfCookieUrl) {
+  const fs::path jar = fs::temp_directory_path() / ("archivist_cookies2_" + std::to_string(getpid()));
+  std::ofstream(jar) << "# Netscape HTTP Cookie File\n127.0.0.1\tFALSE\t/\tFALSE\t0\tz_c0\tsecret-token\n";
+  CurlOptions o;
+  o.cookie = "d_c0=abc";
+  o.cookies_file = jar.string();
+  o.cookie_url = "http://127.0.0.1:1/";  // the same host, another port: another origin
+  HttpResponse r = Client(o)->Perform({Url(kQuestion), {}});
+  ASSERT_EQ(r.status, 200);
+  HttpResponse log = Client()->Perform({Url("/_mock/requests"), {}});
+  const Json last = Json::parse(log.body).back();
+  EXPECT_FALSE(last["headers"].contains("cookie")) << last.dump();
+  o.cookie_url = "";
+  EXPECT_FALSE(CurlHttpClient::Create(o).ok());
   fs::remove(jar);
 }
 
