@@ -6,6 +6,8 @@
 #include <cstring>
 #include <memory>
 
+#include "normalize/gumbo_escape.h"
+
 namespace archivist::normalize {
 
 NodeId Dom::NewElement(Tag tag, bool html) {
@@ -198,12 +200,18 @@ NodeId NewElementFrom(Dom* dom, const GumboNode* g) {
 }  // namespace
 
 Dom ParseTurndownRoot(std::string_view html) {
-  std::string wrapped;
-  wrapped.reserve(html.size() + 48);
+  // Characters gumbo would decode differently from an HTML5 parser travel escaped
+  // (gumbo_escape.h).
+  std::string escaped;
+  const bool escapes = EscapeForGumbo(html, &escaped);
+  if (escapes) html = escaped;
   // turndown parses '<x-turndown id="turndown-root">' + html + '</x-turndown>'; see
   // kWrapperTag for why the wrapper is opened as a <dir> here. The end tag stays as it is:
   // inside an unclosed <textarea> or <script> it is text, and elsewhere it only pops.
+  std::string wrapped;
+  wrapped.reserve(html.size() + 48);
   wrapped.append("<dir id=\"turndown-root\">").append(html).append("</x-turndown>");
+  escaped = std::string();
 
   GumboOptions options = kGumboDefaultOptions;
   options.max_errors = 0;  // recording errors copies the open-element stack: see DESIGN.md
@@ -241,6 +249,7 @@ Dom ParseTurndownRoot(std::string_view html) {
       }
     }
   }
+  if (escapes) RestoreEscapes(&dom);
   return dom;
 }
 
