@@ -16,9 +16,8 @@
 // node: the list of active formatting elements then always mirrors open elements, so it is
 // never reconstructed, and the adoption agency on the current node just pops it.
 //
-// The input stream is checked first: a byte or character that gumbo's input stream or
-// tokenizer treats specially (NUL, CR, form feed, other controls, C1 controls,
-// noncharacters) makes it bail out, so text is copied as it is. Character references are
+// The input stream is checked first: a character the input stream or tokenizer treats
+// specially (NUL, CR, form feed) makes it bail out, so text is copied as it is. Character references are
 // decoded for the five XML names, &nbsp; and numeric references with ';'.
 #include "normalize/fast_parse.h"
 
@@ -112,43 +111,15 @@ char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) :
 
 bool IsAttrNameChar(char c) { return IsAlnum(c) || c == '-' || c == '_' || c == ':' || c == '.'; }
 
-// False if the input holds a character the input stream or tokenizer treats specially:
-// controls other than TAB and LF (NUL and CR included), DEL, C1 controls, noncharacters.
+// False if the input holds a character the input stream or tokenizer treats specially: NUL
+// (dropped or replaced, by context), CR (normalized to LF) and form feed (white space this
+// parser does not take as such). Other controls, C1 controls and noncharacters are ordinary
+// characters to an HTML5 parser (gumbo's input stream would turn them into U+FFFD, which
+// ParseTurndownRoot undoes: gumbo_escape.h).
 bool PlainInputStream(std::string_view s) {
-  const size_t n = s.size();
-  for (size_t i = 0; i < n; ++i) {
-    // Eight printable ASCII bytes at a time: no high bit, none below 0x20, no 0x7F.
-    while (i + 8 <= n) {
-      uint64_t w;
-      std::memcpy(&w, s.data() + i, 8);
-      constexpr uint64_t kHigh = 0x8080808080808080ull;
-      if ((w & kHigh) || ((w - 0x2020202020202020ull) & ~w & kHigh) ||
-          ((w + 0x0101010101010101ull) & kHigh)) {
-        break;
-      }
-      i += 8;
-    }
-    if (i >= n) break;
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x7F) continue;
-    if (c < 0x20) {
-      if (c != '\t' && c != '\n') return false;
-    } else if (c == 0x7F) {
-      return false;
-    } else if (c == 0xC2) {  // U+0080–U+009F
-      if (i + 1 < n && static_cast<unsigned char>(s[i + 1]) <= 0x9F) return false;
-    } else if (c == 0xEF && i + 2 < n) {  // U+FDD0–U+FDEF, U+FFFE, U+FFFF
-      const unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-      const unsigned char c2 = static_cast<unsigned char>(s[i + 2]);
-      if (c1 == 0xB7 && c2 >= 0x90 && c2 <= 0xAF) return false;
-      if (c1 == 0xBF && c2 >= 0xBE) return false;
-    } else if (c >= 0xF0 && i + 3 < n) {  // U+xFFFE, U+xFFFF
-      const unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-      if ((c1 & 0x0F) == 0x0F && static_cast<unsigned char>(s[i + 2]) == 0xBF &&
-          static_cast<unsigned char>(s[i + 3]) >= 0xBE) {
-        return false;
-      }
-    }
+  if (s.empty()) return true;
+  for (const char special : {'\0', '\r', '\f'}) {
+    if (std::memchr(s.data(), special, s.size()) != nullptr) return false;
   }
   return true;
 }
