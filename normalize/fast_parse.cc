@@ -153,7 +153,7 @@ class FastParser {
 
   bool Run() {
     const NodeId root = dom_->NewElement(Tag::kDir);
-    (*dom_)[root].attrs.push_back({"id", "turndown-root"});
+    dom_->AddAttr(root, "id", "turndown-root");
     dom_->set_root(root);
     stack_.push_back({root, kRootElement, false, false, false});
     while (i_ < s_.size()) {
@@ -163,6 +163,7 @@ class FastParser {
         return false;
       }
     }
+    FlushText();
     return true;
   }
 
@@ -175,14 +176,23 @@ class FastParser {
   }
   bool InTableContext() const { return Flags(stack_.back()) & kTableCtx; }
 
-  // The text node at the end of the current node, created if needed.
+  // The text at the end of the current node. It is collected here and becomes a node when
+  // the next node is made (FlushText), so that its bytes are stored once.
   std::string& TextSink() {
     const NodeId parent = stack_.back().node;
-    const NodeId last = (*dom_)[parent].last_child;
-    if (last != kNoNode && (*dom_)[last].type == NodeType::kText) return (*dom_)[last].data;
-    const NodeId text = dom_->NewText("");
-    dom_->AppendChild(parent, text);
-    return (*dom_)[text].data;
+    if (pending_parent_ != parent) {
+      FlushText();
+      pending_parent_ = parent;
+    }
+    return pending_;
+  }
+
+  void FlushText() {
+    if (pending_parent_ != kNoNode && !pending_.empty()) {
+      dom_->AppendChild(pending_parent_, dom_->NewText(pending_));
+    }
+    pending_.clear();
+    pending_parent_ = kNoNode;
   }
 
   // Text up to the next '<' (or a literal '<'), at s_[i_].
@@ -276,10 +286,11 @@ class FastParser {
   }
 
   bool StartTag() {
+    FlushText();
     ++i_;
     const int element = TagName();
     if (element < 0) return false;
-    std::vector<Attribute> attrs;
+    std::vector<std::pair<std::string, std::string>> attrs;
     bool self_closing = false;
     if (!Attributes(&attrs, &self_closing)) return false;
     const ElementInfo& info = kElements[element];
@@ -292,7 +303,7 @@ class FastParser {
     }
     if (!Allowed(info)) return false;
     const NodeId id = dom_->NewElement(DomTags()[element]);
-    (*dom_)[id].attrs = std::move(attrs);
+    for (const auto& [name, value] : attrs) dom_->AddAttr(id, name, value);
     dom_->AppendChild(stack_.back().node, id);
     if (info.flags & kVoid) return true;
     // At most kMaxDepth - 1 open elements: LimitNesting leaves such input as it is.
@@ -329,7 +340,7 @@ class FastParser {
     return true;
   }
 
-  bool Attributes(std::vector<Attribute>* attrs, bool* self_closing) {
+  bool Attributes(std::vector<std::pair<std::string, std::string>>* attrs, bool* self_closing) {
     const size_t n = s_.size();
     while (true) {
       const size_t before = i_;
@@ -360,7 +371,7 @@ class FastParser {
         i_ = after_name;
       }
       bool duplicate = false;
-      for (const Attribute& a : *attrs) duplicate = duplicate || a.name == name;
+      for (const auto& a : *attrs) duplicate = duplicate || a.first == name;
       if (!duplicate) attrs->push_back({std::move(name), std::move(value)});
     }
   }
@@ -400,6 +411,7 @@ class FastParser {
   }
 
   bool EndTag() {
+    FlushText();
     i_ += 2;
     const int element = TagName();
     if (element < 0) return false;
@@ -429,7 +441,8 @@ class FastParser {
     if (data.find("--") != std::string_view::npos || data.find("<!") != std::string_view::npos) {
       return false;
     }
-    dom_->AppendChild(stack_.back().node, dom_->NewComment(std::string(data)));
+    FlushText();
+    dom_->AppendChild(stack_.back().node, dom_->NewComment(data));
     i_ = end + 3;
     return true;
   }
@@ -438,6 +451,8 @@ class FastParser {
   Dom* dom_;
   size_t i_ = 0;
   std::vector<Open> stack_;
+  std::string pending_;  // text of pending_parent_ not yet made a node
+  NodeId pending_parent_ = kNoNode;
 };
 
 }  // namespace

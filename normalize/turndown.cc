@@ -116,8 +116,8 @@ std::string Process(RuleContext* ctx, NodeId root) {
     f.next_child = dom[c].next;
     const Node& n = dom[c];
     if (n.type == NodeType::kText) {
-      if (f.is_code) JoinInto(&f.out, n.data);
-      else JoinInto(&f.out, EscapeMarkdown(n.data));
+      if (f.is_code) JoinInto(&f.out, dom.Text(c));
+      else JoinInto(&f.out, EscapeMarkdown(dom.Text(c)));
     } else if (n.type == NodeType::kElement) {
       const int32_t index = f.child_elems++;
       const Rule rule = RuleFor(*ctx, c);

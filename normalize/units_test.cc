@@ -24,7 +24,7 @@ std::string CollapsedTexts(const std::string& html) {
   std::string out;
   for (NodeId n = dom.NextInSubtree(dom.root(), dom.root()); n != kNoNode;
        n = dom.NextInSubtree(n, dom.root())) {
-    if (dom[n].type == NodeType::kText) out += "[" + dom[n].data + "]";
+    if (dom[n].type == NodeType::kText) out += "[" + std::string(dom.Text(n)) + "]";
   }
   return out;
 }

@@ -26,7 +26,7 @@ std::string TextOf(const Dom& dom, NodeId root) {
     stack.pop_back();
     const Node& n = dom[item.node];
     if (n.type == NodeType::kText) {
-      out += n.data;
+      out += dom.Text(item.node);
       continue;
     }
     if (n.type != NodeType::kElement) continue;
