@@ -469,8 +469,9 @@ Dom ParseAnswerHtml(std::string_view html, bool* fast) {
   const bool ok = FastParse(html, &dom);
   if (fast) *fast = ok;
   if (ok) return dom;
-  size_t dropped = 0;
-  return ParseTurndownRoot(LimitNesting(html, kMaxDepth, &dropped));
+  std::string limited;
+  return ParseTurndownRoot(LimitNesting(html, kMaxDepth, &limited) != 0 ? std::string_view(limited)
+                                                                        : html);
 }
 
 }  // namespace archivist::normalize

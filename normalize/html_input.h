@@ -30,12 +30,21 @@ inline constexpr size_t kMaxDepth = 256;
 // the reference parser ignores it.
 inline constexpr std::string_view kWrapperTag = "dir";
 
-// Valid UTF-8 for any input. Returns `in` unchanged (as a copy) when it is valid already.
+// If `in` is not valid UTF-8, writes the repaired text to *out and returns true; otherwise
+// returns false and leaves *out alone (`in` is to be used as it is: no copy of a large
+// answer is made).
+bool RepairUtf8(std::string_view in, std::string* out);
+
+// Valid UTF-8 for any input, as a value (a copy of `in` when it is valid already).
 std::string SanitizeUtf8(std::string_view in);
 
-// Returns the input with start tags beyond `max_depth` (and their end tags) and stray
-// wrapper end tags removed; sets *dropped to how many tags were removed (0: the input is
-// returned as it is).
+// If start tags beyond `max_depth` (and their end tags) or stray wrapper end tags must go,
+// writes the input without them to *out and returns how many tags were removed; otherwise
+// returns 0 and leaves *out alone.
+size_t LimitNesting(std::string_view html, size_t max_depth, std::string* out);
+
+// The same as a value: the input with those tags removed (a copy of it when none is), and
+// how many in *dropped.
 std::string LimitNesting(std::string_view html, size_t max_depth, size_t* dropped);
 
 }  // namespace archivist::normalize

@@ -210,11 +210,11 @@ bool ContainsDirEndTag(std::string_view html) {
 
 }  // namespace
 
-std::string LimitNesting(std::string_view html, size_t max_depth, size_t* dropped) {
-  *dropped = 0;
+size_t LimitNesting(std::string_view html, size_t max_depth, std::string* limited) {
+  size_t dropped_tags = 0;
   if (static_cast<size_t>(std::count(html.begin(), html.end(), '<')) <= max_depth &&
       !ContainsDirEndTag(html)) {
-    return std::string(html);
+    return 0;
   }
   Tokenizer t{html};
   Stack st;
@@ -224,7 +224,7 @@ std::string LimitNesting(std::string_view html, size_t max_depth, size_t* droppe
   auto drop = [&](size_t from, size_t to) {
     out.append(html.substr(copied, from - copied));
     copied = to;
-    ++*dropped;
+    ++dropped_tags;
   };
   while (t.i < html.size()) {
     const size_t lt = html.find('<', t.i);
@@ -271,9 +271,16 @@ std::string LimitNesting(std::string_view html, size_t max_depth, size_t* droppe
       }
     }
   }
-  if (*dropped == 0) return std::string(html);
+  if (dropped_tags == 0) return 0;
   out.append(html.substr(copied));
-  return out;
+  *limited = std::move(out);
+  return dropped_tags;
+}
+
+std::string LimitNesting(std::string_view html, size_t max_depth, size_t* dropped) {
+  std::string out;
+  *dropped = LimitNesting(html, max_depth, &out);
+  return *dropped != 0 ? out : std::string(html);
 }
 
 }  // namespace archivist::normalize

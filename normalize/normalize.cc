@@ -11,7 +11,8 @@ namespace archivist::normalize {
 
 std::string HtmlToMarkdown(std::string_view html, const Options& options) {
   if (html.empty()) return "";
-  Dom dom = ParseAnswerHtml(SanitizeUtf8(html));
+  std::string repaired;
+  Dom dom = ParseAnswerHtml(RepairUtf8(html, &repaired) ? std::string_view(repaired) : html);
   FlattenAmplifiers(&dom, dom.root());
   TurndownOptions td;
   if (options.profile == Profile::kZhihu) {

@@ -131,7 +131,7 @@ std::string Process(RuleContext* ctx, NodeId root) {
   }
 }
 
-// Trims turndown's output: ^[\t\r\n]+ and [\t\r\n\s]+$ (TURNDOWN.md §11).
+// Trims turndown's output: ^[\t\r\n]+ and [\t\r\n\s]+$ (TURNDOWN.md §11), in place.
 std::string FinalTrim(std::string s) {
   size_t b = 0;
   while (b < s.size() && (s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;
@@ -141,7 +141,9 @@ std::string FinalTrim(std::string s) {
     if (n == 0) break;
     e -= n;
   }
-  return s.substr(b, e - b);
+  s.resize(e);
+  s.erase(0, b);
+  return s;
 }
 
 }  // namespace
