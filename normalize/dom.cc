@@ -6,6 +6,7 @@
 #include <array>
 #include <cstring>
 #include <memory>
+#include <unordered_map>
 
 #include "normalize/gumbo_escape.h"
 
@@ -264,8 +265,8 @@ const std::array<Tag, GUMBO_TAG_LAST + 1>& GumboTagTable() {
   return table;
 }
 
-Tag TagOf(const GumboElement& e) {
-  if (e.tag != GUMBO_TAG_UNKNOWN) return GumboTagTable()[e.tag];
+// The Tag of an element gumbo does not know, from its name in the source text.
+Tag UnknownTagOf(const GumboElement& e) {
   GumboStringPiece piece = e.original_tag;
   gumbo_tag_from_original_text(&piece);
   if (piece.length == 0 || piece.length > 16) return Tag::kOther;
@@ -304,9 +305,35 @@ const GumboNode* FindRoot(const GumboNode* doc) {
   return nullptr;
 }
 
-NodeId NewElementFrom(Dom* dom, const GumboNode* g) {
+// The elements under `root` that gumbo does not know, with their Tag: names in the source
+// text are all the copy reads from the input buffer, so that it can be freed first.
+using UnknownTags = std::unordered_map<const GumboNode*, Tag>;
+UnknownTags ResolveUnknownTags(const GumboNode* root, size_t* attributes) {
+  UnknownTags out;
+  *attributes = 0;
+  std::vector<const GumboNode*> stack = {root};
+  while (!stack.empty()) {
+    const GumboNode* n = stack.back();
+    stack.pop_back();
+    if (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_TEMPLATE) continue;
+    if (n->v.element.tag == GUMBO_TAG_UNKNOWN) out[n] = UnknownTagOf(n->v.element);
+    *attributes += n->v.element.attributes.length;
+    if (n->type == GUMBO_NODE_TEMPLATE) continue;  // its content is not copied
+    const GumboVector& kids = n->v.element.children;
+    for (unsigned i = 0; i < kids.length; ++i) stack.push_back(static_cast<GumboNode*>(kids.data[i]));
+  }
+  return out;
+}
+
+NodeId NewElementFrom(Dom* dom, const GumboNode* g, const UnknownTags& unknown) {
   const GumboElement& e = g->v.element;
-  NodeId id = dom->NewElement(TagOf(e), e.tag_namespace == GUMBO_NAMESPACE_HTML);
+  Tag tag = Tag::kOther;
+  if (e.tag != GUMBO_TAG_UNKNOWN) {
+    tag = GumboTagTable()[e.tag];
+  } else if (auto it = unknown.find(g); it != unknown.end()) {
+    tag = it->second;
+  }
+  NodeId id = dom->NewElement(tag, e.tag_namespace == GUMBO_NAMESPACE_HTML);
   for (unsigned i = 0; i < e.attributes.length; ++i) {
     const auto* a = static_cast<const GumboAttribute*>(e.attributes.data[i]);
     dom->AddAttr(id, a->name, a->value);
@@ -340,7 +367,13 @@ Dom ParseTurndownRoot(std::string_view html) {
     dom.set_root(dom.NewElement(Tag::kOther));
     return dom;
   }
-  dom.set_root(NewElementFrom(&dom, groot));
+  // gumbo's texts and attributes are its own copies; only the names of unknown elements
+  // point into the input, so those are read now and the input freed before our tree grows.
+  size_t attributes = 0;
+  const UnknownTags unknown = ResolveUnknownTags(groot, &attributes);
+  std::string().swap(wrapped);
+  dom.ReserveAttrs(attributes);
+  dom.set_root(NewElementFrom(&dom, groot, unknown));
   // Iterative copy: (gumbo node, our node) pairs whose children are still to be copied.
   std::vector<std::pair<const GumboNode*, NodeId>> todo = {{groot, dom.root()}};
   while (!todo.empty()) {
@@ -360,7 +393,7 @@ Dom ParseTurndownRoot(std::string_view html) {
       } else if (c->type == GUMBO_NODE_COMMENT) {
         dom.AppendChild(parent, dom.NewComment(c->v.text.text));
       } else if (c->type == GUMBO_NODE_ELEMENT || c->type == GUMBO_NODE_TEMPLATE) {
-        NodeId id = NewElementFrom(&dom, c);
+        NodeId id = NewElementFrom(&dom, c, unknown);
         dom.AppendChild(parent, id);
         todo.push_back({c, id});
       }

@@ -120,6 +120,9 @@ class Dom {
   void RemoveAttrsExcept(NodeId id, std::string_view keep);
   // Replaces the name and value of the i-th attribute.
   void SetAttrAt(NodeId id, size_t i, std::string_view name, std::string_view value);
+  // Makes room for about `n` attributes in all (a parser's estimate), so that the table is
+  // not doubled, and its old and new copies held at once, as it grows.
+  void ReserveAttrs(size_t n) { attr_table_.reserve(n); }
 
   // Next node in document order within the subtree of `scope` (pre-order), or kNoNode.
   NodeId NextInSubtree(NodeId id, NodeId scope) const;

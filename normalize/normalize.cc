@@ -15,6 +15,7 @@ std::string HtmlToMarkdown(std::string_view html, const Options& options) {
   Dom dom = ParseAnswerHtml(RepairUtf8(html, &repaired) ? std::string_view(repaired) : html);
   FlattenAmplifiers(&dom, dom.root());
   TurndownOptions td;
+  td.input_size = html.size();
   if (options.profile == Profile::kZhihu) {
     ZhihuCleanup(&dom, dom.root(), options.image_proxy);
     td.fenced_code_blocks = true;

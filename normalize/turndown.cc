@@ -100,6 +100,8 @@ std::string Process(RuleContext* ctx, NodeId root) {
   const Dom& dom = *ctx->dom;
   std::vector<Frame> stack;
   stack.push_back({root, dom[root].first_child, Rule::kDefault, false, 0, 0, {}});
+  const size_t hint = ctx->options.input_size;
+  stack.back().out.reserve(hint + hint / 4);
   while (true) {
     Frame& f = stack.back();
     if (f.next_child == kNoNode) {

@@ -10,11 +10,14 @@ namespace archivist::normalize {
 
 RuleContext::RuleContext(Dom* d, NodeId root, const TurndownOptions& opts)
     : dom(d), options(opts), all_ws(d->size(), true), has_void_or_mwb(d->size(), false) {
-  // Bottom-up: visit in reverse pre-order, so every child comes before its parent.
-  std::vector<NodeId> order;
-  for (NodeId n = root; n != kNoNode; n = d->NextInSubtree(n, root)) order.push_back(n);
-  for (size_t k = order.size(); k-- > 1;) {
-    const NodeId n = order[k];
+  // Bottom-up: a post-order walk (every child before its parent) along the links, which
+  // needs no list of the nodes.
+  auto first_leaf = [d](NodeId n) {
+    while ((*d)[n].first_child != kNoNode) n = (*d)[n].first_child;
+    return n;
+  };
+  for (NodeId n = first_leaf(root); n != root;
+       n = (*d)[n].next != kNoNode ? first_leaf((*d)[n].next) : (*d)[n].parent) {
     const Node& node = (*d)[n];
     const NodeId p = node.parent;
     if (node.type == NodeType::kText) {
