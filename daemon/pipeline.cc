@@ -9,6 +9,10 @@
 //
 // Summary counts come from the committed change set, and `answers_now` from the loaded state
 // with the change set's answer updates applied, so no extra query is needed.
+//
+// Memory: a new revision carries a copy of its answer's HTML; while it is normalized and
+// committed, the snapshot's own copy is released (and given back for a retry), so that a
+// large answer is held once beside its parsed tree and its Markdown.
 #include "daemon/pipeline.h"
 
 #include <chrono>
@@ -24,6 +28,19 @@ int PresentAfter(const model::ThreadState& state, const model::ChangeSet& change
   int present = 0;
   for (const auto& [id, s] : states) present += s == model::AnswerState::kPresent;
   return present;
+}
+
+// Moves the HTML of every new revision's answer out of the snapshot (the revision has a copy)
+// or, with `back`, from the revisions into the snapshot again.
+void LendContent(model::Snapshot& snapshot, model::ChangeSet& changes, bool back) {
+  std::unordered_map<model::AnswerId, model::Answer*> by_id;
+  for (model::Answer& a : snapshot.answers) by_id[a.id] = &a;
+  for (model::NewRevision& r : changes.revisions) {
+    auto it = by_id.find(r.answer_id);
+    if (it == by_id.end()) continue;
+    if (back) it->second->content_html = std::move(r.html);
+    else std::string().swap(it->second->content_html);
+  }
 }
 
 void CountChanges(const model::ThreadState& state, const model::ChangeSet& changes,
@@ -63,7 +80,7 @@ RefreshSummary Pipeline::Refresh(const store::ThreadKey& thread) {
   store::FetchRecord fetch;
   fetch.started_at = clock_.WallNow();
   const Clock::SteadyTime start = clock_.SteadyNow();
-  const model::Snapshot snapshot = source_.Fetch(thread.id);
+  model::Snapshot snapshot = source_.Fetch(thread.id);
   fetch.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                           clock_.SteadyNow() - start).count();
   fetch.outcome = snapshot.outcome;
@@ -89,7 +106,7 @@ RefreshSummary Pipeline::Refresh(const store::ThreadKey& thread) {
   return summary;
 }
 
-Status Pipeline::ClassifyAndCommit(const store::ThreadKey& thread, const model::Snapshot& snapshot,
+Status Pipeline::ClassifyAndCommit(const store::ThreadKey& thread, model::Snapshot& snapshot,
                                    const store::FetchRecord& fetch, diff::ProbeResults& probes,
                                    RefreshSummary& summary) {
   Result<model::ThreadState> state = store_.LoadState(thread);
@@ -102,13 +119,18 @@ Status Pipeline::ClassifyAndCommit(const store::ThreadKey& thread, const model::
   record.observed_at = summary.observed_at;
   record.fetch = fetch;
   record.changes = diff::Classify(*state, snapshot, probes, options_.classify);
+  LendContent(snapshot, record.changes, /*back=*/false);
   for (model::NewRevision& r : record.changes.revisions) {
     r.markdown = normalize::HtmlToMarkdown(r.html, options_.normalize);
     r.normalizer_version = normalize::kNormalizerVersion;
   }
   CountChanges(*state, record.changes, summary);
   if (options_.schedule) record.schedule = options_.schedule(summary);
-  return store_.CommitRefresh(record);
+  Status committed = store_.CommitRefresh(record);
+  if (committed.code() == Status::Code::kUnavailable) {
+    LendContent(snapshot, record.changes, /*back=*/true);  // the retry classifies it again
+  }
+  return committed;
 }
 
 void Pipeline::Export(const store::ThreadKey& thread, RefreshSummary& summary) {

@@ -82,7 +82,7 @@ class Pipeline {
   RefreshSummary Refresh(const store::ThreadKey& thread);
 
  private:
-  Status ClassifyAndCommit(const store::ThreadKey& thread, const model::Snapshot& snapshot,
+  Status ClassifyAndCommit(const store::ThreadKey& thread, model::Snapshot& snapshot,
                            const store::FetchRecord& fetch, diff::ProbeResults& probes,
                            RefreshSummary& summary);
   void Export(const store::ThreadKey& thread, RefreshSummary& summary);

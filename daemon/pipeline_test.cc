@@ -4,6 +4,8 @@
 #include "daemon/pipeline.h"
 
 #include <gtest/gtest.h>
+
+#include <utility>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,6 +33,7 @@ class FakeSource final : public Source {
   std::map<model::AnswerId, ProbeResult> probe_answers;
   std::vector<model::AnswerId> probed;
   std::function<void()> during_fetch;  // runs inside Fetch (to race another writer)
+  std::function<void()> during_probe;  // runs inside Probe, after the state was loaded
 
   model::Snapshot Fetch(model::QuestionId id) override {
     EXPECT_EQ(id, kQ);
@@ -42,6 +45,7 @@ class FakeSource final : public Source {
   }
   ProbeResult Probe(model::AnswerId id) override {
     probed.push_back(id);
+    if (during_probe) std::exchange(during_probe, nullptr)();
     auto it = probe_answers.find(id);
     return it == probe_answers.end() ? ProbeResult::kUnknown : it->second;
   }
@@ -290,6 +294,33 @@ TEST_F(PipelineTest, ConcurrentWriterIsRetriedAgainstTheNewState) {
   EXPECT_EQ(s.ChangeText(), "+1 ~0 -0");  // 2 was added by the other writer
   EXPECT_EQ(Kinds(), (std::vector<std::string>{"thread_added", "answer_added 1",
                                                "answer_added 2", "answer_added 3"}));
+}
+
+// The commit of a first attempt is refused after its revisions took the snapshot's HTML (a
+// large answer is not held twice): the retry must classify the whole HTML again.
+TEST_F(PipelineTest, RetryAfterARefusedCommitHasEveryAnswersHtml) {
+  ASSERT_TRUE(Run(Snap({A(1, "一"), A(2, "二")})).changed);
+  const std::string path = dir_ + "/archive.db";
+  source_.during_probe = [&] {  // 2 is missing from the listing: probed after LoadState
+    auto other = store::SqliteStore::Open(path);
+    ASSERT_TRUE(other.ok());
+    FakeSource other_source;
+    other_source.script.push_back(Snap({A(1, "一"), A(2, "二改", 150)}));
+    Pipeline p(other_source, **other, clock_, nullptr, {});
+    ASSERT_TRUE(p.Refresh(kKey).changed);
+  };
+  source_.probe_answers[2] = ProbeResult::kExists;
+  const RefreshSummary s = Run(Snap({A(1, "一改", 200), A(3, "三")}));
+  ASSERT_TRUE(s.committed) << s.error.ToString();
+  EXPECT_EQ(s.ChangeText(), "+1 ~1 -0");
+  auto added = store_->GetRevision(store::AnswerKey{kKey.source, 3}, 1, /*with_html=*/true);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_EQ(added->html, "<p>三</p>");
+  EXPECT_EQ(added->markdown, "三");
+  auto edited = store_->GetRevision(store::AnswerKey{kKey.source, 1}, 2, /*with_html=*/true);
+  ASSERT_TRUE(edited.ok()) << edited.status().ToString();
+  EXPECT_EQ(edited->html, "<p>一改</p>");
+  EXPECT_EQ(edited->markdown, "一改");
 }
 
 TEST_F(PipelineTest, ScheduleIsStoredWithTheRefresh) {
