@@ -153,10 +153,16 @@ class Dom {
   size_t left_ = 0;
 };
 
+// About how much input one gumbo parse takes at a time (gumbo_parse.cc).
+inline constexpr size_t kGumboSegmentBytes = size_t{1} << 18;
+
 // Parses `html` as turndown does — '<x-turndown id="turndown-root">' + html + '</x-turndown>'
 // as a whole document (HTML5, scripting off) — and returns the DOM of the element with id
-// "turndown-root". `html` must be valid UTF-8 (see SanitizeUtf8).
-Dom ParseTurndownRoot(std::string_view html);
+// "turndown-root". `html` must be valid UTF-8 (see SanitizeUtf8). Long inputs are parsed in
+// segments of about `segment_bytes`, with the same result (gumbo_parse.cc); *segments (if
+// not null) is set to how many.
+Dom ParseTurndownRoot(std::string_view html, size_t segment_bytes = kGumboSegmentBytes,
+                      size_t* segments = nullptr);
 
 }  // namespace archivist::normalize
 

@@ -149,30 +149,4 @@ void RestoreEscapes(std::string* s) {
   *s = std::move(out);
 }
 
-void RestoreEscapes(Dom* dom) {
-  auto restored = [](std::string_view s, std::string* out) {
-    if (s.find(kEscapeUtf8) == std::string_view::npos) return false;
-    out->assign(s);
-    RestoreEscapes(out);
-    return true;
-  };
-  std::string name, value;
-  for (size_t i = 0; i < dom->size(); ++i) {
-    const NodeId id = static_cast<NodeId>(i);
-    if ((*dom)[id].type != NodeType::kElement) {
-      if (restored(dom->Text(id), &value)) dom->SetText(id, value);
-      continue;
-    }
-    const std::span<const Attribute> attrs = dom->Attrs(id);
-    for (size_t k = 0; k < attrs.size(); ++k) {
-      const bool n = restored(attrs[k].name, &name);
-      const bool v = restored(attrs[k].value, &value);
-      if (n || v) {
-        dom->SetAttrAt(id, k, n ? std::string_view(name) : attrs[k].name,
-                       v ? std::string_view(value) : attrs[k].value);
-      }
-    }
-  }
-}
-
 }  // namespace archivist::normalize

@@ -25,8 +25,6 @@
 #include <string>
 #include <string_view>
 
-#include "normalize/dom.h"
-
 namespace archivist::normalize {
 
 // If `html` (valid UTF-8) holds anything to escape, writes the escaped input to *out and
@@ -35,9 +33,6 @@ bool EscapeForGumbo(std::string_view html, std::string* out);
 
 // Undoes EscapeForGumbo in one string taken from gumbo's tree.
 void RestoreEscapes(std::string* s);
-
-// Undoes EscapeForGumbo in every text, comment and attribute of `dom`.
-void RestoreEscapes(Dom* dom);
 
 }  // namespace archivist::normalize
 

@@ -43,6 +43,12 @@ std::string SanitizeUtf8(std::string_view in);
 // returns 0 and leaves *out alone.
 size_t LimitNesting(std::string_view html, size_t max_depth, std::string* out);
 
+// The first '<' at or after `at_least` where, by the same rough reading as LimitNesting's,
+// every element opened since `from` (assumed to be a point where none is open) is closed
+// again; html.size() if there is none. A cheap guess of where the parser is back at the top
+// level, for parsing a long input in segments (gumbo_parse.cc checks each guess).
+size_t NextTopLevelMarkup(std::string_view html, size_t from, size_t at_least);
+
 // The same as a value: the input with those tags removed (a copy of it when none is), and
 // how many in *dropped.
 std::string LimitNesting(std::string_view html, size_t max_depth, size_t* dropped);
