@@ -33,11 +33,10 @@ Dom& Dom::operator=(Dom&& other) noexcept {
 
 NodeId Dom::NewNode(NodeType type) {
   if (Slot(static_cast<NodeId>(size_)) == 0) {
-    chunks_.push_back(std::make_unique<Node[]>(size_t{1} << kChunkBits));
+    chunks_.emplace_back().reserve(size_t{1} << kChunkBits);
   }
-  const NodeId id = static_cast<NodeId>(size_++);
-  (*this)[id].type = type;
-  return id;
+  chunks_.back().emplace_back().type = type;
+  return static_cast<NodeId>(size_++);
 }
 
 NodeId Dom::NewElement(Tag tag, bool html) {

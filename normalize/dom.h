@@ -69,6 +69,8 @@ class Dom {
 
   Node& operator[](NodeId id) { return chunks_[Chunk(id)][Slot(id)]; }
   const Node& operator[](NodeId id) const { return chunks_[Chunk(id)][Slot(id)]; }
+  // (A chunk is a vector reserved to its full size once: it never reallocates, and nodes are
+  // constructed only as they are made, so a small answer does not pay for a whole chunk.)
   NodeId root() const { return root_; }
   void set_root(NodeId id) { root_ = id; }
   size_t size() const { return size_; }
@@ -143,7 +145,7 @@ class Dom {
   // Copies `bytes` into the byte blocks; returns where they now live.
   const char* Store(std::string_view bytes);
 
-  std::vector<std::unique_ptr<Node[]>> chunks_;
+  std::vector<std::vector<Node>> chunks_;
   size_t size_ = 0;
   NodeId root_ = kNoNode;
   std::vector<Attribute> attr_table_;
