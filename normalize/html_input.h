@@ -1,6 +1,6 @@
 // Preparing untrusted bytes for the HTML parser.
 //
-// SanitizeUtf8 decodes as WHATWG's UTF-8 decoder does (and so Node.js's readFileSync(…,
+// RepairUtf8 (and SanitizeUtf8) decode as WHATWG's UTF-8 decoder does (and so Node.js's readFileSync(…,
 // 'utf8') that produced the reference outputs): every maximal invalid subsequence becomes
 // one U+FFFD.
 //
