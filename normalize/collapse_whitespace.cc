@@ -29,11 +29,11 @@ NodeId Remove(Dom* dom, NodeId n) {
   return next;
 }
 
-// Replaces every maximal run of [ \t\r\n] by one space, in place; drops the first character
-// when it is then a space and `drop_leading_space` is set.
-void CollapseRunsInPlace(std::string* s, bool drop_leading_space) {
-  char* d = s->data();
-  const size_t n = s->size();
+// Replaces every maximal run of [ \t\r\n] in a text node by one space, in place; drops the
+// first character when it is then a space and `drop_leading_space` is set.
+void CollapseRunsInPlace(Dom* dom, NodeId text, bool drop_leading_space) {
+  char* d = dom->MutableText(text);
+  const size_t n = dom->Text(text).size();
   size_t w = 0;
   for (size_t i = 0; i < n; ++i) {
     if (IsAsciiWs(d[i])) {
@@ -43,11 +43,12 @@ void CollapseRunsInPlace(std::string* s, bool drop_leading_space) {
       d[w++] = d[i];
     }
   }
-  s->resize(w);
+  dom->TruncateText(text, w);
 }
 
-void RemoveOneTrailingSpace(std::string* s) {
-  if (!s->empty() && s->back() == ' ') s->pop_back();
+void RemoveOneTrailingSpace(Dom* dom, NodeId text) {
+  const std::string_view s = dom->Text(text);
+  if (!s.empty() && s.back() == ' ') dom->TruncateText(text, s.size() - 1);
 }
 
 }  // namespace
@@ -65,17 +66,16 @@ void CollapseWhitespace(Dom* dom, NodeId element) {
     const Node& n = d[node];
     if (n.type == NodeType::kText) {
       const bool drop_leading =
-          (prev_text == kNoNode || (!d[prev_text].data.empty() && d[prev_text].data.back() == ' ')) &&
-          !keep_leading_ws;
-      CollapseRunsInPlace(&d[node].data, drop_leading);
-      if (d[node].data.empty()) {
+          (prev_text == kNoNode || d.Text(prev_text).ends_with(' ')) && !keep_leading_ws;
+      CollapseRunsInPlace(dom, node, drop_leading);
+      if (d.Text(node).empty()) {
         node = Remove(dom, node);
         continue;
       }
       prev_text = node;
     } else if (n.type == NodeType::kElement) {
       if ((n.html && IsBlockTag(n.tag)) || d.Is(node, Tag::kBr)) {
-        if (prev_text != kNoNode) RemoveOneTrailingSpace(&d[prev_text].data);
+        if (prev_text != kNoNode) RemoveOneTrailingSpace(dom, prev_text);
         prev_text = kNoNode;
         keep_leading_ws = false;
       } else if ((n.html && IsVoidTag(n.tag)) || IsPre(d, node)) {
@@ -94,8 +94,8 @@ void CollapseWhitespace(Dom* dom, NodeId element) {
   }
 
   if (prev_text != kNoNode) {
-    RemoveOneTrailingSpace(&d[prev_text].data);
-    if (d[prev_text].data.empty()) dom->Detach(prev_text);
+    RemoveOneTrailingSpace(dom, prev_text);
+    if (d.Text(prev_text).empty()) dom->Detach(prev_text);
   }
 }
 

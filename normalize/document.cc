@@ -70,7 +70,13 @@ std::string YamlFlowItem(std::string_view s) {
 }  // namespace
 
 std::string RenderDocument(const Document& doc) {
-  std::string out = "---\nlayout: default\n";
+  // One allocation for a thread of large answers (quoting makes a character at most 6 bytes).
+  size_t size = 256 + 6 * (doc.title.size() + doc.author.size());
+  for (const std::string& t : doc.tags) size += 6 * t.size() + 3;
+  for (const DocumentAnswer& a : doc.answers) size += a.markdown.size() + a.author.size() + 64;
+  std::string out;
+  out.reserve(size);
+  out += "---\nlayout: default\n";
   out += "Lastmod: " + doc.lastmod.ToIso8601() + "\n";
   out += "date: " + doc.date.ToIso8601() + "\n";
   out += "title: " + YamlQuote(OneLine(doc.title)) + "\n";

@@ -7,7 +7,7 @@ namespace archivist::normalize {
 
 namespace {
 
-std::string Quote(const std::string& s) {
+std::string Quote(std::string_view s) {
   std::string out = "\"";
   for (size_t i = 0; i < s.size() && i < 80; ++i) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
@@ -22,20 +22,23 @@ std::string Quote(const std::string& s) {
 std::string Describe(const Dom& dom, NodeId id) {
   if (id == kNoNode) return "(no node)";
   const Node& n = dom[id];
-  if (n.type == NodeType::kText) return "text " + Quote(n.data);
-  if (n.type == NodeType::kComment) return "comment " + Quote(n.data);
+  if (n.type == NodeType::kText) return "text " + Quote(dom.Text(id));
+  if (n.type == NodeType::kComment) return "comment " + Quote(dom.Text(id));
   std::string out = "<" + (n.tag == Tag::kOther ? std::string("(other)") : std::string(TagName(n.tag)));
   if (!n.html) out += " (foreign)";
-  for (const Attribute& a : n.attrs) out += " " + a.name + "=" + Quote(a.value);
+  for (const Attribute& a : dom.Attrs(id)) out += " " + std::string(a.name) + "=" + Quote(a.value);
   return out + ">";
 }
 
-bool SameNode(const Node& x, const Node& y) {
-  if (x.type != y.type || x.data != y.data) return false;
-  if (x.type != NodeType::kElement) return true;
-  if (x.tag != y.tag || x.html != y.html || x.attrs.size() != y.attrs.size()) return false;
-  for (size_t i = 0; i < x.attrs.size(); ++i) {
-    if (x.attrs[i].name != y.attrs[i].name || x.attrs[i].value != y.attrs[i].value) return false;
+bool SameNode(const Dom& dx, NodeId ix, const Dom& dy, NodeId iy) {
+  const Node& x = dx[ix];
+  const Node& y = dy[iy];
+  if (x.type != y.type) return false;
+  if (x.type != NodeType::kElement) return dx.Text(ix) == dy.Text(iy);
+  const auto ax = dx.Attrs(ix), ay = dy.Attrs(iy);
+  if (x.tag != y.tag || x.html != y.html || ax.size() != ay.size()) return false;
+  for (size_t i = 0; i < ax.size(); ++i) {
+    if (ax[i].name != ay[i].name || ax[i].value != ay[i].value) return false;
   }
   return true;
 }
@@ -51,7 +54,7 @@ std::string FirstDomDifference(const Dom& expected, const Dom& actual) {
   while (!stack.empty()) {
     Item item = std::move(stack.back());
     stack.pop_back();
-    if (item.e == kNoNode || item.a == kNoNode || !SameNode(expected[item.e], actual[item.a])) {
+    if (item.e == kNoNode || item.a == kNoNode || !SameNode(expected, item.e, actual, item.a)) {
       return "at " + item.path + ": expected " + Describe(expected, item.e) + ", got " +
              Describe(actual, item.a);
     }

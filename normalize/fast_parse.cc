@@ -16,12 +16,12 @@
 // node: the list of active formatting elements then always mirrors open elements, so it is
 // never reconstructed, and the adoption agency on the current node just pops it.
 //
-// The input stream is checked first: a byte or character that gumbo's input stream or
-// tokenizer treats specially (NUL, CR, form feed, other controls, C1 controls,
-// noncharacters) makes it bail out, so text is copied as it is. Character references are
+// The input stream is checked first: a character the input stream or tokenizer treats
+// specially (NUL, CR, form feed) makes it bail out, so text is copied as it is. Character references are
 // decoded for the five XML names, &nbsp; and numeric references with ';'.
 #include "normalize/fast_parse.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -112,43 +112,15 @@ char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) :
 
 bool IsAttrNameChar(char c) { return IsAlnum(c) || c == '-' || c == '_' || c == ':' || c == '.'; }
 
-// False if the input holds a character the input stream or tokenizer treats specially:
-// controls other than TAB and LF (NUL and CR included), DEL, C1 controls, noncharacters.
+// False if the input holds a character the input stream or tokenizer treats specially: NUL
+// (dropped or replaced, by context), CR (normalized to LF) and form feed (white space this
+// parser does not take as such). Other controls, C1 controls and noncharacters are ordinary
+// characters to an HTML5 parser (gumbo's input stream would turn them into U+FFFD, which
+// ParseTurndownRoot undoes: gumbo_escape.h).
 bool PlainInputStream(std::string_view s) {
-  const size_t n = s.size();
-  for (size_t i = 0; i < n; ++i) {
-    // Eight printable ASCII bytes at a time: no high bit, none below 0x20, no 0x7F.
-    while (i + 8 <= n) {
-      uint64_t w;
-      std::memcpy(&w, s.data() + i, 8);
-      constexpr uint64_t kHigh = 0x8080808080808080ull;
-      if ((w & kHigh) || ((w - 0x2020202020202020ull) & ~w & kHigh) ||
-          ((w + 0x0101010101010101ull) & kHigh)) {
-        break;
-      }
-      i += 8;
-    }
-    if (i >= n) break;
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x7F) continue;
-    if (c < 0x20) {
-      if (c != '\t' && c != '\n') return false;
-    } else if (c == 0x7F) {
-      return false;
-    } else if (c == 0xC2) {  // U+0080–U+009F
-      if (i + 1 < n && static_cast<unsigned char>(s[i + 1]) <= 0x9F) return false;
-    } else if (c == 0xEF && i + 2 < n) {  // U+FDD0–U+FDEF, U+FFFE, U+FFFF
-      const unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-      const unsigned char c2 = static_cast<unsigned char>(s[i + 2]);
-      if (c1 == 0xB7 && c2 >= 0x90 && c2 <= 0xAF) return false;
-      if (c1 == 0xBF && c2 >= 0xBE) return false;
-    } else if (c >= 0xF0 && i + 3 < n) {  // U+xFFFE, U+xFFFF
-      const unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-      if ((c1 & 0x0F) == 0x0F && static_cast<unsigned char>(s[i + 2]) == 0xBF &&
-          static_cast<unsigned char>(s[i + 3]) >= 0xBE) {
-        return false;
-      }
-    }
+  if (s.empty()) return true;
+  for (const char special : {'\0', '\r', '\f'}) {
+    if (std::memchr(s.data(), special, s.size()) != nullptr) return false;
   }
   return true;
 }
@@ -182,7 +154,7 @@ class FastParser {
 
   bool Run() {
     const NodeId root = dom_->NewElement(Tag::kDir);
-    (*dom_)[root].attrs.push_back({"id", "turndown-root"});
+    dom_->AddAttr(root, "id", "turndown-root");
     dom_->set_root(root);
     stack_.push_back({root, kRootElement, false, false, false});
     while (i_ < s_.size()) {
@@ -192,6 +164,7 @@ class FastParser {
         return false;
       }
     }
+    FlushText();
     return true;
   }
 
@@ -204,14 +177,23 @@ class FastParser {
   }
   bool InTableContext() const { return Flags(stack_.back()) & kTableCtx; }
 
-  // The text node at the end of the current node, created if needed.
+  // The text at the end of the current node. It is collected here and becomes a node when
+  // the next node is made (FlushText), so that its bytes are stored once.
   std::string& TextSink() {
     const NodeId parent = stack_.back().node;
-    const NodeId last = (*dom_)[parent].last_child;
-    if (last != kNoNode && (*dom_)[last].type == NodeType::kText) return (*dom_)[last].data;
-    const NodeId text = dom_->NewText("");
-    dom_->AppendChild(parent, text);
-    return (*dom_)[text].data;
+    if (pending_parent_ != parent) {
+      FlushText();
+      pending_parent_ = parent;
+    }
+    return pending_;
+  }
+
+  void FlushText() {
+    if (pending_parent_ != kNoNode && !pending_.empty()) {
+      dom_->AppendChild(pending_parent_, dom_->NewText(pending_));
+    }
+    pending_.clear();
+    pending_parent_ = kNoNode;
   }
 
   // Text up to the next '<' (or a literal '<'), at s_[i_].
@@ -305,10 +287,11 @@ class FastParser {
   }
 
   bool StartTag() {
+    FlushText();
     ++i_;
     const int element = TagName();
     if (element < 0) return false;
-    std::vector<Attribute> attrs;
+    std::vector<std::pair<std::string, std::string>> attrs;
     bool self_closing = false;
     if (!Attributes(&attrs, &self_closing)) return false;
     const ElementInfo& info = kElements[element];
@@ -321,7 +304,7 @@ class FastParser {
     }
     if (!Allowed(info)) return false;
     const NodeId id = dom_->NewElement(DomTags()[element]);
-    (*dom_)[id].attrs = std::move(attrs);
+    for (const auto& [name, value] : attrs) dom_->AddAttr(id, name, value);
     dom_->AppendChild(stack_.back().node, id);
     if (info.flags & kVoid) return true;
     // At most kMaxDepth - 1 open elements: LimitNesting leaves such input as it is.
@@ -358,7 +341,7 @@ class FastParser {
     return true;
   }
 
-  bool Attributes(std::vector<Attribute>* attrs, bool* self_closing) {
+  bool Attributes(std::vector<std::pair<std::string, std::string>>* attrs, bool* self_closing) {
     const size_t n = s_.size();
     while (true) {
       const size_t before = i_;
@@ -389,7 +372,7 @@ class FastParser {
         i_ = after_name;
       }
       bool duplicate = false;
-      for (const Attribute& a : *attrs) duplicate = duplicate || a.name == name;
+      for (const auto& a : *attrs) duplicate = duplicate || a.first == name;
       if (!duplicate) attrs->push_back({std::move(name), std::move(value)});
     }
   }
@@ -429,6 +412,7 @@ class FastParser {
   }
 
   bool EndTag() {
+    FlushText();
     i_ += 2;
     const int element = TagName();
     if (element < 0) return false;
@@ -458,7 +442,8 @@ class FastParser {
     if (data.find("--") != std::string_view::npos || data.find("<!") != std::string_view::npos) {
       return false;
     }
-    dom_->AppendChild(stack_.back().node, dom_->NewComment(std::string(data)));
+    FlushText();
+    dom_->AppendChild(stack_.back().node, dom_->NewComment(data));
     i_ = end + 3;
     return true;
   }
@@ -467,6 +452,8 @@ class FastParser {
   Dom* dom_;
   size_t i_ = 0;
   std::vector<Open> stack_;
+  std::string pending_;  // text of pending_parent_ not yet made a node
+  NodeId pending_parent_ = kNoNode;
 };
 
 }  // namespace
@@ -474,6 +461,8 @@ class FastParser {
 bool FastParse(std::string_view html, Dom* dom) {
   if (!PlainInputStream(html)) return false;
   *dom = Dom();
+  // Every attribute with a value has an '=' (and most have one).
+  dom->ReserveAttrs(static_cast<size_t>(std::count(html.begin(), html.end(), '=')) + 1);
   FastParser parser(html, dom);
   return parser.Run();
 }
@@ -483,8 +472,9 @@ Dom ParseAnswerHtml(std::string_view html, bool* fast) {
   const bool ok = FastParse(html, &dom);
   if (fast) *fast = ok;
   if (ok) return dom;
-  size_t dropped = 0;
-  return ParseTurndownRoot(LimitNesting(html, kMaxDepth, &dropped));
+  std::string limited;
+  return ParseTurndownRoot(LimitNesting(html, kMaxDepth, &limited) != 0 ? std::string_view(limited)
+                                                                        : html);
 }
 
 }  // namespace archivist::normalize

@@ -32,11 +32,11 @@ std::string LeadingWs(const Dom& dom, NodeId n) {
   std::string run;
   for (NodeId m = n; m != kNoNode; m = dom.NextInSubtree(m, n)) {
     if (dom[m].type != NodeType::kText) continue;
-    const std::string& s = dom[m].data;
+    const std::string_view s = dom.Text(m);
     size_t i = 0;
     while (i < s.size()) {
       const size_t w = JsWsLengthAt(s, i);
-      if (w == 0) return run + s.substr(0, i);
+      if (w == 0) return run.append(s.substr(0, i));
       i += w;
     }
     run += s;
@@ -50,14 +50,14 @@ std::string TrailingWs(const Dom& dom, NodeId n) {
   std::vector<std::string> pieces;
   for (NodeId m = LastDescendantOrSelf(dom, n); m != kNoNode; m = PrevInSubtree(dom, m, n)) {
     if (dom[m].type != NodeType::kText) continue;
-    const std::string& s = dom[m].data;
+    const std::string_view s = dom.Text(m);
     size_t e = s.size();
     while (e > 0) {
       const size_t w = JsWsLengthBefore(s, e);
       if (w == 0) break;
       e -= w;
     }
-    pieces.push_back(s.substr(e));
+    pieces.emplace_back(s.substr(e));
     if (e > 0) break;
   }
   for (size_t k = pieces.size(); k-- > 0;) run += pieces[k];
@@ -67,14 +67,14 @@ std::string TrailingWs(const Dom& dom, NodeId n) {
 // First / last character of n's textContent is U+0020.
 bool TextStartsWithSpace(const Dom& dom, NodeId n) {
   for (NodeId m = n; m != kNoNode; m = dom.NextInSubtree(m, n)) {
-    if (dom[m].type == NodeType::kText && !dom[m].data.empty()) return dom[m].data.front() == ' ';
+    if (dom[m].type == NodeType::kText && !dom.Text(m).empty()) return dom.Text(m).front() == ' ';
   }
   return false;
 }
 
 bool TextEndsWithSpace(const Dom& dom, NodeId n) {
   for (NodeId m = LastDescendantOrSelf(dom, n); m != kNoNode; m = PrevInSubtree(dom, m, n)) {
-    if (dom[m].type == NodeType::kText && !dom[m].data.empty()) return dom[m].data.back() == ' ';
+    if (dom[m].type == NodeType::kText && !dom.Text(m).empty()) return dom.Text(m).back() == ' ';
   }
   return false;
 }

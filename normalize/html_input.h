@@ -1,6 +1,6 @@
 // Preparing untrusted bytes for the HTML parser.
 //
-// SanitizeUtf8 decodes as WHATWG's UTF-8 decoder does (and so Node.js's readFileSync(…,
+// RepairUtf8 (and SanitizeUtf8) decode as WHATWG's UTF-8 decoder does (and so Node.js's readFileSync(…,
 // 'utf8') that produced the reference outputs): every maximal invalid subsequence becomes
 // one U+FFFD.
 //
@@ -30,12 +30,27 @@ inline constexpr size_t kMaxDepth = 256;
 // the reference parser ignores it.
 inline constexpr std::string_view kWrapperTag = "dir";
 
-// Valid UTF-8 for any input. Returns `in` unchanged (as a copy) when it is valid already.
+// If `in` is not valid UTF-8, writes the repaired text to *out and returns true; otherwise
+// returns false and leaves *out alone (`in` is to be used as it is: no copy of a large
+// answer is made).
+bool RepairUtf8(std::string_view in, std::string* out);
+
+// Valid UTF-8 for any input, as a value (a copy of `in` when it is valid already).
 std::string SanitizeUtf8(std::string_view in);
 
-// Returns the input with start tags beyond `max_depth` (and their end tags) and stray
-// wrapper end tags removed; sets *dropped to how many tags were removed (0: the input is
-// returned as it is).
+// If start tags beyond `max_depth` (and their end tags) or stray wrapper end tags must go,
+// writes the input without them to *out and returns how many tags were removed; otherwise
+// returns 0 and leaves *out alone.
+size_t LimitNesting(std::string_view html, size_t max_depth, std::string* out);
+
+// The first '<' at or after `at_least` where, by the same rough reading as LimitNesting's,
+// every element opened since `from` (assumed to be a point where none is open) is closed
+// again; html.size() if there is none. A cheap guess of where the parser is back at the top
+// level, for parsing a long input in segments (gumbo_parse.cc checks each guess).
+size_t NextTopLevelMarkup(std::string_view html, size_t from, size_t at_least);
+
+// The same as a value: the input with those tags removed (a copy of it when none is), and
+// how many in *dropped.
 std::string LimitNesting(std::string_view html, size_t max_depth, size_t* dropped);
 
 }  // namespace archivist::normalize

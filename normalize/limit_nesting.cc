@@ -210,11 +210,11 @@ bool ContainsDirEndTag(std::string_view html) {
 
 }  // namespace
 
-std::string LimitNesting(std::string_view html, size_t max_depth, size_t* dropped) {
-  *dropped = 0;
+size_t LimitNesting(std::string_view html, size_t max_depth, std::string* limited) {
+  size_t dropped_tags = 0;
   if (static_cast<size_t>(std::count(html.begin(), html.end(), '<')) <= max_depth &&
       !ContainsDirEndTag(html)) {
-    return std::string(html);
+    return 0;
   }
   Tokenizer t{html};
   Stack st;
@@ -224,7 +224,7 @@ std::string LimitNesting(std::string_view html, size_t max_depth, size_t* droppe
   auto drop = [&](size_t from, size_t to) {
     out.append(html.substr(copied, from - copied));
     copied = to;
-    ++*dropped;
+    ++dropped_tags;
   };
   while (t.i < html.size()) {
     const size_t lt = html.find('<', t.i);
@@ -271,9 +271,51 @@ std::string LimitNesting(std::string_view html, size_t max_depth, size_t* droppe
       }
     }
   }
-  if (*dropped == 0) return std::string(html);
+  if (dropped_tags == 0) return 0;
   out.append(html.substr(copied));
-  return out;
+  *limited = std::move(out);
+  return dropped_tags;
+}
+
+size_t NextTopLevelMarkup(std::string_view html, size_t from, size_t at_least) {
+  Tokenizer t{html};
+  t.i = from;
+  Stack st;
+  while (t.i < html.size()) {
+    const size_t lt = html.find('<', t.i);
+    if (lt == std::string_view::npos || lt + 1 >= html.size()) break;
+    if (lt >= at_least && st.size() == 0) return lt;
+    t.i = lt + 1;
+    const char c = html[t.i];
+    if (c == '!' || c == '?') {  // comments, doctypes, processing instructions
+      const bool comment = html.substr(t.i, 3) == "!--";
+      const size_t end = html.find(comment ? "-->" : ">", t.i + 1);
+      t.i = end == std::string_view::npos ? html.size() : end + (comment ? 3 : 1);
+    } else if (c == '/' && t.i + 1 < html.size() && IsAsciiAlpha(html[t.i + 1])) {
+      ++t.i;
+      const std::string name = t.Name();
+      t.SkipAttributes();
+      st.PopTo(name);
+    } else if (IsAsciiAlpha(c)) {
+      const std::string name = t.Name();
+      const bool self_closing = t.SkipAttributes();
+      if (name == "plaintext") break;
+      if (IsRawText(name)) {
+        t.SkipRawText(name);
+        continue;
+      }
+      CloseImplied(&st, name);
+      if (IsVoid(name) || (self_closing && st.InForeign())) continue;
+      st.Push(name);
+    }
+  }
+  return html.size();
+}
+
+std::string LimitNesting(std::string_view html, size_t max_depth, size_t* dropped) {
+  std::string out;
+  *dropped = LimitNesting(html, max_depth, &out);
+  return *dropped != 0 ? out : std::string(html);
 }
 
 }  // namespace archivist::normalize

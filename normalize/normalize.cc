@@ -11,9 +11,11 @@ namespace archivist::normalize {
 
 std::string HtmlToMarkdown(std::string_view html, const Options& options) {
   if (html.empty()) return "";
-  Dom dom = ParseAnswerHtml(SanitizeUtf8(html));
+  std::string repaired;
+  Dom dom = ParseAnswerHtml(RepairUtf8(html, &repaired) ? std::string_view(repaired) : html);
   FlattenAmplifiers(&dom, dom.root());
   TurndownOptions td;
+  td.input_size = html.size();
   if (options.profile == Profile::kZhihu) {
     ZhihuCleanup(&dom, dom.root(), options.image_proxy);
     td.fenced_code_blocks = true;

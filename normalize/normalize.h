@@ -30,7 +30,7 @@ inline constexpr std::string_view kDefaultImageProxy = "https://images.weserv.nl
 
 // Bumped whenever the Markdown produced for some input changes, so that stored Markdown
 // can be re-derived (`archivist renormalize`).
-inline constexpr int kNormalizerVersion = 1;
+inline constexpr int kNormalizerVersion = 2;
 
 struct Options {
   Profile profile = Profile::kZhihu;

@@ -47,7 +47,7 @@ size_t ValidSequenceAt(std::string_view s, size_t i, size_t* bad) {
 
 }  // namespace
 
-std::string SanitizeUtf8(std::string_view in) {
+bool RepairUtf8(std::string_view in, std::string* repaired) {
   std::string out;
   size_t copied = 0;  // in[copied, i) is valid and not yet appended
   size_t i = 0;
@@ -84,9 +84,15 @@ std::string SanitizeUtf8(std::string_view in) {
     i += bad;
     copied = i;
   }
-  if (copied == 0) return std::string(in);
+  if (copied == 0) return false;
   out.append(in.substr(copied));
-  return out;
+  *repaired = std::move(out);
+  return true;
+}
+
+std::string SanitizeUtf8(std::string_view in) {
+  std::string out;
+  return RepairUtf8(in, &out) ? out : std::string(in);
 }
 
 }  // namespace archivist::normalize

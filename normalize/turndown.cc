@@ -100,6 +100,8 @@ std::string Process(RuleContext* ctx, NodeId root) {
   const Dom& dom = *ctx->dom;
   std::vector<Frame> stack;
   stack.push_back({root, dom[root].first_child, Rule::kDefault, false, 0, 0, {}});
+  const size_t hint = ctx->options.input_size;
+  stack.back().out.reserve(hint + hint / 4);
   while (true) {
     Frame& f = stack.back();
     if (f.next_child == kNoNode) {
@@ -116,8 +118,8 @@ std::string Process(RuleContext* ctx, NodeId root) {
     f.next_child = dom[c].next;
     const Node& n = dom[c];
     if (n.type == NodeType::kText) {
-      if (f.is_code) JoinInto(&f.out, n.data);
-      else JoinInto(&f.out, EscapeMarkdown(n.data));
+      if (f.is_code) JoinInto(&f.out, dom.Text(c));
+      else JoinInto(&f.out, EscapeMarkdown(dom.Text(c)));
     } else if (n.type == NodeType::kElement) {
       const int32_t index = f.child_elems++;
       const Rule rule = RuleFor(*ctx, c);
@@ -131,7 +133,7 @@ std::string Process(RuleContext* ctx, NodeId root) {
   }
 }
 
-// Trims turndown's output: ^[\t\r\n]+ and [\t\r\n\s]+$ (docs/format.md §5.1).
+// Trims turndown's output: ^[\t\r\n]+ and [\t\r\n\s]+$ (docs/format.md §5.1), in place.
 std::string FinalTrim(std::string s) {
   size_t b = 0;
   while (b < s.size() && (s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;
@@ -141,7 +143,9 @@ std::string FinalTrim(std::string s) {
     if (n == 0) break;
     e -= n;
   }
-  return s.substr(b, e - b);
+  s.resize(e);
+  s.erase(0, b);
+  return s;
 }
 
 }  // namespace

@@ -12,6 +12,9 @@ namespace archivist::normalize {
 struct TurndownOptions {
   bool fenced_code_blocks = false;  // codeBlockStyle: "fenced" (else "indented")
   bool zhihu_rules = false;         // the added rules Z8: math, strikethrough, tables
+  // The size of the HTML converted: the output is reserved a little above it at once, rather
+  // than doubled as it grows (which holds the old and the new buffer at once).
+  size_t input_size = 0;
 };
 
 // Collapses white space in the tree under `root`, converts its children to Markdown and

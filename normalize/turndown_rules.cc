@@ -11,15 +11,18 @@ namespace archivist::normalize {
 
 RuleContext::RuleContext(Dom* d, NodeId root, const TurndownOptions& opts)
     : dom(d), options(opts), all_ws(d->size(), true), has_void_or_mwb(d->size(), false) {
-  // Bottom-up: visit in reverse pre-order, so every child comes before its parent.
-  std::vector<NodeId> order;
-  for (NodeId n = root; n != kNoNode; n = d->NextInSubtree(n, root)) order.push_back(n);
-  for (size_t k = order.size(); k-- > 1;) {
-    const NodeId n = order[k];
+  // Bottom-up: a post-order walk (every child before its parent) along the links, which
+  // needs no list of the nodes.
+  auto first_leaf = [d](NodeId n) {
+    while ((*d)[n].first_child != kNoNode) n = (*d)[n].first_child;
+    return n;
+  };
+  for (NodeId n = first_leaf(root); n != root;
+       n = (*d)[n].next != kNoNode ? first_leaf((*d)[n].next) : (*d)[n].parent) {
     const Node& node = (*d)[n];
     const NodeId p = node.parent;
     if (node.type == NodeType::kText) {
-      if (!IsAllJsWs(node.data)) all_ws[p] = false;
+      if (!IsAllJsWs(d->Text(n))) all_ws[p] = false;
     } else if (node.type == NodeType::kElement) {
       if (!all_ws[n]) all_ws[p] = false;
       if (has_void_or_mwb[n] ||
@@ -105,7 +108,7 @@ Rule RuleFor(const RuleContext& ctx, NodeId n) {
   }
   if (t == Tag::kHr) return Rule::kHorizontalRule;
   if (dom.Is(n, Tag::kA)) {
-    const std::string* href = dom.Attr(n, "href");
+    const auto href = dom.Attr(n, "href");
     if (href && !href->empty()) return Rule::kInlineLink;
   }
   if (t == Tag::kEm || t == Tag::kI) return Rule::kEmphasis;
@@ -144,7 +147,7 @@ std::string TrimNewlines(std::string_view s) {
 }
 
 // cleanAttribute: every LF and the white space after it → one LF.
-std::string CleanAttribute(const std::string* a) {
+std::string CleanAttribute(std::optional<std::string_view> a) {
   if (!a) return "";
   std::string out;
   for (size_t i = 0; i < a->size();) {
@@ -195,7 +198,7 @@ std::string ListItem(const Dom& dom, NodeId n, const std::string& content, int32
   std::string prefix = "*   ";
   const NodeId parent = dom[n].parent;
   if (parent != kNoNode && dom.Is(parent, Tag::kOl)) {
-    const std::string* start = dom.Attr(parent, "start");
+    const auto start = dom.Attr(parent, "start");
     const double num = (start && !start->empty()) ? JsNumber(*start) + index : index + 1.0;
     prefix = JsNumberToString(num) + ".  ";
   }
@@ -223,7 +226,7 @@ std::string IndentedCodeBlock(const Dom& dom, NodeId pre) {
 
 std::string FencedCodeBlock(const Dom& dom, NodeId pre) {
   const NodeId code_el = dom[pre].first_child;
-  const std::string* cls = dom.Attr(code_el, "class");
+  const auto cls = dom.Attr(code_el, "class");
   std::string language;
   if (cls) {
     // /language-(\S+)/: the first "language-" followed by a non-white-space character.
@@ -232,7 +235,7 @@ std::string FencedCodeBlock(const Dom& dom, NodeId pre) {
       size_t i = at + 9, e = i;
       while (e < cls->size() && JsWsLengthAt(*cls, e) == 0) e += Utf8SeqLength((*cls)[e]);
       if (e > i) {
-        language = cls->substr(i, e - i);
+        language = std::string(cls->substr(i, e - i));
         break;
       }
     }
@@ -268,7 +271,8 @@ std::string FencedCodeBlock(const Dom& dom, NodeId pre) {
 
 std::string InlineLink(const Dom& dom, NodeId n, const std::string& content) {
   std::string href;
-  for (char ch : *dom.Attr(n, "href")) {
+  const std::string_view href_attr = *dom.Attr(n, "href");  // the rule requires one
+  for (char ch : href_attr) {
     if (ch == '(' || ch == ')') href += '\\';
     href += ch;
   }
@@ -336,12 +340,12 @@ std::string InlineCode(const std::string& content) {
 }
 
 std::string Image(const Dom& dom, NodeId n) {
-  const std::string* src = dom.Attr(n, "src");
+  const auto src = dom.Attr(n, "src");
   if (!src || src->empty()) return "";
   const std::string alt = CleanAttribute(dom.Attr(n, "alt"));
   const std::string title = CleanAttribute(dom.Attr(n, "title"));
   const std::string title_part = title.empty() ? "" : " \"" + title + "\"";
-  return "![" + alt + "](" + *src + title_part + ")";
+  return "![" + alt + "](" + std::string(*src) + title_part + ")";
 }
 
 std::string Replacement(RuleContext* ctx, NodeId n, Rule rule, std::string content,

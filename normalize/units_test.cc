@@ -4,6 +4,7 @@
 
 #include "normalize/collapse_whitespace.h"
 #include "normalize/dom.h"
+#include "normalize/gumbo_escape.h"
 #include "normalize/html_input.h"
 #include "normalize/normalize.h"
 #include "normalize/turndown.h"
@@ -23,7 +24,7 @@ std::string CollapsedTexts(const std::string& html) {
   std::string out;
   for (NodeId n = dom.NextInSubtree(dom.root(), dom.root()); n != kNoNode;
        n = dom.NextInSubtree(n, dom.root())) {
-    if (dom[n].type == NodeType::kText) out += "[" + dom[n].data + "]";
+    if (dom[n].type == NodeType::kText) out += "[" + std::string(dom.Text(n)) + "]";
   }
   return out;
 }
@@ -189,6 +190,27 @@ TEST(InputTest, SanitizeUtf8ReplacesMaximalSubparts) {
   EXPECT_EQ(SanitizeUtf8("\xc0\xaf"), "\uFFFD\uFFFD");
   EXPECT_EQ(SanitizeUtf8("\xed\xa0\x80"), "\uFFFD\uFFFD\uFFFD");  // surrogate
   EXPECT_EQ(SanitizeUtf8("\xf4\x90\x80\x80"), "\uFFFD\uFFFD\uFFFD\uFFFD");
+}
+
+// What gumbo would turn into U+FFFD travels as two private-use characters, and back.
+TEST(InputTest, GumboEscapesRoundTrip) {
+  std::string out;
+  EXPECT_FALSE(EscapeForGumbo("plain \t\n\f\r text 知 &#x41; &#xFFFD; \xF3\xB0\x82\x81", &out));
+  const std::string all_classes =
+      "\x01\x08\x0B\x0E\x1F\x7F\xC2\x80\xC2\x9F\xEF\xB7\x90\xEF\xB7\xAF\xEF\xBF\xBE"
+      "\xEF\xBF\xBF\xF0\x9F\xBF\xBE\xF4\x8F\xBF\xBF"
+      "\xF4\x8F\xBF\xBD\xF3\xB0\x82\x81 &#xFFFFFFFF; &#4294967361 &#X100000041;";
+  ASSERT_TRUE(EscapeForGumbo(all_classes, &out));
+  EXPECT_EQ(out.find("\xC2\x80"), std::string::npos);
+  EXPECT_EQ(out.find("\x7F"), std::string::npos);
+  EXPECT_EQ(out.find("FFFFFFFF;"), out.find("&#x110000;") + 10 + 8);
+  std::string back = out;
+  RestoreEscapes(&back);  // as raw text (a comment, a <script>): the original characters
+  EXPECT_EQ(back, all_classes);
+  std::string decoded = "a\uFFFD\xF4\x8F\xBF\xBD\xF3\xBF\xBC\x91" "FFFFFFFF;b";
+  RestoreEscapes(&decoded);  // where the reference was decoded: U+FFFD alone
+  EXPECT_EQ(decoded, "a\uFFFDb");
+  EXPECT_EQ(Plain("<p>\x01\xC2\x85 &#xFFFFFFFF;<font>x</font></p>"), "\x01\xC2\x85 \uFFFDx");
 }
 
 TEST(InputTest, LimitNestingDropsOnlyTagsBeyondTheBound) {

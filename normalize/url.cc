@@ -85,7 +85,11 @@ std::string ResolveRelative(std::string_view input) {
     if (input[i] != '\t' && input[i] != '\n' && input[i] != '\r') in.push_back(input[i]);
   }
   auto is_slash = [](char c) { return c == '/' || c == '\\'; };
-  if (in.size() >= 2 && is_slash(in[0]) && is_slash(in[1])) return std::string(JsTrim(input));
+  // An authority of its own, or a scheme that only shows once controls, tabs or newlines
+  // are gone: the URL parser would host-parse it; it is kept as it is instead.
+  if ((in.size() >= 2 && is_slash(in[0]) && is_slash(in[1])) || HasScheme(in)) {
+    return std::string(JsTrim(input));
+  }
 
   std::vector<std::string> path;  // the base's path "/" is one empty segment, then shortened
   size_t i = 0;

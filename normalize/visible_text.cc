@@ -26,7 +26,7 @@ std::string TextOf(const Dom& dom, NodeId root) {
     stack.pop_back();
     const Node& n = dom[item.node];
     if (n.type == NodeType::kText) {
-      out += n.data;
+      out += dom.Text(item.node);
       continue;
     }
     if (n.type != NodeType::kElement) continue;
@@ -46,7 +46,8 @@ std::string TextOf(const Dom& dom, NodeId root) {
 }  // namespace
 
 std::string VisibleText(std::string_view html, const Options& options) {
-  Dom dom = ParseAnswerHtml(SanitizeUtf8(html));
+  std::string repaired;
+  Dom dom = ParseAnswerHtml(RepairUtf8(html, &repaired) ? std::string_view(repaired) : html);
   ZhihuCleanup(&dom, dom.root(), options.image_proxy);
   return TextOf(dom, dom.root());
 }

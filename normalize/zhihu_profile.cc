@@ -14,8 +14,8 @@ namespace archivist::normalize {
 namespace {
 
 bool HasClass(const Dom& dom, NodeId n, std::string_view name) {
-  const std::string* cls = dom.Attr(n, "class");
-  std::string padded = " " + (cls ? *cls : std::string()) + " ";
+  const auto cls = dom.Attr(n, "class");
+  std::string padded = " " + std::string(cls.value_or("")) + " ";
   for (char& c : padded) {
     if (c == '\t' || c == '\n' || c == '\r' || c == '\f') c = ' ';
   }
@@ -43,7 +43,7 @@ bool StartsWithDataScheme(std::string_view v) {
 // Z5's image URL: data-original, data-actualsrc, src — the first usable one, absolute.
 std::string ImageUrl(const Dom& dom, NodeId img) {
   for (const char* name : {"data-original", "data-actualsrc", "src"}) {
-    const std::string* v = dom.Attr(img, name);
+    const auto v = dom.Attr(img, name);
     if (v && !JsTrim(*v).empty() && !StartsWithDataScheme(*v)) return AbsolutizeZhihuUrl(*v);
   }
   return "";
@@ -84,16 +84,15 @@ void RewriteImageSources(Dom* dom, NodeId root, std::string_view proxy) {  // Z5
       dom->Detach(img);
       continue;
     }
-    std::string src = proxy.empty() ? url : std::string(proxy) + PyQuote(url);
-    auto& attrs = (*dom)[img].attrs;
-    std::erase_if(attrs, [](const Attribute& a) { return a.name != "alt"; });
-    dom->SetAttr(img, "src", std::move(src));
+    const std::string src = proxy.empty() ? url : std::string(proxy) + PyQuote(url);
+    dom->RemoveAttrsExcept(img, "alt");
+    dom->SetAttr(img, "src", src);
   }
 }
 
 void AbsolutizeLinks(Dom* dom, NodeId root) {  // Z6
   for (NodeId a : dom->ElementsByTag(root, Tag::kA)) {
-    const std::string* href = dom->Attr(a, "href");
+    const auto href = dom->Attr(a, "href");
     if (href && !JsTrim(*href).empty()) dom->SetAttr(a, "href", AbsolutizeZhihuUrl(*href));
   }
 }
@@ -112,17 +111,14 @@ void NumberReferences(Dom* dom, NodeId root) {  // Z7
   };
   std::map<double, Ref> refs;  // keyed by Number(n), ascending
   for (NodeId sup : dom->ElementsByTag(root, Tag::kSup)) {
-    const std::string* kind = dom->Attr(sup, "data-draft-type");
+    const auto kind = dom->Attr(sup, "data-draft-type");
     if (!kind || *kind != "reference") continue;
-    const std::string* numero = dom->Attr(sup, "data-numero");
-    const std::string n(JsTrim(numero ? *numero : std::string()));
+    const std::string n(JsTrim(dom->Attr(sup, "data-numero").value_or("")));
     if (!AllAsciiDigits(n)) continue;
     const double key = JsNumber(n);
     if (!refs.count(key)) {
-      const std::string* text = dom->Attr(sup, "data-text");
-      const std::string* url = dom->Attr(sup, "data-url");
-      refs[key] = {std::string(JsTrim(text ? *text : std::string())),
-                   AbsolutizeZhihuUrl(url ? *url : std::string())};
+      refs[key] = {std::string(JsTrim(dom->Attr(sup, "data-text").value_or(""))),
+                   AbsolutizeZhihuUrl(dom->Attr(sup, "data-url").value_or(""))};
     }
     while ((*dom)[sup].first_child != kNoNode) dom->Detach((*dom)[sup].first_child);
     dom->AppendChild(sup, dom->NewText("[" + n + "]"));
@@ -160,7 +156,7 @@ void ZhihuCleanup(Dom* dom, NodeId root, std::string_view image_proxy) {
 }
 
 bool IsMathImage(const Dom& dom, NodeId img) {
-  const std::string* v = dom.Attr(img, "eeimg");
+  const auto v = dom.Attr(img, "eeimg");
   return v && *v == "1";
 }
 
@@ -168,16 +164,16 @@ namespace {
 
 // The TeX of a math image: alt, else the URL-decoded tex= parameter of src.
 std::string MathTex(const Dom& dom, NodeId img) {
-  const std::string* alt = dom.Attr(img, "alt");
+  const auto alt = dom.Attr(img, "alt");
   std::string tex;
   if (alt && !alt->empty()) {
     tex = *alt;
-  } else if (const std::string* src = dom.Attr(img, "src")) {
+  } else if (const auto src = dom.Attr(img, "src")) {
     // /[?&]tex=([^&]*)/
-    for (size_t at = src->find("tex="); at != std::string::npos; at = src->find("tex=", at + 1)) {
+    for (size_t at = src->find("tex="); at != std::string_view::npos; at = src->find("tex=", at + 1)) {
       if (at == 0 || ((*src)[at - 1] != '?' && (*src)[at - 1] != '&')) continue;
       size_t end = src->find('&', at + 4);
-      std::string raw = src->substr(at + 4, end == std::string::npos ? end : end - at - 4);
+      std::string raw(src->substr(at + 4, end == std::string_view::npos ? end : end - at - 4));
       for (char& c : raw) {
         if (c == '+') c = ' ';
       }
@@ -207,7 +203,7 @@ std::string MathTex(const Dom& dom, NodeId img) {
   return std::string(JsTrim(out));
 }
 
-bool IsAsciiWsOnly(const std::string& s) {
+bool IsAsciiWsOnly(std::string_view s) {
   for (char c : s) {
     if (!IsAsciiWs(c)) return false;
   }
@@ -223,7 +219,7 @@ std::string MathReplacement(const Dom& dom, NodeId img) {
   bool alone = p != kNoNode && dom.Is(p, Tag::kP);
   for (NodeId c = alone ? dom[p].first_child : kNoNode; c != kNoNode; c = dom[c].next) {
     if (c == img) continue;
-    if (dom[c].type != NodeType::kText || !IsAsciiWsOnly(dom[c].data)) {
+    if (dom[c].type != NodeType::kText || !IsAsciiWsOnly(dom.Text(c))) {
       alone = false;
       break;
     }

@@ -4,45 +4,53 @@
 // HTML of each answer's revision in effect at T (for the visible text that feeds the tags),
 // and normalize::RenderDocument. Markdown comes from the store as derived at commit time (or
 // by the latest `renormalize`), never re-derived here, so a document is stable between events.
+// Memory is a small multiple of the largest answer, not of the thread: one answer's HTML (and
+// its parsed tree) at a time, the Markdown moved rather than copied, the document built in one
+// allocation.
 #include "pipeline/document.h"
 
 #include <utility>
 
 namespace archivist::pipeline {
 
-std::string TagText(const std::string& title, const std::vector<std::string>& answer_html,
-                    const normalize::Options& options) {
-  std::string text = title + "\n";
-  for (const std::string& html : answer_html) text += normalize::VisibleText(html, options) + "\n";
-  return text;
-}
-
 Result<std::string> RenderThreadAt(store::Store& store, const store::ThreadKey& key,
                                    Timestamp at, const TagFunction& tags,
                                    const normalize::Options& options) {
-  Result<store::ThreadAt> thread = store.ThreadAtTime(key, at);
+  // With tags, the Markdown is read after them, an answer at a time, so that it is not held
+  // while the visible text of each answer is parsed out of its HTML.
+  Result<store::ThreadAt> thread = store.ThreadAtTime(key, at, /*with_markdown=*/!tags);
   if (!thread.ok()) return thread.status();
   normalize::Document doc;
   doc.title = thread->title;
   doc.author = thread->question_author;
   doc.date = thread->first_archived;
   doc.lastmod = thread->last_event;
-  std::vector<std::string> html;
-  for (const store::AnswerAt& a : thread->answers) {
-    Result<store::RevisionRecord> rev =
-        store.GetRevision(store::AnswerKey{key.source, a.id, key.id}, a.revision,
-                          /*with_html=*/true);
-    if (!rev.ok()) return rev.status();
-    html.push_back(std::move(rev->html));
-    doc.answers.push_back({a.author_name, a.markdown});
-  }
   if (tags) {
-    Result<std::vector<std::string>> words = tags(TagText(doc.title, html, options));
+    // The keyword text of docs/format.md §4: title + "\n" + for each answer its visible text
+    // + "\n".
+    std::string text = doc.title + "\n";
+    for (const store::AnswerAt& a : thread->answers) {
+      Result<std::string> html =
+          store.GetRevisionHtml(store::AnswerKey{key.source, a.id, key.id}, a.revision);
+      if (!html.ok()) return html.status();
+      text.append(normalize::VisibleText(*html, options)).push_back('\n');
+    }
+    Result<std::vector<std::string>> words = tags(text);
     if (!words.ok()) {
       return words.status().WithContext("keyword tags of " + store::ToString(key));
     }
     doc.tags = std::move(*words);
   }
+  for (store::AnswerAt& a : thread->answers) {
+    if (tags) {
+      Result<store::RevisionRecord> rev =
+          store.GetRevision(store::AnswerKey{key.source, a.id, key.id}, a.revision);
+      if (!rev.ok()) return rev.status();
+      a.markdown = std::move(rev->markdown);
+    }
+    doc.answers.push_back({std::move(a.author_name), std::move(a.markdown)});
+  }
+  thread->answers.clear();
   return normalize::RenderDocument(doc);
 }
 

@@ -28,10 +28,6 @@ namespace archivist::pipeline {
 // Keywords of a text (docs/format.md §4): tags::Jieba::ExtractTags(text, 5) in production.
 using TagFunction = std::function<Result<std::vector<std::string>>(std::string_view text)>;
 
-// The keyword text of docs/format.md §4: title + "\n" + for each answer its visible text + "\n".
-std::string TagText(const std::string& title, const std::vector<std::string>& answer_html,
-                    const normalize::Options& options);
-
 // The document of `key` as it was at `at`. kNotFound (naming the thread and the time) when
 // the thread was not archived yet at `at`; store errors as they come.
 Result<std::string> RenderThreadAt(store::Store& store, const store::ThreadKey& key,

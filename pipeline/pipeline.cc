@@ -11,6 +11,10 @@
 //
 // Summary counts come from the committed change set, and `answers_now` from the loaded state
 // with the change set's answer updates applied, so no extra query is needed.
+//
+// Memory: a new revision carries a copy of its answer's HTML; while it is normalized and
+// committed, the snapshot's own copy is released, so that a large answer is held once beside
+// its parsed tree and its Markdown.
 #include "pipeline/pipeline.h"
 
 #include <sys/stat.h>
@@ -31,6 +35,17 @@ int PresentAfter(const model::ThreadState& state, const model::ChangeSet& change
   int present = 0;
   for (const auto& [id, s] : states) present += s == model::AnswerState::kPresent;
   return present;
+}
+
+// Releases the snapshot's HTML of every answer that has a new revision (the revision holds a
+// copy).
+void ReleaseRevisedContent(model::Snapshot& snapshot, const model::ChangeSet& changes) {
+  std::unordered_map<model::AnswerId, model::Answer*> by_id;
+  for (model::Answer& a : snapshot.answers) by_id[a.id] = &a;
+  for (const model::NewRevision& r : changes.revisions) {
+    auto it = by_id.find(r.answer_id);
+    if (it != by_id.end()) std::string().swap(it->second->content_html);
+  }
 }
 
 void CountChanges(const model::ThreadState& state, const model::ChangeSet& changes,
@@ -119,7 +134,7 @@ RefreshSummary Pipeline::Refresh(const store::ThreadKey& thread) {
   store::FetchRecord fetch;
   fetch.started_at = clock_.WallNow();
   const Clock::SteadyTime start = clock_.SteadyNow();
-  const model::Snapshot snapshot = source_.Fetch(thread.id);
+  model::Snapshot snapshot = source_.Fetch(thread.id);
   summary.fetch_duration =
       std::chrono::duration_cast<std::chrono::milliseconds>(clock_.SteadyNow() - start);
   fetch.duration_ms = summary.fetch_duration.count();
@@ -148,7 +163,7 @@ RefreshSummary Pipeline::Refresh(const store::ThreadKey& thread) {
 }
 
 Status Pipeline::ClassifyAndCommit(const store::ThreadKey& thread, const model::ThreadState& state,
-                                   const model::Snapshot& snapshot,
+                                   model::Snapshot& snapshot,
                                    const store::FetchRecord& fetch, RefreshSummary& summary) {
   const auto cancelled = [&] {
     summary.cancelled = true;
@@ -164,6 +179,7 @@ Status Pipeline::ClassifyAndCommit(const store::ThreadKey& thread, const model::
   record.fetch = fetch;
   record.changes =
       diff::Classify(state, snapshot, probes, options_.classify, summary.observed_at);
+  ReleaseRevisedContent(snapshot, record.changes);
   for (model::NewRevision& r : record.changes.revisions) {
     r.markdown = normalize::HtmlToMarkdown(r.html, options_.normalize);
     r.normalizer_version = normalize::kNormalizerVersion;

@@ -112,7 +112,7 @@ class Pipeline {
 
  private:
   Status ClassifyAndCommit(const store::ThreadKey& thread, const model::ThreadState& state,
-                           const model::Snapshot& snapshot, const store::FetchRecord& fetch,
+                           model::Snapshot& snapshot, const store::FetchRecord& fetch,
                            RefreshSummary& summary);
   bool Superseded(const store::ThreadKey& thread, const model::ThreadState& state,
                   const Status& commit, RefreshSummary& summary);

@@ -67,7 +67,9 @@ class SqliteStore final : public Store {
   Result<std::vector<RevisionRecord>> Revisions(const AnswerKey& answer) override;
   Result<RevisionRecord> GetRevision(const AnswerKey& answer, int number,
                                      bool with_html = false) override;
-  Result<ThreadAt> ThreadAtTime(const ThreadKey& key, Timestamp at) override;
+  Result<std::string> GetRevisionHtml(const AnswerKey& answer, int number) override;
+  Result<ThreadAt> ThreadAtTime(const ThreadKey& key, Timestamp at,
+                                bool with_markdown = true) override;
 
   Result<int64_t> Renormalize(int version, const Renormalizer& convert) override;
   Status Backup(const std::string& path) override;

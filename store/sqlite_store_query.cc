@@ -232,7 +232,26 @@ Result<RevisionRecord> SqliteStore::GetRevision(const AnswerKey& answer, int num
   return r;
 }
 
-Result<ThreadAt> SqliteStore::ThreadAtTime(const ThreadKey& key, Timestamp at) {
+Result<std::string> SqliteStore::GetRevisionHtml(const AnswerKey& answer, int number) {
+  Result<int64_t> answer_row = AnswerRowId(answer, nullptr);
+  if (!answer_row.ok()) return answer_row.status();
+  Result<Stmt> q =
+      db_->Prepare("SELECT html_zstd FROM revisions WHERE answer_id = ?1 AND number = ?2");
+  if (!q.ok()) return q.status();
+  q->Bind(1, *answer_row).Bind(2, int64_t{number});
+  Result<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) {
+    return Status::NotFound("answer " + ToString(answer) + " has no revision " +
+                            std::to_string(number));
+  }
+  Result<std::string> html = Decompress(q->Blob(0));
+  if (!html.ok()) return html.status().WithContext(db_->path());
+  return html;
+}
+
+Result<ThreadAt> SqliteStore::ThreadAtTime(const ThreadKey& key, Timestamp at,
+                                           bool with_markdown) {
   const std::string name = ToString(key);
   Result<Stmt> t = db_->Prepare(
       "SELECT id, first_archived_at, question_author, "
@@ -258,7 +277,8 @@ Result<ThreadAt> SqliteStore::ThreadAtTime(const ThreadKey& key, Timestamp at) {
   out.last_event = Timestamp::FromMicros(t->Int(4));
   const std::unordered_map<model::AnswerId, size_t> rank = ParseOrder(t->Text(5));
   Result<Stmt> a = db_->Prepare(
-      "SELECT a.source_id, r.number, r.author_name, r.markdown FROM answers a "
+      std::string("SELECT a.source_id, r.number, r.author_name, ") +
+      (with_markdown ? "r.markdown" : "''") + " FROM answers a "
       "JOIN revisions r ON r.answer_id = a.id AND r.number = (SELECT MAX(number) FROM revisions "
       "  WHERE answer_id = a.id AND observed_at <= ?2) "
       "WHERE a.thread_id = ?1 AND (SELECT kind FROM events e WHERE e.answer_id = a.id "

@@ -184,8 +184,12 @@ class Store {
   virtual Result<std::vector<RevisionRecord>> Revisions(const AnswerKey& answer) = 0;
   virtual Result<RevisionRecord> GetRevision(const AnswerKey& answer, int number,
                                              bool with_html = false) = 0;
-  // kNotFound when the thread was not yet archived at `at`.
-  virtual Result<ThreadAt> ThreadAtTime(const ThreadKey& key, Timestamp at) = 0;
+  // The raw HTML of one revision alone (no Markdown read: a large answer is not held twice).
+  virtual Result<std::string> GetRevisionHtml(const AnswerKey& answer, int number) = 0;
+  // kNotFound when the thread was not yet archived at `at`. Without `with_markdown`, every
+  // AnswerAt::markdown is left empty (GetRevision reads it an answer at a time).
+  virtual Result<ThreadAt> ThreadAtTime(const ThreadKey& key, Timestamp at,
+                                        bool with_markdown = true) = 0;
 
   // Replaces the Markdown of every revision whose normalizer version differs from
   // `version`, in batches of committed transactions, creating no events. Returns how many

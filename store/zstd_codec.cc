@@ -2,6 +2,8 @@
 
 #include <zstd.h>
 
+#include <memory>
+
 namespace archivist::store {
 namespace {
 // Level 9: answers are small and written once, read rarely; the ratio matters more than
@@ -10,11 +12,13 @@ constexpr int kLevel = 9;
 }  // namespace
 
 std::string Compress(std::string_view raw) {
-  std::string out(ZSTD_compressBound(raw.size()), '\0');
-  const size_t n = ZSTD_compress(out.data(), out.size(), raw.data(), raw.size(), kLevel);
+  // The bound is about the input's size; a buffer that is not zero-filled costs memory only
+  // for the pages zstd writes, and the result is copied out at its own size.
+  const size_t bound = ZSTD_compressBound(raw.size());
+  const auto buffer = std::make_unique_for_overwrite<char[]>(bound);
+  const size_t n = ZSTD_compress(buffer.get(), bound, raw.data(), raw.size(), kLevel);
   if (ZSTD_isError(n)) return std::string();  // only on a bug: the bound is always enough
-  out.resize(n);
-  return out;
+  return std::string(buffer.get(), n);
 }
 
 Result<std::string> Decompress(std::string_view compressed) {

@@ -87,45 +87,121 @@ Result<std::vector<std::string>> Jieba::Cut(std::string_view text) const {
   return out;
 }
 
-Result<std::vector<std::string>> Jieba::ExtractTags(std::string_view text, size_t top_k) const {
-  Result<std::u32string> decoded = DecodeUtf8(text, "text");
-  if (!decoded.ok()) return decoded.status();
-  return ExtractTags(std::u32string_view(*decoded), top_k);
+namespace {
+
+// jieba.cut(text) is the concatenation of jieba.cut over pieces of text cut anywhere but
+// inside a block of Segmenter::IsBlockChar characters or between "\r" and "\n". Whether
+// text[:j] | text[j:] is such a place (0 < j < text.size()).
+bool IsCutPoint(std::u32string_view text, size_t j) {
+  const bool in_block = Segmenter::IsBlockChar(text[j - 1]) && Segmenter::IsBlockChar(text[j]);
+  return !in_block && !(text[j - 1] == U'\r' && text[j] == U'\n');
 }
 
-std::vector<std::string> Jieba::ExtractTags(std::u32string_view text, size_t top_k) const {
-  std::vector<std::u32string_view> tokens;
-  segmenter_.Cut(text, &tokens);
+// The first cut point at or after `from`, or text.size().
+size_t CutPointFrom(std::u32string_view text, size_t from) {
+  for (size_t j = std::max<size_t>(from, 1); j < text.size(); ++j) {
+    if (IsCutPoint(text, j)) return j;
+  }
+  return text.size();
+}
 
+// Pieces of this many code points (or the rest of a block) are cut at a time, so memory
+// holds one piece's tokens, not the whole text's.
+constexpr size_t kPieceChars = size_t{1} << 16;
+
+}  // namespace
+
+// The counting half of extract_tags, fed token by token.
+class Jieba::TagCounter {
+ public:
+  explicit TagCounter(const JiebaData& data) : data_(data) {}
+
+  void Add(std::u32string_view w) {
+    if (PythonStrip(w).size() < 2) return;
+    auto it = index_.find(w);
+    if (it == index_.end()) {
+      std::string word = EncodeUtf8(w);
+      if (data_.IsStopWord(AsciiLower(word))) return;
+      it = index_.emplace(std::u32string(w), entries_.size()).first;
+      entries_.push_back(Entry{std::move(word), 0.0});
+    }
+    entries_[it->second].weight += 1.0;
+    total_ += 1.0;
+  }
+
+  // Cuts `text` (a whole number of pieces, see CutPointFrom) and counts its tokens.
+  void AddText(const Segmenter& segmenter, std::u32string_view text) {
+    std::vector<std::u32string_view> tokens;
+    for (size_t i = 0; i < text.size();) {
+      const size_t j = CutPointFrom(text, i + kPieceChars);
+      tokens.clear();
+      segmenter.Cut(text.substr(i, j - i), &tokens);
+      for (const std::u32string_view w : tokens) Add(w);
+      i = j;
+    }
+  }
+
+  std::vector<std::string> Top(size_t top_k) {
+    for (Entry& e : entries_) e.weight *= data_.idf.Lookup(e.word) / total_;
+    std::stable_sort(entries_.begin(), entries_.end(),
+                     [](const Entry& a, const Entry& b) { return a.weight > b.weight; });
+    if (top_k != 0 && entries_.size() > top_k) entries_.resize(top_k);
+    std::vector<std::string> out;
+    out.reserve(entries_.size());
+    for (Entry& e : entries_) out.push_back(std::move(e.word));
+    return out;
+  }
+
+ private:
   struct Entry {
     std::string word;
     double weight;  // first the count, then count * idf / total
   };
-  std::vector<Entry> entries;  // in first-insertion order, like the dict
-  std::unordered_map<std::u32string_view, size_t> index;
-  double total = 0;
-  for (const std::u32string_view w : tokens) {
-    if (PythonStrip(w).size() < 2) continue;
-    auto [it, inserted] = index.try_emplace(w, entries.size());
-    if (inserted) {
-      std::string word = EncodeUtf8(w);
-      if (data_.IsStopWord(AsciiLower(word))) {
-        index.erase(it);
-        continue;
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::u32string_view s) const { return std::hash<std::u32string_view>{}(s); }
+  };
+  const JiebaData& data_;
+  std::vector<Entry> entries_;  // in first-insertion order, like the dict
+  std::unordered_map<std::u32string, size_t, Hash, std::equal_to<>> index_;
+  double total_ = 0;
+};
+
+Result<std::vector<std::string>> Jieba::ExtractTags(std::string_view text, size_t top_k) const {
+  // Decoded a piece at a time: a long text is never held as UTF-32 (4 bytes a character)
+  // whole. `pending` holds decoded characters not yet cut, at most a piece and a block.
+  TagCounter counter(data_);
+  std::u32string pending;
+  size_t checked = 1;  // pending has no cut point below this one
+  constexpr size_t kPieceBytes = 3 * kPieceChars;
+  for (size_t at = 0; at < text.size();) {
+    size_t end = std::min(text.size(), at + kPieceBytes);
+    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
+    Status st = AppendDecodedUtf8(text.substr(at, end - at), "text", at, &pending);
+    if (!st.ok()) return st;
+    at = end;
+    // Cut what can be cut: all of it at the end, else up to the last cut point.
+    size_t cut = pending.size();
+    if (at < text.size()) {
+      cut = 0;
+      for (size_t j = pending.size() - 1; j >= checked && j > 0; --j) {
+        if (IsCutPoint(pending, j)) {
+          cut = j;
+          break;
+        }
       }
-      entries.push_back(Entry{std::move(word), 0.0});
     }
-    entries[it->second].weight += 1.0;
-    total += 1.0;
+    counter.AddText(segmenter_, std::u32string_view(pending).substr(0, cut));
+    pending.erase(0, cut);
+    checked = pending.empty() ? 1 : pending.size();
   }
-  for (Entry& e : entries) e.weight *= data_.idf.Lookup(e.word) / total;
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const Entry& a, const Entry& b) { return a.weight > b.weight; });
-  if (top_k != 0 && entries.size() > top_k) entries.resize(top_k);
-  std::vector<std::string> out;
-  out.reserve(entries.size());
-  for (Entry& e : entries) out.push_back(std::move(e.word));
-  return out;
+  return counter.Top(top_k);
+}
+
+std::vector<std::string> Jieba::ExtractTags(std::u32string_view text, size_t top_k) const {
+  TagCounter counter(data_);
+  counter.AddText(segmenter_, text);
+  return counter.Top(top_k);
 }
 
 }  // namespace archivist::tags

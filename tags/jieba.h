@@ -66,6 +66,7 @@ class Jieba {
   Jieba& operator=(const Jieba&) = delete;
 
  private:
+  class TagCounter;
   explicit Jieba(JiebaData data)
       : data_(std::move(data)), segmenter_(&data_.dict, &data_.hmm) {}
 

@@ -136,21 +136,25 @@ std::string Joined(const std::vector<std::string>& v) {
   return out;
 }
 
-TEST(JiebaReferenceTest, CutAndTagsEqualPythonJiebaOnGeneratedTexts) {
-  TextGenerator gen(20250601);
-  std::vector<std::string> texts;
-  texts.push_back("");
-  for (int i = 1; i < kTexts; ++i) texts.push_back(EncodeUtf8(gen.Text()));
-
+// python3-jieba's answers for `texts` (tests/jieba/reference.py).
+nlohmann::json Reference(const std::vector<std::string>& texts, bool all_tags) {
   const test_support::TempDir dir("archivist-tags-test");
   const std::string in_path = dir.Path("in.json");
   const std::string out_path = dir.Path("out.json");
   std::ofstream(in_path, std::ios::binary) << nlohmann::json(texts).dump();
   const std::string command = std::string("'") + ARCHIVIST_JIEBA_PYTHON + "' '" +
                               testing::SourcePath("tests/jieba/reference.py") + "' '" + in_path +
-                              "' '" + out_path + "'";
-  ASSERT_EQ(std::system(command.c_str()), 0) << "failed: " << command;
-  const nlohmann::json expected = nlohmann::json::parse(testing::ReadAll(out_path));
+                              "' '" + out_path + "'" + (all_tags ? " --all-tags" : "");
+  EXPECT_EQ(std::system(command.c_str()), 0) << "failed: " << command;
+  return nlohmann::json::parse(testing::ReadAll(out_path));
+}
+
+TEST(JiebaReferenceTest, CutAndTagsEqualPythonJiebaOnGeneratedTexts) {
+  TextGenerator gen(20250601);
+  std::vector<std::string> texts;
+  texts.push_back("");
+  for (int i = 1; i < kTexts; ++i) texts.push_back(EncodeUtf8(gen.Text()));
+  const nlohmann::json expected = Reference(texts, /*all_tags=*/false);
   ASSERT_EQ(expected.size(), texts.size());
 
   const Jieba& jieba = testing::SharedJieba();
@@ -178,6 +182,42 @@ TEST(JiebaReferenceTest, CutAndTagsEqualPythonJiebaOnGeneratedTexts) {
               tags_equal, texts.size());
   EXPECT_EQ(cut_equal, kTexts);
   EXPECT_EQ(tags_equal, kTexts);
+}
+
+// Long texts are decoded and cut a piece at a time (jieba.cc); every keyword, in order, must
+// be what jieba computes on the whole text: pieces end inside multi-byte characters, next to
+// "\r\n", and inside blocks longer than a piece.
+TEST(JiebaReferenceTest, LongTextsCutInPiecesGiveTheKeywordsOfTheWholeText) {
+  TextGenerator gen(20250602);
+  std::vector<std::string> texts;
+  std::string mixed;
+  while (mixed.size() < 400'000) mixed += EncodeUtf8(gen.Text());
+  texts.push_back(mixed);
+  const size_t piece = 3 * 65536;  // bytes decoded at a time
+  for (size_t shift : {0, 1, 2}) {  // a CJK character across a piece boundary, at each offset
+    std::string t(shift, 'a');
+    while (t.size() < 2 * piece) t += "中文 ";
+    texts.push_back(t);
+  }
+  std::string cr_lf;  // "\r" the last byte of a piece, "\n" the first of the next
+  while (cr_lf.size() + 2 <= piece - 1) cr_lf += "x ";
+  cr_lf += std::string(piece - 1 - cr_lf.size(), 'x') + "\r\n" + "中文\r\n";
+  texts.push_back(cr_lf);
+  std::string block;  // one block longer than a piece (Han runs are slow in Python's HMM)
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 250'000; ++i) block.push_back("abcdefghijklmnopqrstuvwxyz0123456789"[rng() % 36]);
+  texts.push_back("开头。" + block + "中文" + block + "，结尾");
+  const nlohmann::json expected = Reference(texts, /*all_tags=*/true);
+  ASSERT_EQ(expected.size(), texts.size());
+  const Jieba& jieba = testing::SharedJieba();
+  for (size_t i = 0; i < texts.size(); ++i) {
+    Result<std::vector<std::string>> tags = jieba.ExtractTags(texts[i], 0);
+    ASSERT_TRUE(tags.ok());
+    const auto want = expected[i]["all_tags"].get<std::vector<std::string>>();
+    EXPECT_EQ(tags->size(), want.size()) << "text " << i;
+    EXPECT_TRUE(*tags == want) << "text " << i << ": keywords differ";
+    EXPECT_EQ(*jieba.ExtractTags(texts[i], 5), expected[i]["tags"].get<std::vector<std::string>>());
+  }
 }
 
 }  // namespace

@@ -18,6 +18,14 @@ Status BadUtf8(std::string_view what, size_t offset) {
 Result<std::u32string> DecodeUtf8(std::string_view bytes, std::string_view what) {
   std::u32string out;
   out.reserve(bytes.size());
+  Status st = AppendDecodedUtf8(bytes, what, 0, &out);
+  if (!st.ok()) return st;
+  return out;
+}
+
+Status AppendDecodedUtf8(std::string_view bytes, std::string_view what, size_t offset,
+                         std::u32string* decoded) {
+  std::u32string& out = *decoded;
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   const size_t n = bytes.size();
   size_t i = 0;
@@ -38,19 +46,21 @@ Result<std::u32string> DecodeUtf8(std::string_view bytes, std::string_view what)
     } else if (b0 >= 0xF0 && b0 <= 0xF4) {
       len = 4, cp = b0 & 0x07, min = 0x10000;
     } else {
-      return BadUtf8(what, i);
+      return BadUtf8(what, offset + i);
     }
-    if (n - i < static_cast<size_t>(len)) return BadUtf8(what, i);
+    if (n - i < static_cast<size_t>(len)) return BadUtf8(what, offset + i);
     for (int k = 1; k < len; ++k) {
       const unsigned char b = p[i + k];
-      if ((b & 0xC0) != 0x80) return BadUtf8(what, i);
+      if ((b & 0xC0) != 0x80) return BadUtf8(what, offset + i);
       cp = (cp << 6) | (b & 0x3F);
     }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return BadUtf8(what, i);
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return BadUtf8(what, offset + i);
+    }
     out.push_back(cp);
     i += len;
   }
-  return out;
+  return Status::Ok();
 }
 
 void AppendUtf8(std::u32string_view text, std::string* out) {

@@ -20,6 +20,11 @@ namespace archivist::tags {
 // nothing above U+10FFFF. On failure names `what` and the byte offset of the bad sequence.
 Result<std::u32string> DecodeUtf8(std::string_view bytes, std::string_view what);
 
+// The same, appending to *out; `bytes` starts at byte `offset` of what is named (for the
+// error). Decoding a text piece by piece, at code-point boundaries, gives the same result.
+Status AppendDecodedUtf8(std::string_view bytes, std::string_view what, size_t offset,
+                         std::u32string* out);
+
 // Appends the UTF-8 form of `text` (valid code points only) to *out.
 void AppendUtf8(std::u32string_view text, std::string* out);
 std::string EncodeUtf8(std::u32string_view text);

@@ -1,6 +1,8 @@
 // libFuzzer target for the converter: any bytes through both profiles and the visible text.
-// Also checks the fast path: whenever FastParse accepts, its tree must be gumbo's (abort()
-// with the first difference otherwise). Build and run: see tests/fuzz/README.md.
+// Also checks the fast path: whenever FastParse accepts, its tree must be gumbo's; and the
+// parse in segments: cut wherever it may be (segments of one byte), gumbo's tree must be the
+// one of a single parse (abort() with the first difference otherwise). Build and run: see
+// tests/fuzz/README.md.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -23,9 +25,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)VisibleText(html, Options{});
 
   const std::string utf8 = SanitizeUtf8(html);
+  size_t dropped = 0;
+  const std::string limited = LimitNesting(utf8, kMaxDepth, &dropped);
+  const std::string cut = FirstDomDifference(ParseTurndownRoot(limited, limited.size() + 1),
+                                             ParseTurndownRoot(limited, 1));
+  if (!cut.empty()) {
+    std::fprintf(stderr, "parse in segments differs from one parse: %s\n", cut.c_str());
+    std::abort();
+  }
   Dom fast;
   if (FastParse(utf8, &fast)) {
-    size_t dropped = 0;
     const std::string diff =
         FirstDomDifference(ParseTurndownRoot(LimitNesting(utf8, kMaxDepth, &dropped)), fast);
     if (!diff.empty() || dropped != 0) {
