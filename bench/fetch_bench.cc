@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "fetch/curl_http_client.h"
-#include "tests/e2e/mock_process.h"
+#include "tests/support/mock_process.h"
 
 namespace fs = std::filesystem;
 using archivist::fetch::CurlHttpClient;

@@ -1,5 +1,5 @@
 // query_bench: in-process latency of `history` (Store::Events) and `show --at`
-// (daemon::RenderThreadAt: ThreadAtTime + each answer's raw HTML + keyword tags + rendering)
+// (pipeline::RenderThreadAt: ThreadAtTime + each answer's raw HTML + keyword tags + rendering)
 // on an existing archive, for its thread with the most events.
 //
 //   query_bench <archive.db> [repetitions=20]
@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "base/clock.h"
-#include "daemon/document.h"
+#include "pipeline/document.h"
 #include "store/sqlite_store.h"
 #include "tags/jieba.h"
 
@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
   }
   auto jieba = tags::Jieba::Load({});
   if (!jieba.ok()) return std::fprintf(stderr, "%s\n", jieba.status().ToString().c_str()), 1;
-  const daemon::TagFunction tags = [&](std::string_view text) { return (*jieba)->ExtractTags(text, 5); };
+  const pipeline::TagFunction tags = [&](std::string_view text) { return (*jieba)->ExtractTags(text, 5); };
   RealClock clock;
   auto ms = [&](Clock::SteadyTime s) {
     return std::chrono::duration<double, std::milli>(clock.SteadyNow() - s).count();
@@ -63,11 +63,11 @@ int main(int argc, char** argv) {
     history.push_back(ms(s));
     const Timestamp at = Timestamp::FromMicros(first.micros() + (last.micros() - first.micros()) * i / reps);
     s = clock.SteadyNow();
-    auto doc = daemon::RenderThreadAt(**db, key, at, tags);
+    auto doc = pipeline::RenderThreadAt(**db, key, at, tags);
     show.push_back(ms(s));
     if (!doc.ok()) return std::fprintf(stderr, "%s\n", doc.status().ToString().c_str()), 1;
     s = clock.SteadyNow();
-    auto now = daemon::RenderThreadAt(**db, key, last, tags);
+    auto now = pipeline::RenderThreadAt(**db, key, last, tags);
     show_now.push_back(ms(s));
     bytes = now->size();
     answers_now = (*db)->ThreadAtTime(key, last)->answers.size();

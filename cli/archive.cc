@@ -10,7 +10,6 @@
 
 #include "fetch/sources/zhihu_url.h"
 #include "store/sqlite_store.h"
-#include "tags/jieba.h"
 
 namespace archivist::cli {
 
@@ -76,15 +75,6 @@ Status RequireThread(store::Store& store, const store::ThreadKey& key) {
                             " is not in the archive (track it with `archivist add`)");
   }
   return t.status();
-}
-
-Result<daemon::TagFunction> LoadTagger() {
-  Result<std::unique_ptr<tags::Jieba>> jieba = tags::Jieba::Load({});
-  if (!jieba.ok()) return jieba.status().WithContext("loading the keyword tagger");
-  std::shared_ptr<const tags::Jieba> shared(std::move(*jieba));
-  return daemon::TagFunction([shared](std::string_view text) {
-    return shared->ExtractTags(text, 5);
-  });
 }
 
 int ExitFor(const Status& status, bool user_input) {

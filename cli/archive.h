@@ -17,7 +17,8 @@
 #include "base/status.h"
 #include "base/time.h"
 #include "cli/verbs.h"
-#include "daemon/document.h"
+#include "pipeline/document.h"
+#include "pipeline/tagger.h"
 #include "store/store.h"
 
 namespace archivist::cli {
@@ -48,8 +49,8 @@ Result<Timestamp> ParseTime(std::string_view option, std::string_view text);
 // The thread must be in the archive; kNotFound names it otherwise.
 Status RequireThread(store::Store& store, const store::ThreadKey& key);
 
-// The keyword tagger (tags::Jieba from python3-jieba's data, loaded once per process).
-Result<daemon::TagFunction> LoadTagger();
+// The keyword tagger (pipeline/tagger.h).
+using pipeline::LoadTagger;
 
 // Exit status for a store/query error: kNotFound and kInvalidArgument of user input → 2
 // when `user_input`, else 1.

@@ -1,18 +1,8 @@
 #include "cli/load_config.h"
 
-#include <CLI/CLI.hpp>
-
 #include "fetch/sources/zhihu_url.h"
 
 namespace archivist::cli {
-
-std::set<std::string> OptionsGiven(const CLI::App& cmd) {
-  std::set<std::string> given;
-  for (const CLI::Option* o : cmd.get_options()) {
-    if (o->count() > 0) given.insert(o->get_name());
-  }
-  return given;
-}
 
 config::ParseOptions CliParseOptions() {
   config::ParseOptions options;

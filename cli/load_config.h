@@ -4,7 +4,6 @@
 #ifndef ARCHIVIST_CLI_LOAD_CONFIG_H_
 #define ARCHIVIST_CLI_LOAD_CONFIG_H_
 
-#include <set>
 #include <string>
 
 #include "base/status.h"
@@ -17,9 +16,10 @@ namespace archivist::cli {
 // as config::LoadConfig does; [[thread]] urls are checked with fetch::ParseQuestionRef.
 Result<config::Config> LoadEffectiveConfig(const GlobalOptions& global);
 
-// The long names ("--timeout") of the options of `cmd` that the command line gave: a verb
-// takes the others from the configuration.
-std::set<std::string> OptionsGiven(const CLI::App& cmd);
+// A command-line value in seconds (--timeout 2.5) as a configuration duration.
+inline config::Duration Millis(double seconds) {
+  return config::Duration(static_cast<int64_t>(seconds * 1000));
+}
 
 // The ParseOptions every verb uses (thread urls checked as Zhihu question references).
 config::ParseOptions CliParseOptions();

@@ -13,6 +13,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "base/atomic_file.h"
 #include "cli/verbs.h"
 #include "normalize/normalize.h"
 
@@ -34,33 +35,6 @@ bool ReadAll(std::istream& in, std::string* out) {
   ss << in.rdbuf();
   *out = ss.str();
   return !in.bad();
-}
-
-// Writes `data` to `path` through a temporary file and a rename, so a reader never sees a
-// half-written file.
-bool WriteFileAtomically(const fs::path& path, const std::string& data, std::string* error) {
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      *error = std::strerror(errno);
-      return false;
-    }
-    out.write(data.data(), static_cast<std::streamsize>(data.size()));
-    out.flush();
-    if (!out) {
-      *error = std::strerror(errno);
-      return false;
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    *error = ec.message();
-    fs::remove(tmp, ec);
-    return false;
-  }
-  return true;
 }
 
 int RunConvert(const ConvertArgs& args) {
@@ -107,10 +81,14 @@ int RunConvert(const ConvertArgs& args) {
     }
     fs::path out = fs::path(args.out_dir) / fs::path(file).filename();
     out.replace_extension(".md");
-    std::string error;
-    if (!WriteFileAtomically(out, normalize::HtmlToMarkdown(html, options), &error)) {
+    // Readers never see a half-written file; a batch of conversions is cheap to redo, so
+    // no fsync per file.
+    AtomicWriteOptions write;
+    write.durable = false;
+    if (Status st = WriteFileAtomically(out.string(), normalize::HtmlToMarkdown(html, options), write);
+        !st.ok()) {
       std::fprintf(stderr, "archivist convert: cannot write %s: %s\n", out.c_str(),
-                   error.c_str());
+                   st.message().c_str());
       rc = kExitFailure;
     }
   }

@@ -8,6 +8,7 @@
 #include <memory>
 #include <system_error>
 
+#include "base/atomic_file.h"
 #include "base/clock.h"
 #include "cli/archive.h"
 
@@ -45,10 +46,10 @@ int RunExport(const ExportArgs& args, const GlobalOptions& global) {
       ++skipped;
       continue;
     }
-    Result<std::string> doc = daemon::RenderThreadAt(**archive, t.key, at, *tagger);
+    Result<std::string> doc = pipeline::RenderThreadAt(**archive, t.key, at, *tagger);
     if (!doc.ok()) return PrintError("export", doc.status()), kExitFailure;
-    const std::string path = daemon::ExportPath(args.dir, t.key);
-    if (Status st = daemon::WriteFileAtomically(path, *doc); !st.ok()) {
+    const std::string path = pipeline::ExportPath(args.dir, t.key);
+    if (Status st = WriteFileAtomically(path, *doc); !st.ok()) {
       return PrintError("export", st), kExitFailure;
     }
     ++written;

@@ -6,40 +6,56 @@
 
 #include <cstdio>
 #include <memory>
-#include <set>
+#include <optional>
 
 #include "base/clock.h"
 #include "cli/load_config.h"
 #include "cli/verbs.h"
-#include "fetch/curl_http_client.h"
-#include "fetch/retrying_http_client.h"
-#include "fetch/sources/zhihu_source.h"
+#include "fetch/sources/zhihu_url.h"
+#include "pipeline/backends.h"
 
 namespace archivist::cli {
 namespace {
 
+// Options left out come from the configuration file, or (those it has no key for) from the
+// fetch stack's defaults.
 struct FetchArgs {
   std::string question;
   bool json = false;
-  std::string cookie, cookies_file, user_agent = "archivist/0.1", proxy;
+  std::optional<std::string> cookie, cookies_file, user_agent, proxy;
   std::vector<std::string> headers;
-  double timeout_s = 30, connect_timeout_s = 10, delay_s = 2;
-  int page_size = 20, retries = 2, max_pages = 2000;
-  size_t max_body = 32u << 20;
-  std::set<std::string> given;  // options given on the command line; the rest come from the config
+  std::optional<double> timeout_s, connect_timeout_s, delay_s;
+  std::optional<int> page_size, retries, max_pages;
+  std::optional<int64_t> max_body;
 };
 
-// Options not given on the command line come from the configuration file.
-void ApplyConfig(const config::Config& c, FetchArgs* a) {
-  auto from_config = [a](const char* flag) { return a->given.count(flag) == 0; };
-  if (from_config("--cookie")) a->cookie = c.zhihu.cookie;
-  if (from_config("--cookies-file")) a->cookies_file = c.fetch.cookies_file;
-  if (from_config("--user-agent")) a->user_agent = c.fetch.user_agent;
-  if (from_config("--proxy")) a->proxy = c.fetch.proxy;
-  if (from_config("--timeout")) a->timeout_s = c.fetch.timeout.count() / 1000.0;
-  if (from_config("--page-size")) a->page_size = c.zhihu.page_size;
-  if (from_config("--delay")) a->delay_s = c.fetch.per_host_delay.count() / 1000.0;
-  if (from_config("--max-body")) a->max_body = static_cast<size_t>(c.fetch.max_body);
+// The options given on the command line, applied over the configuration.
+void ApplyArgs(const FetchArgs& a, config::Config& c) {
+  if (a.cookie) c.zhihu.cookie = *a.cookie;
+  if (a.cookies_file) c.fetch.cookies_file = *a.cookies_file;
+  if (a.user_agent) c.fetch.user_agent = *a.user_agent;
+  if (a.proxy) c.fetch.proxy = *a.proxy;
+  if (a.timeout_s) c.fetch.timeout = Millis(*a.timeout_s);
+  if (a.page_size) c.zhihu.page_size = *a.page_size;
+  if (a.delay_s) c.fetch.per_host_delay = Millis(*a.delay_s);
+  if (a.max_body) c.fetch.max_body = *a.max_body;
+}
+
+// The options the configuration has no key for.
+Status ApplyFetchOnlyArgs(const FetchArgs& a, pipeline::FetchSettings& s) {
+  if (a.connect_timeout_s) s.curl.connect_timeout = Millis(*a.connect_timeout_s);
+  if (a.max_pages) s.zhihu.max_pages = *a.max_pages;
+  if (a.retries) s.retry.max_attempts = *a.retries + 1;
+  for (const std::string& h : a.headers) {
+    const size_t colon = h.find(':');
+    if (colon == std::string::npos || colon == 0) {
+      return Status::InvalidArgument("--header '" + h + "' is not 'Name: value'");
+    }
+    std::string value = h.substr(colon + 1);
+    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+    s.curl.headers.emplace_back(h.substr(0, colon), value);
+  }
+  return Status::Ok();
 }
 
 nlohmann::json ToJson(const model::Snapshot& s) {
@@ -89,62 +105,31 @@ void PrintText(const model::Snapshot& s) {
   }
 }
 
-std::chrono::milliseconds Millis(double seconds) {
-  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
-}
-
-int RunFetch(FetchArgs args, const GlobalOptions& global) {
+int RunFetch(const FetchArgs& args, const GlobalOptions& global) {
   Result<config::Config> config = LoadEffectiveConfig(global);
   if (!config.ok()) {
     std::fprintf(stderr, "archivist fetch: %s\n", config.status().message().c_str());
     return kExitUsage;
   }
-  ApplyConfig(*config, &args);
+  ApplyArgs(args, *config);
   Result<model::QuestionId> qid = fetch::ParseQuestionRef(args.question);
   if (!qid.ok()) {
     std::fprintf(stderr, "archivist fetch: %s\n", qid.status().message().c_str());
     return kExitUsage;
   }
-  fetch::CurlOptions curl;
-  curl.timeout = Millis(args.timeout_s);
-  curl.connect_timeout = Millis(args.connect_timeout_s);
-  curl.max_body = args.max_body;
-  curl.user_agent = args.user_agent;
-  curl.cookie = args.cookie;
-  curl.cookies_file = args.cookies_file;
-  curl.proxy = args.proxy;
-  for (const std::string& h : args.headers) {
-    const size_t colon = h.find(':');
-    if (colon == std::string::npos || colon == 0) {
-      std::fprintf(stderr, "archivist fetch: --header '%s' is not 'Name: value'\n", h.c_str());
-      return kExitUsage;
-    }
-    std::string value = h.substr(colon + 1);
-    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-    curl.headers.emplace_back(h.substr(0, colon), value);
-  }
-  auto client = fetch::CurlHttpClient::Create(curl);
-  if (!client.ok()) {
-    std::fprintf(stderr, "archivist fetch: %s\n", client.status().message().c_str());
-    return kExitUsage;
-  }
-  fetch::ZhihuOptions zopts;
-  zopts.base_url = config->zhihu.base_url;  // --zhihu-base-url is applied over it
-  zopts.page_size = args.page_size;
-  zopts.max_pages = args.max_pages;
-  if (Status st = fetch::ZhihuSource::ValidateOptions(zopts); !st.ok()) {
+  pipeline::FetchSettings settings = pipeline::FetchSettingsOf(*config);
+  if (Status st = ApplyFetchOnlyArgs(args, settings); !st.ok()) {
     std::fprintf(stderr, "archivist fetch: %s\n", st.message().c_str());
     return kExitUsage;
   }
   RealClock clock;
-  fetch::PolitenessOptions polite;
-  polite.per_host_delay = Millis(args.delay_s);
-  fetch::Politeness politeness(clock, polite);
-  fetch::RetryOptions retry;
-  retry.max_attempts = args.retries + 1;
-  fetch::RetryingHttpClient http(**client, clock, politeness, retry);
-  fetch::ZhihuSource source(http, clock, zopts);
-  const model::Snapshot snap = source.FetchQuestion(*qid);
+  fetch::Politeness politeness(clock, pipeline::PolitenessOptionsOf(*config));
+  auto source = pipeline::MakeSiteSource(settings, {clock, politeness});
+  if (!source.ok()) {
+    std::fprintf(stderr, "archivist fetch: %s\n", source.status().message().c_str());
+    return kExitUsage;
+  }
+  const model::Snapshot snap = (*source)->Fetch(*qid);
   if (args.json) {
     std::printf("%s\n", ToJson(snap).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   } else {
@@ -174,8 +159,7 @@ void AddFetchVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   cmd->add_option("--max-pages", args->max_pages, "stop a listing after this many pages")->check(CLI::PositiveNumber);
   cmd->add_option("--retries", args->retries, "retries of transient failures")->check(CLI::NonNegativeNumber);
   cmd->add_option("--delay", args->delay_s, "minimum seconds between requests to the host")->check(CLI::NonNegativeNumber);
-  cmd->callback([args, cmd, &global, run] {
-    args->given = OptionsGiven(*cmd);
+  cmd->callback([args, &global, run] {
     *run = [args, &global] { return RunFetch(*args, global); };
   });
 }

@@ -13,49 +13,40 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
-#include <set>
+#include <optional>
 #include <system_error>
 
 #include "base/clock.h"
 #include "cli/archive.h"
 #include "cli/load_config.h"
-#include "daemon/pipeline.h"
-#include "fetch/curl_http_client.h"
-#include "fetch/retrying_http_client.h"
-#include "fetch/sources/zhihu_source.h"
+#include "pipeline/backends.h"
+#include "pipeline/pipeline.h"
 
 namespace archivist::cli {
 namespace {
 
+// Options left out come from the configuration (docs/operations.md "Configuration"): a cron
+// job and the daemon then share one file.
 struct RefreshArgs {
   std::vector<std::string> questions;
-  std::string export_dir, cookie, cookies_file, user_agent;
-  double timeout_s = 30, delay_s = 2;
-  int page_size = 20, retries = 2, delete_confirmations = 2;
-  std::set<std::string> given;  // options given on the command line; the rest come from the config
+  std::optional<std::string> export_dir, cookie, cookies_file, user_agent;
+  std::optional<double> timeout_s, delay_s;
+  std::optional<int> page_size, retries, delete_confirmations;
 };
 
-// Fills the options not given on the command line from the configuration (DESIGN.md
-// "Configuration"): a cron job and the daemon then share one file.
-void ApplyConfig(const config::Config& c, RefreshArgs* a) {
-  auto from_config = [a](const char* flag) { return a->given.count(flag) == 0; };
-  if (from_config("--export-dir")) a->export_dir = c.export_dir;
-  if (from_config("--cookie")) a->cookie = c.zhihu.cookie;
-  if (from_config("--cookies-file")) a->cookies_file = c.fetch.cookies_file;
-  if (from_config("--user-agent")) a->user_agent = c.fetch.user_agent;
-  if (from_config("--timeout")) a->timeout_s = c.fetch.timeout.count() / 1000.0;
-  if (from_config("--page-size")) a->page_size = c.zhihu.page_size;
-  if (from_config("--delay")) a->delay_s = c.fetch.per_host_delay.count() / 1000.0;
-  if (from_config("--delete-confirmations")) {
-    a->delete_confirmations = c.schedule.delete_confirmations;
-  }
+// The options given on the command line, applied over the configuration.
+void ApplyArgs(const RefreshArgs& a, config::Config& c) {
+  if (a.export_dir) c.export_dir = *a.export_dir;
+  if (a.cookie) c.zhihu.cookie = *a.cookie;
+  if (a.cookies_file) c.fetch.cookies_file = *a.cookies_file;
+  if (a.user_agent) c.fetch.user_agent = *a.user_agent;
+  if (a.timeout_s) c.fetch.timeout = Millis(*a.timeout_s);
+  if (a.page_size) c.zhihu.page_size = *a.page_size;
+  if (a.delay_s) c.fetch.per_host_delay = Millis(*a.delay_s);
+  if (a.delete_confirmations) c.schedule.delete_confirmations = *a.delete_confirmations;
 }
 
-std::chrono::milliseconds Millis(double seconds) {
-  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
-}
-
-void PrintSummary(const daemon::RefreshSummary& s) {
+void PrintSummary(const pipeline::RefreshSummary& s) {
   std::printf("%llu  %s  %s  answers %d  %s\n", static_cast<unsigned long long>(s.thread.id),
               s.title.empty() ? "(untitled)" : s.title.c_str(), s.ChangeText().c_str(),
               s.answers_now, std::string(model::OutcomeName(s.outcome)).c_str());
@@ -111,26 +102,16 @@ Result<std::vector<store::ThreadKey>> Targets(const RefreshArgs& args,
   return keys;
 }
 
-int RunRefresh(RefreshArgs args, const GlobalOptions& global) {
+int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
   Result<config::Config> config = LoadEffectiveConfig(global);
   if (!config.ok()) return PrintError("refresh", config.status()), kExitUsage;
-  ApplyConfig(*config, &args);
-  fetch::CurlOptions curl;
-  curl.proxy = config->fetch.proxy;
-  curl.max_body = static_cast<size_t>(config->fetch.max_body);
-  curl.timeout = Millis(args.timeout_s);
-  curl.user_agent = args.user_agent;
-  curl.cookie = args.cookie;
-  curl.cookies_file = args.cookies_file;
-  auto client = fetch::CurlHttpClient::Create(curl);
-  if (!client.ok()) return PrintError("refresh", client.status()), kExitUsage;
-  fetch::ZhihuOptions zopts;
-  zopts.base_url = config->zhihu.base_url;  // --zhihu-base-url is applied over it
-  zopts.page_size = args.page_size;
-  if (Status st = fetch::ZhihuSource::ValidateOptions(zopts); !st.ok()) {
-    return PrintError("refresh", st), kExitUsage;
-  }
+  ApplyArgs(args, *config);
+  pipeline::FetchSettings settings = pipeline::FetchSettingsOf(*config);
+  if (args.retries) settings.retry.max_attempts = *args.retries + 1;
   RealClock clock;
+  fetch::Politeness politeness(clock, pipeline::PolitenessOptionsOf(*config));
+  auto source = pipeline::MakeSiteSource(settings, {clock, politeness});
+  if (!source.ok()) return PrintError("refresh", source.status()), kExitUsage;
   auto archive = OpenArchive(global, /*read_only=*/false);
   if (!archive.ok()) return PrintError("refresh", archive.status()), OpenArchiveExit(archive.status());
   bool usage_error = false;
@@ -138,12 +119,13 @@ int RunRefresh(RefreshArgs args, const GlobalOptions& global) {
   if (!targets.ok()) {
     return PrintError("refresh", targets.status()), usage_error ? kExitUsage : kExitFailure;
   }
-  daemon::TagFunction tagger;
-  if (!args.export_dir.empty()) {
+  const std::string& export_dir = config->export_dir;
+  pipeline::TagFunction tagger;
+  if (!export_dir.empty()) {
     std::error_code ec;
-    std::filesystem::create_directories(args.export_dir, ec);
-    if (ec || !std::filesystem::is_directory(args.export_dir)) {
-      return PrintError("refresh", "cannot create the export directory " + args.export_dir +
+    std::filesystem::create_directories(export_dir, ec);
+    if (ec || !std::filesystem::is_directory(export_dir)) {
+      return PrintError("refresh", "cannot create the export directory " + export_dir +
                                        (ec ? ": " + ec.message() : std::string())),
              kExitFailure;
     }
@@ -151,24 +133,13 @@ int RunRefresh(RefreshArgs args, const GlobalOptions& global) {
     if (!loaded.ok()) return PrintError("refresh", loaded.status()), kExitFailure;
     tagger = std::move(*loaded);
   }
-  fetch::PolitenessOptions polite;
-  polite.per_host_delay = Millis(args.delay_s);
-  fetch::Politeness politeness(clock, polite);
-  fetch::RetryOptions retry;
-  retry.max_attempts = args.retries + 1;
-  fetch::RetryingHttpClient http(**client, clock, politeness, retry);
-  fetch::ZhihuSource zhihu(http, clock, zopts);
-  daemon::ZhihuSourceAdapter source(zhihu);
-  daemon::PipelineOptions options;
-  options.classify.delete_confirmations = args.delete_confirmations;
-  options.export_dir = args.export_dir;
-  options.normalize.image_proxy = config->zhihu.image_proxy;
-  daemon::Pipeline pipeline(source, **archive, clock, tagger, options);
+  pipeline::Pipeline refresher(**source, **archive, clock, tagger,
+                               pipeline::PipelineOptionsOf(*config));
   const bool bar = ::isatty(STDERR_FILENO) && targets->size() > 1;
   int rc = kExitOk;
   for (size_t i = 0; i < targets->size(); ++i) {
     if (bar) Progress(i, targets->size(), (*targets)[i].id);
-    const daemon::RefreshSummary s = pipeline.Refresh((*targets)[i]);
+    const pipeline::RefreshSummary s = refresher.Refresh((*targets)[i]);
     if (bar) std::fprintf(stderr, "\r\x1b[K");
     PrintSummary(s);
     std::fflush(stdout);
@@ -198,8 +169,7 @@ void AddRefreshVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   cmd->add_option("--delete-confirmations", args->delete_confirmations,
                   "complete listings an answer must be absent from before it counts as deleted")
       ->check(CLI::PositiveNumber);
-  cmd->callback([args, cmd, &global, run] {
-    args->given = OptionsGiven(*cmd);
+  cmd->callback([args, &global, run] {
     *run = [args, &global] { return RunRefresh(*args, global); };
   });
 }

@@ -33,7 +33,7 @@ int RunShow(const ShowArgs& args, const GlobalOptions& global) {
   }
   auto tagger = LoadTagger();
   if (!tagger.ok()) return PrintError("show", tagger.status()), kExitFailure;
-  Result<std::string> doc = daemon::RenderThreadAt(**archive, *key, at, *tagger);
+  Result<std::string> doc = pipeline::RenderThreadAt(**archive, *key, at, *tagger);
   if (!doc.ok()) return PrintError("show", doc.status()), kExitFailure;
   std::fwrite(doc->data(), 1, doc->size(), stdout);
   return std::fflush(stdout) == 0 ? kExitOk : kExitFailure;

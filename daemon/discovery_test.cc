@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "../tests/e2e/mock_process.h"
+#include "tests/support/mock_process.h"
 #include "config/config.h"
 #include "daemon/zhihu_hot_list.h"
 #include "store/sqlite_store.h"
@@ -69,7 +69,10 @@ TEST(ZhihuHotList, ReadsTheMockServersHotList) {
   config::Config c;
   c.zhihu.base_url = mock.base_url();
   c.fetch.per_host_delay = std::chrono::milliseconds(0);
-  auto source = MakeZhihuHotList(c);
+  RealClock clock;
+  fetch::Politeness politeness(clock, pipeline::PolitenessOptionsOf(c));
+  pipeline::SharedTagger tagger;
+  auto source = MakeZhihuHotList(c, {clock, politeness, tagger});
   ASSERT_TRUE(source.ok()) << source.status().ToString();
   auto items = (*source)->HotList();
   ASSERT_TRUE(items.ok()) << items.status().ToString();

@@ -57,7 +57,7 @@ int FakeWorld::CountOf(model::QuestionId id) const {
 }
 
 RefresherFactory FakeWorld::Factory() {
-  return [this](const config::Config&) -> Result<std::unique_ptr<Refresher>> {
+  return [this](const config::Config&, const SharedPieces&) -> Result<std::unique_ptr<Refresher>> {
     return std::unique_ptr<Refresher>(new FakeRefresher(*this));
   };
 }

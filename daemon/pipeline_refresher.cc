@@ -1,70 +1,31 @@
-// The real Refresher: one refresh pipeline (daemon/pipeline.h) per worker thread, each with
-// its own store connection and HTTP client, all sharing one Politeness (per-host limits are
-// per process) and one keyword tagger (loaded once: ~25 ms warm, ~0.7 s cold).
+// The real Refresher: one refresh pipeline (pipeline/pipeline.h) per worker thread, each with
+// its own store connection and site source, all on the service's clock, politeness and
+// keyword tagger (SharedPieces).
 #include "daemon/pipeline_refresher.h"
 
 #include <filesystem>
-#include <mutex>
 
-#include "daemon/fetch_options.h"
-#include "daemon/pipeline.h"
-#include "daemon/source.h"
-#include "fetch/curl_http_client.h"
-#include "fetch/politeness.h"
-#include "fetch/retrying_http_client.h"
-#include "fetch/sources/zhihu_source.h"
+#include "pipeline/backends.h"
+#include "pipeline/pipeline.h"
 #include "store/sqlite_store.h"
-#include "tags/jieba.h"
 
 namespace archivist::daemon {
 
 namespace {
 
-// Process-wide pieces. The Politeness keeps its first options until the process restarts:
-// changing per-host limits while requests are in flight under the old ones is not supported
-// (docs/operations.md).
-RealClock& SharedClock() {
-  static RealClock clock;
-  return clock;
-}
-
-fetch::Politeness& SharedPoliteness(const config::Config& c) {
-  static std::once_flag once;
-  static std::unique_ptr<fetch::Politeness> politeness;
-  std::call_once(once, [&] {
-    politeness = std::make_unique<fetch::Politeness>(SharedClock(), PolitenessOptionsOf(c));
-  });
-  return *politeness;
-}
-
-Result<TagFunction> SharedTagger() {
-  static std::mutex mu;
-  static std::shared_ptr<const tags::Jieba> jieba;
-  std::lock_guard lock(mu);
-  if (!jieba) {
-    Result<std::unique_ptr<tags::Jieba>> loaded = tags::Jieba::Load({});
-    if (!loaded.ok()) return loaded.status().WithContext("loading the keyword tagger");
-    jieba = std::move(*loaded);
-  }
-  std::shared_ptr<const tags::Jieba> shared = jieba;
-  return TagFunction([shared](std::string_view text) { return shared->ExtractTags(text, 5); });
-}
-
 class PipelineRefresher final : public Refresher {
  public:
   PipelineRefresher(std::unique_ptr<store::SqliteStore> store,
-                    std::unique_ptr<fetch::CurlHttpClient> curl, const config::Config& c,
-                    TagFunction tagger)
-      : store_(std::move(store)),
-        curl_(std::move(curl)),
-        retrying_(*curl_, SharedClock(), SharedPoliteness(c), fetch::RetryOptions{}),
-        zhihu_(retrying_, SharedClock(), ZhihuOptionsOf(c)),
-        source_(zhihu_),
-        pipeline_(source_, *store_, SharedClock(), std::move(tagger), PipelineOptionsOf(c)) {}
+                    std::unique_ptr<pipeline::SiteSource> source, const config::Config& c,
+                    Clock& clock, pipeline::TagFunction tagger)
+      : clock_(clock),
+        store_(std::move(store)),
+        source_(std::move(source)),
+        pipeline_(*source_, *store_, clock, std::move(tagger), pipeline::PipelineOptionsOf(c)) {}
 
   RefreshResult Refresh(const store::ThreadKey& thread) override {
-    const auto start = SharedClock().SteadyNow();
-    const RefreshSummary s = pipeline_.Refresh(thread);
+    const auto start = clock_.SteadyNow();
+    const pipeline::RefreshSummary s = pipeline_.Refresh(thread);
     RefreshResult r;
     r.outcome = s.outcome;
     // A complete listing means every response was a 200; otherwise the failing one's status.
@@ -87,7 +48,7 @@ class PipelineRefresher final : public Refresher {
     r.events_of(model::EventKind::kThreadGone) = s.thread_gone ? 1 : 0;
     // The whole refresh (fetch, probes, commit); the pipeline does not time the fetch alone.
     r.fetch_duration = std::chrono::duration_cast<std::chrono::milliseconds>(
-        SharedClock().SteadyNow() - start);
+        clock_.SteadyNow() - start);
     r.store_status = s.error;
     if (s.error.ok() && !s.export_error.ok()) {
       r.error += (r.error.empty() ? "" : "; ") + s.export_error.WithContext("export").ToString();
@@ -96,32 +57,23 @@ class PipelineRefresher final : public Refresher {
   }
 
  private:
-  static PipelineOptions PipelineOptionsOf(const config::Config& c) {
-    PipelineOptions o;
-    o.classify.delete_confirmations = c.schedule.delete_confirmations;
-    o.normalize.image_proxy = c.zhihu.image_proxy;
-    o.export_dir = c.export_dir;
-    return o;
-  }
-
+  Clock& clock_;
   std::unique_ptr<store::SqliteStore> store_;
-  std::unique_ptr<fetch::CurlHttpClient> curl_;
-  fetch::RetryingHttpClient retrying_;
-  fetch::ZhihuSource zhihu_;
-  ZhihuSourceAdapter source_;
-  Pipeline pipeline_;
+  std::unique_ptr<pipeline::SiteSource> source_;
+  pipeline::Pipeline pipeline_;
 };
 
 }  // namespace
 
 RefresherFactory PipelineRefresherFactory() {
-  return [](const config::Config& c) -> Result<std::unique_ptr<Refresher>> {
+  return [](const config::Config& c,
+            const SharedPieces& shared) -> Result<std::unique_ptr<Refresher>> {
     Result<std::unique_ptr<store::SqliteStore>> store = store::SqliteStore::Open(c.store_path);
     if (!store.ok()) return store.status().WithContext("opening the archive " + c.store_path);
-    Result<std::unique_ptr<fetch::CurlHttpClient>> curl =
-        fetch::CurlHttpClient::Create(CurlOptionsOf(c));
-    if (!curl.ok()) return curl.status();
-    TagFunction tagger;
+    Result<std::unique_ptr<pipeline::SiteSource>> source = pipeline::MakeSiteSource(
+        pipeline::FetchSettingsOf(c), shared.fetch());
+    if (!source.ok()) return source.status();
+    pipeline::TagFunction tagger;
     if (!c.export_dir.empty()) {
       // Like `archivist refresh --export-dir`: the directory is ours to create. Failing here
       // refuses the start (the service probes the factory before READY).
@@ -131,12 +83,13 @@ RefresherFactory PipelineRefresherFactory() {
         return Status::IoError("cannot create the export directory " + c.export_dir +
                                " (export.dir)" + (ec ? ": " + ec.message() : std::string()));
       }
-      Result<TagFunction> loaded = SharedTagger();
+      Result<pipeline::TagFunction> loaded = shared.tagger.Get();
       if (!loaded.ok()) return loaded.status();
       tagger = std::move(*loaded);
     }
     return std::unique_ptr<Refresher>(
-        new PipelineRefresher(std::move(*store), std::move(*curl), c, std::move(tagger)));
+        new PipelineRefresher(std::move(*store), std::move(*source), c, shared.clock,
+                              std::move(tagger)));
   };
 }
 

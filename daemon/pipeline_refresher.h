@@ -1,6 +1,5 @@
-// The Refresher of the real `archivist daemon`: the refresh pipeline (daemon/pipeline.h),
+// The Refresher of the real `archivist daemon`: the refresh pipeline (pipeline/pipeline.h),
 // adapted to the narrow interface in refresher.h.
-//
 #ifndef ARCHIVIST_DAEMON_PIPELINE_REFRESHER_H_
 #define ARCHIVIST_DAEMON_PIPELINE_REFRESHER_H_
 

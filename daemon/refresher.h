@@ -12,7 +12,7 @@
 // Thread-safety: the daemon creates one Refresher and one HotListSource per worker thread
 // through the factories below (each may own its own Store, HTTP client, …) and calls each
 // from that thread only. Factories are called on the worker threads, again after each
-// configuration reload.
+// configuration reload, with the one-per-process pieces the service owns (SharedPieces).
 #ifndef ARCHIVIST_DAEMON_REFRESHER_H_
 #define ARCHIVIST_DAEMON_REFRESHER_H_
 
@@ -25,10 +25,15 @@
 #include <string>
 #include <vector>
 
+#include "base/clock.h"
 #include "base/status.h"
 #include "config/config.h"
+#include "fetch/politeness.h"
 #include "model/change.h"
 #include "model/model.h"
+#include "pipeline/backends.h"
+#include "pipeline/source.h"
+#include "pipeline/tagger.h"
 #include "store/store.h"
 
 namespace archivist::daemon {
@@ -63,17 +68,24 @@ class Refresher {
   virtual RefreshResult Refresh(const store::ThreadKey& thread) = 0;
 };
 
-class HotListSource {
- public:
-  virtual ~HotListSource() = default;
-  // The questions on the hot list now, or kUnavailable with the outcome and reason.
-  virtual Result<std::vector<model::HotItem>> HotList() = 0;
+using pipeline::HotListSource;
+
+// What the service has exactly one of and lends to every refresher and hot-list source: the
+// clock (ServiceOptions::clock), the politeness (per-host limits across every worker and the
+// hot-list poll; the options of the start) and the keyword tagger (loaded on first use).
+// They outlive every worker.
+struct SharedPieces {
+  Clock& clock;
+  fetch::Politeness& politeness;
+  pipeline::SharedTagger& tagger;
+
+  pipeline::SharedFetch fetch() const { return {clock, politeness}; }
 };
 
-using RefresherFactory =
-    std::function<Result<std::unique_ptr<Refresher>>(const config::Config& config)>;
-using HotListFactory =
-    std::function<Result<std::unique_ptr<HotListSource>>(const config::Config& config)>;
+using RefresherFactory = std::function<Result<std::unique_ptr<Refresher>>(
+    const config::Config& config, const SharedPieces& shared)>;
+using HotListFactory = std::function<Result<std::unique_ptr<HotListSource>>(
+    const config::Config& config, const SharedPieces& shared)>;
 
 }  // namespace archivist::daemon
 

@@ -71,6 +71,8 @@ struct Service::Loop {
       : svc(service), options(service.options_),
         config(std::make_shared<const config::Config>(std::move(config))),
         clock(options.clock ? options.clock : &real_clock),
+        politeness(*clock, pipeline::PolitenessOptionsOf(*this->config)),
+        shared{*clock, politeness, tagger},
         metrics(this->config->store_path),
         tick_timer(io), rescan_timer(io), watchdog_timer(io), discovery_timer(io),
         signals(io, SIGTERM, SIGINT, SIGHUP) {}
@@ -99,6 +101,10 @@ struct Service::Loop {
   std::shared_ptr<const config::Config> config;
   RealClock real_clock;
   Clock* clock;
+  // The one politeness and tagger of the process, lent with the clock to every worker.
+  fetch::Politeness politeness;
+  pipeline::SharedTagger tagger;
+  SharedPieces shared;
   Metrics metrics;
   Notifier notifier;
   asio::io_context io;
@@ -157,7 +163,7 @@ int Service::Loop::Start() {
   }
   store = std::move(*opened);
   // Fail fast when refreshes cannot even be set up (e.g. an unreadable cookies file).
-  Result<std::unique_ptr<Refresher>> probe = options.refreshers(*config);
+  Result<std::unique_ptr<Refresher>> probe = options.refreshers(*config, shared);
   if (!probe.ok()) {
     spdlog::critical("cannot set up refreshes: {}", probe.status().ToString());
     return 1;
@@ -176,7 +182,8 @@ int Service::Loop::Start() {
     spdlog::critical("{}", st.ToString());
     return 1;
   }
-  pool = std::make_unique<WorkerPool>(workers, options.refreshers, options.hot_lists, config);
+  pool = std::make_unique<WorkerPool>(workers, options.refreshers, options.hot_lists, shared,
+                                      config);
   signals.async_wait([this](const asio::error_code& ec, int sig) {
     if (!ec) OnSignal(sig);
   });
@@ -398,8 +405,8 @@ void Service::Loop::Reload() {
   Rescan();
 }
 
-// The politeness (per-host delay and limits) is process-wide and the worker pool is sized at
-// start (pipeline_refresher.cc, worker_pool.h): the scheduler applies lower limits at once,
+// The politeness (per-host delay and limits) is the service's, made at start, and the worker
+// pool is sized at start (worker_pool.h): the scheduler applies lower limits at once,
 // but a new delay or higher limits would be silently ignored until a restart. Say so.
 void Service::Loop::WarnAboutRestartOnlyKeys(const config::Config& fresh) const {
   const config::FetchConfig& start = svc.config_.fetch;

@@ -13,15 +13,18 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <set>
 #include <thread>
 
-#include "../tests/e2e/mock_process.h"
+#include "tests/support/mock_process.h"
 #include "daemon/fake_refresher.h"
 #include "daemon/logging.h"
+#include "daemon/pipeline_refresher.h"
 #include "daemon/status_server.h"
 #include "daemon/zhihu_hot_list.h"
+#include "fetch/curl_http_client.h"
 #include "store/sqlite_store.h"
 
 namespace archivist::daemon {
@@ -133,10 +136,15 @@ class ServiceTest : public ::testing::Test {
   }
 
   void Start(config::Config c, FakeWorld& world, HotListFactory hot = nullptr) {
+    Start(std::move(c), world.Factory(), std::move(hot));
+  }
+  void Start(config::Config c, RefresherFactory refreshers, HotListFactory hot,
+             Clock* clock = nullptr) {
     ServiceOptions o;
     o.reload_config = [this]() { return reload_(); };
-    o.refreshers = world.Factory();
+    o.refreshers = std::move(refreshers);
     o.hot_lists = std::move(hot);
+    o.clock = clock;
     o.tick = milliseconds(20);
     o.rescan = milliseconds(200);
     service_ = std::make_unique<Service>(std::move(c), std::move(o));
@@ -371,6 +379,77 @@ TEST_F(ServiceTest, DiscoveryFromTheMockHotListThenRetirement) {
   // Each at most once: none after its retirement.
   std::set<model::QuestionId> distinct;
   for (model::QuestionId id : world_.started()) EXPECT_TRUE(distinct.insert(id).second) << id;
+}
+
+// The real refreshers run on the service's clock: a refresh under ServiceOptions::clock is
+// stamped with that clock's time (they used a clock of their own).
+TEST_F(ServiceTest, TheRefreshersUseTheServicesClock) {
+  const std::string data = e2e::TestData();
+  ASSERT_FALSE(data.empty()) << "ARCHIVIST_TEST_DATA is not set";
+  e2e::MockProcess mock({data + "/zhihu/questions"});
+  ASSERT_TRUE(mock.ok()) << mock.error();
+  config::Config c = Config(0);
+  c.threads.push_back({"1982867494206211639", 1});
+  c.zhihu.base_url = mock.base_url();
+  c.fetch.per_host_delay = milliseconds(0);
+  const Timestamp start = Timestamp::FromSeconds(1'577'836'800);  // 2020-01-01T00:00:00Z
+  FakeClock clock(start);
+  Start(c, PipelineRefresherFactory(), nullptr, &clock);
+  const store::ThreadKey key = Key(1982867494206211639ull);
+  ASSERT_TRUE(WaitUntil([&] {
+    auto store = OpenStore();
+    auto t = store ? store->GetThread(key) : Result<store::ThreadSummary>(Status::NotFound(""));
+    return t.ok() && t->last_fetch.has_value();
+  }));
+  EXPECT_EQ(Stop(), 0);
+  auto t = OpenStore()->GetThread(key);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->last_outcome, "complete");
+  // The fake clock moves only when something sleeps on it; no more than a day of that.
+  EXPECT_GE(t->last_fetch->micros(), start.micros()) << t->last_fetch->ToIso8601();
+  EXPECT_LT(t->last_fetch->micros(), start.micros() + 86'400'000'000LL)
+      << t->last_fetch->ToIso8601();
+  ASSERT_TRUE(t->first_archived.has_value());
+  EXPECT_LT(t->first_archived->micros(), start.micros() + 86'400'000'000LL);
+}
+
+// The hot-list poll and the refreshers share one politeness: with one request in flight
+// per host allowed, a poll started while a refresh's request is in flight waits for it (it
+// had a politeness of its own and went at once).
+TEST_F(ServiceTest, TheHotListHonoursThePerHostLimitsOfTheRefreshers) {
+  const std::string data = e2e::TestData();
+  ASSERT_FALSE(data.empty()) << "ARCHIVIST_TEST_DATA is not set";
+  const std::string faults = db_.string() + ".faults";
+  const std::string slow = "1982867494206211639";
+  std::ofstream(faults) << "route=question qid=" << slow << " action=delay ms=3000\n";
+  e2e::MockProcess mock({data + "/zhihu/questions"}, {"--faults", faults});
+  ASSERT_TRUE(mock.ok()) << mock.error();
+  config::Config c = Config(0);
+  c.threads.push_back({slow, 1});
+  c.zhihu.base_url = mock.base_url();
+  c.fetch.per_host_delay = milliseconds(0);
+  c.fetch.per_host_concurrency = 1;
+  c.fetch.concurrency = 2;
+  config::Config polling = c;
+  polling.discovery.zhihu_hot = true;
+  reload_ = [&] { return Result<config::Config>(polling); };
+  Start(c, PipelineRefresherFactory(), MakeZhihuHotList);
+  // The refresh's first request has reached the mock, which holds it for 3 s.
+  auto curl = fetch::CurlHttpClient::Create({});
+  ASSERT_TRUE(curl.ok()) << curl.status().ToString();
+  ASSERT_TRUE(WaitUntil([&] {
+    const fetch::HttpResponse log = (*curl)->PerformAll({{mock.base_url() + "/_mock/requests"}})[0];
+    return log.body.find("/questions/" + slow) != std::string::npos;
+  }));
+  const auto asked = std::chrono::steady_clock::now();
+  ::kill(::getpid(), SIGHUP);  // discovery on: a poll starts on the other worker
+  ASSERT_TRUE(WaitUntil(
+      [&] { return MetricsHas("archivist_discovery_polls_total{result=\"ok\"} 1"); }));
+  const auto polled = std::chrono::steady_clock::now();
+  EXPECT_GE(polled - asked, milliseconds(2000))
+      << "the hot list did not wait for the refresh's request in flight";
+  EXPECT_EQ(Stop(), 0);
+  std::filesystem::remove(faults);
 }
 
 }  // namespace

@@ -3,8 +3,8 @@
 namespace archivist::daemon {
 
 WorkerPool::WorkerPool(int workers, RefresherFactory refreshers, HotListFactory hot_lists,
-                       std::shared_ptr<const config::Config> config)
-    : refreshers_(std::move(refreshers)), hot_lists_(std::move(hot_lists)),
+                       const SharedPieces& shared, std::shared_ptr<const config::Config> config)
+    : refreshers_(std::move(refreshers)), hot_lists_(std::move(hot_lists)), shared_(shared),
       config_(std::move(config)) {
   for (int i = 0; i < workers; ++i) threads_.emplace_back([this] { Run(); });
 }
@@ -61,14 +61,14 @@ void WorkerPool::Run() {
       refresher.reset();
       hot_list.reset();
       tools = WorkerTools{};
-      Result<std::unique_ptr<Refresher>> r = refreshers_(*config);
+      Result<std::unique_ptr<Refresher>> r = refreshers_(*config, shared_);
       if (r.ok()) {
         refresher = std::move(*r);
       } else {
         tools.refresher_status = r.status();
       }
       if (hot_lists_) {
-        Result<std::unique_ptr<HotListSource>> h = hot_lists_(*config);
+        Result<std::unique_ptr<HotListSource>> h = hot_lists_(*config, shared_);
         if (h.ok()) {
           hot_list = std::move(*h);
         } else {

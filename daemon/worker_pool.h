@@ -1,7 +1,8 @@
 // WorkerPool: the threads that run refreshes and hot-list polls off the event loop.
 //
 // Each worker owns one Refresher and one HotListSource, made by the factories on the worker
-// thread from the current configuration, and made again after SetConfig (a reload). Jobs
+// thread from the current configuration and the service's SharedPieces, and made again
+// after SetConfig (a reload). Jobs
 // run in submission order on whichever worker is free; a job reports its result by posting
 // to the event loop itself (the pool knows nothing of asio).
 //
@@ -35,8 +36,9 @@ class WorkerPool {
  public:
   using Job = std::function<void(WorkerTools&)>;
 
+  // `shared` is borrowed; it must outlive the pool.
   WorkerPool(int workers, RefresherFactory refreshers, HotListFactory hot_lists,
-             std::shared_ptr<const config::Config> config);
+             const SharedPieces& shared, std::shared_ptr<const config::Config> config);
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -51,6 +53,7 @@ class WorkerPool {
 
   RefresherFactory refreshers_;
   HotListFactory hot_lists_;
+  const SharedPieces& shared_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Job> jobs_;

@@ -1,5 +1,6 @@
-// ZhihuHotList: the HotListSource of the real daemon, over fetch/ (ZhihuSource::HotList on
-// a CurlHttpClient with retries and politeness), configured from [fetch] and [zhihu].
+// The HotListSource of the real daemon (discovery.zhihu_hot): the hot list of the site
+// source that pipeline/backends.h builds for the configuration, on the service's clock and
+// politeness, so that its polls count against the per-host limits the refreshers share.
 #ifndef ARCHIVIST_DAEMON_ZHIHU_HOT_LIST_H_
 #define ARCHIVIST_DAEMON_ZHIHU_HOT_LIST_H_
 
@@ -10,9 +11,10 @@
 
 namespace archivist::daemon {
 
-// Fails (kInvalidArgument) when the fetch options are unusable (e.g. an unreadable cookies
-// file), naming the option.
-Result<std::unique_ptr<HotListSource>> MakeZhihuHotList(const config::Config& config);
+// A HotListFactory. Fails (kInvalidArgument) when the fetch options are unusable (e.g. an
+// unreadable cookies file), naming the option.
+Result<std::unique_ptr<HotListSource>> MakeZhihuHotList(const config::Config& config,
+                                                        const SharedPieces& shared);
 
 }  // namespace archivist::daemon
 

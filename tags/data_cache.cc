@@ -1,9 +1,7 @@
 #include "tags/data_cache.h"
 
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -11,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "base/atomic_file.h"
 #include "tags/cache_io.h"
 
 namespace archivist::tags {
@@ -150,27 +149,14 @@ Status WriteJiebaCache(const std::string& path, const std::string& fingerprint,
   const std::filesystem::path target(path);
   std::filesystem::create_directories(target.parent_path(), ec);
   if (ec) return Status::IoError("cannot create " + target.parent_path().string() + ": " + ec.message());
-  static std::atomic<unsigned> counter{0};
-  const std::string tmp =
-      path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(kMagic, 8);
-    out.write(reinterpret_cast<const char*>(&kCacheVersion), 8);
-    out.write(reinterpret_cast<const char*>(&hash), 8);
-    out.write(w.bytes().data(), static_cast<std::streamsize>(w.bytes().size()));
-    out.close();
-    if (!out) {
-      std::remove(tmp.c_str());
-      return Status::IoError("cannot write " + tmp);
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
-    std::remove(tmp.c_str());
-    return Status::IoError("cannot rename " + tmp + " to " + path + ": " + why);
-  }
-  return Status::Ok();
+  std::string bytes(kMagic, 8);
+  bytes.append(reinterpret_cast<const char*>(&kCacheVersion), 8);
+  bytes.append(reinterpret_cast<const char*>(&hash), 8);
+  bytes.append(w.bytes().data(), w.bytes().size());
+  // A cache is checked (magic, version, hash) whenever it is read: no fsync needed.
+  AtomicWriteOptions options;
+  options.durable = false;
+  return WriteFileAtomically(path, bytes, options);
 }
 
 }  // namespace archivist::tags

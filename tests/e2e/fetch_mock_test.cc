@@ -9,7 +9,7 @@
 #include "base/clock.h"
 #include "fetch/curl_http_client.h"
 #include "fetch/sources/zhihu_source.h"
-#include "tests/e2e/mock_process.h"
+#include "tests/support/mock_process.h"
 
 namespace archivist::e2e {
 namespace {

@@ -1,8 +1,8 @@
 // Starts the real mock_zhihu executable on 127.0.0.1:<ephemeral> for a test and stops it.
 // The executable and the fixture folder come from the environment (set by CMake):
 // MOCK_ZHIHU=<path to mock_zhihu>, ARCHIVIST_TEST_DATA=<tests/data>.
-#ifndef ARCHIVIST_TESTS_E2E_MOCK_PROCESS_H_
-#define ARCHIVIST_TESTS_E2E_MOCK_PROCESS_H_
+#ifndef ARCHIVIST_TESTS_SUPPORT_MOCK_PROCESS_H_
+#define ARCHIVIST_TESTS_SUPPORT_MOCK_PROCESS_H_
 
 #include <sys/types.h>
 
@@ -34,4 +34,4 @@ class MockProcess {
 
 }  // namespace archivist::e2e
 
-#endif  // ARCHIVIST_TESTS_E2E_MOCK_PROCESS_H_
+#endif  // ARCHIVIST_TESTS_SUPPORT_MOCK_PROCESS_H_

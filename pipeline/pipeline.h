@@ -17,8 +17,8 @@
 //
 // Thread-safety: one Pipeline per worker thread (it borrows a Source and a Store, which are
 // per thread); the TagFunction must be thread-safe if shared (tags::Jieba is).
-#ifndef ARCHIVIST_DAEMON_PIPELINE_H_
-#define ARCHIVIST_DAEMON_PIPELINE_H_
+#ifndef ARCHIVIST_PIPELINE_PIPELINE_H_
+#define ARCHIVIST_PIPELINE_PIPELINE_H_
 
 #include <cstdint>
 #include <functional>
@@ -27,13 +27,14 @@
 
 #include "base/clock.h"
 #include "base/status.h"
-#include "daemon/document.h"
-#include "daemon/source.h"
+#include "config/config.h"
+#include "pipeline/document.h"
+#include "pipeline/source.h"
 #include "diff/classify.h"
 #include "normalize/normalize.h"
 #include "store/store.h"
 
-namespace archivist::daemon {
+namespace archivist::pipeline {
 
 // What one refresh did: the CLI prints it, the daemon logs it and schedules from it.
 struct RefreshSummary {
@@ -71,6 +72,10 @@ struct PipelineOptions {
   ScheduleDecider schedule;         // may be empty: no schedule is stored
 };
 
+// The options of the configuration: schedule.delete_confirmations, zhihu.image_proxy,
+// export.dir.
+PipelineOptions PipelineOptionsOf(const config::Config& config);
+
 class Pipeline {
  public:
   // Borrows everything for its lifetime. `tags` may be empty: documents get no tags.
@@ -94,6 +99,6 @@ class Pipeline {
   PipelineOptions options_;
 };
 
-}  // namespace archivist::daemon
+}  // namespace archivist::pipeline
 
-#endif  // ARCHIVIST_DAEMON_PIPELINE_H_
+#endif  // ARCHIVIST_PIPELINE_PIPELINE_H_

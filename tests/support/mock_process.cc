@@ -1,4 +1,4 @@
-#include "tests/e2e/mock_process.h"
+#include "tests/support/mock_process.h"
 
 #include <signal.h>
 #include <sys/wait.h>

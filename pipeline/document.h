@@ -1,5 +1,5 @@
 // daemon/document: a thread's document as it was at a time T (FORMAT.md §1 with the keyword
-// tags of §4), and atomic file writes for the export directory.
+// tags of §4), and where the export directory keeps it.
 //
 // RenderThreadAt reads the thread as of T from the store (ThreadAtTime: the title, the
 // answers present at T in the listing order recorded with the latest event, each with the
@@ -9,8 +9,8 @@
 // when the refresh at T committed (as long as T is before the next event).
 //
 // Thread-safety: reentrant; the store and the tag function are borrowed.
-#ifndef ARCHIVIST_DAEMON_DOCUMENT_H_
-#define ARCHIVIST_DAEMON_DOCUMENT_H_
+#ifndef ARCHIVIST_PIPELINE_DOCUMENT_H_
+#define ARCHIVIST_PIPELINE_DOCUMENT_H_
 
 #include <functional>
 #include <string>
@@ -22,7 +22,7 @@
 #include "normalize/normalize.h"
 #include "store/store.h"
 
-namespace archivist::daemon {
+namespace archivist::pipeline {
 
 // Keywords of a text (FORMAT.md §4): tags::Jieba::ExtractTags(text, 5) in production.
 using TagFunction = std::function<Result<std::vector<std::string>>(std::string_view text)>;
@@ -37,14 +37,9 @@ Result<std::string> RenderThreadAt(store::Store& store, const store::ThreadKey& 
                                    Timestamp at, const TagFunction& tags,
                                    const normalize::Options& options = {});
 
-// Writes `bytes` to `path` atomically: a temporary file in the same directory, fsync, rename
-// over `path`, fsync of the directory. Readers see the old file or the new one, never a part.
-// On failure `path` is untouched and no temporary file is left; the error names the path.
-Status WriteFileAtomically(const std::string& path, std::string_view bytes);
-
-// "<dir>/<question id>.md".
+// "<dir>/<question id>.md", written with WriteFileAtomically (base/atomic_file.h).
 std::string ExportPath(const std::string& dir, const store::ThreadKey& key);
 
-}  // namespace archivist::daemon
+}  // namespace archivist::pipeline
 
-#endif  // ARCHIVIST_DAEMON_DOCUMENT_H_
+#endif  // ARCHIVIST_PIPELINE_DOCUMENT_H_

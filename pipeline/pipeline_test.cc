@@ -1,7 +1,7 @@
 // The refresh pipeline on a scripted FakeSource and a real SqliteStore in a temp dir: every
 // outcome, probes, the export file (written on change, untouched otherwise, a failed write
 // reported without undoing the commit), store failures, and a concurrent writer.
-#include "daemon/pipeline.h"
+#include "pipeline/pipeline.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -14,7 +14,7 @@
 
 #include "store/sqlite_store.h"
 
-namespace archivist::daemon {
+namespace archivist::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
@@ -303,20 +303,10 @@ TEST_F(PipelineTest, ScheduleIsStoredWithTheRefresh) {
   EXPECT_EQ(t->schedule->next_due, s.observed_at);
 }
 
-TEST(WriteFileAtomicallyTest, ReplacesAndLeavesNoTemporaryFile) {
-  char tmpl[] = "/tmp/atomic_test.XXXXXX";
-  ASSERT_NE(::mkdtemp(tmpl), nullptr);
-  const std::string dir = tmpl;
-  ASSERT_TRUE(WriteFileAtomically(dir + "/a.md", "one").ok());
-  ASSERT_TRUE(WriteFileAtomically(dir + "/a.md", "two").ok());
-  EXPECT_EQ(Slurp(dir + "/a.md"), "two");
-  int files = 0;
-  for (const auto& e : fs::directory_iterator(dir)) files += e.is_regular_file();
-  EXPECT_EQ(files, 1);
-  fs::remove_all(dir);
+TEST(ExportPathTest, OneFilePerQuestionInTheDirectory) {
   EXPECT_EQ(ExportPath("/x/", {"zhihu", 7}), "/x/7.md");
   EXPECT_EQ(ExportPath("/x", {"zhihu", 7}), "/x/7.md");
 }
 
 }  // namespace
-}  // namespace archivist::daemon
+}  // namespace archivist::pipeline

@@ -9,12 +9,14 @@
 //
 // Summary counts come from the committed change set, and `answers_now` from the loaded state
 // with the change set's answer updates applied, so no extra query is needed.
-#include "daemon/pipeline.h"
+#include "pipeline/pipeline.h"
 
 #include <chrono>
 #include <unordered_map>
 
-namespace archivist::daemon {
+#include "base/atomic_file.h"
+
+namespace archivist::pipeline {
 namespace {
 
 int PresentAfter(const model::ThreadState& state, const model::ChangeSet& changes) {
@@ -50,6 +52,14 @@ std::string RefreshSummary::ChangeText() const {
   if (title_changed) out += " title changed";
   if (thread_gone) out += " thread gone";
   return out;
+}
+
+PipelineOptions PipelineOptionsOf(const config::Config& c) {
+  PipelineOptions o;
+  o.classify.delete_confirmations = c.schedule.delete_confirmations;
+  o.normalize.image_proxy = c.zhihu.image_proxy;
+  o.export_dir = c.export_dir;
+  return o;
 }
 
 Pipeline::Pipeline(Source& source, store::Store& store, Clock& clock, TagFunction tags,
@@ -123,4 +133,4 @@ void Pipeline::Export(const store::ThreadKey& thread, RefreshSummary& summary) {
   if (summary.export_error.ok()) summary.export_path = path;
 }
 
-}  // namespace archivist::daemon
+}  // namespace archivist::pipeline
