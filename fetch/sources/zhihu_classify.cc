@@ -52,36 +52,22 @@ bool PathIs(std::string_view url, std::string_view prefix) {
   return url.starts_with(prefix);
 }
 
-}  // namespace
-
-bool IsBlockedCode(std::string_view code) {
-  return code == "10003" || code == "40362" || code == "40352";
-}
-
-Classified Classify(const HttpResponse& r, Timestamp now) {
-  Classified c;
-  if ((c.failure = TransportFailure(r))) return c;
+// Step 2: the captcha page or a sign-in page, in the final URL or a Location header.
+std::optional<Failure> UrlFailure(const HttpResponse& r) {
   for (std::string_view url : {std::string_view(r.effective_url), r.Header("location")}) {
     if (PathIs(url, "/account/unhuman")) {
-      c.failure = Fail(Outcome::kBlocked, r, "captcha redirect to " + std::string(url));
-      return c;
+      return Fail(Outcome::kBlocked, r, "captcha redirect to " + std::string(url));
     }
     if (PathIs(url, "/signin") || PathIs(url, "/account/login")) {
-      c.failure = Fail(Outcome::kAuthRequired, r, "login redirect to " + std::string(url));
-      return c;
+      return Fail(Outcome::kAuthRequired, r, "login redirect to " + std::string(url));
     }
   }
-  Result<Json> parsed = ParseJson(r.body);
-  std::optional<ErrorBody> err;
-  if (parsed.ok()) err = ErrorOf(*parsed);
-  const std::string code = err ? err->code : "";
-  auto message = [&](std::string fallback) {
-    return err && !err->message.empty() ? err->message : std::move(fallback);
-  };
-  if (IsBlockedCode(code)) {
-    c.failure = Fail(Outcome::kBlocked, r, message("blocked"), code);
-    return c;
-  }
+  return std::nullopt;
+}
+
+// Step 4: the status. `message` is Zhihu's own message when it sent one, else "".
+std::optional<Failure> StatusFailure(const HttpResponse& r, Timestamp now, const std::string& message,
+                                     const std::string& code) {
   const int s = r.status;
   std::optional<Outcome> o;
   if (s == 401) o = Outcome::kAuthRequired;
@@ -90,22 +76,48 @@ Classified Classify(const HttpResponse& r, Timestamp now) {
   else if (s == 429) o = Outcome::kRateLimited;
   else if (s >= 500) o = Outcome::kTransient;
   else if (s < 200 || s >= 300) o = Outcome::kInvalidResponse;
-  if (o) {
-    c.failure = Fail(*o, r, message("HTTP " + std::to_string(s)), code);
-    if (s == 429 || s == 503) {
-      if (auto ra = ParseRetryAfter(r.Header("retry-after"), now)) {
-        c.failure->retry_after_seconds = ra->count();
-      }
-    }
+  if (!o) return std::nullopt;
+  Failure f = Fail(*o, r, message.empty() ? "HTTP " + std::to_string(s) : message, code);
+  if (s == 429 || s == 503) {
+    if (auto ra = ParseRetryAfter(r.Header("retry-after"), now)) f.retry_after_seconds = ra->count();
+  }
+  return f;
+}
+
+}  // namespace
+
+bool IsBlockedCode(std::string_view code) {
+  return code == "10003" || code == "40362" || code == "40352";
+}
+
+std::optional<Failure> ClassifyDocument(const HttpResponse& r, Timestamp now) {
+  if (auto f = TransportFailure(r)) return f;
+  if (auto f = UrlFailure(r)) return f;
+  return StatusFailure(r, now, "", "");
+}
+
+Classified Classify(const HttpResponse& r, Timestamp now) {
+  Classified c;
+  if ((c.failure = TransportFailure(r))) return c;
+  if ((c.failure = UrlFailure(r))) return c;
+  Result<Json> parsed = ParseJson(r.body);
+  std::optional<ErrorBody> err;
+  if (parsed.ok()) err = ErrorOf(*parsed);
+  const std::string code = err ? err->code : "";
+  const std::string zhihu_message = err ? err->message : "";
+  if (IsBlockedCode(code)) {
+    c.failure = Fail(Outcome::kBlocked, r, zhihu_message.empty() ? "blocked" : zhihu_message, code);
     return c;
   }
+  if ((c.failure = StatusFailure(r, now, zhihu_message, code))) return c;
   if (!parsed.ok()) {
     c.failure = Fail(Outcome::kInvalidResponse, r, parsed.status().message());
     return c;
   }
   if (err) {
     const Outcome eo = code == "4041" ? Outcome::kNotFound : Outcome::kInvalidResponse;
-    c.failure = Fail(eo, r, message("error object in a " + std::to_string(s) + " response"), code);
+    c.failure = Fail(eo, r, zhihu_message.empty() ? "error object in a " + std::to_string(r.status) + " response"
+                                                   : zhihu_message, code);
     return c;
   }
   c.body = std::move(parsed).value();

@@ -29,6 +29,10 @@ bool IsBlockedCode(std::string_view code);
 // `now` converts an HTTP-date Retry-After into seconds.
 Classified Classify(const HttpResponse& r, Timestamp now);
 
+// A web page (HTML, not an API body): the transport, the captcha and sign-in URLs and the
+// status are judged as in Classify; the body is not read. nullopt for a 2xx page.
+std::optional<Failure> ClassifyDocument(const HttpResponse& r, Timestamp now);
+
 }  // namespace archivist::fetch::zhihu
 
 #endif  // ARCHIVIST_FETCH_SOURCES_ZHIHU_CLASSIFY_H_

@@ -1,25 +1,15 @@
-// ZhihuSource: walking a listing without ever mistaking a cut-off one for a complete one.
+// ZhihuSource: the HTTP walk of a question's listing.
 //
-// The walk is a loop over pages. Each page is first classified (zhihu_classify.cc): any
-// failure stops the walk with that outcome, recording the page number. A page that parses
-// must be an object with a `data` array and a `paging` object whose `is_end` is a boolean;
-// otherwise invalid_response. `need_force_login` (top level or in paging) stops the walk
-// with auth_required and that page's items are not taken (they may be excerpts). An answer
-// with `content_need_truncated` is not taken either (its content is cut), and the walk stops
-// after that page with auth_required: the other answers of the page are kept.
-//
-// Ending: `is_end: true` is the only way to complete. Three guards stop a listing that never
-// ends, each with `partial`: a `next` URL already visited (a loop), `max_stalled_pages`
-// consecutive pages that add no new answer (e.g. empty pages with ever-larger offsets), and
-// `max_pages` pages in all. `is_end: false` without a `next` is invalid_response.
+// The question and the first listing page go out as one batch; then `paging.next` is followed
+// verbatim, each page handed to a ListingWalk (zhihu_listing.cc), which holds the rules: what
+// a page must look like, the login wall, and the guards that stop a listing that never ends.
 //
 // Fallback: when page 1 of /feeds fails with not_found or invalid_response (the endpoint is
 // gone or changed), the older /answers listing is walked from its start instead.
 #include "fetch/sources/zhihu_source.h"
 
-#include <set>
-
 #include "fetch/sources/zhihu_classify.h"
+#include "fetch/sources/zhihu_listing.h"
 
 namespace archivist::fetch {
 
@@ -27,6 +17,7 @@ using model::Outcome;
 using zhihu::Classified;
 using zhihu::Failure;
 using zhihu::Json;
+using zhihu::ListingWalk;
 
 namespace {
 
@@ -45,65 +36,7 @@ std::string TrimSlash(std::string s) {
   return s;
 }
 
-bool Flag(const Json& obj, const char* name) {
-  if (!obj.is_object()) return false;
-  auto it = obj.find(name);
-  return it != obj.end() && it->is_boolean() && it->get<bool>();
-}
-
-struct Page {
-  const Json* data = nullptr;
-  bool is_end = false;
-  bool need_force_login = false;
-  std::string next;
-};
-
-Status ReadPage(const Json& body, Page& page) {
-  if (!body.is_object()) return Status::InvalidArgument("listing page is not a JSON object");
-  auto data = body.find("data");
-  if (data == body.end() || !data->is_array()) return Status::InvalidArgument("'data' is not an array");
-  auto paging = body.find("paging");
-  if (paging == body.end() || !paging->is_object()) return Status::InvalidArgument("'paging' is missing");
-  auto is_end = paging->find("is_end");
-  if (is_end == paging->end() || !is_end->is_boolean()) {
-    return Status::InvalidArgument("'paging.is_end' is not a boolean");
-  }
-  page.data = &*data;
-  page.is_end = is_end->get<bool>();
-  page.need_force_login = Flag(body, "need_force_login") || Flag(*paging, "need_force_login");
-  if (auto next = paging->find("next"); next != paging->end() && next->is_string()) {
-    page.next = next->get<std::string>();
-  }
-  return Status::Ok();
-}
-
-// The answer object of a listing item, or nullptr when the item is not an answer.
-const Json* AnswerOf(const Json& item, bool feeds) {
-  if (!item.is_object()) return nullptr;
-  if (!feeds) return item.value("type", "answer") == "answer" ? &item : nullptr;
-  if (item.value("target_type", "") != "answer") return nullptr;
-  if (item.contains("type") && item.value("type", "") != "question_feed_card") return nullptr;
-  auto target = item.find("target");
-  return target != item.end() && target->is_object() ? &*target : nullptr;
-}
-
-Failure PageFailure(Outcome o, int http_status, std::string message) {
-  Failure f;
-  f.outcome = o;
-  f.error.http_status = http_status;
-  f.error.message = std::move(message);
-  return f;
-}
-
 }  // namespace
-
-struct ZhihuSource::Listing {
-  std::vector<model::Answer> answers;
-  std::set<model::AnswerId> ids;
-  int pages = 0;
-  bool complete = false;
-  std::optional<Failure> failure;  // error.page set
-};
 
 ZhihuSource::ZhihuSource(HttpClient& http, Clock& clock, ZhihuOptions options)
     : http_(http), clock_(clock), options_(std::move(options)) {
@@ -141,75 +74,14 @@ std::string ZhihuSource::HotListUrl() const {
   return options_.base_url + "/api/v3/feed/topstory/hot-lists/total?limit=50";
 }
 
-void ZhihuSource::WalkListing(const std::string& first_url, HttpResponse* first, bool feeds,
-                              Listing& out) {
-  std::set<std::string> visited;
+void ZhihuSource::WalkListing(const std::string& first_url, HttpResponse* first,
+                              zhihu::ListingWalk& walk) {
   std::string url = first_url;
-  int stalled = 0;
-  auto stop = [&](Failure f) {
-    f.error.page = out.pages;
-    out.failure = std::move(f);
-  };
-  while (true) {
-    if (out.pages >= options_.max_pages) {
-      return stop(PageFailure(Outcome::kPartial, 0, "listing did not end after " +
-                                                        std::to_string(out.pages) + " pages"));
-    }
-    if (!visited.insert(url).second) {
-      return stop(PageFailure(Outcome::kPartial, 0, "pagination loop: page " +
-                                                        std::to_string(out.pages) +
-                                                        " points back to " + url));
-    }
-    ++out.pages;
+  while (walk.Admit(url)) {
     HttpResponse resp = first != nullptr ? std::move(*first) : http_.Perform({url, {}});
     first = nullptr;
-    Classified c = zhihu::Classify(resp, clock_.WallNow());
-    if (c.failure) return stop(std::move(*c.failure));
-    Page page;
-    if (Status st = ReadPage(c.body, page); !st.ok()) {
-      return stop(PageFailure(Outcome::kInvalidResponse, resp.status, st.message()));
-    }
-    if (page.need_force_login) {
-      return stop(PageFailure(Outcome::kAuthRequired, resp.status, "login wall: need_force_login"));
-    }
-    size_t added = 0;
-    std::vector<std::string> truncated;
-    for (size_t i = 0; i < page.data->size(); ++i) {
-      const Json* a = AnswerOf((*page.data)[i], feeds);
-      if (a == nullptr) continue;
-      Result<model::Answer> answer = zhihu::ParseAnswer(*a);
-      if (!answer.ok()) {
-        return stop(PageFailure(Outcome::kInvalidResponse, resp.status,
-                                "item " + std::to_string(i) + ": " + answer.status().message()));
-      }
-      if (Flag(*a, "content_need_truncated")) {
-        truncated.push_back(std::to_string(answer->id));
-        continue;
-      }
-      if (!out.ids.insert(answer->id).second) continue;
-      out.answers.push_back(std::move(answer).value());
-      ++added;
-    }
-    if (!truncated.empty()) {
-      std::string ids;
-      for (const auto& id : truncated) ids += (ids.empty() ? "" : ", ") + id;
-      return stop(PageFailure(Outcome::kAuthRequired, resp.status,
-                              "login wall: content_need_truncated for answer " + ids));
-    }
-    if (page.is_end) {
-      out.complete = true;
-      return;
-    }
-    if (page.next.empty()) {
-      return stop(PageFailure(Outcome::kInvalidResponse, resp.status,
-                              "'paging.is_end' is false but 'paging.next' is missing"));
-    }
-    stalled = added == 0 ? stalled + 1 : 0;
-    if (stalled >= options_.max_stalled_pages) {
-      return stop(PageFailure(Outcome::kPartial, resp.status,
-                              std::to_string(stalled) + " consecutive pages added no new answer"));
-    }
-    url = page.next;
+    if (!walk.TakeResponse(resp, clock_.WallNow())) return;
+    url = walk.next_url();
   }
 }
 
@@ -223,9 +95,9 @@ model::Snapshot ZhihuSource::FetchQuestion(model::QuestionId id) {
   if (!q.failure) {
     Result<model::Question> parsed = zhihu::ParseQuestion(q.body);
     if (!parsed.ok()) {
-      q.failure = PageFailure(Outcome::kInvalidResponse, got[0].status, parsed.status().message());
+      q.failure = zhihu::MakeFailure(Outcome::kInvalidResponse, got[0].status, parsed.status().message());
     } else if (parsed->id != id) {
-      q.failure = PageFailure(Outcome::kInvalidResponse, got[0].status,
+      q.failure = zhihu::MakeFailure(Outcome::kInvalidResponse, got[0].status,
                               "asked for question " + std::to_string(id) + ", got " +
                                   std::to_string(parsed->id));
     } else {
@@ -239,25 +111,26 @@ model::Snapshot ZhihuSource::FetchQuestion(model::QuestionId id) {
     snap.retry_after_seconds = q.failure->retry_after_seconds;
     return snap;
   }
-  Listing listing;
-  WalkListing(FeedsUrl(id), &got[1], /*feeds=*/true, listing);
-  if (options_.answers_fallback && listing.failure && listing.failure->error.page == 1 &&
-      (listing.failure->outcome == Outcome::kNotFound ||
-       listing.failure->outcome == Outcome::kInvalidResponse)) {
-    const std::string why = listing.failure->error.message;
-    listing = Listing();
-    WalkListing(AnswersUrl(id), nullptr, /*feeds=*/false, listing);
-    if (listing.failure) listing.failure->error.message += " (after /feeds failed: " + why + ")";
+  const zhihu::ListingLimits limits{options_.max_pages, options_.max_stalled_pages};
+  ListingWalk walk(/*feeds=*/true, limits);
+  WalkListing(FeedsUrl(id), &got[1], walk);
+  if (options_.answers_fallback && walk.failure() && walk.failure()->error.page == 1 &&
+      (walk.failure()->outcome == Outcome::kNotFound ||
+       walk.failure()->outcome == Outcome::kInvalidResponse)) {
+    const std::string why = walk.failure()->error.message;
+    walk = ListingWalk(/*feeds=*/false, limits);
+    WalkListing(AnswersUrl(id), nullptr, walk);
+    if (walk.failure()) walk.mutable_failure().error.message += " (after /feeds failed: " + why + ")";
   }
-  snap.answers = std::move(listing.answers);
-  snap.pages = listing.pages;
-  if (listing.complete) {
+  snap.pages = walk.pages();
+  if (walk.complete()) {
     snap.outcome = Outcome::kComplete;
   } else {
-    snap.outcome = listing.failure->outcome;
-    snap.error = listing.failure->error;
-    snap.retry_after_seconds = listing.failure->retry_after_seconds;
+    snap.outcome = walk.failure()->outcome;
+    snap.error = walk.failure()->error;
+    snap.retry_after_seconds = walk.failure()->retry_after_seconds;
   }
+  snap.answers = walk.TakeAnswers();
   return snap;
 }
 
@@ -286,7 +159,7 @@ Result<std::vector<model::HotItem>> ZhihuSource::HotList(model::FetchError* erro
   if (c.failure) {
     f = *c.failure;
   } else if (!c.body.is_object() || !c.body.contains("data") || !c.body["data"].is_array()) {
-    f = PageFailure(Outcome::kInvalidResponse, resp.status, "hot list: 'data' is not an array");
+    f = zhihu::MakeFailure(Outcome::kInvalidResponse, resp.status, "hot list: 'data' is not an array");
   } else {
     std::vector<model::HotItem> items;
     for (const Json& item : c.body["data"]) {

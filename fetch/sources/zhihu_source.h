@@ -28,6 +28,10 @@
 
 namespace archivist::fetch {
 
+namespace zhihu {
+class ListingWalk;
+}
+
 struct ZhihuOptions {
   std::string base_url = "https://www.zhihu.com";  // no trailing slash needed
   int page_size = 20;          // `limit` of the first listing page, 1..100
@@ -64,8 +68,7 @@ class ZhihuSource {
   std::string HotListUrl() const;
 
  private:
-  struct Listing;
-  void WalkListing(const std::string& first_url, HttpResponse* first, bool feeds, Listing& out);
+  void WalkListing(const std::string& first_url, HttpResponse* first, zhihu::ListingWalk& walk);
 
   HttpClient& http_;
   Clock& clock_;
