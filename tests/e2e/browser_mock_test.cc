@@ -19,7 +19,7 @@
 #include "fetch/curl_http_client.h"
 #include "fetch/sources/zhihu_json.h"
 #include "fetch/sources/zhihu_source.h"
-#include "tests/e2e/mock_process.h"
+#include "tests/support/mock_process.h"
 
 namespace archivist {
 namespace {
