@@ -315,6 +315,11 @@ TEST(BrowserTest, NoSandboxIsAnOptionThatWarns) {
   auto args = ChromiumProcess::Arguments(launch);
   EXPECT_EQ(std::count(args.begin(), args.end(), "--no-sandbox"), 0);
   EXPECT_EQ(std::count(args.begin(), args.end(), "--remote-debugging-pipe"), 1);
+  EXPECT_EQ(std::count(args.begin(), args.end(), "--headless=new"), 1);
+  launch.headless = false;  // `archivist login`: a window for a person
+  auto visible = ChromiumProcess::Arguments(launch);
+  EXPECT_EQ(std::count(visible.begin(), visible.end(), "--headless=new"), 0);
+  EXPECT_EQ(visible.size(), args.size() - 2);  // no --headless, no --hide-scrollbars
 
   TempDir dir;
   BrowserOptions options = TestBrowserOptions(dir.profile());
