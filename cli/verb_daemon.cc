@@ -24,13 +24,13 @@ void AddDaemonVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   cmd->callback([&global, run, verbose] {
     *run = [&global, verbose] {
       daemon::SetUpLogging(*verbose);
-      Result<config::Config> c = LoadEffectiveConfig(global);
+      Result<config::Config> c = LoadEffectiveConfig(global, /*check_browser=*/true);
       if (!c.ok()) {
         std::fprintf(stderr, "archivist daemon: %s\n", c.status().message().c_str());
         return kExitUsage;
       }
       daemon::ServiceOptions options;
-      options.reload_config = [&global] { return LoadEffectiveConfig(global); };
+      options.reload_config = [&global] { return LoadEffectiveConfig(global, true); };
       options.refreshers = daemon::PipelineRefresherFactory();
       options.hot_lists = daemon::MakeZhihuHotList;
       daemon::Service service(std::move(*c), std::move(options));

@@ -22,7 +22,7 @@ namespace {
 struct FetchArgs {
   std::string question;
   bool json = false;
-  std::optional<std::string> cookie, cookies_file, user_agent, proxy;
+  std::optional<std::string> backend, cookie, cookies_file, user_agent, proxy;
   std::vector<std::string> headers;
   std::optional<double> timeout_s, connect_timeout_s, delay_s;
   std::optional<int> page_size, retries, max_pages;
@@ -33,7 +33,8 @@ struct FetchArgs {
 void ApplyArgs(const FetchArgs& a, config::Config& c) {
   if (a.cookie) c.zhihu.cookie = *a.cookie;
   if (a.cookies_file) c.fetch.cookies_file = *a.cookies_file;
-  if (a.user_agent) c.fetch.user_agent = *a.user_agent;
+  if (a.backend) c.fetch.backend = *a.backend;
+  if (a.user_agent) c.fetch.user_agent = c.fetch.browser_user_agent = *a.user_agent;
   if (a.proxy) c.fetch.proxy = *a.proxy;
   if (a.timeout_s) c.fetch.timeout = Millis(*a.timeout_s);
   if (a.page_size) c.zhihu.page_size = *a.page_size;
@@ -44,7 +45,7 @@ void ApplyArgs(const FetchArgs& a, config::Config& c) {
 // The options the configuration has no key for.
 Status ApplyFetchOnlyArgs(const FetchArgs& a, pipeline::FetchSettings& s) {
   if (a.connect_timeout_s) s.curl.connect_timeout = Millis(*a.connect_timeout_s);
-  if (a.max_pages) s.zhihu.max_pages = *a.max_pages;
+  if (a.max_pages) s.zhihu.max_pages = s.browser.source.max_pages = *a.max_pages;
   if (a.retries) s.retry.max_attempts = *a.retries + 1;
   for (const std::string& h : a.headers) {
     const size_t colon = h.find(':');
@@ -124,7 +125,8 @@ int RunFetch(const FetchArgs& args, const GlobalOptions& global) {
   }
   RealClock clock;
   fetch::Politeness politeness(clock, pipeline::PolitenessOptionsOf(*config));
-  auto source = pipeline::MakeSiteSource(settings, {clock, politeness});
+  pipeline::SharedBrowser browser(clock, WarnOnStderr);
+  auto source = pipeline::MakeSiteSource(settings, {clock, politeness, browser});
   if (!source.ok()) {
     std::fprintf(stderr, "archivist fetch: %s\n", source.status().message().c_str());
     return kExitUsage;
@@ -146,9 +148,11 @@ void AddFetchVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // last one wins
   cmd->add_option("question", args->question, "question URL or id")->required();
   cmd->add_flag("--json", args->json, "print one JSON object");
+  cmd->add_option("--backend", args->backend, "http (the JSON API) or browser (the page, in Chromium)")
+      ->check(CLI::IsMember({"http", "browser"}));
   cmd->add_option("--cookie", args->cookie, "Cookie header value");
   cmd->add_option("--cookies-file", args->cookies_file, "Netscape cookies.txt file");
-  cmd->add_option("--user-agent", args->user_agent, "User-Agent header");
+  cmd->add_option("--user-agent", args->user_agent, "User-Agent (both backends)");
   cmd->add_option("--header", args->headers, "extra header 'Name: value' (repeatable)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--proxy", args->proxy, "proxy URL, e.g. http://127.0.0.1:3128");

@@ -29,7 +29,7 @@ namespace {
 // job and the daemon then share one file.
 struct RefreshArgs {
   std::vector<std::string> questions;
-  std::optional<std::string> export_dir, cookie, cookies_file, user_agent;
+  std::optional<std::string> backend, export_dir, cookie, cookies_file, user_agent;
   std::optional<double> timeout_s, delay_s;
   std::optional<int> page_size, retries, delete_confirmations;
 };
@@ -39,7 +39,8 @@ void ApplyArgs(const RefreshArgs& a, config::Config& c) {
   if (a.export_dir) c.export_dir = *a.export_dir;
   if (a.cookie) c.zhihu.cookie = *a.cookie;
   if (a.cookies_file) c.fetch.cookies_file = *a.cookies_file;
-  if (a.user_agent) c.fetch.user_agent = *a.user_agent;
+  if (a.backend) c.fetch.backend = *a.backend;
+  if (a.user_agent) c.fetch.user_agent = c.fetch.browser_user_agent = *a.user_agent;
   if (a.timeout_s) c.fetch.timeout = Millis(*a.timeout_s);
   if (a.page_size) c.zhihu.page_size = *a.page_size;
   if (a.delay_s) c.fetch.per_host_delay = Millis(*a.delay_s);
@@ -110,7 +111,8 @@ int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
   if (args.retries) settings.retry.max_attempts = *args.retries + 1;
   RealClock clock;
   fetch::Politeness politeness(clock, pipeline::PolitenessOptionsOf(*config));
-  auto source = pipeline::MakeSiteSource(settings, {clock, politeness});
+  pipeline::SharedBrowser browser(clock, WarnOnStderr);
+  auto source = pipeline::MakeSiteSource(settings, {clock, politeness, browser});
   if (!source.ok()) return PrintError("refresh", source.status()), kExitUsage;
   auto archive = OpenArchive(global, /*read_only=*/false);
   if (!archive.ok()) return PrintError("refresh", archive.status()), OpenArchiveExit(archive.status());
@@ -159,9 +161,11 @@ void AddRefreshVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   cmd->add_option("question", args->questions, "question URL or id (default: every due thread)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--export-dir", args->export_dir, "write <dir>/<question id>.md when a thread changes");
+  cmd->add_option("--backend", args->backend, "http (the JSON API) or browser (the page, in Chromium)")
+      ->check(CLI::IsMember({"http", "browser"}));
   cmd->add_option("--cookie", args->cookie, "Cookie header value");
   cmd->add_option("--cookies-file", args->cookies_file, "Netscape cookies.txt file");
-  cmd->add_option("--user-agent", args->user_agent, "User-Agent header");
+  cmd->add_option("--user-agent", args->user_agent, "User-Agent (both backends)");
   cmd->add_option("--timeout", args->timeout_s, "total timeout per request, seconds")->check(CLI::PositiveNumber);
   cmd->add_option("--page-size", args->page_size, "answers per listing page (1..100)");
   cmd->add_option("--retries", args->retries, "retries of transient failures")->check(CLI::NonNegativeNumber);

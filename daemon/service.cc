@@ -72,7 +72,8 @@ struct Service::Loop {
         config(std::make_shared<const config::Config>(std::move(config))),
         clock(options.clock ? options.clock : &real_clock),
         politeness(*clock, pipeline::PolitenessOptionsOf(*this->config)),
-        shared{*clock, politeness, tagger},
+        browser(*clock, [](const std::string& w) { spdlog::warn("browser: {}", w); }),
+        shared{*clock, politeness, tagger, browser},
         metrics(this->config->store_path),
         tick_timer(io), rescan_timer(io), watchdog_timer(io), discovery_timer(io),
         signals(io, SIGTERM, SIGINT, SIGHUP) {}
@@ -101,9 +102,12 @@ struct Service::Loop {
   std::shared_ptr<const config::Config> config;
   RealClock real_clock;
   Clock* clock;
-  // The one politeness and tagger of the process, lent with the clock to every worker.
+  // The one politeness, tagger and browser of the process, lent with the clock to every
+  // worker (the pool, declared below, is gone before them).
   fetch::Politeness politeness;
   pipeline::SharedTagger tagger;
+  pipeline::SharedBrowser browser;
+  std::atomic<bool> browser_backend{false};  // read by the status listener's thread
   SharedPieces shared;
   Metrics metrics;
   Notifier notifier;
@@ -134,6 +138,17 @@ Status Service::Loop::TrackConfigThreads(const config::Config& c) {
 }
 
 Status Service::Loop::StartStatus() {
+  metrics.SetBrowserSource([this] {
+    const pipeline::SharedBrowser::Report r = browser.report();
+    BrowserMetrics m;
+    m.backend_is_browser = browser_backend.load();
+    m.starts = r.starts;
+    m.crashes = r.crashes;
+    m.page_loads = r.page_loads;
+    m.requests_blocked = r.requests_blocked;
+    m.start_error = r.start_error;
+    return m;
+  });
   if (config->daemon.status_listen.empty()) return Status::Ok();
   Result<std::unique_ptr<StatusServer>> server = StatusServer::Start(
       config->daemon.status_listen, [this](const std::string& path) -> HttpReply {
@@ -174,6 +189,7 @@ int Service::Loop::Start() {
     return 1;
   }
   host = HostOf(config->zhihu.base_url);
+  browser_backend = config->fetch.backend == "browser";
   const int workers = config->fetch.concurrency;
   scheduler = std::make_unique<Scheduler>(*clock, SchedulerOptionsOf(*config, options, workers),
                                           options.seed);
@@ -392,8 +408,12 @@ void Service::Loop::Reload() {
   }
   WarnAboutRestartOnlyKeys(*fresh);
   const bool was_polling = config->discovery.zhihu_hot;
+  if (fresh->fetch.backend != config->fetch.backend) {
+    spdlog::info("fetch.backend is now {} (from the next refresh on)", fresh->fetch.backend);
+  }
   config = std::make_shared<const config::Config>(std::move(*fresh));
   host = HostOf(config->zhihu.base_url);
+  browser_backend = config->fetch.backend == "browser";
   SchedulerOptions scheduling = SchedulerOptionsOf(*config, options, pool->size());
   scheduling.per_host_concurrency =  // the politeness keeps its limit of the start
       std::min(scheduling.per_host_concurrency, svc.config_.fetch.per_host_concurrency);
@@ -410,6 +430,11 @@ void Service::Loop::Reload() {
 // but a new delay or higher limits would be silently ignored until a restart. Say so.
 void Service::Loop::WarnAboutRestartOnlyKeys(const config::Config& fresh) const {
   const config::FetchConfig& start = svc.config_.fetch;
+  if (browser.report().in_use && fresh.fetch.backend == "browser" &&
+      !pipeline::SameBrowser(pipeline::FetchSettingsOf(*config), pipeline::FetchSettingsOf(fresh))) {
+    spdlog::warn("the running browser keeps its options (fetch.browser*, fetch.concurrency, "
+                 "fetch.proxy) until a restart");
+  }
   if (fresh.fetch.per_host_delay != start.per_host_delay) {
     spdlog::warn("fetch.per_host_delay stays {} until a restart",
                  config::FormatDuration(start.per_host_delay));
