@@ -89,6 +89,7 @@ FetchSettings FetchSettingsOf(const config::Config& c) {
   o.cookies_file = c.fetch.cookies_file;
   o.page_timeout = c.fetch.timeout;
   o.response_timeout = c.fetch.timeout;
+  o.command_timeout = c.fetch.timeout;  // a tab's DevTools command (a dead renderer answers none)
   o.max_body_bytes = static_cast<size_t>(c.fetch.max_body);
   o.max_pages = s.zhihu.max_pages;
   return s;

@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-jieba patch
   chromium  # the browser source and the web-mode tests (run sandboxed, as nobody under root)
+  python3-seccomp  # unit_sandbox_test: the unit's system-call filter, emulated
   clang libclang-rt-dev
 )
 
