@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/support/temp_dir.h"
+
 namespace archivist {
 namespace {
 
@@ -22,18 +24,13 @@ std::string Slurp(const std::string& path) {
 
 class AtomicFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/atomic_test.XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   int Files() const {
     int files = 0;
     for (const auto& e : fs::directory_iterator(dir_)) files += e.is_regular_file();
     return files;
   }
-  std::string dir_;
+  test_support::TempDir temp_{"atomic_file_test"};
+  const std::string dir_ = temp_.path();
 };
 
 TEST_F(AtomicFileTest, ReplacesAndLeavesNoTemporaryFile) {

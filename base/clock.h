@@ -1,15 +1,15 @@
-// Clock: the one place archivist reads the time (STYLE.md habit 6).
+// Clock: the one place archivist reads the time (docs/development.md).
 //
 // Steady time measures intervals (timeouts, politeness delays, schedules within one run);
 // wall time is only for stored timestamps. Code takes a Clock& and never calls now() itself,
-// so tests drive time with FakeClock and never sleep.
+// so tests drive time with FakeClock (base/fake_clock.h, linked into tests only) and never
+// sleep.
 //
-// Thread-safety: RealClock is thread-safe; FakeClock is thread-safe (an internal mutex).
+// Thread-safety: RealClock is thread-safe.
 #ifndef ARCHIVIST_BASE_CLOCK_H_
 #define ARCHIVIST_BASE_CLOCK_H_
 
 #include <chrono>
-#include <mutex>
 
 #include "base/time.h"
 
@@ -32,22 +32,6 @@ class RealClock final : public Clock {
   SteadyTime SteadyNow() override;
   Timestamp WallNow() override;
   void SleepFor(Duration d) override;
-};
-
-// A clock that only moves when told to. SleepFor advances it, so code that sleeps runs
-// instantly and a test can assert on the exact times at which things happened.
-class FakeClock final : public Clock {
- public:
-  explicit FakeClock(Timestamp wall_start = Timestamp::FromMicros(1'768'636'800'000'000));
-  SteadyTime SteadyNow() override;
-  Timestamp WallNow() override;
-  void SleepFor(Duration d) override { Advance(d); }
-  void Advance(Duration d);
-
- private:
-  std::mutex mu_;
-  SteadyTime steady_;
-  Timestamp wall_;
 };
 
 }  // namespace archivist

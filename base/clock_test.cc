@@ -1,4 +1,5 @@
 #include "base/clock.h"
+#include "base/fake_clock.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// Status and Result<T>: expected failures as values (STYLE.md habit 7).
+// Status and Result<T>: expected failures as values (docs/development.md).
 //
 // A Status is either OK or carries an error Code and a human-readable message that names
 // the input and what is wrong. Modules translate their library's error codes (CURLcode,

@@ -1,6 +1,6 @@
 // Timestamp: a UTC instant with microsecond precision, and its ISO 8601 forms.
 //
-// Stored timestamps and the document format (FORMAT.md §1) use
+// Stored timestamps and the document format (docs/format.md §1) use
 // "YYYY-MM-DDTHH:MM:SS.ffffff+00:00". Parsing accepts what a person types for TIME on the
 // command line: a date, a date and time, optional fraction, and "Z" or a ±HH:MM offset.
 #ifndef ARCHIVIST_BASE_TIME_H_
@@ -23,7 +23,7 @@ class Timestamp {
   constexpr int64_t seconds() const { return us_ >= 0 ? us_ / 1'000'000 : -((-us_ + 999'999) / 1'000'000); }
   friend constexpr auto operator<=>(Timestamp, Timestamp) = default;
 
-  // "2026-01-17T08:00:00.000000+00:00" (FORMAT.md: microseconds, always six digits).
+  // "2026-01-17T08:00:00.000000+00:00" (docs/format.md §1: microseconds, always six digits).
   std::string ToIso8601() const;
 
  private:

@@ -1,4 +1,4 @@
-// fetch_bench: the two numbers issue 3 asks for.
+// fetch_bench: the fetch layer's two numbers (docs/fetch.md "Benchmark").
 //
 //  1. Requests per second one client thread sustains against mock_zhihu on loopback: one
 //     CurlHttpClient, sequential GETs (keep-alive), for the question endpoint (~1 KB) and for

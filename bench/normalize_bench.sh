@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Converter throughput beside gumbo's bare parse and turndown 7.2.2, on the same fixture
-# answers, in one run. turndown needs a copy of the reference normalizer with its packages:
-#   d=$(mktemp -d) && cp -r ../shared/oracle "$d" && (cd "$d/oracle" && npm ci)
-#   ORACLE_DIR="$d/oracle" bench/normalize_bench.sh
+# answers, in one run. Timing turndown needs the reference normalizer (turndown 7.2.2 on
+# Node.js, tests/data/README.md) installed with its packages (npm ci) in a folder of yours:
+#   ORACLE_DIR=/path/to/oracle bench/normalize_bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${SECONDS_PER_RUN:-5}

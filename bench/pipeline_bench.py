@@ -39,7 +39,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="pipeline_bench.")
     try:
         db = os.path.join(tmp, "history.db")
-        print(subprocess.run([os.path.join(a.build, "store/store_bench"),
+        print(subprocess.run([os.path.join(a.build, "bench/store_bench"),
                               os.path.join(a.data, "zhihu/questions"), db, str(a.rounds)],
                              capture_output=True, text=True, check=True).stdout, end="")
         out = subprocess.run([os.path.join(a.build, "bench/query_bench"), db],

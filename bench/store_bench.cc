@@ -4,7 +4,7 @@
 //   store_bench <tests/data/zhihu/questions> <scratch.db> [rounds=100]
 //
 // Round 0 stores every fixture answer once (raw HTML as served, the expected Markdown as its
-// Markdown), through diff::Classify and CommitRefresh exactly as the pipeline will. Each
+// Markdown), through diff::Classify and CommitRefresh exactly as the pipeline does. Each
 // further round refreshes every question once, editing one random answer (a paragraph
 // appended to its HTML and Markdown, updated_time moved). Sizes are of the main file after
 // the store is closed (the WAL checkpointed away). Not a test: it prints numbers.

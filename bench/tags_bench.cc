@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "tags/jieba.h"
+#include "tests/support/temp_dir.h"
 
 namespace {
 
@@ -90,16 +91,14 @@ int main(int argc, char** argv) {
   options.use_cache = false;
   const double from_sources = TimeLoad(options, 3, &report);
 
-  char templ[] = "/tmp/archivist-tags-bench-XXXXXX";
-  if (::mkdtemp(templ) == nullptr) return 1;
+  const archivist::test_support::TempDir cache_dir("archivist-tags-bench");
   options.use_cache = true;
-  options.cache_dir = templ;
+  options.cache_dir = cache_dir.path();
   const double writing_cache = TimeLoad(options, 1, &report);
   if (!report.cache_written) std::fprintf(stderr, "cache not written: %s\n", report.cache_note.c_str());
   const double from_cache = TimeLoad(options, 5, &report);
   if (!report.from_cache) std::fprintf(stderr, "cache not used: %s\n", report.cache_note.c_str());
   const auto cache_size = fs::file_size(report.cache_path);
-  fs::remove_all(templ);
 
   auto jieba = Jieba::Load(options);
   const std::vector<std::string> docs = FixtureTexts(source_dir);

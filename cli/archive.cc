@@ -86,8 +86,4 @@ int ExitFor(const Status& status, bool user_input) {
   return kExitFailure;
 }
 
-std::string ThreadName(const store::ThreadKey& key) {
-  return key.source + ":" + std::to_string(key.id);
-}
-
 }  // namespace archivist::cli

@@ -56,8 +56,6 @@ using pipeline::LoadTagger;
 // when `user_input`, else 1.
 int ExitFor(const Status& status, bool user_input);
 
-std::string ThreadName(const store::ThreadKey& key);
-
 }  // namespace archivist::cli
 
 #endif  // ARCHIVIST_CLI_ARCHIVE_H_

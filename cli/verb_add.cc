@@ -24,7 +24,7 @@ int RunAdd(const std::vector<std::string>& questions, const GlobalOptions& globa
   for (const store::ThreadKey& key : keys) {
     Result<bool> added = (*archive)->AddThread(key, clock.WallNow());
     if (!added.ok()) return PrintError("add", added.status()), kExitFailure;
-    std::printf("%s %s\n", *added ? "tracking" : "already tracked", ThreadName(key).c_str());
+    std::printf("%s %s\n", *added ? "tracking" : "already tracked", store::ToString(key).c_str());
   }
   return kExitOk;
 }

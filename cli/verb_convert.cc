@@ -99,7 +99,7 @@ int RunConvert(const ConvertArgs& args) {
 
 void AddConvertVerb(CLI::App& app, const GlobalOptions& /*global*/, Runner* run) {
   auto args = std::make_shared<ConvertArgs>();
-  CLI::App* sub = app.add_subcommand("convert", "convert answer HTML to Markdown (FORMAT.md)");
+  CLI::App* sub = app.add_subcommand("convert", "convert answer HTML to Markdown (docs/format.md)");
   sub->add_option("--profile", args->profile, "zhihu (default) or plain (turndown 7.2.2)")
       ->check(CLI::IsMember({"zhihu", "plain"}));
   sub->add_option("--image-proxy", args->image_proxy,

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "base/clock.h"
+#include "cli/fetch_flags.h"
 #include "cli/load_config.h"
 #include "cli/verbs.h"
 #include "fetch/sources/zhihu_url.h"
@@ -22,31 +23,26 @@ namespace {
 struct FetchArgs {
   std::string question;
   bool json = false;
-  std::optional<std::string> backend, cookie, cookies_file, user_agent, proxy;
+  FetchFlags fetch;
+  std::optional<std::string> proxy;
   std::vector<std::string> headers;
-  std::optional<double> timeout_s, connect_timeout_s, delay_s;
-  std::optional<int> page_size, retries, max_pages;
+  std::optional<double> connect_timeout_s;
+  std::optional<int> max_pages;
   std::optional<int64_t> max_body;
 };
 
 // The options given on the command line, applied over the configuration.
 void ApplyArgs(const FetchArgs& a, config::Config& c) {
-  if (a.cookie) c.zhihu.cookie = *a.cookie;
-  if (a.cookies_file) c.fetch.cookies_file = *a.cookies_file;
-  if (a.backend) c.fetch.backend = *a.backend;
-  if (a.user_agent) c.fetch.user_agent = c.fetch.browser_user_agent = *a.user_agent;
+  a.fetch.ApplyTo(c);
   if (a.proxy) c.fetch.proxy = *a.proxy;
-  if (a.timeout_s) c.fetch.timeout = Millis(*a.timeout_s);
-  if (a.page_size) c.zhihu.page_size = *a.page_size;
-  if (a.delay_s) c.fetch.per_host_delay = Millis(*a.delay_s);
   if (a.max_body) c.fetch.max_body = *a.max_body;
 }
 
 // The options the configuration has no key for.
 Status ApplyFetchOnlyArgs(const FetchArgs& a, pipeline::FetchSettings& s) {
+  a.fetch.ApplyTo(s);
   if (a.connect_timeout_s) s.curl.connect_timeout = Millis(*a.connect_timeout_s);
   if (a.max_pages) s.zhihu.max_pages = s.browser.source.max_pages = *a.max_pages;
-  if (a.retries) s.retry.max_attempts = *a.retries + 1;
   for (const std::string& h : a.headers) {
     const size_t colon = h.find(':');
     if (colon == std::string::npos || colon == 0) {
@@ -148,21 +144,13 @@ void AddFetchVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // last one wins
   cmd->add_option("question", args->question, "question URL or id")->required();
   cmd->add_flag("--json", args->json, "print one JSON object");
-  cmd->add_option("--backend", args->backend, "http (the JSON API) or browser (the page, in Chromium)")
-      ->check(CLI::IsMember({"http", "browser"}));
-  cmd->add_option("--cookie", args->cookie, "Cookie header value");
-  cmd->add_option("--cookies-file", args->cookies_file, "Netscape cookies.txt file");
-  cmd->add_option("--user-agent", args->user_agent, "User-Agent (both backends)");
+  args->fetch.Register(*cmd);
   cmd->add_option("--header", args->headers, "extra header 'Name: value' (repeatable)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--proxy", args->proxy, "proxy URL, e.g. http://127.0.0.1:3128");
-  cmd->add_option("--timeout", args->timeout_s, "total timeout per request, seconds")->check(CLI::PositiveNumber);
   cmd->add_option("--connect-timeout", args->connect_timeout_s, "connect timeout, seconds")->check(CLI::PositiveNumber);
-  cmd->add_option("--page-size", args->page_size, "answers per listing page (1..100)");
   cmd->add_option("--max-body", args->max_body, "maximum body size in bytes")->check(CLI::PositiveNumber);
   cmd->add_option("--max-pages", args->max_pages, "stop a listing after this many pages")->check(CLI::PositiveNumber);
-  cmd->add_option("--retries", args->retries, "retries of transient failures")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--delay", args->delay_s, "minimum seconds between requests to the host")->check(CLI::NonNegativeNumber);
   cmd->callback([args, &global, run] {
     *run = [args, &global] { return RunFetch(*args, global); };
   });

@@ -1,5 +1,5 @@
 // `archivist refresh [<question>...]`: fetch now and record what changed, through the same
-// pipeline the daemon runs (daemon/pipeline.h). Named questions not yet in the archive are
+// pipeline the daemon runs (pipeline/pipeline.h). Named questions not yet in the archive are
 // added first; without names, every due active thread is refreshed (one-shot use stores no
 // schedule, so that is every active thread until the daemon schedules them).
 //
@@ -18,6 +18,7 @@
 
 #include "base/clock.h"
 #include "cli/archive.h"
+#include "cli/fetch_flags.h"
 #include "cli/load_config.h"
 #include "pipeline/backends.h"
 #include "pipeline/pipeline.h"
@@ -25,26 +26,20 @@
 namespace archivist::cli {
 namespace {
 
-// Options left out come from the configuration (docs/operations.md "Configuration"): a cron
+// Options left out come from the configuration (docs/operations.md "Configure"): a cron
 // job and the daemon then share one file.
 struct RefreshArgs {
   std::vector<std::string> questions;
-  std::optional<std::string> backend, export_dir, cookie, cookies_file, user_agent;
-  std::optional<double> timeout_s, delay_s;
-  std::optional<int> page_size, retries, delete_confirmations;
+  std::optional<std::string> export_dir;
+  std::optional<int> delete_confirmations;
+  FetchFlags fetch;
 };
 
 // The options given on the command line, applied over the configuration.
 void ApplyArgs(const RefreshArgs& a, config::Config& c) {
   if (a.export_dir) c.export_dir = *a.export_dir;
-  if (a.cookie) c.zhihu.cookie = *a.cookie;
-  if (a.cookies_file) c.fetch.cookies_file = *a.cookies_file;
-  if (a.backend) c.fetch.backend = *a.backend;
-  if (a.user_agent) c.fetch.user_agent = c.fetch.browser_user_agent = *a.user_agent;
-  if (a.timeout_s) c.fetch.timeout = Millis(*a.timeout_s);
-  if (a.page_size) c.zhihu.page_size = *a.page_size;
-  if (a.delay_s) c.fetch.per_host_delay = Millis(*a.delay_s);
   if (a.delete_confirmations) c.schedule.delete_confirmations = *a.delete_confirmations;
+  a.fetch.ApplyTo(c);
 }
 
 void PrintSummary(const pipeline::RefreshSummary& s) {
@@ -81,7 +76,7 @@ Result<std::vector<store::ThreadKey>> Targets(const RefreshArgs& args,
                                               bool* usage_error) {
   std::vector<store::ThreadKey> keys;
   if (args.questions.empty()) {
-    // Threads listed in the configuration are tracked as if added (DESIGN.md [[thread]]).
+    // Threads listed in the configuration are tracked as if added (docs/operations.md).
     for (const config::ThreadEntry& t : config_threads) {
       Result<store::ThreadKey> key = ParseQuestion(t.url);
       if (!key.ok() || archive.GetThread(*key).ok()) continue;
@@ -108,7 +103,7 @@ int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
   if (!config.ok()) return PrintError("refresh", config.status()), kExitUsage;
   ApplyArgs(args, *config);
   pipeline::FetchSettings settings = pipeline::FetchSettingsOf(*config);
-  if (args.retries) settings.retry.max_attempts = *args.retries + 1;
+  args.fetch.ApplyTo(settings);
   RealClock clock;
   fetch::Politeness politeness(clock, pipeline::PolitenessOptionsOf(*config));
   pipeline::SharedBrowser browser(clock, WarnOnStderr);
@@ -161,15 +156,7 @@ void AddRefreshVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   cmd->add_option("question", args->questions, "question URL or id (default: every due thread)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--export-dir", args->export_dir, "write <dir>/<question id>.md when a thread changes");
-  cmd->add_option("--backend", args->backend, "http (the JSON API) or browser (the page, in Chromium)")
-      ->check(CLI::IsMember({"http", "browser"}));
-  cmd->add_option("--cookie", args->cookie, "Cookie header value");
-  cmd->add_option("--cookies-file", args->cookies_file, "Netscape cookies.txt file");
-  cmd->add_option("--user-agent", args->user_agent, "User-Agent (both backends)");
-  cmd->add_option("--timeout", args->timeout_s, "total timeout per request, seconds")->check(CLI::PositiveNumber);
-  cmd->add_option("--page-size", args->page_size, "answers per listing page (1..100)");
-  cmd->add_option("--retries", args->retries, "retries of transient failures")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--delay", args->delay_s, "minimum seconds between requests to the host")->check(CLI::NonNegativeNumber);
+  args->fetch.Register(*cmd);
   cmd->add_option("--delete-confirmations", args->delete_confirmations,
                   "complete listings an answer must be absent from before it counts as deleted")
       ->check(CLI::PositiveNumber);

@@ -28,7 +28,7 @@ int RunRemove(const std::vector<std::string>& questions, const GlobalOptions& gl
     if (Status st = (*archive)->SetTracking(key, store::Tracking::kRemoved); !st.ok()) {
       return PrintError("remove", st), kExitFailure;
     }
-    std::printf("removed %s (history kept)\n", ThreadName(key).c_str());
+    std::printf("removed %s (history kept)\n", store::ToString(key).c_str());
   }
   return kExitOk;
 }

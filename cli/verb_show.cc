@@ -1,6 +1,6 @@
 // `archivist show <question> [--at TIME]`: the thread's document as it was at TIME (default
-// now), FORMAT.md §1 with the keyword tags of §4 — byte for byte what an export written at
-// that time contained (daemon/document.h).
+// now), docs/format.md §1 with the keyword tags of §4 — byte for byte what an export written at
+// that time contained (pipeline/document.h).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>

@@ -1,6 +1,6 @@
 // archivist tags [--jieba-dir DIR] [--no-cache]
 //
-// The keyword tags (FORMAT.md §4) of the text on stdin: what python3-jieba's
+// The keyword tags (docs/format.md §4) of the text on stdin: what python3-jieba's
 // jieba.analyse.extract_tags(text, topK=5) returns, printed on one line, comma-separated
 // (an empty line when there are none). Exit 1 if the jieba data cannot be loaded, 2 if
 // stdin is not UTF-8.

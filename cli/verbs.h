@@ -1,7 +1,7 @@
 // The verbs of the archivist command line. Each verb lives in its own cli/verb_*.cc and
 // registers itself on the CLI11 app; main.cc only parses and dispatches.
 //
-// Exit status (DESIGN.md "Command line"): 0 success, 1 a fetch or store failure, 2 bad usage
+// Exit status (docs/cli.md): 0 success, 1 a fetch or store failure, 2 bad usage
 // or bad config. Errors go to stderr, name the input and say what is wrong.
 #ifndef ARCHIVIST_CLI_VERBS_H_
 #define ARCHIVIST_CLI_VERBS_H_
@@ -19,7 +19,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 
-// Options that every verb sees (DESIGN.md "Global options").
+// Options that every verb sees (docs/cli.md).
 struct GlobalOptions {
   std::string config_path;     // --config FILE
   std::string db_path;         // --db FILE

@@ -1,4 +1,4 @@
-// config: archivist's TOML configuration (DESIGN.md "Configuration"): lookup, parsing,
+// config: archivist's TOML configuration (docs/operations.md "Configure"): lookup, parsing,
 // validation and the effective configuration as text.
 //
 // The file is looked up at --config, then $XDG_CONFIG_HOME/archivist/archivist.toml

@@ -1,4 +1,4 @@
-// Discovery: questions from a hot list become tracked threads (DESIGN.md "Scheduling").
+// Discovery: questions from a hot list become tracked threads (docs/operations.md "Configure").
 //
 // AddDiscovered adds each hot-list question the archive does not know yet as a discovered
 // thread (Store::AddThread with discovered = true), tracked until now + track_for; the

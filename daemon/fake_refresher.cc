@@ -8,7 +8,7 @@ namespace {
 class FakeRefresher final : public Refresher {
  public:
   explicit FakeRefresher(FakeWorld& world) : world_(world) {}
-  RefreshResult Refresh(const store::ThreadKey& key) override { return world_.Refresh(key); }
+  pipeline::RefreshSummary Refresh(const store::ThreadKey& key) override { return world_.Refresh(key); }
 
  private:
   FakeWorld& world_;
@@ -16,7 +16,7 @@ class FakeRefresher final : public Refresher {
 
 }  // namespace
 
-void FakeWorld::Script(model::QuestionId id, RefreshResult summary) {
+void FakeWorld::Script(model::QuestionId id, pipeline::RefreshSummary summary) {
   std::lock_guard lock(mu_);
   script_[id] = std::move(summary);
 }
@@ -57,25 +57,26 @@ int FakeWorld::CountOf(model::QuestionId id) const {
 }
 
 RefresherFactory FakeWorld::Factory() {
-  return [this](const config::Config&, const SharedPieces&) -> Result<std::unique_ptr<Refresher>> {
+  return [this](const config::Config&,
+                const SharedPieces&) -> Result<std::unique_ptr<Refresher>> {
     return std::unique_ptr<Refresher>(new FakeRefresher(*this));
   };
 }
 
-RefreshResult FakeWorld::Refresh(const store::ThreadKey& key) {
+pipeline::RefreshSummary FakeWorld::Refresh(const store::ThreadKey& key) {
   std::unique_lock lock(mu_);
   started_.push_back(key.id);
   ++waiting_;
   cv_.notify_all();
   cv_.wait(lock, [&] { return !gate_closed_; });
   --waiting_;
-  RefreshResult s;
+  pipeline::RefreshSummary s;
   s.outcome = model::Outcome::kComplete;
-  s.http_status = 200;
   s.pages = 1;
-  s.answers = 3;
+  s.answers_now = 3;
   s.fetch_duration = std::chrono::milliseconds(420);
   if (auto it = script_.find(key.id); it != script_.end()) s = it->second;
+  s.thread = key;
   ++finished_;
   return s;
 }

@@ -1,7 +1,8 @@
 // FakeRefresher (tests): a scripted Refresher that records every call.
 //
-// All refreshers made by one FakeWorld's factory share it: the script (outcome, events,
-// Retry-After, store failure per question id, else a complete refresh with no events), a
+// All refreshers made by one FakeWorld's factory share it: the script (the summary per
+// question id: outcome, events, Retry-After, store failure; else a complete refresh with no
+// events), a
 // gate that holds refreshes until opened (to stop the daemon in the middle of one), and
 // the log of refreshed ids in start order.
 //
@@ -20,7 +21,7 @@ namespace archivist::daemon {
 
 class FakeWorld {
  public:
-  void Script(model::QuestionId id, RefreshResult summary);
+  void Script(model::QuestionId id, pipeline::RefreshSummary summary);
   void CloseGate();  // refreshes started from now on wait in Refresh until OpenGate
   void OpenGate();
   // Blocks until at least `n` refreshes are waiting at the closed gate (30 s cap).
@@ -31,12 +32,12 @@ class FakeWorld {
   int CountOf(model::QuestionId id) const;
 
   RefresherFactory Factory();
-  RefreshResult Refresh(const store::ThreadKey& key);
+  pipeline::RefreshSummary Refresh(const store::ThreadKey& key);
 
  private:
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::map<model::QuestionId, RefreshResult> script_;
+  std::map<model::QuestionId, pipeline::RefreshSummary> script_;
   bool gate_closed_ = false;
   int waiting_ = 0;
   int finished_ = 0;

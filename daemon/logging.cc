@@ -1,5 +1,6 @@
 #include "daemon/logging.h"
 
+#include <spdlog/fmt/fmt.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/sinks/systemd_sink.h>
 #include <spdlog/spdlog.h>
@@ -10,7 +11,50 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "daemon/metrics.h"
+#include "daemon/scheduler.h"
+
 namespace archivist::daemon {
+namespace {
+
+std::string EventsText(const pipeline::RefreshSummary& s) {
+  std::string out;
+  for (int k = 0; k < kEventKinds; ++k) {
+    const model::EventKind kind = static_cast<model::EventKind>(k);
+    if (s.Count(kind) == 0) continue;
+    out += (out.empty() ? "" : " ") + std::string(model::EventKindName(kind)) + "=" +
+           std::to_string(s.Count(kind));
+  }
+  return out.empty() ? "none" : out;
+}
+
+// What makes a refresh worth a warning: its fetch's failure, an export failed after the commit.
+std::string ErrorText(const pipeline::RefreshSummary& s) {
+  std::string out;
+  if (s.outcome != model::Outcome::kComplete) {
+    out = s.fetch_error.message.empty() ? std::string(model::OutcomeName(s.outcome))
+                                        : s.fetch_error.message;
+  }
+  if (s.error.ok() && !s.export_error.ok()) {
+    out += (out.empty() ? "" : "; ") + s.export_error.WithContext("export").ToString();
+  }
+  return out;
+}
+
+}  // namespace
+
+RefreshLine FormatRefresh(const store::ThreadKey& key, const pipeline::RefreshSummary& s,
+                          int64_t next_in_seconds) {
+  const std::string error = ErrorText(s);
+  RefreshLine line;
+  line.text = fmt::format(
+      "refresh {} {} http={} pages={} answers={} events={} ({}) fetch={}ms next_in={}s{}{}",
+      store::ToString(key), model::OutcomeName(s.outcome), s.HttpStatus(), s.pages,
+      s.answers_now, s.EventCount(), EventsText(s), s.fetch_duration.count(), next_in_seconds,
+      error.empty() ? "" : " error=", error);
+  line.warning = !IsSuccess(s.outcome) || !error.empty();
+  return line;
+}
 
 bool StderrIsJournal() {
   const char* stream = std::getenv("JOURNAL_STREAM");

@@ -32,11 +32,11 @@ int64_t StoreSizeBytes(const std::string& path) {
   return total;
 }
 
-void Metrics::RecordRefresh(const RefreshResult& s) {
+void Metrics::RecordRefresh(const pipeline::RefreshSummary& s) {
   std::lock_guard lock(mu_);
   ++refreshes_[std::string(model::OutcomeName(s.outcome))];
-  if (!s.store_status.ok()) ++store_errors_;
-  for (int k = 0; k < kEventKinds; ++k) events_[k] += s.events[k];
+  if (!s.error.ok()) ++store_errors_;
+  for (int k = 0; k < kEventKinds; ++k) events_[k] += s.Count(static_cast<model::EventKind>(k));
   const double seconds = std::chrono::duration<double>(s.fetch_duration).count();
   size_t b = 0;
   while (b < kBuckets.size() && seconds > kBuckets[b]) ++b;

@@ -34,9 +34,11 @@
 #include <optional>
 #include <string>
 
-#include "daemon/refresher.h"
+#include "pipeline/pipeline.h"
 
 namespace archivist::daemon {
+
+inline constexpr int kEventKinds = 7;  // model::EventKind values
 
 // What the browser backend's browser did (pipeline::SharedBrowser::Report, and the backend).
 struct BrowserMetrics {
@@ -55,7 +57,7 @@ class Metrics {
   using SteadyTime = std::chrono::steady_clock::time_point;
   explicit Metrics(std::string store_path) : store_path_(std::move(store_path)) {}
 
-  void RecordRefresh(const RefreshResult& summary);
+  void RecordRefresh(const pipeline::RefreshSummary& summary);
   void RecordDiscovery(bool ok, int added);
   void SetGauges(int tracked, int due, int failing, int in_flight);
   // The loop is alive at `now` (steady time, from the service's Clock).

@@ -15,13 +15,13 @@ TEST(Metrics, PrometheusTextCountsEverything) {
   Metrics m("/nonexistent/archive.db");
   const auto t0 = std::chrono::steady_clock::time_point(std::chrono::hours(1));
   m.Beat(t0);
-  RefreshResult a;
+  pipeline::RefreshSummary a;
   a.outcome = model::Outcome::kComplete;
-  a.events_of(model::EventKind::kAnswerAdded) = 3;
-  a.events_of(model::EventKind::kAnswerEdited) = 1;
+  a.added = 3;
+  a.edited = 1;
   a.fetch_duration = std::chrono::milliseconds(300);
   m.RecordRefresh(a);
-  RefreshResult b;
+  pipeline::RefreshSummary b;
   b.outcome = model::Outcome::kRateLimited;
   b.fetch_duration = std::chrono::milliseconds(7000);
   m.RecordRefresh(b);

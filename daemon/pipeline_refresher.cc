@@ -18,46 +18,15 @@ class PipelineRefresher final : public Refresher {
   PipelineRefresher(std::unique_ptr<store::SqliteStore> store,
                     std::unique_ptr<pipeline::SiteSource> source, const config::Config& c,
                     Clock& clock, pipeline::TagFunction tagger)
-      : clock_(clock),
-        store_(std::move(store)),
+      : store_(std::move(store)),
         source_(std::move(source)),
         pipeline_(*source_, *store_, clock, std::move(tagger), pipeline::PipelineOptionsOf(c)) {}
 
-  RefreshResult Refresh(const store::ThreadKey& thread) override {
-    const auto start = clock_.SteadyNow();
-    const pipeline::RefreshSummary s = pipeline_.Refresh(thread);
-    RefreshResult r;
-    r.outcome = s.outcome;
-    // A complete listing means every response was a 200; otherwise the failing one's status.
-    r.http_status = s.outcome == model::Outcome::kComplete && s.fetch_error.http_status == 0
-                        ? 200
-                        : s.fetch_error.http_status;
-    r.retry_after_seconds = s.retry_after_seconds;
-    if (s.outcome != model::Outcome::kComplete) {
-      r.error = s.fetch_error.message.empty() ? std::string(model::OutcomeName(s.outcome))
-                                              : s.fetch_error.message;
-    }
-    r.pages = s.pages;
-    r.answers = s.answers_now;
-    r.events_of(model::EventKind::kAnswerAdded) = s.added;
-    r.events_of(model::EventKind::kAnswerEdited) = s.edited;
-    r.events_of(model::EventKind::kAnswerDeleted) = s.deleted;
-    r.events_of(model::EventKind::kAnswerRestored) = s.restored;
-    r.events_of(model::EventKind::kTitleChanged) = s.title_changed ? 1 : 0;
-    r.events_of(model::EventKind::kThreadAdded) = s.thread_added ? 1 : 0;
-    r.events_of(model::EventKind::kThreadGone) = s.thread_gone ? 1 : 0;
-    // The whole refresh (fetch, probes, commit); the pipeline does not time the fetch alone.
-    r.fetch_duration = std::chrono::duration_cast<std::chrono::milliseconds>(
-        clock_.SteadyNow() - start);
-    r.store_status = s.error;
-    if (s.error.ok() && !s.export_error.ok()) {
-      r.error += (r.error.empty() ? "" : "; ") + s.export_error.WithContext("export").ToString();
-    }
-    return r;
+  pipeline::RefreshSummary Refresh(const store::ThreadKey& thread) override {
+    return pipeline_.Refresh(thread);
   }
 
  private:
-  Clock& clock_;
   std::unique_ptr<store::SqliteStore> store_;
   std::unique_ptr<pipeline::SiteSource> source_;
   pipeline::Pipeline pipeline_;

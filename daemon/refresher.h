@@ -16,56 +16,27 @@
 #ifndef ARCHIVIST_DAEMON_REFRESHER_H_
 #define ARCHIVIST_DAEMON_REFRESHER_H_
 
-#include <array>
-#include <chrono>
-#include <cstdint>
 #include <functional>
 #include <memory>
-#include <optional>
-#include <string>
-#include <vector>
 
 #include "base/clock.h"
 #include "base/status.h"
 #include "config/config.h"
 #include "fetch/politeness.h"
-#include "model/change.h"
-#include "model/model.h"
 #include "pipeline/backends.h"
+#include "pipeline/pipeline.h"
 #include "pipeline/source.h"
 #include "pipeline/tagger.h"
 #include "store/store.h"
 
 namespace archivist::daemon {
 
-inline constexpr int kEventKinds = 7;  // model::EventKind values
-
-struct RefreshResult {
-  model::Outcome outcome = model::Outcome::kTransient;
-  int http_status = 0;                         // 0 when no HTTP response
-  std::optional<int64_t> retry_after_seconds;  // from Retry-After, when the source sent one
-  std::string error;                           // why it was not complete ("" when it was)
-  int pages = 0;
-  int answers = 0;                             // answers the snapshot carried
-  std::array<int, kEventKinds> events{};       // recorded events, by model::EventKind
-  std::chrono::milliseconds fetch_duration{0};  // the fetch alone (network)
-  // Non-OK when storing the refresh failed (nothing of it was stored). The fetch outcome
-  // above is still what the source answered.
-  Status store_status;
-
-  int event_count() const {
-    int n = 0;
-    for (int e : events) n += e;
-    return n;
-  }
-  int& events_of(model::EventKind k) { return events[static_cast<int>(k)]; }
-};
-
 class Refresher {
  public:
   virtual ~Refresher() = default;
-  // Never fails as a whole: every failure is an outcome or a store_status in the summary.
-  virtual RefreshResult Refresh(const store::ThreadKey& thread) = 0;
+  // Never fails as a whole: every failure is in the summary (the fetch's outcome, the
+  // store's error, the export's error).
+  virtual pipeline::RefreshSummary Refresh(const store::ThreadKey& thread) = 0;
 };
 
 using pipeline::HotListSource;

@@ -56,7 +56,7 @@ Scheduler::Scheduler(Clock& clock, SchedulerOptions options, uint64_t seed)
     : clock_(clock), options_(options), rng_(seed) {}
 
 std::string Scheduler::Name(const store::ThreadKey& key) {
-  return key.source + ":" + std::to_string(key.id);
+  return store::ToString(key);
 }
 
 int64_t Scheduler::Clamp(int64_t interval_s) const {

@@ -3,7 +3,8 @@
 // their persisted schedules), asks it which refreshes to start now, reports each outcome
 // back, and persists the Schedule that Finish returns.
 //
-// Policy (DESIGN.md "Scheduling"; the approach is explained in scheduler.cc):
+// Policy (docs/operations.md "Scheduling, in short"; the approach is explained in
+// scheduler.cc):
 //   - each thread has an interval in [min, max]; after a refresh with changes it is divided
 //     by 1.5, after one without multiplied by 1.5; next_due = now + interval·U[1-j, 1+j];
 //   - failures never change a thread's interval. Host-level failures (rate_limited, blocked,

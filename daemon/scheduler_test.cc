@@ -6,6 +6,8 @@
 #include <random>
 #include <set>
 
+#include "base/fake_clock.h"
+
 namespace archivist::daemon {
 namespace {
 

@@ -16,53 +16,20 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <filesystem>
 
 #include "daemon/discovery.h"
+#include "daemon/logging.h"
 #include "daemon/metrics.h"
 #include "daemon/notify.h"
 #include "daemon/scheduler.h"
+#include "daemon/service_config.h"
 #include "daemon/status_server.h"
 #include "daemon/worker_pool.h"
+#include "fetch/http_client.h"
 #include "fetch/sources/zhihu_url.h"
-#include "store/sqlite_store.h"
 
 namespace archivist::daemon {
 namespace {
-
-std::string HostOf(const std::string& url) {
-  size_t start = url.find("://");
-  start = start == std::string::npos ? 0 : start + 3;
-  return url.substr(start, url.find('/', start) - start);
-}
-
-SchedulerOptions SchedulerOptionsOf(const config::Config& c, const ServiceOptions& o,
-                                    int workers) {
-  using std::chrono::duration_cast;
-  using std::chrono::seconds;
-  SchedulerOptions s;
-  s.min_interval = duration_cast<seconds>(c.schedule.min_interval);
-  s.max_interval = duration_cast<seconds>(c.schedule.max_interval);
-  s.initial_interval = duration_cast<seconds>(c.schedule.initial_interval);
-  s.concurrency = std::min(c.fetch.concurrency, workers);
-  s.per_host_concurrency = c.fetch.per_host_concurrency;
-  s.host_backoff_base = o.host_backoff_base;
-  s.host_backoff_max = o.host_backoff_max;
-  return s;
-}
-
-std::string Describe(const store::ThreadKey& k) { return k.source + ":" + std::to_string(k.id); }
-
-std::string EventsText(const RefreshResult& s) {
-  std::string out;
-  for (int k = 0; k < kEventKinds; ++k) {
-    if (s.events[k] == 0) continue;
-    out += (out.empty() ? "" : " ") +
-           std::string(model::EventKindName(static_cast<model::EventKind>(k))) + "=" +
-           std::to_string(s.events[k]);
-  }
-  return out.empty() ? "none" : out;
-}
 
 }  // namespace
 
@@ -82,7 +49,8 @@ struct Service::Loop {
   Status StartStatus();
   void Tick();
   void ScheduleTick(std::chrono::milliseconds after);
-  void OnRefreshed(const store::ThreadKey& key, RefreshResult summary);
+  void OnRefreshed(const store::ThreadKey& key, Result<pipeline::RefreshSummary> done);
+  void AfterRefresh();
   void Rescan();
   Status TrackConfigThreads(const config::Config& c);
   void Poll();
@@ -90,7 +58,6 @@ struct Service::Loop {
   void Watchdog();
   void OnSignal(int signal);
   void Reload();
-  void WarnAboutRestartOnlyKeys(const config::Config& fresh) const;
   void BeginStop(const char* why);
   void MaybeFinish();
   void Publish();
@@ -188,7 +155,7 @@ int Service::Loop::Start() {
     spdlog::critical("{}", st.ToString());
     return 1;
   }
-  host = HostOf(config->zhihu.base_url);
+  host = fetch::HostOf(config->zhihu.base_url);
   browser_backend = config->fetch.backend == "browser";
   const int workers = config->fetch.concurrency;
   scheduler = std::make_unique<Scheduler>(*clock, SchedulerOptionsOf(*config, options, workers),
@@ -244,21 +211,18 @@ void Service::Loop::Tick() {
   if (stopping) return;
   Scheduler::Tick t = scheduler->Next();
   for (const store::ThreadKey& key : t.retire) {
-    StoreWrite(store->SetTracking(key, store::Tracking::kRetired), "retiring " + Describe(key));
+    StoreWrite(store->SetTracking(key, store::Tracking::kRetired),
+               "retiring " + store::ToString(key));
     spdlog::info("retired {}: its discovery period is over (kept, no longer refreshed)",
-                 Describe(key));
+                 store::ToString(key));
   }
   for (const store::ThreadKey& key : t.start) {
     pool->Submit([this, key](WorkerTools& tools) {
-      RefreshResult summary;
-      if (tools.refresher == nullptr) {
-        summary.error = "cannot set up the refresh: " + tools.refresher_status.ToString();
-        summary.store_status = tools.refresher_status;
-      } else {
-        summary = tools.refresher->Refresh(key);
-      }
-      asio::post(io, [this, key, summary = std::move(summary)]() mutable {
-        OnRefreshed(key, std::move(summary));
+      Result<pipeline::RefreshSummary> done =
+          tools.refresher ? Result<pipeline::RefreshSummary>(tools.refresher->Refresh(key))
+                          : Result<pipeline::RefreshSummary>(tools.refresher_status);
+      asio::post(io, [this, key, done = std::move(done)]() mutable {
+        OnRefreshed(key, std::move(done));
       });
     });
   }
@@ -266,28 +230,41 @@ void Service::Loop::Tick() {
   ScheduleTick(options.tick);
 }
 
-void Service::Loop::OnRefreshed(const store::ThreadKey& key, RefreshResult s) {
+// A refresh that could not even be set up on its worker (e.g. a cookies file unreadable since
+// a reload) fetched and stored nothing: it is retried like a transient failure, and it is no
+// store failure (the store's health is not its business).
+void Service::Loop::OnRefreshed(const store::ThreadKey& key,
+                                Result<pipeline::RefreshSummary> done) {
+  if (!done.ok()) {
+    const store::Schedule next =
+        scheduler->Finish(key, {model::Outcome::kTransient, false, std::nullopt});
+    StoreWrite(store->SetSchedule(key, next), "saving the schedule of " + store::ToString(key));
+    spdlog::error("refresh {} not started: cannot set up the refresh: {}", store::ToString(key),
+                  done.status().ToString());
+    return AfterRefresh();
+  }
+  const pipeline::RefreshSummary& s = *done;
   const store::Schedule next =
-      scheduler->Finish(key, {s.outcome, s.event_count() > 0, s.retry_after_seconds});
+      scheduler->Finish(key, {s.outcome, s.EventCount() > 0, s.retry_after_seconds});
   metrics.RecordRefresh(s);
-  if (!s.store_status.ok()) {
-    metrics.SetStoreProblem(s.store_status.ToString());
-    spdlog::error("refresh {} {}: NOT STORED: {}", Describe(key), model::OutcomeName(s.outcome),
-                  s.store_status.ToString());
+  if (!s.error.ok()) {
+    metrics.SetStoreProblem(s.error.ToString());
+    spdlog::error("refresh {} {}: NOT STORED: {}", store::ToString(key),
+                  model::OutcomeName(s.outcome), s.error.ToString());
   } else {
-    StoreWrite(store->SetSchedule(key, next), "saving the schedule of " + Describe(key));
+    StoreWrite(store->SetSchedule(key, next), "saving the schedule of " + store::ToString(key));
   }
   const int64_t in_s = (next.next_due.micros() - clock->WallNow().micros()) / 1'000'000;
-  const std::string line = fmt::format(
-      "refresh {} {} http={} pages={} answers={} events={} ({}) fetch={}ms next_in={}s{}{}",
-      Describe(key), model::OutcomeName(s.outcome), s.http_status, s.pages, s.answers,
-      s.event_count(), EventsText(s), s.fetch_duration.count(), in_s,
-      s.error.empty() ? "" : " error=", s.error);
-  if (IsSuccess(s.outcome) && s.error.empty()) {  // an export failure is worth a warning
-    spdlog::info("{}", line);
+  const RefreshLine line = FormatRefresh(key, s, in_s);
+  if (line.warning) {
+    spdlog::warn("{}", line.text);
   } else {
-    spdlog::warn("{}", line);
+    spdlog::info("{}", line.text);
   }
+  AfterRefresh();
+}
+
+void Service::Loop::AfterRefresh() {
   if (stopping) return MaybeFinish();
   Publish();
   ScheduleTick(std::chrono::milliseconds(0));
@@ -352,7 +329,7 @@ void Service::Loop::OnHotList(Result<std::vector<model::HotItem>> items) {
     } else {
       for (const DiscoveredThread& d : *r) {
         scheduler->Track({d.key, host, std::nullopt, d.track_until});
-        spdlog::info("discovered {} on the hot list: tracked until {}", Describe(d.key),
+        spdlog::info("discovered {} on the hot list: tracked until {}", store::ToString(d.key),
                      d.track_until.ToIso8601());
       }
       added = static_cast<int>(r->size());
@@ -406,13 +383,16 @@ void Service::Loop::Reload() {
     spdlog::error("the new configuration is refused, the old one stays: {}", st.ToString());
     return;
   }
-  WarnAboutRestartOnlyKeys(*fresh);
+  WarnAboutRestartOnlyKeys(svc.config_.fetch, *fresh);
+  if (browser.report().in_use && fresh->fetch.backend == "browser") {
+    WarnAboutTheRunningBrowser(*config, *fresh);
+  }
   const bool was_polling = config->discovery.zhihu_hot;
   if (fresh->fetch.backend != config->fetch.backend) {
     spdlog::info("fetch.backend is now {} (from the next refresh on)", fresh->fetch.backend);
   }
   config = std::make_shared<const config::Config>(std::move(*fresh));
-  host = HostOf(config->zhihu.base_url);
+  host = fetch::HostOf(config->zhihu.base_url);
   browser_backend = config->fetch.backend == "browser";
   SchedulerOptions scheduling = SchedulerOptionsOf(*config, options, pool->size());
   scheduling.per_host_concurrency =  // the politeness keeps its limit of the start
@@ -423,31 +403,6 @@ void Service::Loop::Reload() {
   if (!config->discovery.zhihu_hot) discovery_timer.cancel();
   spdlog::info("configuration reloaded from {}", config->source.empty() ? "defaults" : config->source);
   Rescan();
-}
-
-// The politeness (per-host delay and limits) is the service's, made at start, and the worker
-// pool is sized at start (worker_pool.h): the scheduler applies lower limits at once,
-// but a new delay or higher limits would be silently ignored until a restart. Say so.
-void Service::Loop::WarnAboutRestartOnlyKeys(const config::Config& fresh) const {
-  const config::FetchConfig& start = svc.config_.fetch;
-  if (browser.report().in_use && fresh.fetch.backend == "browser" &&
-      !pipeline::SameBrowser(pipeline::FetchSettingsOf(*config), pipeline::FetchSettingsOf(fresh))) {
-    spdlog::warn("the running browser keeps its options (fetch.browser*, fetch.concurrency, "
-                 "fetch.proxy) until a restart");
-  }
-  if (fresh.fetch.per_host_delay != start.per_host_delay) {
-    spdlog::warn("fetch.per_host_delay stays {} until a restart",
-                 config::FormatDuration(start.per_host_delay));
-  }
-  if (fresh.fetch.concurrency > start.concurrency) {
-    spdlog::warn("fetch.concurrency stays {} until a restart (a reload can only lower it)",
-                 start.concurrency);
-  }
-  if (fresh.fetch.per_host_concurrency > start.per_host_concurrency) {
-    spdlog::warn(
-        "fetch.per_host_concurrency stays {} until a restart (a reload can only lower it)",
-        start.per_host_concurrency);
-  }
 }
 
 void Service::Loop::BeginStop(const char* why) {
@@ -490,19 +445,7 @@ void Service::Loop::Publish() {
 Service::Service(config::Config config, ServiceOptions options)
     : config_(std::move(config)), options_(std::move(options)) {
   if (!options_.open_store) {
-    options_.open_store = [](const config::Config& c)
-        -> Result<std::unique_ptr<store::Store>> {
-      if (c.store_path == config::DefaultStorePath()) {
-        // The default location's folder may not exist yet (a first run without systemd's
-        // StateDirectory), as for the CLI's writing verbs; a configured path's folder must.
-        std::error_code ec;
-        std::filesystem::create_directories(std::filesystem::path(c.store_path).parent_path(),
-                                            ec);
-      }
-      Result<std::unique_ptr<store::SqliteStore>> s = store::SqliteStore::Open(c.store_path);
-      if (!s.ok()) return s.status();
-      return std::unique_ptr<store::Store>(std::move(*s));
-    };
+    options_.open_store = OpenConfiguredStore;
   }
   if (!options_.parse_thread) options_.parse_thread = fetch::ParseQuestionRef;
 }

@@ -1,4 +1,4 @@
-// Service: `archivist daemon`, the long-running process (DESIGN.md "Service").
+// Service: `archivist daemon`, the long-running process (docs/operations.md).
 //
 // Run() opens the store, tracks the [[thread]]s of the config, loads every active thread's
 // persisted schedule into the Scheduler, starts the status listener and the workers, and

@@ -18,7 +18,7 @@
 #include <set>
 #include <thread>
 
-#include "tests/support/mock_process.h"
+#include "base/fake_clock.h"
 #include "daemon/fake_refresher.h"
 #include "daemon/logging.h"
 #include "daemon/pipeline_refresher.h"
@@ -26,6 +26,7 @@
 #include "daemon/zhihu_hot_list.h"
 #include "fetch/curl_http_client.h"
 #include "store/sqlite_store.h"
+#include "tests/support/mock_process.h"
 
 namespace archivist::daemon {
 namespace {
@@ -192,14 +193,14 @@ class ServiceTest : public ::testing::Test {
 store::ThreadKey Key(uint64_t id) { return {std::string(store::kZhihu), id}; }
 
 TEST_F(ServiceTest, RefreshesPersistsReportsAndStopsCleanly) {
-  RefreshResult added;
+  pipeline::RefreshSummary added;
   added.outcome = model::Outcome::kComplete;
-  added.events_of(model::EventKind::kAnswerAdded) = 2;
+  added.added = 2;
   added.fetch_duration = milliseconds(1200);
   world_.Script(2, added);
-  RefreshResult gone;
+  pipeline::RefreshSummary gone;
   gone.outcome = model::Outcome::kNotFound;
-  gone.http_status = 404;
+  gone.fetch_error.http_status = 404;
   world_.Script(3, gone);
   ::setenv("WATCHDOG_USEC", "200000", 1);  // systemd's WatchdogSec=200ms: ping every 100 ms
   Start(Config(3), world_);
@@ -327,9 +328,9 @@ TEST_F(ServiceTest, RestartResumesWithoutRefetchingEverything) {
 }
 
 TEST_F(ServiceTest, AFailingStoreMakesHealthz503WithTheReason) {
-  RefreshResult failed;
+  pipeline::RefreshSummary failed;
   failed.outcome = model::Outcome::kComplete;
-  failed.store_status = Status::IoError("database or disk is full");
+  failed.error = Status::IoError("database or disk is full");
   world_.Script(1, failed);
   Start(Config(1), world_);
   ASSERT_TRUE(WaitUntil([&] { return world_.finished() == 1; }));
@@ -337,6 +338,26 @@ TEST_F(ServiceTest, AFailingStoreMakesHealthz503WithTheReason) {
   EXPECT_EQ(Get("/healthz").body, "store not writable: I/O error: database or disk is full\n");
   EXPECT_TRUE(MetricsHas("archivist_refresh_store_errors_total 1"));
   EXPECT_TRUE(MetricsHas("archivist_up 0"));
+  EXPECT_EQ(Stop(), 0);
+}
+
+// A worker whose refresher cannot be set up (every factory call after the start's check
+// fails, as with a cookies file gone unreadable) fetched and stored nothing: no store error,
+// /healthz stays ok, the thread is retried later.
+TEST_F(ServiceTest, ARefresherSetupFailureIsNotAStoreError) {
+  std::atomic<int> calls{0};
+  RefresherFactory fails_after_start =
+      [&](const config::Config& c, const SharedPieces& shared) -> Result<std::unique_ptr<Refresher>> {
+    if (calls++ == 0) return world_.Factory()(c, shared);
+    return Status::InvalidArgument("fetch.cookies_file: cannot read /nonexistent/cookies.txt");
+  };
+  Start(Config(1), fails_after_start, nullptr);
+  ASSERT_TRUE(WaitUntil([&] { return MetricsHas("archivist_threads_failing 1"); }));
+  EXPECT_TRUE(MetricsHas("archivist_refresh_store_errors_total 0"));
+  const HttpGetResult health = Get("/healthz");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.body, "ok\n");
+  EXPECT_TRUE(world_.started().empty());
   EXPECT_EQ(Stop(), 0);
 }
 
@@ -438,7 +459,9 @@ TEST_F(ServiceTest, TheHotListHonoursThePerHostLimitsOfTheRefreshers) {
   auto curl = fetch::CurlHttpClient::Create({});
   ASSERT_TRUE(curl.ok()) << curl.status().ToString();
   ASSERT_TRUE(WaitUntil([&] {
-    const fetch::HttpResponse log = (*curl)->PerformAll({{mock.base_url() + "/_mock/requests"}})[0];
+    fetch::HttpRequest get;
+    get.url = mock.base_url() + "/_mock/requests";
+    const fetch::HttpResponse log = (*curl)->PerformAll({get})[0];
     return log.body.find("/questions/" + slow) != std::string::npos;
   }));
   const auto asked = std::chrono::steady_clock::now();

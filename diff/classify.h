@@ -1,4 +1,4 @@
-// diff/classify: what one snapshot changes in the archive (DESIGN.md "Store semantics").
+// diff/classify: what one snapshot changes in the archive (docs/store.md).
 //
 // Pure: no I/O, no clock. The pipeline calls it in two steps, because deleting needs
 // evidence the snapshot alone cannot give:

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/temp_dir.h"
+
 namespace archivist::diff {
 namespace {
 
@@ -33,11 +35,7 @@ void WriteFile(const fs::path& p, const std::string& s) {
 // Applies `patch_text` to `from` with the system's patch(1) and returns the result.
 class PatchRunner {
  public:
-  PatchRunner() {
-    std::string tmpl = (fs::temp_directory_path() / "archivist_diff_XXXXXX").string();
-    dir_ = mkdtemp(tmpl.data());
-  }
-  ~PatchRunner() { fs::remove_all(dir_); }
+  PatchRunner() : temp_("archivist_diff"), dir_(temp_.path()) {}
 
   std::string Apply(const std::string& from, const std::string& patch_text) {
     WriteFile(dir_ / "from.txt", from);
@@ -52,6 +50,7 @@ class PatchRunner {
   int status() const { return status_; }
 
  private:
+  test_support::TempDir temp_;
   fs::path dir_;
   int status_ = -1;
 };

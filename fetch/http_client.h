@@ -1,4 +1,4 @@
-// HttpClient: the one door through which archivist talks HTTP (DESIGN.md "Layout").
+// HttpClient: the one door through which archivist talks HTTP (docs/design.md "Modules").
 //
 // A request is a GET of one URL with extra headers; a result is either a response (any HTTP
 // status, including 4xx/5xx: those are answers, not transport failures) or a transport error

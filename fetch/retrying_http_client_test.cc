@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/fake_clock.h"
 #include "fetch/fake_http_client.h"
 
 namespace archivist::fetch {

@@ -18,7 +18,7 @@
 
 namespace archivist::model {
 
-// DESIGN.md "Words": the seven event kinds. Their names are stored and printed (`history
+// The seven event kinds (store/SCHEMA.md "events"). Their names are stored and printed (`history
 // --json`): never rename one.
 enum class EventKind {
   kThreadAdded,     // first usable snapshot of the thread; details = the title

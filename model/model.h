@@ -1,9 +1,8 @@
 // model: the plain structs that fetch/, normalize/, diff/, store/ and daemon/ exchange.
 //
-// DESIGN.md says those modules never include each other; they still have to agree on what a
-// snapshot, an answer and an outcome are. Those shared value types live here, header-only,
-// with no behaviour beyond naming. (A change to DESIGN.md: the design named the exchange of
-// plain structs but no home for them.)
+// Those modules never include each other (docs/design.md); they still have to agree on what
+// a snapshot, an answer and an outcome are. Those shared value types live here, header-only,
+// with no behaviour beyond naming.
 #ifndef ARCHIVIST_MODEL_MODEL_H_
 #define ARCHIVIST_MODEL_MODEL_H_
 
@@ -15,7 +14,7 @@
 
 namespace archivist::model {
 
-// The outcome of one fetch (DESIGN.md "Outcomes of a fetch"). Only kComplete may ever
+// The outcome of one fetch (docs/fetch.md "How the source decides the outcome"). Only kComplete may ever
 // support a deletion.
 enum class Outcome {
   kComplete,         // every page fetched and parsed, pagination reached is_end, no login wall

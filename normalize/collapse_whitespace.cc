@@ -1,7 +1,8 @@
 // A direct port of turndown's collapse-whitespace loop, which is already iterative: `Next`
 // walks the tree in document order, visiting each element on entry and (through its parent
 // link) on exit, and never enters a <pre>. The port keeps the JS's shape on purpose so the
-// two can be compared line by line; TURNDOWN.md §5 states the consequences.
+// two can be compared line by line (turndown 7.2.2's src/collapse-whitespace.js;
+// docs/format.md §5.4).
 #include "normalize/collapse_whitespace.h"
 
 #include "normalize/js_text.h"

@@ -1,4 +1,4 @@
-// turndown's collapseWhitespace (TURNDOWN.md §5): rewrites the tree's text in place.
+// turndown's collapseWhitespace (docs/format.md §5.4): rewrites the tree's text in place.
 #ifndef ARCHIVIST_NORMALIZE_COLLAPSE_WHITESPACE_H_
 #define ARCHIVIST_NORMALIZE_COLLAPSE_WHITESPACE_H_
 

@@ -1,4 +1,4 @@
-// The thread document of FORMAT.md §1, written as the reference normalizer writes it.
+// The thread document of docs/format.md §1, byte for byte.
 #include <cstdio>
 #include <string>
 

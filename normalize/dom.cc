@@ -206,7 +206,7 @@ Dom ParseTurndownRoot(std::string_view html) {
   wrapped.append("<dir id=\"turndown-root\">").append(html).append("</x-turndown>");
 
   GumboOptions options = kGumboDefaultOptions;
-  options.max_errors = 0;  // recording errors copies the open-element stack: see DESIGN.md
+  options.max_errors = 0;  // recording an error copies the open-element stack: no errors
   GumboOutputPtr out(gumbo_parse_with_options(&options, wrapped.data(), wrapped.size()));
 
   Dom dom;

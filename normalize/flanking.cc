@@ -1,4 +1,4 @@
-// turndown's flanking white space (TURNDOWN.md §6): the run of white space at each edge of a
+// turndown's flanking white space (docs/format.md §5.5): the run of white space at each edge of a
 // non-block element's textContent, kept outside the element's Markdown unless the neighbour
 // already supplies an ASCII space. The regular expression of the JS is spelled out as walks
 // over the text nodes from each end, which stop at the first non-white-space character.

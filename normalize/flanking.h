@@ -1,4 +1,4 @@
-// turndown's flanking white space of a non-block element (TURNDOWN.md §6).
+// turndown's flanking white space of a non-block element (docs/format.md §5.5).
 #ifndef ARCHIVIST_NORMALIZE_FLANKING_H_
 #define ARCHIVIST_NORMALIZE_FLANKING_H_
 

@@ -1,5 +1,5 @@
-// Hostile input never crashes, hangs or blows up (issue: each finishes in time and memory
-// linear in its size). Each big case runs in a forked child so that its own CPU time and
+// Hostile input never crashes, hangs or blows up: each finishes in time and memory linear
+// in its size. Each big case runs in a forked child so that its own CPU time and
 // peak RSS can be read with wait4(); the bounds are deliberately generous — the measured
 // figures are printed for the record and belong in benchmarks, not here.
 #include <sys/resource.h>

@@ -12,7 +12,8 @@
 
 namespace archivist::normalize {
 
-// ASCII_WS of TURNDOWN.md: [ \t\r\n].
+// ASCII white space as turndown's collapsing and flanking use it (docs/format.md §5.3):
+// [ \t\r\n].
 inline bool IsAsciiWs(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 // Length in bytes of the JS_WS character (`\s`) at s[i], or 0 if s[i] does not start one.

@@ -1,4 +1,5 @@
-// JavaScript string semantics (TURNDOWN.md §4, §17 items 1, 2, 11).
+// JavaScript string semantics (docs/format.md §5.3): UTF-16 lengths, the two white-space
+// sets, Number() of an <ol start>.
 #include "normalize/js_text.h"
 
 #include <gtest/gtest.h>
@@ -32,7 +33,7 @@ TEST(JsTextTest, Utf16LengthCountsSurrogatePairsTwice) {
   EXPECT_EQ(Utf16Length(""), 0u);
   EXPECT_EQ(Utf16Length("abc"), 3u);
   EXPECT_EQ(Utf16Length("没什么后果"), 5u);
-  EXPECT_EQ(Utf16Length("😀 **ok**"), 9u);  // TURNDOWN.md E2
+  EXPECT_EQ(Utf16Length("😀 **ok**"), 9u);  // the setext underline's length
   EXPECT_EQ(Utf16Length("\u00e9\U0001F600"), 3u);
 }
 

@@ -1,7 +1,7 @@
-// normalize: HTML → Markdown, visible text, and the thread document (FORMAT.md).
+// normalize: HTML → Markdown, visible text, and the thread document (docs/format.md).
 //
-// The converter is a byte-exact port of turndown 7.2.2 (TURNDOWN.md) on gumbo-parser, with
-// the Zhihu profile's clean-up Z1–Z7 and added rules Z8 (FORMAT.md §2). Everything here is
+// The converter is a byte-exact port of turndown 7.2.2 (docs/format.md §5) on gumbo-parser, with
+// the Zhihu profile's clean-up Z1–Z7 and added rules Z8 (docs/format.md §2). Everything here is
 // pure: no I/O, no clock, no logging; gumbo is used nowhere else in archivist.
 //
 // Any byte string is accepted: invalid UTF-8 is decoded as a browser (and Node.js) does, each
@@ -22,8 +22,8 @@
 namespace archivist::normalize {
 
 enum class Profile {
-  kPlain,  // turndown 7.2.2, default options, no clean-up (FORMAT.md §3)
-  kZhihu,  // clean-up Z1–Z7, fenced code blocks, rules Z8 (FORMAT.md §2)
+  kPlain,  // turndown 7.2.2, default options, no clean-up (docs/format.md §3)
+  kZhihu,  // clean-up Z1–Z7, fenced code blocks, rules Z8 (docs/format.md §2)
 };
 
 inline constexpr std::string_view kDefaultImageProxy = "https://images.weserv.nl/?url=";
@@ -41,11 +41,11 @@ struct Options {
 // Converts one answer's HTML to Markdown. "" → "".
 std::string HtmlToMarkdown(std::string_view html, const Options& options = {});
 
-// The visible text of one answer (FORMAT.md §4), after the clean-up Z1–Z7: the input of
+// The visible text of one answer (docs/format.md §4), after the clean-up Z1–Z7: the input of
 // keyword tags. (The profile in `options` is ignored: the text is defined on the Zhihu tree.)
 std::string VisibleText(std::string_view html, const Options& options = {});
 
-// One thread as FORMAT.md §1 writes it.
+// One thread as docs/format.md §1 writes it.
 struct DocumentAnswer {
   std::string author;    // display name; "匿名用户" for anonymous authors
   std::string markdown;  // HtmlToMarkdown of the answer

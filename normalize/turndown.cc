@@ -131,7 +131,7 @@ std::string Process(RuleContext* ctx, NodeId root) {
   }
 }
 
-// Trims turndown's output: ^[\t\r\n]+ and [\t\r\n\s]+$ (TURNDOWN.md §11).
+// Trims turndown's output: ^[\t\r\n]+ and [\t\r\n\s]+$ (docs/format.md §5.1).
 std::string FinalTrim(std::string s) {
   size_t b = 0;
   while (b < s.size() && (s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;

@@ -1,4 +1,4 @@
-// turndown 7.2.2 over our DOM (TURNDOWN.md §2, §6–§11), plus the Zhihu profile's rules Z8.
+// turndown 7.2.2 over our DOM (docs/format.md §5), plus the Zhihu profile's rules Z8.
 #ifndef ARCHIVIST_NORMALIZE_TURNDOWN_H_
 #define ARCHIVIST_NORMALIZE_TURNDOWN_H_
 
@@ -18,11 +18,11 @@ struct TurndownOptions {
 // applies turndown's final trim. `root` itself is not converted.
 std::string Turndown(Dom* dom, NodeId root, const TurndownOptions& options);
 
-// turndown's escape(): Markdown escaping of one text node's data (TURNDOWN.md §10).
+// turndown's escape(): Markdown escaping of one text node's data (docs/format.md §5.8).
 std::string EscapeMarkdown(std::string_view text);
 
 // turndown's join(): appends `r` to `*out`, merging the LF runs at the seam into
-// max(left, right) LFs, at most two (TURNDOWN.md §8).
+// max(left, right) LFs, at most two (docs/format.md §5.7).
 void JoinInto(std::string* out, std::string_view r);
 
 }  // namespace archivist::normalize

@@ -1,4 +1,5 @@
-// The replacement of each rule, written as TURNDOWN.md §9 and FORMAT.md Z8 state it, with
+// The replacement of each rule, as turndown 7.2.2 (src/commonmark-rules.js) and
+// docs/format.md Z8 state it, with
 // every JavaScript regular expression spelled out as a linear scan.
 #include "normalize/turndown_rules.h"
 
@@ -284,7 +285,7 @@ std::string InlineLink(const Dom& dom, NodeId n, const std::string& content) {
   return "[" + content + "](" + href + title_part + ")";
 }
 
-// /^`|^ .*?[^ ].* $|`$/: see TURNDOWN.md §9 "code". `.` does not match line terminators.
+// /^`|^ .*?[^ ].* $|`$/: turndown's "code" rule. `.` does not match line terminators.
 bool CodeNeedsPadding(const std::string& c) {
   if (c.front() == '`' || c.back() == '`') return true;
   if (c.size() < 3 || c.front() != ' ' || c.back() != ' ') return false;

@@ -1,4 +1,4 @@
-// turndown's rules (TURNDOWN.md §7, §9) and the Zhihu profile's added rules (FORMAT.md Z8).
+// turndown's rules (docs/format.md §5.6) and the Zhihu profile's added rules (docs/format.md Z8).
 #ifndef ARCHIVIST_NORMALIZE_TURNDOWN_RULES_H_
 #define ARCHIVIST_NORMALIZE_TURNDOWN_RULES_H_
 

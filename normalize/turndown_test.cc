@@ -1,5 +1,5 @@
 // turndown's own test suite at 7.2.2 (the 119 default-option cases) and the 15 worked
-// examples of TURNDOWN.md §13, through profile `plain`.
+// examples of tests/data/turndown/worked-examples.json, through profile `plain`.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>

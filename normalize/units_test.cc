@@ -1,5 +1,5 @@
-// The pieces of the conversion, each with the edge cases of TURNDOWN.md §17. Expected values
-// are turndown 7.2.2's (from TURNDOWN.md or the reference normalizer).
+// The pieces of the conversion, each with its edge cases (docs/format.md §5). Expected values
+// are turndown 7.2.2's.
 #include <gtest/gtest.h>
 
 #include "normalize/collapse_whitespace.h"

@@ -1,4 +1,4 @@
-// URL helpers of the Zhihu profile (FORMAT.md Z5–Z7).
+// URL helpers of the Zhihu profile (docs/format.md Z5–Z7).
 #ifndef ARCHIVIST_NORMALIZE_URL_H_
 #define ARCHIVIST_NORMALIZE_URL_H_
 

@@ -1,4 +1,4 @@
-// The visible text of an answer (FORMAT.md §4): text nodes in document order, "\n" before and
+// The visible text of an answer (docs/format.md §4): text nodes in document order, "\n" before and
 // after every block element and <br>; <script> and <style> add nothing. Iterative pre-order
 // walk with an explicit exit step, since the input controls the depth.
 #include <vector>

@@ -1,6 +1,6 @@
 // The Zhihu clean-up works on the parsed tree before turndown sees it, step by step in the
-// order of FORMAT.md (and of the reference normalizer, whose getElementsByTagName snapshots
-// each step's elements before changing anything). Element lookups match a name in any
+// order of docs/format.md §2, each step taking the list of its elements before changing
+// anything. Element lookups match a name in any
 // namespace, as getElementsByTagName does for these lower-case names.
 #include "normalize/zhihu_profile.h"
 

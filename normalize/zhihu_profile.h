@@ -1,4 +1,4 @@
-// The Zhihu profile (FORMAT.md §2): the clean-up Z1–Z7 of the parsed answer, and the pieces of
+// The Zhihu profile (docs/format.md §2): the clean-up Z1–Z7 of the parsed answer, and the pieces of
 // the added rules Z8 (math, tables) that turndown_rules.cc calls.
 #ifndef ARCHIVIST_NORMALIZE_ZHIHU_PROFILE_H_
 #define ARCHIVIST_NORMALIZE_ZHIHU_PROFILE_H_

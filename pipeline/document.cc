@@ -38,8 +38,7 @@ Result<std::string> RenderThreadAt(store::Store& store, const store::ThreadKey& 
   if (tags) {
     Result<std::vector<std::string>> words = tags(TagText(doc.title, html, options));
     if (!words.ok()) {
-      return words.status().WithContext("keyword tags of " + key.source + ":" +
-                                        std::to_string(key.id));
+      return words.status().WithContext("keyword tags of " + store::ToString(key));
     }
     doc.tags = std::move(*words);
   }

@@ -1,4 +1,4 @@
-// daemon/document: a thread's document as it was at a time T (FORMAT.md §1 with the keyword
+// pipeline/document: a thread's document as it was at a time T (docs/format.md §1 with the keyword
 // tags of §4), and where the export directory keeps it.
 //
 // RenderThreadAt reads the thread as of T from the store (ThreadAtTime: the title, the
@@ -24,10 +24,10 @@
 
 namespace archivist::pipeline {
 
-// Keywords of a text (FORMAT.md §4): tags::Jieba::ExtractTags(text, 5) in production.
+// Keywords of a text (docs/format.md §4): tags::Jieba::ExtractTags(text, 5) in production.
 using TagFunction = std::function<Result<std::vector<std::string>>(std::string_view text)>;
 
-// The keyword text of FORMAT.md §4: title + "\n" + for each answer its visible text + "\n".
+// The keyword text of docs/format.md §4: title + "\n" + for each answer its visible text + "\n".
 std::string TagText(const std::string& title, const std::vector<std::string>& answer_html,
                     const normalize::Options& options);
 

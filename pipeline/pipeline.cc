@@ -62,6 +62,29 @@ PipelineOptions PipelineOptionsOf(const config::Config& c) {
   return o;
 }
 
+int RefreshSummary::Count(model::EventKind kind) const {
+  using model::EventKind;
+  switch (kind) {
+    case EventKind::kThreadAdded: return thread_added ? 1 : 0;
+    case EventKind::kTitleChanged: return title_changed ? 1 : 0;
+    case EventKind::kAnswerAdded: return added;
+    case EventKind::kAnswerEdited: return edited;
+    case EventKind::kAnswerDeleted: return deleted;
+    case EventKind::kAnswerRestored: return restored;
+    case EventKind::kThreadGone: return thread_gone ? 1 : 0;
+  }
+  return 0;
+}
+
+int RefreshSummary::EventCount() const {
+  return added + edited + deleted + restored + title_changed + thread_added + thread_gone;
+}
+
+int RefreshSummary::HttpStatus() const {
+  if (outcome == model::Outcome::kComplete && fetch_error.http_status == 0) return 200;
+  return fetch_error.http_status;
+}
+
 Pipeline::Pipeline(Source& source, store::Store& store, Clock& clock, TagFunction tags,
                    PipelineOptions options)
     : source_(source), store_(store), clock_(clock), tags_(std::move(tags)),
@@ -74,8 +97,9 @@ RefreshSummary Pipeline::Refresh(const store::ThreadKey& thread) {
   fetch.started_at = clock_.WallNow();
   const Clock::SteadyTime start = clock_.SteadyNow();
   const model::Snapshot snapshot = source_.Fetch(thread.id);
-  fetch.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          clock_.SteadyNow() - start).count();
+  summary.fetch_duration =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_.SteadyNow() - start);
+  fetch.duration_ms = summary.fetch_duration.count();
   fetch.outcome = snapshot.outcome;
   fetch.http_status = snapshot.error.http_status;
   fetch.error_code = snapshot.error.code;

@@ -1,5 +1,5 @@
-// daemon/pipeline: one refresh of one thread, the only place that knows the order of steps
-// (DESIGN.md "Data flow of one refresh", as amended in docs/store.md):
+// pipeline/pipeline: one refresh of one thread, the only place that knows the order of steps
+// (docs/store.md "The refresh, as the pipeline calls it"):
 //
 //   1. source.Fetch(thread)                      → Snapshot (the outcome says how complete)
 //   2. store.LoadState(thread)                   → what the archive believes
@@ -20,6 +20,7 @@
 #ifndef ARCHIVIST_PIPELINE_PIPELINE_H_
 #define ARCHIVIST_PIPELINE_PIPELINE_H_
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -36,7 +37,8 @@
 
 namespace archivist::pipeline {
 
-// What one refresh did: the CLI prints it, the daemon logs it and schedules from it.
+// What one refresh did: the CLI prints it; the daemon logs it, counts it in /metrics and
+// schedules from it.
 struct RefreshSummary {
   store::ThreadKey thread;
   std::string title;           // after the refresh ("" if never archived)
@@ -50,6 +52,7 @@ struct RefreshSummary {
   bool thread_gone = false;    // thread_gone recorded by this refresh
   int answers_now = 0;         // present answers after the refresh
   int pages = 0;               // listing pages fetched
+  std::chrono::milliseconds fetch_duration{0};  // Source::Fetch alone (not probes, commit, export)
   bool committed = false;      // the refresh (at least its fetch record) is stored
   bool changed = false;        // events were recorded
   Status error;                // store failure: nothing of this refresh was stored
@@ -58,10 +61,17 @@ struct RefreshSummary {
 
   // "+added ~edited -deleted" plus restored / title when they happened.
   std::string ChangeText() const;
+  // Events of `kind` this refresh recorded, and of every kind.
+  int Count(model::EventKind kind) const;
+  int EventCount() const;
+  // The failing response's HTTP status; 200 for a complete listing (every page was a 200).
+  int HttpStatus() const;
 };
 
-// The scheduler's decision for the thread, stored in the refresh's own transaction.
-// Called after Classify with the summary filled except `committed` and the export fields.
+// A next due time decided within the refresh, stored in its own transaction. Called after
+// Classify with the summary filled except `committed` and the export fields. `archivist
+// refresh` stores no schedule, and the daemon's scheduler decides after the refresh (it
+// stores its decision with Store::SetSchedule: docs/design.md).
 using ScheduleDecider = std::function<std::optional<store::Schedule>(const RefreshSummary&)>;
 
 struct PipelineOptions {

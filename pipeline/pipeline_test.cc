@@ -12,7 +12,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/fake_clock.h"
 #include "store/sqlite_store.h"
+#include "tests/support/temp_dir.h"
 
 namespace archivist::pipeline {
 namespace {
@@ -31,6 +33,7 @@ class FakeSource final : public Source {
   std::map<model::AnswerId, ProbeResult> probe_answers;
   std::vector<model::AnswerId> probed;
   std::function<void()> during_fetch;  // runs inside Fetch (to race another writer)
+  std::function<void()> during_probe;  // runs inside Probe
 
   model::Snapshot Fetch(model::QuestionId id) override {
     EXPECT_EQ(id, kQ);
@@ -42,6 +45,7 @@ class FakeSource final : public Source {
   }
   ProbeResult Probe(model::AnswerId id) override {
     probed.push_back(id);
+    if (during_probe) during_probe();
     auto it = probe_answers.find(id);
     return it == probe_answers.end() ? ProbeResult::kUnknown : it->second;
   }
@@ -79,9 +83,6 @@ std::string Slurp(const std::string& path) {
 class PipelineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/pipeline_test.XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
     export_dir_ = dir_ + "/export";
     fs::create_directory(export_dir_);
     auto s = store::SqliteStore::Open(dir_ + "/archive.db");
@@ -90,10 +91,7 @@ class PipelineTest : public ::testing::Test {
     ASSERT_TRUE(store_->AddThread(kKey, clock_.WallNow()).ok());
     options_.export_dir = export_dir_;
   }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
+  void TearDown() override { store_.reset(); }
 
   RefreshSummary Run(model::Snapshot snap) {
     source_.script.push_back(std::move(snap));
@@ -115,7 +113,9 @@ class PipelineTest : public ::testing::Test {
 
   std::string ExportFile() const { return export_dir_ + "/42.md"; }
 
-  std::string dir_, export_dir_;
+  test_support::TempDir temp_{"pipeline_test"};
+  const std::string dir_ = temp_.path();
+  std::string export_dir_;
   FakeClock clock_;
   FakeSource source_;
   std::unique_ptr<store::SqliteStore> store_;
@@ -140,7 +140,7 @@ TEST_F(PipelineTest, FirstRefreshRecordsAndExports) {
   EXPECT_EQ(s.ChangeText(), "+2 ~0 -0");
   ASSERT_TRUE(s.export_error.ok()) << s.export_error.ToString();
   EXPECT_EQ(s.export_path, ExportFile());
-  // The export is exactly the document at the refresh time, with the tags of FORMAT.md §4.
+  // The export is exactly the document at the refresh time, with the tags of docs/format.md §4.
   auto doc = RenderThreadAt(*store_, kKey, s.observed_at, tags_);
   ASSERT_TRUE(doc.ok());
   EXPECT_EQ(Slurp(ExportFile()), *doc);
@@ -301,6 +301,21 @@ TEST_F(PipelineTest, ScheduleIsStoredWithTheRefresh) {
   ASSERT_TRUE(t.ok() && t->schedule);
   EXPECT_EQ(t->schedule->interval_seconds, 600);
   EXPECT_EQ(t->schedule->next_due, s.observed_at);
+}
+
+// The summary's fetch_duration (the daemon's fetch_duration_seconds and its log's fetch=…ms)
+// and the stored fetch record time the fetch alone, not the probes, commit and export.
+TEST_F(PipelineTest, FetchDurationIsTheFetchAlone) {
+  Run(Snap({A(1, "一"), A(2, "二")}));
+  source_.during_fetch = [this] { clock_.Advance(std::chrono::milliseconds(700)); };
+  source_.during_probe = [this] { clock_.Advance(std::chrono::seconds(5)); };
+  const RefreshSummary s = Run(Snap({A(1, "一")}));
+  ASSERT_EQ(source_.probed, std::vector<model::AnswerId>{2});
+  EXPECT_EQ(s.fetch_duration, std::chrono::milliseconds(700));
+  auto fetches = store_->FetchRecords(kKey);
+  ASSERT_TRUE(fetches.ok()) << fetches.status().ToString();
+  ASSERT_EQ(fetches->size(), 2u);
+  EXPECT_EQ(fetches->back().duration_ms, 700);
 }
 
 TEST(ExportPathTest, OneFilePerQuestionInTheDirectory) {

@@ -1,5 +1,5 @@
 // The on-disk format: each schema version, the migration path to it, and the refusals that
-// must leave a foreign or newer file byte for byte as it was (STYLE.md habit 15).
+// must leave a foreign or newer file byte for byte as it was (docs/store.md).
 #include "store/schema.h"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // sqlite_db: RAII owners for sqlite3 handles and the translation of sqlite result codes to
-// Status (STYLE.md habits 7 and 10). Internal to store/; nothing outside store/ includes it.
+// Status (docs/development.md "How the code is written"). Internal to store/; nothing outside store/ includes it.
 //
 // Thread-safety: a Db and its Stmts belong to one thread.
 #ifndef ARCHIVIST_STORE_SQLITE_DB_H_

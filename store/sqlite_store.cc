@@ -21,10 +21,6 @@ namespace {
 
 int64_t Sql(uint64_t id) { return static_cast<int64_t>(id); }
 
-std::string ThreadName(const ThreadKey& key) {
-  return key.source + ":" + std::to_string(key.id);
-}
-
 std::string_view StateName(model::AnswerState s) {
   return s == model::AnswerState::kPresent ? "present" : "deleted";
 }
@@ -35,7 +31,7 @@ Status ValidateRecord(const RefreshRecord& r) {
   // Failed fetches may carry whole answers (docs/store.md): they may add and edit. Only
   // not_found and not_modified carry no answers at all.
   const bool no_answers = o == model::Outcome::kNotFound || o == model::Outcome::kNotModified;
-  const std::string what = ThreadName(r.thread) + " (outcome " +
+  const std::string what = ToString(r.thread) + " (outcome " +
                            std::string(model::OutcomeName(o)) + ")";
   if (no_answers && (!r.changes.answers.empty() || !r.changes.revisions.empty())) {
     return Status::Internal("refusing to store answers from a fetch of " + what);
@@ -102,7 +98,7 @@ Result<int64_t> SqliteStore::ThreadRowId(const ThreadKey& key) {
   q->Bind(1, key.source).Bind(2, Sql(key.id));
   Result<bool> row = q->Step();
   if (!row.ok()) return row.status();
-  if (!*row) return Status::NotFound("thread " + ThreadName(key) + " is not in the archive");
+  if (!*row) return Status::NotFound("thread " + ToString(key) + " is not in the archive");
   return q->Int(0);
 }
 
@@ -115,7 +111,7 @@ Result<int64_t> SqliteStore::AnswerRowId(const AnswerKey& answer, model::Questio
   Result<bool> row = q->Step();
   if (!row.ok()) return row.status();
   if (!*row) {
-    return Status::NotFound("answer " + answer.source + ":" + std::to_string(answer.id) +
+    return Status::NotFound("answer " + ToString(answer) +
                             " is not in the archive");
   }
   if (question != nullptr) *question = static_cast<model::QuestionId>(q->Int(1));
@@ -176,7 +172,7 @@ Result<model::ThreadState> SqliteStore::LoadState(const ThreadKey& key) {
   t->Bind(1, key.source).Bind(2, Sql(key.id));
   Result<bool> row = t->Step();
   if (!row.ok()) return row.status();
-  if (!*row) return Status::NotFound("thread " + ThreadName(key) + " is not in the archive");
+  if (!*row) return Status::NotFound("thread " + ToString(key) + " is not in the archive");
   model::ThreadState st;
   st.id = key.id;
   st.title = t->Text(1);
@@ -219,7 +215,7 @@ Status SqliteStore::CommitRefresh(const RefreshRecord& record) {
 }
 
 Status SqliteStore::CommitInTransaction(const RefreshRecord& r) {
-  const std::string name = ThreadName(r.thread);
+  const std::string name = ToString(r.thread);
   Result<Stmt> t = db_->Prepare(
       "SELECT id, version FROM threads WHERE source = ?1 AND source_id = ?2");
   if (!t.ok()) return t.status();
@@ -291,7 +287,7 @@ Status SqliteStore::WriteAnswers(int64_t thread_row, const RefreshRecord& r) {
     ARCHIVIST_RETURN_IF_ERROR(w.Run());
     if (sqlite3_changes(db_->get()) != 1) {
       return Status::Internal("answer " + std::to_string(u.id) + " of thread " +
-                              ThreadName(r.thread) + " is not stored and not marked new");
+                              ToString(r.thread) + " is not stored and not marked new");
     }
   }
   return Status::Ok();

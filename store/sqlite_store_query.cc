@@ -94,7 +94,7 @@ Result<ThreadSummary> SqliteStore::GetThread(const ThreadKey& key) {
   Result<bool> row = q->Step();
   if (!row.ok()) return row.status();
   if (!*row) {
-    return Status::NotFound("thread " + key.source + ":" + std::to_string(key.id) +
+    return Status::NotFound("thread " + ToString(key) +
                             " is not in the archive");
   }
   return ReadSummary(*q);
@@ -220,7 +220,7 @@ Result<RevisionRecord> SqliteStore::GetRevision(const AnswerKey& answer, int num
   Result<bool> row = q->Step();
   if (!row.ok()) return row.status();
   if (!*row) {
-    return Status::NotFound("answer " + answer.source + ":" + std::to_string(answer.id) +
+    return Status::NotFound("answer " + ToString(answer) +
                             " has no revision " + std::to_string(number));
   }
   RevisionRecord r = ReadRevision(*q, answer, question);
@@ -233,7 +233,7 @@ Result<RevisionRecord> SqliteStore::GetRevision(const AnswerKey& answer, int num
 }
 
 Result<ThreadAt> SqliteStore::ThreadAtTime(const ThreadKey& key, Timestamp at) {
-  const std::string name = key.source + ":" + std::to_string(key.id);
+  const std::string name = ToString(key);
   Result<Stmt> t = db_->Prepare(
       "SELECT id, first_archived_at, question_author, "
       "(SELECT details FROM events WHERE thread_id = threads.id AND at <= ?3 AND kind IN "

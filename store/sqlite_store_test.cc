@@ -50,8 +50,8 @@ class StoreTest : public ::testing::Test {
     ASSERT_TRUE(store_->AddThread({"zhihu", kQ}, Timestamp::FromSeconds(1)).ok());
   }
 
-  // One refresh as the pipeline will do it: load, probe list, classify, derive Markdown,
-  // commit.
+  // One refresh as the pipeline does it (pipeline/pipeline.cc): load, probe list, classify,
+  // derive Markdown, commit.
   Status Refresh(int64_t seconds, const model::Snapshot& snap, diff::ProbeResults probes = {}) {
     Result<model::ThreadState> state = store_->LoadState({"zhihu", kQ});
     if (!state.ok()) return state.status();

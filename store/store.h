@@ -1,8 +1,8 @@
 // store: the archive of threads, answers, revisions, events and fetch records.
 //
-// Store is an interface so that SQLite (sqlite_store.h, the embedded default) and a planned
-// PostgreSQL implementation are interchangeable: nothing here names a database, a row id or
-// an SQL type. Identity is (source, question id) for threads and (source, answer id) for
+// Store is an interface so that SQLite (sqlite_store.h, the embedded default) and any other
+// database behind it are interchangeable: nothing here names a database, a row id or an SQL
+// type. Identity is (source, question id) for threads and (source, answer id) for
 // answers; every time is a Timestamp (UTC, microseconds).
 //
 // The write path of one refresh (see diff/classify.h for the classifier):
@@ -47,6 +47,14 @@ struct AnswerKey {
   model::AnswerId id = 0;
 };
 
+// "zhihu:123": how messages and logs name a thread or an answer.
+inline std::string ToString(const ThreadKey& key) {
+  return key.source + ":" + std::to_string(key.id);
+}
+inline std::string ToString(const AnswerKey& key) {
+  return key.source + ":" + std::to_string(key.id);
+}
+
 enum class Tracking { kActive, kRemoved, kRetired };
 std::string_view TrackingName(Tracking t);
 
@@ -72,7 +80,9 @@ struct RefreshRecord {
   Timestamp observed_at;
   FetchRecord fetch;
   model::ChangeSet changes;            // empty for a failed fetch
-  std::optional<Schedule> schedule;    // the scheduler's decision, stored in the same commit
+  // A next due time known at commit time, stored in the same transaction. The daemon's
+  // scheduler decides after the refresh and stores its decision with SetSchedule.
+  std::optional<Schedule> schedule;
 };
 
 struct ThreadSummary {

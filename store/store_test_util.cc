@@ -10,13 +10,6 @@
 
 namespace archivist::store::testing {
 
-TempDir::TempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "archivist_store_XXXXXX").string();
-  dir_ = mkdtemp(tmpl.data());
-}
-
-TempDir::~TempDir() { std::filesystem::remove_all(dir_); }
-
 std::string ReadBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;

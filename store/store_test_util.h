@@ -8,21 +8,12 @@
 
 #include "model/change.h"
 #include "store/store.h"
+#include "tests/support/temp_dir.h"
 
 namespace archivist::store::testing {
 
-// A fresh directory under the system temp dir, removed with everything in it.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string Path(const std::string& name) const { return dir_ + "/" + name; }
-
- private:
-  std::string dir_;
-};
+// A fresh directory, removed with everything in it (tests/support/temp_dir.h).
+using TempDir = test_support::TempDir;
 
 std::string ReadBytes(const std::string& path);
 void WriteBytes(const std::string& path, const std::string& bytes);

@@ -10,6 +10,7 @@
 
 #include "tags/jieba.h"
 #include "tags/test_support.h"
+#include "tests/support/temp_dir.h"
 
 namespace archivist::tags {
 namespace {
@@ -20,8 +21,6 @@ const char kSample[] = "小明硕士毕业于中国科学院计算所，后在�
 
 class DataCacheTest : public ::testing::Test {
  protected:
-  void SetUp() override { dir_ = testing::MakeTempDir(); }
-  void TearDown() override { fs::remove_all(dir_); }
 
   Result<std::unique_ptr<Jieba>> Load(JiebaLoadReport* report,
                                       const std::string& data_dir = kDefaultJiebaDir) {
@@ -47,7 +46,8 @@ class DataCacheTest : public ::testing::Test {
     std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
   }
 
-  std::string dir_;
+  test_support::TempDir temp_{"archivist-tags-test"};
+  const std::string dir_ = temp_.path();
 };
 
 TEST_F(DataCacheTest, FirstLoadWritesTheCacheSecondLoadUsesIt) {

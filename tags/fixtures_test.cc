@@ -1,5 +1,5 @@
 // Every fixture question's expected/text.txt gives exactly its expected/tags.json
-// (FORMAT.md §4), for tests/data/zhihu and tests/data/seed.
+// (docs/format.md §4), for tests/data/zhihu and tests/data/seed.
 #include <gtest/gtest.h>
 
 #include <filesystem>

@@ -1,5 +1,5 @@
 // archivist_tags: keyword tags computed exactly as python3-jieba 0.42.1 computes them
-// (FORMAT.md §4) — `jieba.cut(text, HMM=True)` and `jieba.analyse.extract_tags(text, topK)` —
+// (docs/format.md §4) — `jieba.cut(text, HMM=True)` and `jieba.analyse.extract_tags(text, topK)` —
 // from the data files of the Debian package python3-jieba, read at run time.
 //
 // Load() reads the data (or a compiled cache of it, see data_cache.h); afterwards a Jieba is

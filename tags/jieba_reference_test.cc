@@ -13,6 +13,7 @@
 
 #include "tags/test_support.h"
 #include "tags/utf8.h"
+#include "tests/support/temp_dir.h"
 
 namespace archivist::tags {
 namespace {
@@ -141,16 +142,15 @@ TEST(JiebaReferenceTest, CutAndTagsEqualPythonJiebaOnGeneratedTexts) {
   texts.push_back("");
   for (int i = 1; i < kTexts; ++i) texts.push_back(EncodeUtf8(gen.Text()));
 
-  const std::string dir = testing::MakeTempDir();
-  const std::string in_path = dir + "/in.json";
-  const std::string out_path = dir + "/out.json";
+  const test_support::TempDir dir("archivist-tags-test");
+  const std::string in_path = dir.Path("in.json");
+  const std::string out_path = dir.Path("out.json");
   std::ofstream(in_path, std::ios::binary) << nlohmann::json(texts).dump();
   const std::string command = std::string("'") + ARCHIVIST_JIEBA_PYTHON + "' '" +
                               testing::SourcePath("tests/jieba/reference.py") + "' '" + in_path +
                               "' '" + out_path + "'";
   ASSERT_EQ(std::system(command.c_str()), 0) << "failed: " << command;
   const nlohmann::json expected = nlohmann::json::parse(testing::ReadAll(out_path));
-  std::filesystem::remove_all(dir);
   ASSERT_EQ(expected.size(), texts.size());
 
   const Jieba& jieba = testing::SharedJieba();

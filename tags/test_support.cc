@@ -27,17 +27,6 @@ std::string SourcePath(const std::string& relative) {
   return std::string(ARCHIVIST_SOURCE_DIR) + "/" + relative;
 }
 
-std::string MakeTempDir() {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string templ = std::string(tmp != nullptr && tmp[0] != '\0' ? tmp : "/tmp") +
-                      "/archivist-tags-test-XXXXXX";
-  if (::mkdtemp(templ.data()) == nullptr) {
-    std::perror("mkdtemp");
-    std::abort();
-  }
-  return templ;
-}
-
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;

@@ -15,7 +15,6 @@ namespace archivist::tags::testing {
 const Jieba& SharedJieba();
 
 std::string SourcePath(const std::string& relative);  // <source dir>/<relative>
-std::string MakeTempDir();                            // a fresh directory under TMPDIR
 std::string ReadAll(const std::string& path);         // "" if unreadable
 
 std::string Escaped(const std::string& utf8);         // printable form for failure messages

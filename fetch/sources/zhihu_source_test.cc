@@ -8,6 +8,7 @@
 #include <charconv>
 #include <map>
 
+#include "base/fake_clock.h"
 #include "fetch/fake_http_client.h"
 
 namespace archivist::fetch {

@@ -7,12 +7,11 @@ twice, one deleted (its probe 404s because it left answers.json), a blocked refr
 login-wall refresh, the answer restored, the title changed. Then history (text and --json),
 diff (applied with patch), show --at at several points checked byte for byte against the
 export files written at those times and against documents built independently here from
-the dump (FORMAT.md §1, Markdown from `archivist convert`), and export. ErrorTest checks
+the dump (docs/format.md §1, Markdown from `archivist convert`), and export. ErrorTest checks
 every error the verbs report and that the store is left intact.
 
 usage: archive_cli_test.py --archivist PATH --mock PATH --data tests/data
 """
-import argparse
 import datetime
 import json
 import os
@@ -21,24 +20,14 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import unittest
+
+from harness import MockServer, parse_args, run_unittest, sql
 
 ARGS = None
 QID = "1982867494206211639"  # 7 short answers: 3 pages at page size 3
 NEW_ID = "1990000000000000001"
-
-
-def sql(db, *statements):
-    """Runs statements on a connection that is closed afterwards (so no WAL is left open)."""
-    c = sqlite3.connect(db)
-    try:
-        rows = [c.execute(st).fetchall() for st in statements]
-        c.commit()
-        return rows
-    finally:
-        c.close()
 
 
 def now_iso():
@@ -48,28 +37,6 @@ def now_iso():
 def read(path, mode="r"):
     with open(path, mode) as f:
         return f.read()
-
-
-class MockServer:
-    def __init__(self, tmp, roots):
-        self.faults = os.path.join(tmp, "faults.txt")
-        open(self.faults, "w").close()
-        cmd = [ARGS.mock, "--port", "0", "--no-log", "--faults", self.faults]
-        for r in roots:
-            cmd += ["--root", r]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
-        port = self.proc.stdout.readline().strip()
-        assert port.isdigit(), "mock_zhihu printed %r" % port
-        self.base = "http://127.0.0.1:" + port
-
-    def set_faults(self, text):
-        with open(self.faults + ".new", "w") as f:
-            f.write(text)
-        os.replace(self.faults + ".new", self.faults)
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait()
 
 
 class Archivist:
@@ -96,7 +63,7 @@ def yaml_quote(s):
 
 
 def build_document(title, date, lastmod, tags, answers):
-    """FORMAT.md §1, written independently of the C++ renderer."""
+    """docs/format.md §1, written independently of the C++ renderer."""
     out = "---\nlayout: default\nLastmod: %s\ndate: %s\ntitle: %s\nauthor: \"\"\ntags: [%s]\n---\n\n\n" % (
         lastmod, date, yaml_quote(title), ",".join(tags))
     for name, md in answers:
@@ -114,7 +81,7 @@ class TimelineTest(unittest.TestCase):
         for name in ("question.json", "answers.json"):
             shutil.copy(os.path.join(src, name), os.path.join(cls.root, QID, name))
         cls.fixture_doc = read(os.path.join(src, "expected/document.md"))
-        cls.mock = MockServer(cls.tmp, [cls.root])
+        cls.mock = MockServer(ARGS.mock, [cls.root], log=False)
         cls.cli = Archivist(os.path.join(cls.tmp, "archive.db"), cls.mock.base)
         cls.export = os.path.join(cls.tmp, "export")
         cls.export_file = os.path.join(cls.export, QID + ".md")
@@ -186,7 +153,7 @@ class TimelineTest(unittest.TestCase):
 
     @classmethod
     def count(cls, table):
-        return sql(cls.cli.db, "SELECT count(*) FROM " + table)[0][0][0]
+        return sql(cls.cli.db, "SELECT count(*) FROM " + table)[0][0]
 
     def history_json(self, *extra):
         p = self.cli.run("history", QID, "--json", *extra, check=0)
@@ -223,11 +190,10 @@ class TimelineTest(unittest.TestCase):
         self.assertEqual(self.count("fetches"), 6)
         self.assertEqual(self.snapshots["s3_blocked"], self.snapshots["s2_added_edited"])
         self.assertEqual(self.snapshots["s5_login_wall"], self.snapshots["s4_edited_deleted"])
-        rows, per_fetch = sql(self.cli.db,
-                              "SELECT outcome, http_status, error_code, pages, answer_count "
-                              "FROM fetches ORDER BY id",
-                              "SELECT fetch_id, count(*) FROM events GROUP BY fetch_id "
-                              "ORDER BY fetch_id")
+        rows = sql(self.cli.db, "SELECT outcome, http_status, error_code, pages, answer_count "
+                                "FROM fetches ORDER BY id")
+        per_fetch = sql(self.cli.db, "SELECT fetch_id, count(*) FROM events GROUP BY fetch_id "
+                                     "ORDER BY fetch_id")
         self.assertEqual([r[0] for r in rows], ["complete", "complete", "blocked", "complete",
                                                 "auth_required", "complete"])
         self.assertEqual(rows[2][1:3], (403, "40362"))
@@ -301,7 +267,7 @@ class TimelineTest(unittest.TestCase):
         self.assertEqual(before.returncode, 1)
         self.assertIn(QID, before.stderr)
         # Independently built from the dumps: the first document is the fixture's own
-        # expected document with our times; the later ones are FORMAT.md §1 around
+        # expected document with our times; the later ones are docs/format.md §1 around
         # `archivist convert` of each answer, in listing order, deleted answers left out.
         first = self.fixture_doc.replace("2026-01-17T08:00:00.000000+00:00", t1)
         self.assertEqual(self.snapshots["s1_initial"].decode(), first)
@@ -340,7 +306,7 @@ class ErrorTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="archive_cli_err.")
-        cls.mock = MockServer(cls.tmp, [os.path.join(ARGS.data, "zhihu/questions")])
+        cls.mock = MockServer(ARGS.mock, [os.path.join(ARGS.data, "zhihu/questions")], log=False)
         cls.db = os.path.join(cls.tmp, "archive.db")
         cls.cli = Archivist(cls.db, cls.mock.base)
         cls.cli.run("refresh", QID, "--delay", "0", check=0)
@@ -457,16 +423,12 @@ class ErrorTest(unittest.TestCase):
 
 def main():
     global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--archivist", required=True)
-    parser.add_argument("--mock", required=True)
-    parser.add_argument("--data", required=True)
-    ARGS, rest = parser.parse_known_args()
+    ARGS, rest = parse_args("archivist", "mock", "data")
     # The keyword tagger's cache goes to a private directory, not the user's home.
     cache = tempfile.mkdtemp(prefix="archive_cli_cache.")
     os.environ["XDG_CACHE_HOME"] = cache
     try:
-        unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+        run_unittest(rest)
     finally:
         shutil.rmtree(cache, ignore_errors=True)
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""One-shot verbs read the configuration file (DESIGN.md "Configuration").
+"""One-shot verbs read the configuration file (docs/operations.md "Configure").
 
 `refresh` with no question refreshes the [[thread]]s of the file, into the file's
 store.path, exporting into export.dir, against zhihu.base_url; `list` and `show` find that
@@ -8,13 +8,13 @@ for every archive verb, with file:line, and touches nothing.
 
 usage: config_cli_test.py --archivist PATH --mock PATH --data tests/data
 """
-import argparse
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import unittest
+
+from harness import MockServer, parse_args, run_unittest
 
 ARGS = None
 QID = "1968000000000000001"
@@ -26,14 +26,12 @@ class ConfigCliTest(unittest.TestCase):
         cls.tmp = tempfile.TemporaryDirectory()
         root = os.path.join(cls.tmp.name, "dumps")
         shutil.copytree(os.path.join(ARGS.data, "seed", "questions"), root)
-        cls.mock = subprocess.Popen([ARGS.mock, "--root", root, "--port", "0", "--no-log"],
-                                    stdout=subprocess.PIPE, text=True)
-        cls.base = "http://127.0.0.1:%s" % cls.mock.stdout.readline().strip()
+        cls.mock = MockServer(ARGS.mock, [root], log=False)
+        cls.base = cls.mock.base
 
     @classmethod
     def tearDownClass(cls):
-        cls.mock.terminate()
-        cls.mock.wait()
+        cls.mock.stop()
         cls.tmp.cleanup()
 
     def run_a(self, *args, home=None):
@@ -122,12 +120,8 @@ timeout = "soon"
 
 def main():
     global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--archivist", required=True)
-    parser.add_argument("--mock", required=True)
-    parser.add_argument("--data", required=True)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    ARGS, rest = parse_args("archivist", "mock", "data")
+    run_unittest(rest)
 
 
 if __name__ == "__main__":

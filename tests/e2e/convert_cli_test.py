@@ -8,13 +8,13 @@ input, and the documented exit status.
 
 usage: convert_cli_test.py --archivist PATH --data tests/data
 """
-import argparse
 import json
 import os
 import subprocess
-import sys
 import tempfile
 import unittest
+
+from harness import parse_args, run_unittest
 
 ARGS = None
 
@@ -100,11 +100,8 @@ class ConvertCliTest(unittest.TestCase):
 
 def main():
     global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--archivist", required=True)
-    parser.add_argument("--data", required=True)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    ARGS, rest = parse_args("archivist", "data")
+    run_unittest(rest)
 
 
 if __name__ == "__main__":

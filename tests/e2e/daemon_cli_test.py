@@ -8,14 +8,14 @@ daemon's /healthz and /metrics formats, healthy and unhealthy; and nothing liste
 
 usage: daemon_cli_test.py --archivist PATH
 """
-import argparse
 import http.server
 import os
 import subprocess
-import sys
 import tempfile
 import threading
 import unittest
+
+from harness import parse_args, run_unittest
 
 ARGS = None
 
@@ -142,7 +142,5 @@ class StatusTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--archivist", required=True)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest)
+    ARGS, rest = parse_args("archivist")
+    run_unittest(rest)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""End-to-end test of the real `archivist daemon` against mock_zhihu (issue 5, item 6).
+"""End-to-end test of the real `archivist daemon` against mock_zhihu.
 
 One scripted run, in order, on copies of five fixture questions served by mock_zhihu on
 127.0.0.1, with a temporary TOML config (short intervals: min 1s, initial 1s, max 4s;
@@ -37,17 +37,13 @@ import re
 import shutil
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from refresh_crash_test import check_whole  # noqa: E402  (the whole-refresh checks)
+from harness import MockServer, check_whole, http, sql
 
 QA, QB, QC, QSLOW, QNEW = ("1982867494206211639", "664360260", "305246901", "598873550",
                            "1924958977629884887")
@@ -66,23 +62,6 @@ def wait_until(pred, what, timeout=GUARD, on_fail=None):
         if time.monotonic() > deadline:
             raise AssertionError("gave up waiting for %s%s" % (what, on_fail() if on_fail else ""))
         time.sleep(0.05)
-
-
-def http(method, url, body=None):
-    req = urllib.request.Request(url, data=body, method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
-
-
-def sql(db, query, args=()):
-    c = sqlite3.connect(db, timeout=10)
-    try:
-        return c.execute(query, args).fetchall()
-    finally:
-        c.close()
 
 
 class NotifySocket:
@@ -185,9 +164,7 @@ class Scenario:
         for q in (QA, QB, QC, QSLOW, QNEW):
             shutil.copytree(os.path.join(ARGS.data, "zhihu", "questions", q),
                             os.path.join(self.root, q), ignore=shutil.ignore_patterns("expected"))
-        self.mock = subprocess.Popen([ARGS.mock, "--root", self.root, "--port", "0"],
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        self.mock_url = "http://127.0.0.1:%d" % int(self.mock.stdout.readline())
+        self.mock = MockServer(ARGS.mock, [self.root], quiet=True)
         self.notify = NotifySocket(os.path.join(tmp, "notify.sock"))
         self.daemon = None
         self.status_url = None
@@ -195,8 +172,7 @@ class Scenario:
     def close(self):
         if self.daemon:
             self.daemon.stop()
-        self.mock.kill()
-        self.mock.wait()
+        self.mock.stop()
         self.notify.close()
 
     # --- helpers -----------------------------------------------------------------------
@@ -217,7 +193,7 @@ class Scenario:
                 '[zhihu]\nbase_url = "%s"\npage_size = 3\n'
                 '[schedule]\nmin_interval = "%s"\ninitial_interval = "%s"\nmax_interval = "%s"\n'
                 '[daemon]\nstatus_listen = "127.0.0.1:0"\n'
-                % (self.out, delay, workers, self.mock_url, min_i, init_i, max_i))
+                % (self.out, delay, workers, self.mock.base, min_i, init_i, max_i))
         for q in threads:
             text += '[[thread]]\nurl = "https://www.zhihu.com/question/%s"\n' % q
         with open(self.cfg + ".new", "w") as f:
@@ -239,15 +215,6 @@ class Scenario:
             return None
         with open(path, encoding="utf-8") as f:
             return f.read()
-
-    def mock_requests(self):
-        code, body = http("GET", self.mock_url + "/_mock/requests")
-        assert code == 200, body
-        return [r["target"] for r in json.loads(body)]
-
-    def set_faults(self, text):
-        code, body = http("PUT", self.mock_url + "/_mock/faults", text.encode())
-        assert code == 200, body
 
     def metrics(self):
         code, body = http("GET", self.status_url + "/metrics")
@@ -276,7 +243,7 @@ class Scenario:
         assert sql(self.db, "PRAGMA integrity_check") == [("ok",)]
         check_whole(self.db)
         outcomes = {"complete", "partial", "not_modified", "not_found", "rate_limited",
-                    "blocked", "auth_required", "transient", "malformed", "too_large"}
+                    "blocked", "auth_required", "transient", "invalid_response", "too_large"}
         for fid, outcome, started, pages, count, err in sql(
                 self.db, "SELECT id, outcome, started_at, pages, answer_count, error_message "
                          "FROM fetches"):
@@ -326,7 +293,7 @@ class Scenario:
         print("2. scripted edit recorded as answer_edited r2 and exported")
 
     def step3_failed_fetch_deletes_nothing(self):
-        self.set_faults("route=question qid=%s times=1 action=status status=404\n" % QB)
+        self.mock.set_faults("route=question qid=%s times=1 action=status status=404\n" % QB)
         at = len(self.daemon.log())
         bad = self.daemon.wait_refresh(lambda r: r["q"] == QB and r["outcome"] != "complete",
                                        "the failed refresh of %s" % QB, after=at)
@@ -408,13 +375,13 @@ class Scenario:
 
     def step7_sigterm_during_a_slow_refresh(self):
         pages = (len(self.dump(QSLOW)) + 2) // 3
-        self.set_faults("route=feeds qid=%s action=delay ms=1500\n" % QSLOW)
-        http("DELETE", self.mock_url + "/_mock/requests")
+        self.mock.set_faults("route=feeds qid=%s action=delay ms=1500\n" % QSLOW)
+        self.mock.clear_requests()
         self.write_config([QA, QB, QC, QSLOW], min_i="10m", init_i="10m", max_i="1h")
         at = len(self.daemon.log())
         self.daemon.signal(signal.SIGHUP)
         self.daemon.wait_log("configuration reloaded", "the reload adding %s" % QSLOW, after=at)
-        wait_until(lambda: any("/questions/%s/feeds" % QSLOW in t for t in self.mock_requests()),
+        wait_until(lambda: any("/questions/%s/feeds" % QSLOW in t for t in self.mock.requests()),
                    "the first listing request of %s" % QSLOW, on_fail=self.daemon.tail)
         assert not any(r["q"] == QSLOW for r in self.daemon.refreshes(at)), "not slow enough"
         self.daemon.signal(signal.SIGTERM)
@@ -450,15 +417,15 @@ class Scenario:
         due = sql(self.db, "SELECT source_id, next_due_at FROM threads")
         assert all(n is not None and n > now_us + 300 * 10**6 for _, n in due), (due, now_us)
         assert self.archivist("add", QNEW) == "tracking zhihu:%s\n" % QNEW
-        http("DELETE", self.mock_url + "/_mock/faults")
-        http("DELETE", self.mock_url + "/_mock/requests")
+        self.mock.set_faults("")
+        self.mock.clear_requests()
         ready = self.start_daemon("run2")
         assert "STATUS=5 threads, 1 due, " in ready, ready
         r = self.daemon.wait_refresh(lambda r: r["q"] == QNEW, "the refresh of %s" % QNEW)
         assert r["outcome"] == "complete", r
         self.notify.wait(lambda m: "STATUS=5 threads, 0 due, 0 failing, 0 in flight" in m,
                          "STATUS= with 0 due after the restart")
-        targets = self.mock_requests()
+        targets = self.mock.requests()
         others = [t for t in targets if QNEW not in t]
         assert targets and not others, "requests for threads not due: %r" % others
         after = self.fetch_counts()

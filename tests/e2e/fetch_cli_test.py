@@ -1,19 +1,18 @@
 #!/usr/bin/env python3
 """End-to-end tests of `archivist fetch` against the real mock_zhihu server on 127.0.0.1.
 
-One mock process serves the fixtures for the whole run; each test writes the faults file
-(re-read by the mock on every request) and runs the real archivist binary.
+One mock process serves the fixtures for the whole run; each test sets the mock's faults and
+runs the real archivist binary.
 
 usage: fetch_cli_test.py --archivist PATH --mock PATH --data tests/data
 """
-import argparse
 import json
 import os
 import subprocess
-import sys
 import tempfile
 import unittest
-import urllib.request
+
+from harness import MockServer, parse_args, run_unittest
 
 ARGS = None
 SEED = "1968000000000000001"  # 185 answers: 37 pages at page size 5
@@ -23,33 +22,22 @@ class FetchCliTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory()
-        cls.faults = os.path.join(cls.tmp.name, "faults.txt")
-        open(cls.faults, "w").close()
         cls.scratch = os.path.join(cls.tmp.name, "questions")  # dumps a test may edit
         os.makedirs(cls.scratch)
-        cls.mock = subprocess.Popen(
-            [ARGS.mock, "--port", "0", "--faults", cls.faults,
-             "--root", cls.scratch, "--root", os.path.join(ARGS.data, "zhihu/questions"),
-             "--root", os.path.join(ARGS.data, "seed/questions")],
-            stdout=subprocess.PIPE, text=True)
-        port = cls.mock.stdout.readline().strip()
-        assert port.isdigit(), "mock_zhihu printed %r" % port
-        cls.base = "http://127.0.0.1:" + port
+        cls.mock = MockServer(ARGS.mock, [cls.scratch, os.path.join(ARGS.data, "zhihu/questions"),
+                                          os.path.join(ARGS.data, "seed/questions")])
+        cls.base = cls.mock.base
 
     @classmethod
     def tearDownClass(cls):
-        cls.mock.terminate()
-        cls.mock.wait()
+        cls.mock.stop()
         cls.tmp.cleanup()
 
     def tearDown(self):
         self.set_faults("")
 
     def set_faults(self, text):
-        # Atomically: the mock re-reads the file on every request.
-        with open(self.faults + ".new", "w") as f:
-            f.write(text)
-        os.replace(self.faults + ".new", self.faults)
+        self.mock.set_faults(text)
 
     def run_fetch(self, question, *extra, faults="", json_out=True):
         self.set_faults(faults)
@@ -132,11 +120,11 @@ class FetchCliTest(unittest.TestCase):
         self.assertEqual([a["id"] for a in out["answers"]], self.expected_ids(SEED))
 
     def test_access_options_reach_the_server(self):
-        urllib.request.urlopen(urllib.request.Request(self.base + "/_mock/requests", method="DELETE")).read()
+        self.mock.clear_requests()
         rc, out, p = self.run_fetch("10487240977", "--cookie", "z_c0=tok", "--user-agent", "ua/9",
                                     "--header", "X-A: 1", "--header", "X-B: 2")
         self.assertEqual(rc, 0, p.stderr)
-        log = json.loads(urllib.request.urlopen(self.base + "/_mock/requests").read())
+        log = self.mock.request_log()
         self.assertEqual(len(log), 2)  # the question and one listing page
         for entry in log:
             h = entry["headers"]
@@ -277,9 +265,5 @@ class FetchCliTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--archivist", required=True)
-    parser.add_argument("--mock", required=True)
-    parser.add_argument("--data", required=True)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    ARGS, rest = parse_args("archivist", "mock", "data")
+    run_unittest(rest)

@@ -25,48 +25,15 @@ import os
 import random
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 
+from harness import MockServer, check_whole, sql
+
 QUESTIONS = ["1982867494206211639", "664360260", "305246901", "598873550",
              "1924958977629884887", "418593757"]
-
-
-def sql(db, query):
-    c = sqlite3.connect(db)
-    try:
-        return c.execute(query).fetchall()
-    finally:
-        c.close()
-
-
-def check_whole(db):
-    assert sql(db, "PRAGMA integrity_check") == [("ok",)], sql(db, "PRAGMA integrity_check")
-    assert sql(db, "PRAGMA foreign_key_check") == []
-    bad = sql(db, """SELECT e.id, e.kind FROM events e LEFT JOIN revisions r ON r.id = e.revision_id
-                     WHERE e.kind IN ('answer_added','answer_edited','answer_restored')
-                       AND (r.id IS NULL OR r.answer_id != e.answer_id)""")
-    assert bad == [], "events without their revision: %r" % bad
-    bad = sql(db, """SELECT r.id FROM revisions r WHERE NOT EXISTS (
-                       SELECT 1 FROM events e WHERE e.revision_id = r.id AND e.fetch_id = r.fetch_id
-                         AND e.kind IN ('answer_added','answer_edited','answer_restored'))""")
-    assert bad == [], "revisions without the event of their refresh: %r" % bad
-    bad = sql(db, """SELECT DISTINCT e.fetch_id FROM events e WHERE e.kind != 'thread_gone'
-                     AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.thread_id = e.thread_id
-                                     AND o.at = e.at)""")
-    assert bad == [], "refreshes with events but no recorded order: %r" % bad
-    bad = sql(db, """SELECT answer_id FROM revisions GROUP BY answer_id
-                     HAVING min(number) != 1 OR max(number) != count(*)""")
-    assert bad == [], "revision numbers with gaps: %r" % bad
-    bad = sql(db, """SELECT a.id FROM answers a WHERE NOT EXISTS
-                     (SELECT 1 FROM revisions r WHERE r.answer_id = a.id)""")
-    assert bad == [], "answers without a revision: %r" % bad
-    bad = sql(db, """SELECT e.id FROM events e JOIN fetches f ON f.id = e.fetch_id
-                     WHERE e.at < f.started_at OR e.thread_id != f.thread_id""")
-    assert bad == [], "events not matching their fetch: %r" % bad
 
 
 def check_exports(export_dir):
@@ -133,12 +100,9 @@ def main():
             for name in ("question.json", "answers.json"):
                 shutil.copy(os.path.join(args.data, "zhihu/questions", qid, name),
                             os.path.join(root, qid, name))
-        faults = os.path.join(tmp, "faults.txt")
-        with open(faults, "w") as f:
-            f.write("route=feeds action=delay ms=4\nroute=answer action=delay ms=4\n")
-        mock = subprocess.Popen([args.mock, "--port", "0", "--no-log", "--root", root,
-                                 "--faults", faults], stdout=subprocess.PIPE, text=True)
-        base = "http://127.0.0.1:" + mock.stdout.readline().strip()
+        mock = MockServer(args.mock, [root], log=False)
+        mock.set_faults("route=feeds action=delay ms=4\nroute=answer action=delay ms=4\n")
+        base = mock.base
         db = os.path.join(tmp, "archive.db")
         export = os.path.join(tmp, "export")
         cmd = [args.archivist, "--db", db, "--zhihu-base-url", base, "refresh", *QUESTIONS,
@@ -182,8 +146,7 @@ def main():
         return 0
     finally:
         if mock:
-            mock.terminate()
-            mock.wait()
+            mock.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -1,0 +1,61 @@
+#include "daemon/service_config.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "pipeline/backends.h"
+#include "store/sqlite_store.h"
+
+namespace archivist::daemon {
+
+SchedulerOptions SchedulerOptionsOf(const config::Config& c, const ServiceOptions& o,
+                                    int workers) {
+  using std::chrono::duration_cast;
+  using std::chrono::seconds;
+  SchedulerOptions s;
+  s.min_interval = duration_cast<seconds>(c.schedule.min_interval);
+  s.max_interval = duration_cast<seconds>(c.schedule.max_interval);
+  s.initial_interval = duration_cast<seconds>(c.schedule.initial_interval);
+  s.concurrency = std::min(c.fetch.concurrency, workers);
+  s.per_host_concurrency = c.fetch.per_host_concurrency;
+  s.host_backoff_base = o.host_backoff_base;
+  s.host_backoff_max = o.host_backoff_max;
+  return s;
+}
+
+Result<std::unique_ptr<store::Store>> OpenConfiguredStore(const config::Config& c) {
+  if (c.store_path == config::DefaultStorePath()) {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(c.store_path).parent_path(), ec);
+  }
+  Result<std::unique_ptr<store::SqliteStore>> s = store::SqliteStore::Open(c.store_path);
+  if (!s.ok()) return s.status();
+  return std::unique_ptr<store::Store>(std::move(*s));
+}
+
+void WarnAboutRestartOnlyKeys(const config::FetchConfig& start, const config::Config& fresh) {
+  if (fresh.fetch.per_host_delay != start.per_host_delay) {
+    spdlog::warn("fetch.per_host_delay stays {} until a restart",
+                 config::FormatDuration(start.per_host_delay));
+  }
+  if (fresh.fetch.concurrency > start.concurrency) {
+    spdlog::warn("fetch.concurrency stays {} until a restart (a reload can only lower it)",
+                 start.concurrency);
+  }
+  if (fresh.fetch.per_host_concurrency > start.per_host_concurrency) {
+    spdlog::warn(
+        "fetch.per_host_concurrency stays {} until a restart (a reload can only lower it)",
+        start.per_host_concurrency);
+  }
+}
+
+void WarnAboutTheRunningBrowser(const config::Config& current, const config::Config& fresh) {
+  if (!pipeline::SameBrowser(pipeline::FetchSettingsOf(current), pipeline::FetchSettingsOf(fresh))) {
+    spdlog::warn("the running browser keeps its options (fetch.browser*, fetch.concurrency, "
+                 "fetch.proxy) until a restart");
+  }
+}
+
+}  // namespace archivist::daemon
