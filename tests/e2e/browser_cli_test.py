@@ -27,7 +27,6 @@ processes on the machine do not count.
 
 usage: browser_cli_test.py --archivist PATH --mock PATH --data tests/data [--keep]
 """
-import argparse
 import ctypes
 import json
 import os
@@ -35,15 +34,15 @@ import pwd
 import re
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 import unittest
-import urllib.error
 import urllib.parse
-import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import MockServer, check_whole, http, parse_args, run_unittest, sql  # noqa: E402
 
 ARGS = None
 MULTI = "651332768"  # 55 answers: the page's 5, then /feeds pages 2..11
@@ -63,15 +62,6 @@ def wait_until(pred, what, timeout=GUARD, on_fail=None):
         if time.monotonic() > deadline:
             raise AssertionError("gave up waiting for %s%s" % (what, on_fail() if on_fail else ""))
         time.sleep(0.1)
-
-
-def http(method, url, body=None):
-    req = urllib.request.Request(url, data=body, method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
 
 
 def browser_processes(profile):
@@ -122,30 +112,20 @@ def assert_no_browser(profile, what, grace=5.0):
                on_fail=lambda: ": left %r" % browser_processes(profile))
 
 
-class Mock:
-    """mock_zhihu --web over copies of the fixture questions (so that a test may edit them)."""
+class Mock(MockServer):
+    """mock_zhihu --web (signatures on) over copies of the fixture questions, so that a test
+    may edit them."""
 
     def __init__(self, tmp):
         self.root = os.path.join(tmp, "root")
         for q in QUESTIONS:
             shutil.copytree(os.path.join(ARGS.data, "zhihu", "questions", q),
                             os.path.join(self.root, q), ignore=shutil.ignore_patterns("expected"))
-        self.proc = subprocess.Popen([ARGS.mock, "--root", self.root, "--port", "0", "--web"],
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        self.url = "http://127.0.0.1:%d" % int(self.proc.stdout.readline())
-
-    def close(self):
-        self.proc.kill()
-        self.proc.wait()
-
-    def set_faults(self, text):
-        code, body = http("PUT", self.url + "/_mock/faults", text.encode())
-        assert code == 200, body
+        super().__init__(ARGS.mock, [self.root], quiet=True, flags=["--web"])
+        self.url = self.base
 
     def requests(self):
-        code, body = http("GET", self.url + "/_mock/requests")
-        assert code == 200, body
-        return json.loads(body)
+        return self.request_log()
 
     def dump(self, q):
         with open(os.path.join(self.root, q, "answers.json"), encoding="utf-8") as f:
@@ -212,7 +192,7 @@ class BrowserCliTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.mock.close()
+        cls.mock.stop()
         if ARGS.keep:
             print("kept", cls.tmp)
         else:
@@ -266,6 +246,7 @@ class BrowserCliTest(unittest.TestCase):
         paths = [r["path"] for r in self.mock.requests()[before:]]
         self.assertIn("/answer/" + removed, paths)  # the probe, through the browser
         self.assertNotIn("/api/v4/answers/" + removed, paths)
+        check_whole(cli.db)
         assert_no_browser(cli.profile, "archivist refresh exited", grace=2)
 
     def test_web_faults_are_outcomes_and_delete_nothing(self):
@@ -281,12 +262,9 @@ class BrowserCliTest(unittest.TestCase):
                 r = cli.run("refresh", MULTI, "--backend", "browser", rc=1)
                 self.assertRegex(r.stdout, r"%s .* -0  answers %d  %s\n" % (MULTI, answers, outcome))
         self.assertNotIn("answer_deleted", cli.kinds(MULTI))
-        db = sqlite3.connect(cli.db)
-        try:
-            outcomes = [o for (o,) in db.execute("SELECT outcome FROM fetches ORDER BY id")]
-        finally:
-            db.close()
+        outcomes = [o for (o,) in sql(cli.db, "SELECT outcome FROM fetches ORDER BY id")]
         self.assertEqual(outcomes, ["complete", "blocked", "auth_required", "blocked", "rate_limited"])
+        check_whole(cli.db)
 
     def test_sigkill_of_refresh_mid_fetch_leaves_no_browser(self):
         """The test holds copies of archivist's sockets, its end of the DevTools pipe among
@@ -400,7 +378,7 @@ class BrowserDaemonTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.mock.close()
+        cls.mock.stop()
         if not ARGS.keep:
             shutil.rmtree(cls.tmp, ignore_errors=True)
 
@@ -481,13 +459,9 @@ class BrowserDaemonTest(unittest.TestCase):
 
 def main():
     global ARGS
-    p = argparse.ArgumentParser()
-    p.add_argument("--archivist", required=True)
-    p.add_argument("--mock", required=True)
-    p.add_argument("--data", required=True)
-    p.add_argument("--keep", action="store_true")
-    ARGS, rest = p.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    ARGS, rest = parse_args("archivist", "mock", "data")
+    ARGS.keep = "--keep" in rest
+    run_unittest([r for r in rest if r != "--keep"])
 
 
 if __name__ == "__main__":

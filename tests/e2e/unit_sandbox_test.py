@@ -34,6 +34,9 @@ import tempfile
 import time
 import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import MockServer, run_unittest  # noqa: E402
+
 ARGS = None
 QID = "355903822"  # 6 answers: the page's 5, then one /feeds page
 NS_FLAGS = {"mnt": 0x20000, "cgroup": 0x02000000, "uts": 0x04000000, "ipc": 0x08000000,
@@ -281,11 +284,10 @@ class UnitSandboxTest(unittest.TestCase):
         faults = os.path.join(self.tmp, "faults")
         with open(faults, "w") as f:
             f.write("route=feeds action=delay ms=1000\n")  # time to look at the renderers
-        mock = subprocess.Popen([ARGS.mock, "--root", os.path.join(ARGS.data, "zhihu", "questions"),
-                                 "--port", "0", "--web", "--no-log", "--faults", faults],
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        mock = MockServer(ARGS.mock, [os.path.join(ARGS.data, "zhihu", "questions")], log=False,
+                          quiet=True, flags=["--web", "--faults", faults])
         try:
-            self.mock_url = "http://127.0.0.1:%d" % int(mock.stdout.readline())
+            self.mock_url = mock.base
             rc, out, _ = self.fetch(dropin=False)
             self.assertEqual(rc, 1, out)
             self.assertIn("No usable sandbox", out)
@@ -305,9 +307,7 @@ class UnitSandboxTest(unittest.TestCase):
             self.assertEqual(rc, 1, out)
             self.assertEqual(json.loads(out[out.index("{"):])["outcome"], "transient")
         finally:
-            mock.kill()
-            mock.wait()
-            mock.stdout.close()
+            mock.stop()
 
 
 def main():
@@ -319,7 +319,7 @@ def main():
     p.add_argument("--unit-dir", required=True)
     p.add_argument("--chromium", default="/usr/lib/chromium/chromium")
     ARGS, rest = p.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    run_unittest(rest)
 
 
 if __name__ == "__main__":
