@@ -195,6 +195,22 @@ TEST_F(BrowserMockTest, SnapshotsEqualTheHttpBackends) {
   EXPECT_GT(memory.processes, 1);
 }
 
+// Workers share one source and one browser: three fetches at once on two tabs.
+TEST_F(BrowserMockTest, WorkersShareOneBrowser) {
+  auto source = Source();
+  const std::vector<model::QuestionId> ids = {651332768ull, 603611267ull, 423134842ull};
+  std::vector<std::future<model::Snapshot>> running;
+  for (model::QuestionId id : ids) {
+    running.push_back(std::async(std::launch::async, [&source, id] { return source->FetchQuestion(id); }));
+  }
+  for (size_t i = 0; i < ids.size(); ++i) {
+    SCOPED_TRACE(ids[i]);
+    model::Snapshot got = running[i].get();
+    ASSERT_EQ(got.outcome, Outcome::kComplete) << got.error.message;
+    ExpectSameSnapshot(got, HttpSnapshot(ids[i]));
+  }
+}
+
 // The HTTP backend is refused by the same server that the browser reads completely.
 TEST_F(BrowserMockTest, TheWebMocksFeedsNeedThePagesSignature) {
   auto http = Http();
