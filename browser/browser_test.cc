@@ -105,6 +105,21 @@ TEST(BrowserTest, TabsAreBounded) {
   EXPECT_TRUE(waiter.get());
 }
 
+// Tabs open at once are all visible: a page hidden behind a newer tab gets no rendering, so
+// its IntersectionObserver never sees the end of the list and it stops asking for listing
+// pages (two refreshes in flight made one of them invalid_response now and then).
+TEST(BrowserTest, ConcurrentTabsAreAllVisible) {
+  Browser& browser = SharedBrowser();
+  auto a = browser.OpenTab(In(30));
+  auto b = browser.OpenTab(In(30));
+  ASSERT_TRUE(a.ok() && b.ok());
+  for (Tab* tab : {a->get(), b->get()}) {
+    CdpReply r = Evaluate(*tab, "document.visibilityState");
+    ASSERT_TRUE(r.ok()) << r.message;
+    EXPECT_EQ(r.result["result"].value("value", ""), "visible");
+  }
+}
+
 // A hostile page can make the browser write huge messages: over the cap, the command or the
 // tab gets an error, and the connection goes on.
 TEST(BrowserTest, OversizedMessagesFailTheirCommandOrTabNotTheConnection) {
