@@ -233,6 +233,15 @@ def exposure(text, path):
     return float(m.group(1)), r.stdout
 
 
+def have_seccomp():
+    try:
+        import seccomp  # noqa: F401
+        return True
+    except ImportError:
+        return False
+
+
+@unittest.skipUnless(shutil.which("systemd-analyze"), "needs systemd-analyze (package systemd)")
 class UnitSandboxTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -280,6 +289,7 @@ class UnitSandboxTest(unittest.TestCase):
                              os.path.join(state, "browser-profile"))
 
     @unittest.skipUnless(os.geteuid() == 0, "needs root (a mount namespace for a private /proc)")
+    @unittest.skipUnless(have_seccomp(), "needs libseccomp's Python module (python3-seccomp)")
     def test_chromium_runs_sandboxed_inside_the_unit_only_with_the_dropin(self):
         faults = os.path.join(self.tmp, "faults")
         with open(faults, "w") as f:
