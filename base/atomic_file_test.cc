@@ -5,22 +5,15 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "tests/support/files.h"
 #include "tests/support/temp_dir.h"
 
 namespace archivist {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test_support::ReadFile;
 
 class AtomicFileTest : public ::testing::Test {
  protected:
@@ -36,7 +29,7 @@ class AtomicFileTest : public ::testing::Test {
 TEST_F(AtomicFileTest, ReplacesAndLeavesNoTemporaryFile) {
   ASSERT_TRUE(WriteFileAtomically(dir_ + "/a.md", "one").ok());
   ASSERT_TRUE(WriteFileAtomically(dir_ + "/a.md", "two").ok());
-  EXPECT_EQ(Slurp(dir_ + "/a.md"), "two");
+  EXPECT_EQ(ReadFile(dir_ + "/a.md"), "two");
   EXPECT_EQ(Files(), 1);
   struct stat st;
   ASSERT_EQ(::stat((dir_ + "/a.md").c_str(), &st), 0);
@@ -47,7 +40,7 @@ TEST_F(AtomicFileTest, NotDurableWritesTheSameBytes) {
   AtomicWriteOptions options;
   options.durable = false;
   ASSERT_TRUE(WriteFileAtomically(dir_ + "/cache.bin", std::string("a\0b", 3), options).ok());
-  EXPECT_EQ(Slurp(dir_ + "/cache.bin"), std::string("a\0b", 3));
+  EXPECT_EQ(ReadFile(dir_ + "/cache.bin"), std::string("a\0b", 3));
   EXPECT_EQ(Files(), 1);
 }
 

@@ -171,6 +171,19 @@ class ServiceTest : public ::testing::Test {
   bool MetricsHas(const std::string& line) {
     return Get("/metrics").body.find("\n" + line + "\n") != std::string::npos;
   }
+  // mock_zhihu serving the fixture questions (null when it cannot start), and `c` pointed at
+  // it with no politeness delay.
+  std::unique_ptr<e2e::MockProcess> StartMock(config::Config& c,
+                                              const std::vector<std::string>& extra = {}) {
+    const std::string data = e2e::TestData();
+    EXPECT_FALSE(data.empty()) << "ARCHIVIST_TEST_DATA is not set";
+    auto mock = std::make_unique<e2e::MockProcess>(
+        std::vector<std::string>{data + "/zhihu/questions"}, extra);
+    EXPECT_TRUE(mock->ok()) << mock->error();
+    c.zhihu.base_url = mock->base_url();
+    c.fetch.per_host_delay = milliseconds(0);
+    return mock->ok() ? std::move(mock) : nullptr;
+  }
   std::unique_ptr<store::SqliteStore> OpenStore() {
     auto s = store::SqliteStore::Open(db_.string());
     EXPECT_TRUE(s.ok()) << s.status().ToString();
@@ -362,13 +375,9 @@ TEST_F(ServiceTest, ARefresherSetupFailureIsNotAStoreError) {
 }
 
 TEST_F(ServiceTest, DiscoveryFromTheMockHotListThenRetirement) {
-  const std::string data = e2e::TestData();
-  ASSERT_FALSE(data.empty()) << "ARCHIVIST_TEST_DATA is not set";
-  e2e::MockProcess mock({data + "/zhihu/questions"});
-  ASSERT_TRUE(mock.ok()) << mock.error();
   config::Config c = Config(0);
-  c.zhihu.base_url = mock.base_url();
-  c.fetch.per_host_delay = milliseconds(0);
+  auto mock = StartMock(c);
+  ASSERT_TRUE(mock);
   c.fetch.concurrency = 4;
   c.fetch.per_host_concurrency = 4;
   c.discovery.zhihu_hot = true;
@@ -405,14 +414,10 @@ TEST_F(ServiceTest, DiscoveryFromTheMockHotListThenRetirement) {
 // The real refreshers run on the service's clock: a refresh under ServiceOptions::clock is
 // stamped with that clock's time (they used a clock of their own).
 TEST_F(ServiceTest, TheRefreshersUseTheServicesClock) {
-  const std::string data = e2e::TestData();
-  ASSERT_FALSE(data.empty()) << "ARCHIVIST_TEST_DATA is not set";
-  e2e::MockProcess mock({data + "/zhihu/questions"});
-  ASSERT_TRUE(mock.ok()) << mock.error();
   config::Config c = Config(0);
+  auto mock = StartMock(c);
+  ASSERT_TRUE(mock);
   c.threads.push_back({"1982867494206211639", 1});
-  c.zhihu.base_url = mock.base_url();
-  c.fetch.per_host_delay = milliseconds(0);
   const Timestamp start = Timestamp::FromSeconds(1'577'836'800);  // 2020-01-01T00:00:00Z
   FakeClock clock(start);
   Start(c, PipelineRefresherFactory(), nullptr, &clock);
@@ -438,17 +443,13 @@ TEST_F(ServiceTest, TheRefreshersUseTheServicesClock) {
 // per host allowed, a poll started while a refresh's request is in flight waits for it (it
 // had a politeness of its own and went at once).
 TEST_F(ServiceTest, TheHotListHonoursThePerHostLimitsOfTheRefreshers) {
-  const std::string data = e2e::TestData();
-  ASSERT_FALSE(data.empty()) << "ARCHIVIST_TEST_DATA is not set";
   const std::string faults = db_.string() + ".faults";
   const std::string slow = "1982867494206211639";
   std::ofstream(faults) << "route=question qid=" << slow << " action=delay ms=3000\n";
-  e2e::MockProcess mock({data + "/zhihu/questions"}, {"--faults", faults});
-  ASSERT_TRUE(mock.ok()) << mock.error();
   config::Config c = Config(0);
+  auto mock = StartMock(c, {"--faults", faults});
+  ASSERT_TRUE(mock);
   c.threads.push_back({slow, 1});
-  c.zhihu.base_url = mock.base_url();
-  c.fetch.per_host_delay = milliseconds(0);
   c.fetch.per_host_concurrency = 1;
   c.fetch.concurrency = 2;
   config::Config polling = c;
@@ -460,7 +461,7 @@ TEST_F(ServiceTest, TheHotListHonoursThePerHostLimitsOfTheRefreshers) {
   ASSERT_TRUE(curl.ok()) << curl.status().ToString();
   ASSERT_TRUE(WaitUntil([&] {
     fetch::HttpRequest get;
-    get.url = mock.base_url() + "/_mock/requests";
+    get.url = mock->base_url() + "/_mock/requests";
     const fetch::HttpResponse log = (*curl)->PerformAll({get})[0];
     return log.body.find("/questions/" + slow) != std::string::npos;
   }));

@@ -10,16 +10,17 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "base/fake_clock.h"
 #include "store/sqlite_store.h"
+#include "tests/support/files.h"
 #include "tests/support/temp_dir.h"
 
 namespace archivist::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
+using test_support::ReadFile;
 using model::Outcome;
 using model::ProbeResult;
 
@@ -71,13 +72,6 @@ model::Snapshot Snap(std::vector<model::Answer> answers, Outcome outcome = Outco
   s.pages = 1;
   if (outcome != Outcome::kComplete) s.error = {429, "", "scripted failure", 2};
   return s;
-}
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 class PipelineTest : public ::testing::Test {
@@ -143,7 +137,7 @@ TEST_F(PipelineTest, FirstRefreshRecordsAndExports) {
   // The export is exactly the document at the refresh time, with the tags of docs/format.md §4.
   auto doc = RenderThreadAt(*store_, kKey, s.observed_at, tags_);
   ASSERT_TRUE(doc.ok());
-  EXPECT_EQ(Slurp(ExportFile()), *doc);
+  EXPECT_EQ(ReadFile(ExportFile()), *doc);
   const std::string text = "标题\n" + normalize::VisibleText("<p>一</p>") + "\n" +
                            normalize::VisibleText("<p>二</p>") + "\n";
   EXPECT_NE(doc->find("tags: [标题," + std::to_string(text.size()) + "]\n"), std::string::npos)
@@ -170,7 +164,7 @@ TEST_F(PipelineTest, UnchangedRefreshDoesNotTouchTheExport) {
   EXPECT_TRUE(s.committed);
   EXPECT_FALSE(s.changed);
   EXPECT_TRUE(s.export_path.empty());
-  EXPECT_EQ(Slurp(ExportFile()), "sentinel");
+  EXPECT_EQ(ReadFile(ExportFile()), "sentinel");
   EXPECT_EQ(tag_calls_, calls);
   EXPECT_EQ(store_->FetchRecords(kKey)->size(), 2u);
 }
@@ -200,7 +194,7 @@ TEST_F(PipelineTest, NoFailedOutcomeDeletesOrTouchesTheExport) {
     if (o == Outcome::kNotFound) (void)Run(Snap({A(1, "一"), A(2, "二")})), ++fetches;  // reset
   }
   EXPECT_TRUE(source_.probed.empty());
-  EXPECT_EQ(Slurp(ExportFile()), "sentinel");
+  EXPECT_EQ(ReadFile(ExportFile()), "sentinel");
   EXPECT_EQ(store_->GetThread(kKey)->present_answers, 2);
 }
 
@@ -212,7 +206,7 @@ TEST_F(PipelineTest, FailedFetchKeepsTheWholeAnswersItHas) {
   EXPECT_EQ(s.answers_now, 3);
   EXPECT_EQ(s.fetch_error.http_status, 429);
   EXPECT_TRUE(source_.probed.empty());
-  EXPECT_NE(Slurp(ExportFile()).find("一 v2"), std::string::npos);
+  EXPECT_NE(ReadFile(ExportFile()).find("一 v2"), std::string::npos);
 }
 
 TEST_F(PipelineTest, CompleteListingProbesAndDeletes) {
@@ -222,7 +216,7 @@ TEST_F(PipelineTest, CompleteListingProbesAndDeletes) {
   EXPECT_EQ(source_.probed, (std::vector<model::AnswerId>{2, 3}));
   EXPECT_EQ(s.deleted, 1);
   EXPECT_EQ(s.answers_now, 2);
-  const std::string doc = Slurp(ExportFile());
+  const std::string doc = ReadFile(ExportFile());
   EXPECT_EQ(doc.find("二"), std::string::npos);
   EXPECT_NE(doc.find("三"), std::string::npos);
   // It comes back: restored, with the title change.
@@ -269,7 +263,7 @@ TEST_F(PipelineTest, StoreFailureStoresNothingAndIsReported) {
   store_->SetFaultHook(nullptr);
   EXPECT_EQ(Kinds().size(), 2u);
   EXPECT_EQ(store_->FetchRecords(kKey)->size(), 1u);
-  EXPECT_EQ(Slurp(ExportFile()).find("二"), std::string::npos);
+  EXPECT_EQ(ReadFile(ExportFile()).find("二"), std::string::npos);
 }
 
 // Another writer commits a refresh of the same thread while this one fetches: the commit is

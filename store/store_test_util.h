@@ -8,6 +8,7 @@
 
 #include "model/change.h"
 #include "store/store.h"
+#include "tests/support/files.h"
 #include "tests/support/temp_dir.h"
 
 namespace archivist::store::testing {
@@ -15,8 +16,10 @@ namespace archivist::store::testing {
 // A fresh directory, removed with everything in it (tests/support/temp_dir.h).
 using TempDir = test_support::TempDir;
 
-std::string ReadBytes(const std::string& path);
-void WriteBytes(const std::string& path, const std::string& bytes);
+inline std::string ReadBytes(const std::string& path) { return test_support::ReadFile(path); }
+inline void WriteBytes(const std::string& path, const std::string& bytes) {
+  test_support::WriteFile(path, bytes);
+}
 bool Exists(const std::string& path);
 
 // Runs `sql` on the file through a separate raw connection; returns every row as

@@ -2,10 +2,9 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "tags/utf8.h"
+#include "tests/support/files.h"
 
 namespace archivist::tags::testing {
 
@@ -27,12 +26,7 @@ std::string SourcePath(const std::string& relative) {
   return std::string(ARCHIVIST_SOURCE_DIR) + "/" + relative;
 }
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string ReadAll(const std::string& path) { return test_support::ReadFile(path); }
 
 std::string Escaped(const std::string& utf8) {
   Result<std::u32string> text = DecodeUtf8(utf8, "text");
