@@ -244,7 +244,10 @@ Result<std::unique_ptr<Tab>> Browser::OpenTab(Clock::SteadyTime deadline) {
     ReleaseTab();
     return Status::Unavailable("browser: " + what + ": " + r.message);
   };
-  CdpReply created = conn->Call("Target.createTarget", Json{{"url", "about:blank"}}, "", options_.command_timeout);
+  // A window of its own: a tab behind another one is hidden and gets no rendering, so its
+  // page's IntersectionObserver would never see the end of the list.
+  CdpReply created = conn->Call("Target.createTarget", Json{{"url", "about:blank"}, {"newWindow", true}}, "",
+                                options_.command_timeout);
   if (!created.ok()) return fail("Target.createTarget", created);
   const std::string target = created.result.value("targetId", "");
   CdpReply attached = conn->Call("Target.attachToTarget", Json{{"targetId", target}, {"flatten", true}}, "",

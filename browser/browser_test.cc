@@ -105,6 +105,21 @@ TEST(BrowserTest, TabsAreBounded) {
   EXPECT_TRUE(waiter.get());
 }
 
+// Tabs open at once are all visible: a page hidden behind a newer tab gets no rendering, so
+// its IntersectionObserver never sees the end of the list and it stops asking for listing
+// pages (two refreshes in flight made one of them invalid_response now and then).
+TEST(BrowserTest, ConcurrentTabsAreAllVisible) {
+  Browser& browser = SharedBrowser();
+  auto a = browser.OpenTab(In(30));
+  auto b = browser.OpenTab(In(30));
+  ASSERT_TRUE(a.ok() && b.ok());
+  for (Tab* tab : {a->get(), b->get()}) {
+    CdpReply r = Evaluate(*tab, "document.visibilityState");
+    ASSERT_TRUE(r.ok()) << r.message;
+    EXPECT_EQ(r.result["result"].value("value", ""), "visible");
+  }
+}
+
 // A hostile page can make the browser write huge messages: over the cap, the command or the
 // tab gets an error, and the connection goes on.
 TEST(BrowserTest, OversizedMessagesFailTheirCommandOrTabNotTheConnection) {
@@ -315,6 +330,11 @@ TEST(BrowserTest, NoSandboxIsAnOptionThatWarns) {
   auto args = ChromiumProcess::Arguments(launch);
   EXPECT_EQ(std::count(args.begin(), args.end(), "--no-sandbox"), 0);
   EXPECT_EQ(std::count(args.begin(), args.end(), "--remote-debugging-pipe"), 1);
+  EXPECT_EQ(std::count(args.begin(), args.end(), "--headless=new"), 1);
+  launch.headless = false;  // `archivist login`: a window for a person
+  auto visible = ChromiumProcess::Arguments(launch);
+  EXPECT_EQ(std::count(visible.begin(), visible.end(), "--headless=new"), 0);
+  EXPECT_EQ(visible.size(), args.size() - 2);  // no --headless, no --hide-scrollbars
 
   TempDir dir;
   BrowserOptions options = TestBrowserOptions(dir.profile());

@@ -134,7 +134,7 @@ bool CanSearch(const struct stat& st, uid_t uid, gid_t gid) {
 
 char ModeDigit(mode_t m, int shift) { return static_cast<char>('0' + ((m >> shift) & 7)); }
 
-std::vector<std::string> Environment(const std::string& profile) {
+std::vector<std::string> Environment(const std::string& profile, const std::vector<std::string>& extra) {
   std::vector<std::string> env = {
       "PATH=/usr/local/bin:/usr/bin:/bin",
       "HOME=" + profile,
@@ -148,6 +148,7 @@ std::vector<std::string> Environment(const std::string& profile) {
   for (const char* name : {"LANG", "LC_ALL", "TZ"}) {
     if (const char* v = std::getenv(name)) env.push_back(std::string(name) + "=" + v);
   }
+  env.insert(env.end(), extra.begin(), extra.end());
   return env;
 }
 
@@ -238,8 +239,6 @@ std::vector<std::string> ChromiumProcess::Arguments(const ChromiumLaunch& launch
   std::vector<std::string> args = {
       "--remote-debugging-pipe",
       "--user-data-dir=" + profile,
-      "--headless=new",
-      "--hide-scrollbars",
       "--mute-audio",
       // No first-run, background or reporting traffic (the flags Puppeteer passes).
       "--no-first-run",
@@ -275,6 +274,10 @@ std::vector<std::string> ChromiumProcess::Arguments(const ChromiumLaunch& launch
       "--block-new-web-contents",
       "--window-size=1280,1000",
   };
+  if (launch.headless) {
+    args.push_back("--headless=new");
+    args.push_back("--hide-scrollbars");
+  }
   if (!launch.sandbox) args.push_back("--no-sandbox");
   if (!launch.user_agent.empty()) args.push_back("--user-agent=" + launch.user_agent);
   for (const auto& a : launch.extra_args) args.push_back(a);
@@ -294,7 +297,7 @@ Result<std::unique_ptr<ChromiumProcess>> ChromiumProcess::Start(const ChromiumLa
 
   std::vector<std::string> argv_s = Arguments(launch);
   argv_s.insert(argv_s.begin(), *exe);
-  std::vector<std::string> env_s = Environment(profile);
+  std::vector<std::string> env_s = Environment(profile, launch.extra_env);
   std::vector<char*> argv = Pointers(argv_s);
   std::vector<char*> envp = Pointers(env_s);
 

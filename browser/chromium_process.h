@@ -39,7 +39,9 @@ struct ChromiumLaunch {
   std::string user = "nobody";          // used only when archivist runs as root
   bool sandbox = true;                  // false: --no-sandbox
   std::string user_agent;               // "" = the browser's own
+  bool headless = true;                 // false: a visible window (`archivist login`)
   std::vector<std::string> extra_args;  // appended after ours
+  std::vector<std::string> extra_env;   // "NAME=value" added to the browser's environment
 };
 
 class ChromiumProcess {

@@ -47,17 +47,19 @@ RealClock& TestClock() {
 namespace {
 
 struct Shared {
-  TempDir dir;
+  std::unique_ptr<TempDir> dir = std::make_unique<TempDir>();
+  std::string profile = dir->profile();
   std::unique_ptr<Browser> browser;
 };
 
 Shared& SharedState() {
   static Shared* shared = [] {
     auto* s = new Shared;
-    s->browser = std::make_unique<Browser>(TestClock(), TestBrowserOptions(s->dir.profile()));
+    s->browser = std::make_unique<Browser>(TestClock(), TestBrowserOptions(s->profile));
     std::atexit([] {
       Shared& st = SharedState();
-      st.browser.reset();
+      st.browser.reset();  // the browser first, then its profile directory
+      st.dir.reset();
     });
     return s;
   }();
@@ -97,10 +99,7 @@ std::vector<pid_t> Scan(Pred pred) {
 }  // namespace
 
 Browser& SharedBrowser() { return *SharedState().browser; }
-const std::string& SharedProfile() {
-  static const std::string profile = SharedState().dir.profile();
-  return profile;
-}
+const std::string& SharedProfile() { return SharedState().profile; }
 
 std::vector<pid_t> ProcessesInGroup(pid_t pgid) {
   return Scan([&](pid_t, pid_t pgrp) { return pgrp == pgid; });

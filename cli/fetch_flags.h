@@ -21,13 +21,15 @@ class App;
 namespace archivist::cli {
 
 struct FetchFlags {
-  std::optional<std::string> cookie, cookies_file, user_agent;
+  std::optional<std::string> backend, cookie, cookies_file, user_agent;
   std::optional<double> timeout_s, delay_s;
   std::optional<int> page_size, retries;
 
-  // Adds --cookie, --cookies-file, --user-agent, --timeout, --page-size, --retries, --delay.
+  // Adds --backend, --cookie, --cookies-file, --user-agent, --timeout, --page-size, --retries,
+  // --delay.
   void Register(CLI::App& cmd);
-  // The options given, over the configuration (zhihu.cookie, zhihu.page_size, fetch.*). False,
+  // The options given, over the configuration (fetch.backend, zhihu.cookie, zhihu.page_size,
+  // fetch.*; --user-agent is the browser's too). False,
   // after printing "archivist VERB: …", when a number of seconds is not a number at all.
   bool ApplyTo(std::string_view verb, config::Config& c) const;
   // The configuration keys the given options set → their option names, for messages.

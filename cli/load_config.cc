@@ -7,15 +7,25 @@
 
 #include "base/bounded_text.h"
 #include "base/header_text.h"
+#include "browser/chromium_process.h"
 #include "fetch/sources/zhihu_url.h"
 
 namespace archivist::cli {
 
-config::ParseOptions CliParseOptions() {
+void WarnOnStderr(const std::string& text) {
+  std::fprintf(stderr, "archivist: warning: %s\n", text.c_str());
+}
+
+config::ParseOptions CliParseOptions(bool check_browser) {
   config::ParseOptions options;
   options.check_thread_url = [](std::string_view url) {
     return fetch::ParseQuestionRef(url).status();
   };
+  if (check_browser) {
+    options.check_browser = [](std::string_view name) {
+      return browser::ChromiumProcess::FindExecutable(std::string(name)).status();
+    };
+  }
   return options;
 }
 
@@ -71,8 +81,9 @@ Result<std::pair<std::string, std::string>> ParseHeaderOption(std::string_view t
   return std::make_pair(name, std::string(value));
 }
 
-Result<config::Config> LoadEffectiveConfig(const GlobalOptions& global) {
-  Result<config::Config> c = config::LoadConfig(global.config_path, CliParseOptions());
+Result<config::Config> LoadEffectiveConfig(const GlobalOptions& global, bool check_browser) {
+  Result<config::Config> c =
+      config::LoadConfig(global.config_path, CliParseOptions(check_browser));
   if (!c.ok()) return c.status();
   if (!global.db_path.empty()) c->store_path = global.db_path;
   if (!global.zhihu_base_url.empty()) c->zhihu.base_url = global.zhihu_base_url;

@@ -16,15 +16,21 @@ namespace archivist::cli {
 
 // Fails (kInvalidArgument, every error one per line; kNotFound for a missing --config file)
 // as config::LoadConfig does; [[thread]] urls are checked with fetch::ParseQuestionRef.
-Result<config::Config> LoadEffectiveConfig(const GlobalOptions& global);
+// With `check_browser` (check-config, the daemon), backend = "browser" also needs
+// fetch.browser to be installed; the one-shot verbs check the backend they are told to use
+// when they build it (a `--backend http` must not fail for want of a browser).
+Result<config::Config> LoadEffectiveConfig(const GlobalOptions& global, bool check_browser = false);
 
 // A command-line value in seconds (--timeout 2.5) as a configuration duration.
 inline config::Duration Millis(double seconds) {
   return config::Duration(static_cast<int64_t>(seconds * 1000));
 }
 
+// "archivist: warning: <text>" on stderr (the browser's warnings, e.g. its sandbox is off).
+void WarnOnStderr(const std::string& text);
+
 // The ParseOptions every verb uses (thread urls checked as Zhihu question references).
-config::ParseOptions CliParseOptions();
+config::ParseOptions CliParseOptions(bool check_browser = false);
 
 // Runs config::Validate over `effective`, the configuration with the verb's command line
 // applied, naming a key by its option when the command line set it (`options`: key →

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   AddCheckConfigVerb(app, global, &run);
   AddDaemonVerb(app, global, &run);
   AddStatusVerb(app, global, &run);
+  AddLoginVerb(app, global, &run);
   AddAddVerb(app, global, &run);
   AddRemoveVerb(app, global, &run);
   AddListVerb(app, global, &run);

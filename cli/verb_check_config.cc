@@ -2,7 +2,8 @@
 //
 // Validates the configuration (every error at once, each with file:line:column) and prints
 // the effective configuration as TOML: the file's values over the defaults, with --db and
-// --zhihu-base-url applied, the cookie's value hidden. Exit 0 when valid, 2 otherwise.
+// --zhihu-base-url applied, the cookie's value hidden. With backend = "browser", the browser
+// must be installed. Exit 0 when valid, 2 otherwise.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -19,7 +20,7 @@ void AddCheckConfigVerb(CLI::App& app, const GlobalOptions& global, Runner* run)
       "check-config", "validate the configuration, print the effective one");
   cmd->callback([&global, run] {
     *run = [&global] {
-      Result<config::Config> c = LoadEffectiveConfig(global);
+      Result<config::Config> c = LoadEffectiveConfig(global, /*check_browser=*/true);
       if (!c.ok()) return PrintConfigError("check-config", c.status()), kExitUsage;
       if (!c->daemon.status_listen.empty()) {
         Result<config::ListenAddress> listen = config::ParseListenAddress(c->daemon.status_listen);

@@ -28,11 +28,11 @@ void AddDaemonVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   cmd->callback([&global, run, verbose] {
     *run = [&global, verbose] {
       daemon::SetUpLogging(*verbose);
-      Result<config::Config> c = LoadEffectiveConfig(global);
+      Result<config::Config> c = LoadEffectiveConfig(global, /*check_browser=*/true);
       if (!c.ok()) return PrintConfigError("daemon", c.status()), kExitUsage;
       CancelToken stop;  // outlives the service, its workers and their refreshers
       daemon::ServiceOptions options;
-      options.reload_config = [&global] { return LoadEffectiveConfig(global); };
+      options.reload_config = [&global] { return LoadEffectiveConfig(global, true); };
       options.refreshers = daemon::PipelineRefresherFactory();
       options.hot_lists = daemon::MakeZhihuHotList;
       options.cancel = &stop;

@@ -128,7 +128,8 @@ int RunFetch(const FetchArgs& args, const GlobalOptions& global) {
   }
   RealClock clock;
   fetch::Politeness politeness(clock, pipeline::PolitenessOptionsOf(*config));
-  auto source = pipeline::MakeSiteSource(settings, {clock, politeness});
+  pipeline::SharedBrowser browser(clock, WarnOnStderr);
+  auto source = pipeline::MakeSiteSource(settings, {clock, politeness, browser});
   if (!source.ok()) return PrintError("fetch", source.status()), kExitUsage;
   const model::Snapshot snap = (*source)->Fetch(*qid);
   if (args.json) {

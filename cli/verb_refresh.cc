@@ -134,7 +134,8 @@ int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
   const pipeline::FetchSettings settings = pipeline::FetchSettingsOf(*config);
   RealClock clock;
   fetch::Politeness politeness(clock, pipeline::PolitenessOptionsOf(*config));
-  auto source = pipeline::MakeSiteSource(settings, {clock, politeness});
+  pipeline::SharedBrowser browser(clock, WarnOnStderr);
+  auto source = pipeline::MakeSiteSource(settings, {clock, politeness, browser});
   if (!source.ok()) return PrintError("refresh", source.status()), kExitUsage;
   auto archive = OpenArchive(global, /*read_only=*/false);
   if (!archive.ok()) return PrintError("refresh", archive.status()), OpenArchiveExit(archive.status());

@@ -46,6 +46,9 @@ void AddDaemonVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 // `status`: the daemon's health, for a person (cli/verb_status.cc).
 void AddStatusVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 
+// `login`: log in once in a browser window on the browser profile (cli/verb_login.cc).
+void AddLoginVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
+
 
 // The archive verbs (docs/cli.md), each in cli/verb_<name>.cc; shared helpers in archive.h.
 void AddAddVerb(CLI::App& app, const GlobalOptions& global, Runner* run);

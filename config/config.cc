@@ -118,6 +118,46 @@ Setter Path(std::string* out) {
   };
 }
 
+// One of `choices`.
+Setter OneOf(std::string* out, std::initializer_list<std::string_view> choices) {
+  std::vector<std::string> list(choices.begin(), choices.end());
+  return [out, list](Parser& p, const std::string& name, const toml::node& n) {
+    auto v = n.value_exact<std::string>();
+    std::string known;
+    for (const std::string& c : list) known += (known.empty() ? "\"" : ", \"") + c + "\"";
+    if (!v) return p.WrongType(name, n, "one of " + known);
+    if (std::find(list.begin(), list.end(), *v) == list.end()) {
+      return p.Error(PosOf(n.source()), name + " = \"" + *v + "\" is not one of " + known);
+    }
+    *out = *v;
+  };
+}
+
+// A program: a name looked up on PATH (no '/'), or a path (relative to the file's folder).
+Setter Program(std::string* out) {
+  return [out](Parser& p, const std::string& name, const toml::node& n) {
+    auto v = n.value_exact<std::string>();
+    if (!v) return p.WrongType(name, n, "a string (a program name or path)");
+    if (v->find('/') != std::string::npos) return Path(out)(p, name, n);
+    *out = *v;
+  };
+}
+
+// An array of non-empty strings.
+Setter Strings(std::vector<std::string>* out) {
+  return [out](Parser& p, const std::string& name, const toml::node& n) {
+    const toml::array* array = n.as_array();
+    if (!array) return p.WrongType(name, n, "an array of strings");
+    std::vector<std::string> values;
+    for (const toml::node& item : *array) {
+      auto v = item.value_exact<std::string>();
+      if (!v || v->empty()) return p.WrongType(name + " item", item, "a non-empty string");
+      values.push_back(*v);
+    }
+    *out = std::move(values);
+  };
+}
+
 Setter Bool(bool* out) {
   return [out](Parser& p, const std::string& name, const toml::node& n) {
     if (auto v = n.value_exact<bool>()) {
@@ -242,7 +282,15 @@ void Parser::Run(const toml::table& root) {
                            {"per_host_concurrency", Int(&f.per_host_concurrency)},
                            {"per_host_delay", DurationField(&f.per_host_delay)},
                            {"proxy", String(&f.proxy)},
-                           {"cookies_file", Path(&f.cookies_file)}});
+                           {"cookies_file", Path(&f.cookies_file)},
+                           {"backend", OneOf(&f.backend, {"http", "browser"})},
+                           {"browser", Program(&f.browser)},
+                           {"browser_user", String(&f.browser_user)},
+                           {"browser_sandbox", Bool(&f.browser_sandbox)},
+                           {"browser_jit", Bool(&f.browser_jit)},
+                           {"browser_profile", Path(&f.browser_profile)},
+                           {"browser_user_agent", String(&f.browser_user_agent)},
+                           {"browser_allow_hosts", Strings(&f.browser_allow_hosts)}});
     } else if (k == "zhihu") {
       ZhihuConfig& z = c.zhihu;
       BindTable(k, value, {{"base_url", String(&z.base_url)},
@@ -321,6 +369,20 @@ void Parser::Validate() {
   }
   Check(!c.store_path.empty(), {"store.path"}, "store.path must not be empty");
   for (const Problem& p : config::Validate(c)) Report(p);
+  Check(!c.fetch.browser.empty(), {"fetch.browser"},
+        "fetch.browser must name the browser (default \"chromium\")");
+  Check(!c.fetch.browser_user.empty(), {"fetch.browser_user"},
+        "fetch.browser_user must name an unprivileged user (default \"nobody\")");
+  Check(c.fetch.browser_user != "root", {"fetch.browser_user"},
+        "fetch.browser_user must not be root: the browser runs as an unprivileged user");
+  for (const std::string& h : c.fetch.browser_allow_hosts) {
+    Check(h.find_first_of("/ @?#") == std::string::npos, {"fetch.browser_allow_hosts"},
+          "fetch.browser_allow_hosts: \"" + h + "\" is not a host (\"host\" or \"host:port\")");
+  }
+  if (c.fetch.backend == "browser" && options_.check_browser) {
+    Status st = options_.check_browser(c.fetch.browser);
+    Check(st.ok(), {"fetch.browser", "fetch.backend"}, "fetch.browser: " + st.message());
+  }
   if (options_.check_files && !c.fetch.cookies_file.empty()) {
     std::ifstream in(c.fetch.cookies_file);
     Check(in.good(), {"fetch.cookies_file"},

@@ -42,6 +42,17 @@ struct FetchConfig {
   Duration per_host_delay = std::chrono::seconds(2);
   std::string proxy;
   std::string cookies_file;
+  // The backend (docs/fetch.md): "http" asks the JSON API; "browser" reads the question page
+  // in a headless Chromium. The browser_* keys matter only for "browser" (and `login`).
+  std::string backend = "http";
+  std::string browser = "chromium";  // a path, or a name looked up on PATH
+  std::string browser_user = "nobody";  // the browser's user when archivist runs as root
+  bool browser_sandbox = true;          // false: --no-sandbox (machines without user namespaces)
+  bool browser_jit = false;             // false: --js-flags=--jitless (MemoryDenyWriteExecute)
+  std::string browser_profile;          // "" = BrowserProfileDir's default
+  std::string browser_user_agent;       // "" = the browser's own
+  // Hosts besides the base URL's that pages may reach (the site's own scripts).
+  std::vector<std::string> browser_allow_hosts = {"static.zhihu.com"};
 };
 
 struct ZhihuConfig {
@@ -103,6 +114,9 @@ struct ParseOptions {
   std::function<Status(std::string_view url)> check_thread_url;
   // Checks that a cookies_file is readable (default: it must open for reading).
   bool check_files = true;
+  // Checks fetch.browser when the backend is "browser" (e.g. that it is on PATH); may be
+  // empty. The CLI passes the browser module's lookup.
+  std::function<Status(std::string_view browser)> check_browser;
 };
 
 // Parses `text` (read from `file`, used in messages and to resolve relative paths) over the
@@ -130,6 +144,10 @@ Result<Config> LoadConfig(std::string_view explicit_path, const ParseOptions& op
 // $STATE_DIRECTORY/archive.db under systemd, else $XDG_DATA_HOME/archivist/archive.db
 // ($HOME/.local/share when unset), else ./archive.db.
 std::string DefaultStorePath();
+
+// The browser profile directory: fetch.browser_profile, else "browser-profile" in the folder
+// of store.path (the state directory: /var/lib/archivist/browser-profile under the unit).
+std::string BrowserProfileDir(const Config& config);
 
 // Durations and sizes as the file writes them. Errors say what is wrong with `text`.
 Result<Duration> ParseDuration(std::string_view text);

@@ -111,6 +111,13 @@ std::string DefaultStorePath() {
   return "archive.db";
 }
 
+std::string BrowserProfileDir(const Config& c) {
+  if (!c.fetch.browser_profile.empty()) return c.fetch.browser_profile;
+  const size_t slash = c.store_path.rfind('/');
+  if (slash == std::string::npos) return "browser-profile";
+  return c.store_path.substr(0, slash + 1) + "browser-profile";
+}
+
 std::string FormatConfig(const Config& c) {
   std::ostringstream o;
   o << "# effective configuration"
@@ -124,7 +131,17 @@ std::string FormatConfig(const Config& c) {
     << "\nmax_body = " << Quote(FormatSize(f.max_body)) << "\nconcurrency = " << f.concurrency
     << "\nper_host_concurrency = " << f.per_host_concurrency
     << "\nper_host_delay = " << Dur(f.per_host_delay) << "\nproxy = " << Quote(f.proxy)
-    << "\ncookies_file = " << Quote(f.cookies_file) << "\n\n";
+    << "\ncookies_file = " << Quote(f.cookies_file) << "\nbackend = " << Quote(f.backend)
+    << "\nbrowser = " << Quote(f.browser) << "\nbrowser_user = " << Quote(f.browser_user)
+    << "\nbrowser_sandbox = " << (f.browser_sandbox ? "true" : "false")
+    << "\nbrowser_jit = " << (f.browser_jit ? "true" : "false")
+    << "\nbrowser_profile = " << Quote(f.browser_profile);
+  if (f.browser_profile.empty()) o << "  # " << BrowserProfileDir(c);
+  o << "\nbrowser_user_agent = " << Quote(f.browser_user_agent) << "\nbrowser_allow_hosts = [";
+  for (size_t i = 0; i < f.browser_allow_hosts.size(); ++i) {
+    o << (i ? ", " : "") << Quote(f.browser_allow_hosts[i]);
+  }
+  o << "]\n\n";
   const ZhihuConfig& z = c.zhihu;
   o << "[zhihu]\nbase_url = " << Quote(z.base_url) << "\npage_size = " << z.page_size
     << "\nmax_pages = " << z.max_pages << "\n";

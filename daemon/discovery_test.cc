@@ -72,7 +72,8 @@ TEST(ZhihuHotList, ReadsTheMockServersHotList) {
   RealClock clock;
   fetch::Politeness politeness(clock, pipeline::PolitenessOptionsOf(c));
   pipeline::SharedTagger tagger;
-  auto source = MakeZhihuHotList(c, {clock, politeness, tagger});
+  pipeline::SharedBrowser browser(clock, nullptr);
+  auto source = MakeZhihuHotList(c, {clock, politeness, tagger, browser});
   ASSERT_TRUE(source.ok()) << source.status().ToString();
   auto items = (*source)->HotList();
   ASSERT_TRUE(items.ok()) << items.status().ToString();

@@ -79,12 +79,28 @@ void Metrics::SetStopping() {
   stopping_ = true;
 }
 
-Health Metrics::HealthAt(SteadyTime now, std::chrono::seconds stall_after) const {
+void Metrics::SetBrowserSource(std::function<BrowserMetrics()> source) {
   std::lock_guard lock(mu_);
-  return HealthLocked(now, stall_after);
+  browser_source_ = std::move(source);
 }
 
-Health Metrics::HealthLocked(SteadyTime now, std::chrono::seconds stall_after) const {
+BrowserMetrics Metrics::Browser() const {
+  std::function<BrowserMetrics()> source;
+  {
+    std::lock_guard lock(mu_);
+    source = browser_source_;
+  }
+  return source ? source() : BrowserMetrics{};
+}
+
+Health Metrics::HealthAt(SteadyTime now, std::chrono::seconds stall_after) const {
+  const BrowserMetrics browser = Browser();
+  std::lock_guard lock(mu_);
+  return HealthLocked(now, stall_after, browser);
+}
+
+Health Metrics::HealthLocked(SteadyTime now, std::chrono::seconds stall_after,
+                             const BrowserMetrics& browser) const {
   if (!damaged_.empty()) return {false, "archive damaged: " + damaged_};
   if (!last_beat_) return {false, "event loop not started"};
   const auto silent = std::chrono::duration_cast<std::chrono::seconds>(now - *last_beat_);
@@ -93,15 +109,19 @@ Health Metrics::HealthLocked(SteadyTime now, std::chrono::seconds stall_after) c
   }
   if (!store_problem_.empty()) return {false, "store not writable: " + store_problem_};
   if (stopping_) return {false, "stopping"};
+  if (browser.backend_is_browser && !browser.start_error.empty()) {
+    return {false, "browser cannot start: " + browser.start_error};
+  }
   return {true, "ok"};
 }
 
 std::string Metrics::RenderPrometheus(SteadyTime now, std::chrono::seconds stall_after) const {
   const int64_t store_size = StoreSizeBytes(store_path_);
+  const BrowserMetrics browser = Browser();
   std::lock_guard lock(mu_);
   std::ostringstream o;
   Head(o, "up", "gauge", "1 when the daemon is healthy (see /healthz), else 0.");
-  o << "archivist_up " << (HealthLocked(now, stall_after).ok ? 1 : 0) << '\n';
+  o << "archivist_up " << (HealthLocked(now, stall_after, browser).ok ? 1 : 0) << '\n';
   Head(o, "archive_damaged", "gauge", "1 once the archive was found damaged (see /healthz).");
   o << "archivist_archive_damaged " << (damaged_.empty() ? 0 : 1) << '\n';
   Head(o, "refreshes_total", "counter", "Finished refreshes by fetch outcome.");
@@ -141,6 +161,15 @@ std::string Metrics::RenderPrometheus(SteadyTime now, std::chrono::seconds stall
   o << "archivist_discovery_polls_total{result=\"failed\"} " << polls_failed_ << '\n';
   Head(o, "threads_discovered_total", "counter", "Threads added by discovery.");
   o << "archivist_threads_discovered_total " << discovered_ << '\n';
+  Head(o, "browser_starts_total", "counter", "Browser launches (browser backend).");
+  o << "archivist_browser_starts_total " << browser.starts << '\n';
+  Head(o, "browser_crashes_total", "counter", "Times the browser was found dead.");
+  o << "archivist_browser_crashes_total " << browser.crashes << '\n';
+  Head(o, "browser_page_loads_total", "counter", "Pages the browser opened (fetches, probes, hot lists).");
+  o << "archivist_browser_page_loads_total " << browser.page_loads << '\n';
+  Head(o, "browser_requests_blocked_total", "counter",
+       "Requests of pages the browser refused (other hosts, images, media, fonts).");
+  o << "archivist_browser_requests_blocked_total " << browser.requests_blocked << '\n';
   return o.str();
 }
 

@@ -14,7 +14,13 @@
 //   store_size_bytes                gauge: the database file plus its WAL
 //   discovery_polls_total{result}   counter: hot-list polls (ok / failed)
 //   threads_discovered_total        counter
+//   browser_starts_total            counter: browser launches (browser backend)
+//   browser_crashes_total           counter: times the browser was found dead
+//   browser_page_loads_total        counter: pages the browser opened (fetch, probe, hot list)
+//   browser_requests_blocked_total  counter: requests the browser's policy refused
 //   up                              1 while healthy, else 0
+// While the backend is `browser`, a browser whose last start failed makes the daemon
+// unhealthy ("browser cannot start: …") until a start succeeds.
 //
 //   archive_damaged                 gauge: 1 once the archive was found damaged (sticky)
 //
@@ -25,6 +31,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -35,6 +42,13 @@
 namespace archivist::daemon {
 
 inline constexpr int kEventKinds = model::kEventKindCount;  // model::EventKind values
+
+// What the browser backend's browser did (pipeline::SharedBrowser::Report, and the backend).
+struct BrowserMetrics {
+  bool backend_is_browser = false;
+  uint64_t starts = 0, crashes = 0, page_loads = 0, requests_blocked = 0;
+  std::string start_error;  // why the last start failed; "" when it did not
+};
 
 struct Health {
   bool ok = true;
@@ -56,6 +70,9 @@ class Metrics {
   // The archive is damaged (`reason` non-empty): unhealthy until the process ends.
   void SetArchiveDamaged(std::string reason);
   void SetStopping();
+  // Where the browser's counts come from (called by HealthAt and RenderPrometheus, outside
+  // the lock, on the status listener's thread: it must be thread-safe). Default: none.
+  void SetBrowserSource(std::function<BrowserMetrics()> source);
 
   Health HealthAt(SteadyTime now, std::chrono::seconds stall_after) const;
   std::string RenderPrometheus(SteadyTime now, std::chrono::seconds stall_after) const;
@@ -65,7 +82,9 @@ class Metrics {
                                                        10,  30,   60,  120, 300};
 
  private:
-  Health HealthLocked(SteadyTime now, std::chrono::seconds stall_after) const;
+  Health HealthLocked(SteadyTime now, std::chrono::seconds stall_after,
+                      const BrowserMetrics& browser) const;
+  BrowserMetrics Browser() const;
 
   const std::string store_path_;
   mutable std::mutex mu_;
@@ -81,6 +100,7 @@ class Metrics {
   std::string store_problem_;
   std::string damaged_;
   bool stopping_ = false;
+  std::function<BrowserMetrics()> browser_source_;  // set once, before the listener starts
 };
 
 // The size in bytes of an SQLite database and its -wal file (0 for missing files).

@@ -85,5 +85,34 @@ TEST(Metrics, ADamagedArchiveStaysUnhealthy) {
   EXPECT_TRUE(Has(text, "archivist_up 0"));
 }
 
+TEST(Metrics, BrowserCountsAndABrowserThatCannotStart) {
+  Metrics m("x.db");
+  const auto t0 = std::chrono::steady_clock::time_point(std::chrono::hours(1));
+  m.Beat(t0);
+  EXPECT_TRUE(Has(m.RenderPrometheus(t0, seconds(30)), "archivist_browser_starts_total 0"));
+  BrowserMetrics b;
+  b.starts = 2;
+  b.crashes = 1;
+  b.page_loads = 17;
+  b.requests_blocked = 5;
+  b.start_error = "browser 'chromium' is not on PATH";
+  m.SetBrowserSource([&b] { return b; });
+  // The http backend does not judge the browser.
+  EXPECT_TRUE(m.HealthAt(t0, seconds(30)).ok);
+  b.backend_is_browser = true;
+  Health h = m.HealthAt(t0, seconds(30));
+  EXPECT_FALSE(h.ok);
+  EXPECT_EQ(h.reason, "browser cannot start: browser 'chromium' is not on PATH");
+  const std::string text = m.RenderPrometheus(t0, seconds(30));
+  EXPECT_TRUE(Has(text, "archivist_up 0"));
+  EXPECT_TRUE(Has(text, "archivist_browser_starts_total 2"));
+  EXPECT_TRUE(Has(text, "archivist_browser_crashes_total 1"));
+  EXPECT_TRUE(Has(text, "archivist_browser_page_loads_total 17"));
+  EXPECT_TRUE(Has(text, "archivist_browser_requests_blocked_total 5"));
+  EXPECT_TRUE(Has(text, "# TYPE archivist_browser_starts_total counter"));
+  b.start_error.clear();  // a later start succeeded
+  EXPECT_TRUE(m.HealthAt(t0, seconds(30)).ok);
+}
+
 }  // namespace
 }  // namespace archivist::daemon

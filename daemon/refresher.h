@@ -44,15 +44,16 @@ using pipeline::HotListSource;
 
 // What the service has exactly one of and lends to every refresher and hot-list source: the
 // clock (ServiceOptions::clock), the politeness (per-host limits across every worker and the
-// hot-list poll; the options of the start) and the keyword tagger (loaded on first use).
-// They outlive every worker.
+// hot-list poll; the options of the start), the keyword tagger (loaded on first use) and the
+// browser of the browser backend (made on first use). They outlive every worker.
 struct SharedPieces {
   Clock& clock;
   fetch::Politeness& politeness;
   pipeline::SharedTagger& tagger;
+  pipeline::SharedBrowser& browser;
   const CancelToken* cancel = nullptr;  // the daemon's stop; null: never cancelled
 
-  pipeline::SharedFetch fetch() const { return {clock, politeness, cancel}; }
+  pipeline::SharedFetch fetch() const { return {clock, politeness, browser, cancel}; }
 };
 
 using RefresherFactory = std::function<Result<std::unique_ptr<Refresher>>(

@@ -28,6 +28,17 @@ Status Service::Loop::TrackConfigThreads(const config::Config& c) {
 }
 
 Status Service::Loop::StartStatus() {
+  metrics.SetBrowserSource([this] {
+    const pipeline::SharedBrowser::Report r = browser.report();
+    BrowserMetrics m;
+    m.backend_is_browser = browser_backend.load();
+    m.starts = r.starts;
+    m.crashes = r.crashes;
+    m.page_loads = r.page_loads;
+    m.requests_blocked = r.requests_blocked;
+    m.start_error = r.start_error;
+    return m;
+  });
   if (config->daemon.status_listen.empty()) return Status::Ok();
   Result<config::ListenAddress> address = config::ParseListenAddress(config->daemon.status_listen);
   if (address.ok() && !address->loopback) {
@@ -74,6 +85,7 @@ int Service::Loop::Start() {
     return 1;
   }
   host = fetch::HostOf(config->zhihu.base_url);
+  browser_backend = config->fetch.backend == "browser";
   const int workers = config->fetch.concurrency;
   scheduler = std::make_unique<Scheduler>(*clock, SchedulerOptionsOf(*config, options, workers),
                                           options.seed);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "pipeline/backends.h"
 #include "store/sqlite_store.h"
 
 namespace archivist::daemon {
@@ -49,6 +50,13 @@ void WarnAboutRestartOnlyKeys(const config::FetchConfig& start, const config::Co
     spdlog::warn(
         "fetch.per_host_concurrency stays {} until a restart (a reload can only lower it)",
         start.per_host_concurrency);
+  }
+}
+
+void WarnAboutTheRunningBrowser(const config::Config& current, const config::Config& fresh) {
+  if (!pipeline::SameBrowser(pipeline::FetchSettingsOf(current), pipeline::FetchSettingsOf(fresh))) {
+    spdlog::warn("the running browser keeps its options (fetch.browser*, fetch.concurrency, "
+                 "fetch.proxy) until a restart");
   }
 }
 

@@ -29,6 +29,10 @@ Result<std::unique_ptr<store::Store>> OpenConfiguredStore(const config::Config& 
 // new delay or higher limits would be silently ignored until a restart. Says so in the log.
 void WarnAboutRestartOnlyKeys(const config::FetchConfig& start, const config::Config& fresh);
 
+// A running browser keeps the options it was started with until it closes (pipeline/backends.h
+// SharedBrowser): when `fresh` would start it otherwise than `current` did, says so in the log.
+void WarnAboutTheRunningBrowser(const config::Config& current, const config::Config& fresh);
+
 }  // namespace archivist::daemon
 
 #endif  // ARCHIVIST_DAEMON_SERVICE_CONFIG_H_

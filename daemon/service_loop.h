@@ -4,13 +4,13 @@
 #ifndef ARCHIVIST_DAEMON_SERVICE_LOOP_H_
 #define ARCHIVIST_DAEMON_SERVICE_LOOP_H_
 
-
 #include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
 
 #include <asio.hpp>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -35,7 +35,8 @@ struct Service::Loop {
         config(std::make_shared<const config::Config>(std::move(config))),
         clock(options.clock ? options.clock : &real_clock),
         politeness(*clock, pipeline::PolitenessOptionsOf(*this->config)),
-        shared{*clock, politeness, tagger, options.cancel},
+        browser(*clock, [](const std::string& w) { spdlog::warn("browser: {}", w); }),
+        shared{*clock, politeness, tagger, browser, options.cancel},
         metrics(this->config->store_path),
         tick_timer(io), rescan_timer(io), watchdog_timer(io), discovery_timer(io), stop_timer(io),
         signals(io, SIGTERM, SIGINT, SIGHUP) {}
@@ -65,9 +66,12 @@ struct Service::Loop {
   std::shared_ptr<const config::Config> config;
   RealClock real_clock;
   Clock* clock;
-  // The one politeness and tagger of the process, lent with the clock to every worker.
+  // The one politeness, tagger and browser of the process, lent with the clock to every
+  // worker (the pool, declared below, is gone before them).
   fetch::Politeness politeness;
   pipeline::SharedTagger tagger;
+  pipeline::SharedBrowser browser;
+  std::atomic<bool> browser_backend{false};  // read by the status listener's thread
   SharedPieces shared;
   Metrics metrics;
   Notifier notifier;

@@ -52,9 +52,16 @@ void Service::Loop::Reload() {
     return;
   }
   WarnAboutRestartOnlyKeys(svc.config_.fetch, *fresh);
+  if (browser.report().in_use && fresh->fetch.backend == "browser") {
+    WarnAboutTheRunningBrowser(*config, *fresh);
+  }
   const bool was_polling = config->discovery.zhihu_hot;
+  if (fresh->fetch.backend != config->fetch.backend) {
+    spdlog::info("fetch.backend is now {} (from the next refresh on)", fresh->fetch.backend);
+  }
   config = std::make_shared<const config::Config>(std::move(*fresh));
   host = fetch::HostOf(config->zhihu.base_url);
+  browser_backend = config->fetch.backend == "browser";
   SchedulerOptions scheduling = SchedulerOptionsOf(*config, options, pool->size());
   scheduling.per_host_concurrency =  // the politeness keeps its limit of the start
       std::min(scheduling.per_host_concurrency, svc.config_.fetch.per_host_concurrency);

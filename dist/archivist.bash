@@ -32,6 +32,8 @@ _archivist() {
       return ;;
     --profile)
       COMPREPLY=($(compgen -W "zhihu plain" -- "$cur")); return ;;
+    --backend)
+      COMPREPLY=($(compgen -W "http browser" -- "$cur")); return ;;
   esac
   if [[ -z $verb ]]; then
     if [[ $cur == -* ]]; then

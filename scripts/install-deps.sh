@@ -13,6 +13,7 @@ packages=(
   go-md2man                 # the man page, generated at build time from docs/archivist.1.md
   man-db groff-base zsh     # tests: the man page renders without warnings; zsh completion
   chromium  # the browser source and the web-mode tests (run sandboxed, as nobody under root)
+  python3-seccomp  # unit_sandbox_test: the unit's system-call filter, emulated
   clang libclang-rt-dev
 )
 

@@ -87,15 +87,17 @@ def http(method, url, body=None, timeout=10):
 class MockServer:
     """mock_zhihu on 127.0.0.1:<ephemeral>, serving `roots`; stop() (or `with`) ends it.
 
-    log=False starts it with --no-log (no request log kept: for long runs).
+    log=False starts it with --no-log (no request log kept: for long runs); `flags` are added
+    as they are (e.g. "--web").
     """
 
-    def __init__(self, mock, roots, log=True, quiet=False):
+    def __init__(self, mock, roots, log=True, quiet=False, flags=()):
         cmd = [mock, "--port", "0"]
         for root in roots:
             cmd += ["--root", root]
         if not log:
             cmd.append("--no-log")
+        cmd += list(flags)
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True,
                                      stderr=subprocess.DEVNULL if quiet else None)
         port = self.proc.stdout.readline().strip()

@@ -164,7 +164,7 @@ Reply ZhihuMock::SigninReply(const Request& req) {
   if (req.method != "POST") return HtmlReply(200, SigninPage(req.Query("next")));
   // Any submitted form logs in: a z_c0 session cookie and back to `next`.
   Reply r = Redirect(LocalNext(req.Query("next")));
-  r.headers.emplace_back("Set-Cookie", "z_c0=2|1:0|10:mock|" + RandomHex(32) + "; Path=/; HttpOnly; SameSite=Lax");
+  r.headers.emplace_back("Set-Cookie", "z_c0=2|1:0|10:mock|" + RandomHex(32) + "; Path=/; Max-Age=2592000; HttpOnly; SameSite=Lax");
   return r;
 }
 
