@@ -271,6 +271,10 @@ bool PageCapture::WaitUntil(const std::function<bool()>& ready, Clock::SteadyTim
   while (true) {
     if (ready()) return true;
     if (!broken_.empty()) return false;
+    if (Cancelled(limits_.cancel)) {
+      broken_ = "the fetch was cancelled (archivist is stopping)";
+      return false;
+    }
     const Clock::SteadyTime now = clock_.SteadyNow();
     if (now >= deadline) return false;
     changed_.wait_for(lock, std::min<Clock::Duration>(deadline - now, std::chrono::milliseconds(250)));

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "base/cancel.h"
 #include "base/clock.h"
 #include "browser/browser.h"
 #include "browser/cdp.h"
@@ -56,6 +57,9 @@ class PageCapture {
     size_t max_body_bytes = 32u << 20;
     size_t max_watched = 4096;
     Clock::Duration command_timeout = std::chrono::seconds(30);
+    // The process's stop: once cancelled, every wait ends within 250 ms and the capture is
+    // broken ("the fetch was cancelled"). Null: never cancelled.
+    const CancelToken* cancel = nullptr;
   };
 
   // Subscribes to `tab`'s events; requests whose URL path starts with `watch_prefix` are kept

@@ -32,9 +32,11 @@ bool Pacer::Acquire(Clock::SteadyTime deadline) {
     const Clock::Duration wait = politeness_->TryAcquire(host_);
     if (wait == Clock::Duration::zero()) return held_ = true;
     const Clock::SteadyTime now = clock_.SteadyNow();
-    if (now >= deadline) return false;
+    if (now >= deadline || Cancelled(cancel_)) return false;
     if (wait == fetch::Politeness::kWaitForRelease) {
       politeness_->WaitForRelease(std::chrono::milliseconds(100));
+    } else if (cancel_ != nullptr) {
+      cancel_->SleepFor(clock_, std::min(wait, deadline - now));
     } else {
       clock_.SleepFor(std::min(wait, deadline - now));
     }
@@ -105,6 +107,10 @@ std::optional<Exchange> BrowserZhihuSource::Walk::NextPage() {
       capture_.WaitForExchange(consumed_, std::min(deadline_, sent.sent_at + o.response_timeout));
       return capture_.watched(consumed_++);
     }
+    if (Cancelled(o.cancel)) {
+      FailAtNext(Outcome::kTransient, "the fetch was cancelled (archivist is stopping)");
+      return std::nullopt;
+    }
     if (const std::string broken = capture_.broken(); !broken.empty()) {
       FailAtNext(capture_.too_large() ? Outcome::kTooLarge : Outcome::kTransient, "browser: " + broken);
       return std::nullopt;
@@ -126,7 +132,7 @@ std::optional<Exchange> BrowserZhihuSource::Walk::NextPage() {
                      " scroll steps although the listing has not ended");
       return std::nullopt;
     }
-    Pacer slot(source_.politeness_, clock, source_.host_);
+    Pacer slot(source_.politeness_, clock, source_.host_, o.cancel);
     if (!slot.Acquire(deadline_)) continue;  // the deadline check above reports it
     if (Status st = capture_.Scroll(); !st.ok() && capture_.broken().empty()) {
       FailAtNext(Outcome::kTransient, "scrolling the page failed: " + st.message());

@@ -30,13 +30,14 @@ struct BrowserZhihuSource::Page {
 // destruction. Without a Politeness it is always granted at once.
 class Pacer {
  public:
-  Pacer(fetch::Politeness* politeness, Clock& clock, std::string host)
-      : politeness_(politeness), clock_(clock), host_(std::move(host)) {}
+  Pacer(fetch::Politeness* politeness, Clock& clock, std::string host,
+        const CancelToken* cancel = nullptr)
+      : politeness_(politeness), clock_(clock), host_(std::move(host)), cancel_(cancel) {}
   ~Pacer() { Release(); }
   Pacer(const Pacer&) = delete;
   Pacer& operator=(const Pacer&) = delete;
 
-  // Waits for a slot until `deadline`; false when the deadline came first.
+  // Waits for a slot until `deadline`; false when the deadline (or the stop) came first.
   bool Acquire(Clock::SteadyTime deadline);
   void Release();
 
@@ -44,6 +45,7 @@ class Pacer {
   fetch::Politeness* politeness_;
   Clock& clock_;
   std::string host_;
+  const CancelToken* cancel_;
   bool held_ = false;
 };
 

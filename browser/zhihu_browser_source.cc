@@ -119,13 +119,17 @@ void BrowserZhihuSource::Load(const std::string& url, const std::string& watch_p
   if (!tab.ok()) return fail(Outcome::kTransient, "browser: " + tab.status().message());
   page.tab = std::move(tab).value();
   PageCapture::Limits limits{options_.max_body_bytes, static_cast<size_t>(options_.max_pages) + 64,
-                             options_.command_timeout};
+                             options_.command_timeout, options_.cancel};
   page.capture = std::make_unique<PageCapture>(*page.tab, clock_, limits, watch_prefix);
   if (Status st = page.capture->Enable(); !st.ok()) return fail(Outcome::kTransient, "browser: " + st.message());
   if (Status st = SetCookies(page); !st.ok()) return fail(Outcome::kTransient, "browser: " + st.message());
 
-  Pacer slot(politeness_, clock_, host_);
-  if (!slot.Acquire(deadline)) return fail(Outcome::kTransient, "no politeness slot for " + host_ + " in time");
+  Pacer slot(politeness_, clock_, host_, options_.cancel);
+  if (!slot.Acquire(deadline)) {
+    return fail(Outcome::kTransient, Cancelled(options_.cancel)
+                                         ? "the fetch was cancelled (archivist is stopping)"
+                                         : "no politeness slot for " + host_ + " in time");
+  }
   const Clock::SteadyTime load_by = std::min(deadline, clock_.SteadyNow() + options_.page_timeout);
   page.load = page.capture->Navigate(url, load_by);
   slot.Release();

@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "base/cancel.h"
 #include "base/clock.h"
 #include "base/status.h"
 #include "browser/browser.h"
@@ -52,6 +53,9 @@ struct BrowserSourceOptions {
   size_t max_answers = 100000;
   size_t max_body_bytes = 32u << 20;   // a page or a listing response
   size_t max_state_bytes = 16u << 20;  // the js-initialData text
+  // The process's stop (the daemon's SIGTERM): a page load, a listing page or a politeness wait
+  // in progress ends within 250 ms (transient). Null: never cancelled.
+  const CancelToken* cancel = nullptr;
 };
 
 class BrowserZhihuSource {

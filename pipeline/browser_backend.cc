@@ -131,8 +131,10 @@ Result<std::unique_ptr<SiteSource>> MakeBrowserSource(const FetchSettings& setti
   if (!exe.ok()) return Status::InvalidArgument(exe.status().message());
   Result<std::shared_ptr<browser::Browser>> b = shared.browser.Get(s.browser);
   if (!b.ok()) return b.status();
+  browser::BrowserSourceOptions source = s.source;
+  source.cancel = shared.cancel;
   Result<std::unique_ptr<browser::BrowserZhihuSource>> zhihu =
-      browser::BrowserZhihuSource::Create(**b, shared.clock, s.source, &shared.politeness);
+      browser::BrowserZhihuSource::Create(**b, shared.clock, std::move(source), &shared.politeness);
   if (!zhihu.ok()) return zhihu.status();
   return std::unique_ptr<SiteSource>(
       new BrowserSource(std::move(*b), std::move(*zhihu), shared.browser));

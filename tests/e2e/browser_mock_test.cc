@@ -13,6 +13,7 @@
 #include <future>
 #include <optional>
 
+#include "base/cancel.h"
 #include "browser/cdp.h"
 #include "browser/test_support.h"
 #include "browser/zhihu_browser_source.h"
@@ -353,6 +354,28 @@ TEST_F(BrowserMockTest, ABrowserCrashMidFetchIsTransientAndTheNextFetchRestartsI
   EXPECT_NE(b.pid(), pid);
   EXPECT_EQ(b.stats().crashes, before.crashes + 1);
   EXPECT_EQ(b.stats().starts, before.starts + 1);
+}
+
+// The daemon stops (its CancelToken): a page that never finishes loading, and a listing page
+// the page waits for, end with the stop, not with their timeouts (30 s here).
+TEST_F(BrowserMockTest, AStopEndsTheFetchInFlight) {
+  for (const char* faults : {"route=question_page action=never_load",
+                             "route=feeds page=3 action=delay ms=30000"}) {
+    SCOPED_TRACE(faults);
+    SetFaults(faults);
+    CancelToken stop;
+    BrowserSourceOptions o = Options();
+    o.page_timeout = o.response_timeout = std::chrono::seconds(30);
+    o.cancel = &stop;
+    auto source = Source(o);
+    auto fetch = std::async(std::launch::async, [&] { return source->FetchQuestion(651332768); });
+    TestClock().SleepFor(std::chrono::milliseconds(2500));
+    stop.Cancel();
+    const model::Snapshot got = fetch.get();
+    EXPECT_EQ(got.outcome, Outcome::kTransient) << got.error.message;
+    EXPECT_NE(got.error.message.find("cancelled"), std::string::npos) << got.error.message;
+  }
+  SetFaults("");
 }
 
 TEST_F(BrowserMockTest, ProbeAnswer) {
