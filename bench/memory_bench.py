@@ -80,7 +80,7 @@ def write_question(dump, data, html):
 
 
 def measure(cmd):
-    """Peak RSS (MB) and wall seconds of cmd, run as the only child of a fresh process."""
+    """Peak RSS (MiB) and wall seconds of cmd, run as the only child of a fresh process."""
     wrapper = ("import resource,subprocess,sys,time;s=time.monotonic();"
                "p=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.PIPE);"
                "t=time.monotonic()-s;"
@@ -124,7 +124,7 @@ def main():
                      ("refresh (new answer)", common + ["refresh", QID, "--delay", "0"]),
                      ("refresh (unchanged)", common + ["refresh", QID, "--delay", "0"])]
             for name, cmd in steps:
-                print("%-34s peak RSS %7.1f MB  (%.1f s)" % ((name,) + measure(cmd)))
+                print("%-34s peak RSS %7.1f MiB  (%.1f s)" % ((name,) + measure(cmd)))
             write_question(dump, a.data, html.replace("</p>", "</p><p>edit</p>", 1))
             for name, cmd in [
                     ("refresh (edited)", common + ["refresh", QID, "--delay", "0"]),
@@ -132,11 +132,11 @@ def main():
                     ("export", common + ["export", os.path.join(tmp, "export")]),
                     ("diff --from 1 --to 2", common + ["diff", AID, "--from", "1", "--to", "2"]),
                     ("history", common + ["history", QID])]:
-                print("%-34s peak RSS %7.1f MB  (%.1f s)" % ((name,) + measure(cmd)))
+                print("%-34s peak RSS %7.1f MiB  (%.1f s)" % ((name,) + measure(cmd)))
             write_question(dump, a.data, html.replace("</p>", "</p><p>edit 2</p>", 1))
             cmd = common + ["refresh", QID, "--delay", "0", "--export-dir",
                             os.path.join(tmp, "export2")]
-            print("%-34s peak RSS %7.1f MB  (%.1f s)" % (("refresh --export-dir (edited)",) +
+            print("%-34s peak RSS %7.1f MiB  (%.1f s)" % (("refresh --export-dir (edited)",) +
                                                          measure(cmd)))
         finally:
             m.terminate()

@@ -2,6 +2,7 @@
 // exceptions in the program is here (bugs and allocation failure end up here, not crashes
 // with a core dump and no word).
 #include <CLI/CLI.hpp>
+#include <malloc.h>
 
 #include <cstdio>
 #include <exception>
@@ -11,6 +12,12 @@
 #include "cli/verbs.h"
 
 int main(int argc, char** argv) {
+  // Blocks of 128 KiB and more (an answer's HTML, its Markdown, a listing body) are mapped
+  // and unmapped on their own. glibc would otherwise raise that threshold after the first
+  // such block is freed and put the later ones on the heap, which it cannot give back while
+  // small blocks sit above them: a refresh of a 30 MiB answer then peaked 4–11 MiB higher
+  // (bench/memory_bench.py; docs/operations.md "Memory and fetch.max_body").
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
   using namespace archivist::cli;
   CLI::App app{"archivist: a faithful, queryable history of discussion threads", "archivist"};
   app.set_version_flag("--version", "archivist " + std::string(archivist::kVersion));
