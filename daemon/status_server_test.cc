@@ -161,7 +161,8 @@ TEST(StatusServerTest, ASlowRequestIsCutOffAtTheTimeout) {
   EXPECT_LT(Steady::now() - t0, 2s);
   ::close(fd);
   EXPECT_TRUE(WaitUntil([&] { return (*server)->stats().timed_out == 1; }));
-  EXPECT_EQ((*server)->stats().open, 0);
+  // The count is taken as the connection is cut, its close is booked just after.
+  EXPECT_TRUE(WaitUntil([&] { return (*server)->stats().open == 0; }));
 }
 
 TEST(StatusServerTest, AnOversizedRequestIsAnswered431AndClosed) {
