@@ -12,14 +12,10 @@
 #include "daemon/zhihu_hot_list.h"
 #include "fetch/curl_http_client.h"
 
-namespace archivist::daemon {
+namespace archivist::daemon::testing {
 namespace {
 
-using std::chrono::hours;
 using std::chrono::milliseconds;
-using testing::Key;
-using testing::ServiceTest;
-using testing::WaitUntil;
 
 TEST_F(ServiceTest, AFailingStoreMakesHealthz503WithTheReason) {
   pipeline::RefreshSummary failed;
@@ -194,4 +190,4 @@ TEST_F(ServiceTest, TheHotListHonoursThePerHostLimitsOfTheRefreshers) {
 }
 
 }  // namespace
-}  // namespace archivist::daemon
+}  // namespace archivist::daemon::testing

@@ -11,14 +11,10 @@
 
 #include "daemon/service_test_util.h"
 
-namespace archivist::daemon {
+namespace archivist::daemon::testing {
 namespace {
 
-using std::chrono::hours;
 using std::chrono::milliseconds;
-using testing::Key;
-using testing::ServiceTest;
-using testing::WaitUntil;
 
 TEST_F(ServiceTest, RefreshesPersistsReportsAndStopsCleanly) {
   pipeline::RefreshSummary added;
@@ -213,4 +209,4 @@ TEST_F(ServiceTest, RestartResumesWithoutRefetchingEverything) {
 }
 
 }  // namespace
-}  // namespace archivist::daemon
+}  // namespace archivist::daemon::testing

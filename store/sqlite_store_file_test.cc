@@ -9,17 +9,10 @@
 
 #include "store/sqlite_store_test_util.h"
 
-namespace archivist::store {
+namespace archivist::store::testing {
 namespace {
 
-using model::EventKind;
 using model::Outcome;
-using testing::A;
-using testing::DumpArchive;
-using testing::kQ;
-using testing::Query;
-using testing::Snap;
-using testing::StoreTest;
 
 TEST_F(StoreTest, BackupIsAConsistentCopy) {
   ASSERT_TRUE(Refresh(100, Snap({A(1, "one"), A(2, "two")})).ok());
@@ -163,4 +156,4 @@ TEST_F(StoreTest, FaultInjectionLeavesNothingHalfWritten) {
 }
 
 }  // namespace
-}  // namespace archivist::store
+}  // namespace archivist::store::testing

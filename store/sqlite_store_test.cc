@@ -7,17 +7,11 @@
 
 #include "store/sqlite_store_test_util.h"
 
-namespace archivist::store {
+namespace archivist::store::testing {
 namespace {
 
 using model::EventKind;
 using model::Outcome;
-using testing::A;
-using testing::DumpArchive;
-using testing::kQ;
-using testing::Query;
-using testing::Snap;
-using testing::StoreTest;
 
 TEST_F(StoreTest, AddThreadIsIdempotentAndReactivates) {
   auto again = store_->AddThread({"zhihu", kQ}, Timestamp::FromSeconds(5));
@@ -299,4 +293,4 @@ TEST_F(StoreTest, InterruptedRenormalizeResumes) {
   EXPECT_EQ(Query(path_, "SELECT count(*) FROM revisions WHERE normalizer_version = 3"), "450\n");
 }
 }  // namespace
-}  // namespace archivist::store
+}  // namespace archivist::store::testing

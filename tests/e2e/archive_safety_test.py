@@ -33,16 +33,10 @@ import subprocess
 import time
 import unittest
 
-from harness import (Daemon, FixtureMock, http, parse_args, run_unittest, scratch, sql,
-                     wait_until)
+from harness import (Daemon, FixtureMock, http, main, read, scratch, sql, wait_until)
 
 ARGS = None
 Q1, Q2, Q3 = "1982867494206211639", "664360260", "305246901"
-
-
-def read(path, mode="r"):
-    with open(path, mode) as f:
-        return f.read()
 
 
 class Archivist:
@@ -399,13 +393,5 @@ class ExportFailureTest(Fixture):
         self.assertTrue(os.path.isdir(os.path.join(out, Q2 + ".md")))
 
 
-def main():
-    global ARGS
-    ARGS, rest = parse_args("archivist", "mock", "data")
-    with scratch("archive_safety_cache.") as cache:
-        os.environ["XDG_CACHE_HOME"] = cache  # the keyword tagger's cache
-        run_unittest(rest)
-
-
 if __name__ == "__main__":
-    main()
+    main(globals(), "archivist", "mock", "data", private_cache=True)

@@ -42,7 +42,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import (Daemon, FixtureMock, check_whole, http, parse_args, run_unittest,  # noqa: E402
+from harness import (Daemon, FixtureMock, check_whole, http, main,  # noqa: E402
                      scratch, sql)
 
 ARGS = None
@@ -374,12 +374,5 @@ class BrowserDaemonTest(unittest.TestCase):
         d.end(signal.SIGTERM, timeout=GUARD)
 
 
-def main():
-    global ARGS
-    ARGS, rest = parse_args("archivist", "mock", "data")
-    ARGS.keep = "--keep" in rest
-    run_unittest([r for r in rest if r != "--keep"])
-
-
 if __name__ == "__main__":
-    main()
+    main(globals(), "archivist", "mock", "data", keep=True)

@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import unittest
 
-from harness import FixtureMock, parse_args, run_unittest, scratch
+from harness import FixtureMock, main, scratch
 
 ARGS = None
 QID = "1982867494206211639"  # 7 short answers
@@ -190,11 +190,5 @@ class DefaultsTest(MockFixture):
         self.assertEqual((listed.returncode, listed.stdout), (0, ""), listed.stderr)
 
 
-def main():
-    global ARGS
-    ARGS, rest = parse_args("archivist", "mock", "data", "source")
-    run_unittest(rest)
-
-
 if __name__ == "__main__":
-    main()
+    main(globals(), "archivist", "mock", "data", "source")

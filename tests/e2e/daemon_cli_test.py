@@ -22,7 +22,7 @@ import time
 import unittest
 
 import harness
-from harness import archivist_daemon, parse_args, run_unittest
+from harness import archivist_daemon, main
 
 ARGS = None
 
@@ -296,5 +296,4 @@ class StatusTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    ARGS, rest = parse_args("archivist")
-    run_unittest(rest)
+    main(globals(), "archivist")

@@ -84,6 +84,25 @@ def run_unittest(rest):
     unittest.main(module="__main__", argv=[sys.argv[0]] + rest, verbosity=2)
 
 
+def main(scope, *names, private_cache=False, **kw):
+    """A unittest script's main: parse_args(*names, **kw) into scope["ARGS"] (pass the
+    script's globals()), then its test cases; with `private_cache` the keyword tagger's cache
+    ($XDG_CACHE_HOME) is a scratch folder, not the user's."""
+    scope["ARGS"], rest = parse_args(*names, **kw)
+    if not private_cache:
+        run_unittest(rest)
+        return
+    with scratch("archivist_cache.") as cache:
+        os.environ["XDG_CACHE_HOME"] = cache
+        run_unittest(rest)
+
+
+def read(path, mode="r"):
+    """The whole file."""
+    with open(path, mode) as f:
+        return f.read()
+
+
 def sql(db, query, args=()):
     """The rows of one statement on `db` (committed; the connection is closed after)."""
     c = sqlite3.connect(db, timeout=10)

@@ -14,7 +14,7 @@ import os
 import subprocess
 import unittest
 
-from harness import FixtureMock, parse_args, run_unittest, scratch
+from harness import FixtureMock, main, scratch
 
 ARGS = None
 QID = "1982867494206211639"
@@ -109,11 +109,5 @@ class ThreadReturnedTest(unittest.TestCase):
         self.assertIn('gone_after = "1d"', self.a(cfg, "check-config").stdout)
 
 
-def main():
-    global ARGS
-    ARGS, rest = parse_args("archivist", "mock", "data")
-    run_unittest(rest)
-
-
 if __name__ == "__main__":
-    main()
+    main(globals(), "archivist", "mock", "data")

@@ -23,7 +23,7 @@ import tempfile
 import time
 import unittest
 
-from harness import FixtureMock, parse_args, run_unittest, scratch
+from harness import FixtureMock, main, scratch
 
 ARGS = None
 QID = "1982867494206211639"
@@ -185,11 +185,5 @@ class TimeZoneTest(unittest.TestCase):
                         p.stdout)
 
 
-def main():
-    global ARGS
-    ARGS, rest = parse_args("archivist", "mock", "data")
-    run_unittest(rest)
-
-
 if __name__ == "__main__":
-    main()
+    main(globals(), "archivist", "mock", "data")
