@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark of the browser backend beside the HTTP backend (numbers for docs/fetch.md).
+"""Benchmark of the browser backend beside the HTTP backend (numbers for docs/browser.md).
 
 1. Throughput and peak memory, in one run, on the same fixture questions served by
    `mock_zhihu --web --no-signatures` (so that the HTTP backend can read them too): one

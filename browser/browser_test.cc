@@ -25,7 +25,7 @@ namespace {
 
 using testing::ProcessesInGroup;
 using testing::SharedBrowser;
-using testing::TempDir;
+using testing::ProfileDir;
 using testing::TestBrowserOptions;
 using testing::TestClock;
 using testing::WaitUntilGone;
@@ -123,7 +123,7 @@ TEST(BrowserTest, ConcurrentTabsAreAllVisible) {
 // A hostile page can make the browser write huge messages: over the cap, the command or the
 // tab gets an error, and the connection goes on.
 TEST(BrowserTest, OversizedMessagesFailTheirCommandOrTabNotTheConnection) {
-  TempDir dir;
+  ProfileDir dir;
   BrowserOptions options = TestBrowserOptions(dir.profile());
   options.max_message_bytes = 1u << 20;
   Browser browser(TestClock(), options);
@@ -153,7 +153,7 @@ TEST(BrowserTest, OversizedMessagesFailTheirCommandOrTabNotTheConnection) {
 
 // The browser dying mid-command: the command fails at once, the next tab gets a new browser.
 TEST(BrowserTest, ABrowserKilledMidCommandFailsTheCommandAndIsRestarted) {
-  TempDir dir;
+  ProfileDir dir;
   Browser browser(TestClock(), TestBrowserOptions(dir.profile()));
   auto tab = browser.OpenTab(In(30));
   ASSERT_TRUE(tab.ok()) << tab.status().ToString();
@@ -178,7 +178,7 @@ TEST(BrowserTest, ABrowserKilledMidCommandFailsTheCommandAndIsRestarted) {
 }
 
 TEST(BrowserTest, NoProcessSurvivesShutdownOrDestruction) {
-  TempDir dir;
+  ProfileDir dir;
   pid_t pid = 0;
   {
     Browser browser(TestClock(), TestBrowserOptions(dir.profile()));
@@ -194,7 +194,7 @@ TEST(BrowserTest, NoProcessSurvivesShutdownOrDestruction) {
 
 // The error path: the owner is unwound by an exception (tests may throw; archivist does not).
 TEST(BrowserTest, NoProcessSurvivesAnUnwoundOwner) {
-  TempDir dir;
+  ProfileDir dir;
   pid_t pid = 0;
   try {
     Browser browser(TestClock(), TestBrowserOptions(dir.profile()));
@@ -210,7 +210,7 @@ TEST(BrowserTest, NoProcessSurvivesAnUnwoundOwner) {
 // The Status error path: a "browser" that starts a child and never answers on the pipe. Start
 // fails after start_timeout, and neither process is left.
 TEST(BrowserTest, AFailedStartLeavesNoProcess) {
-  TempDir dir;
+  ProfileDir dir;
   const std::string fake = dir.path() + "/silent-browser";
   {
     std::ofstream script(fake);
@@ -245,7 +245,7 @@ TEST(BrowserHelper, HoldBrowserUntilKilled) {
 }
 
 TEST(BrowserTest, NoProcessSurvivesSigkillOfArchivist) {
-  TempDir dir;
+  ProfileDir dir;
   int out[2];
   ASSERT_EQ(pipe(out), 0);
   posix_spawn_file_actions_t actions;
@@ -280,7 +280,7 @@ TEST(BrowserTest, NoProcessSurvivesSigkillOfArchivist) {
 }
 
 TEST(BrowserTest, AMissingBrowserNamesTheDebianPackage) {
-  TempDir dir;
+  ProfileDir dir;
   BrowserOptions options = TestBrowserOptions(dir.profile());
   options.launch.executable = "no-such-browser-anywhere";
   Browser browser(TestClock(), options);
@@ -299,7 +299,7 @@ TEST(BrowserTest, AMissingBrowserNamesTheDebianPackage) {
 
 TEST(BrowserTest, RootNeedsAnUnprivilegedUserWhoCanReachTheProfile) {
   if (geteuid() != 0) GTEST_SKIP() << "only as root";
-  TempDir dir;
+  ProfileDir dir;
   BrowserOptions options = TestBrowserOptions(dir.profile());
   options.launch.user = "no-such-user-here";
   Status st = Browser(TestClock(), options).Start();
@@ -336,7 +336,7 @@ TEST(BrowserTest, NoSandboxIsAnOptionThatWarns) {
   EXPECT_EQ(std::count(visible.begin(), visible.end(), "--headless=new"), 0);
   EXPECT_EQ(visible.size(), args.size() - 2);  // no --headless, no --hide-scrollbars
 
-  TempDir dir;
+  ProfileDir dir;
   BrowserOptions options = TestBrowserOptions(dir.profile());
   options.launch.sandbox = false;
   std::vector<std::string> warnings;

@@ -5,28 +5,14 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <memory>
 #include <sstream>
 
 namespace archivist::browser::testing {
 
-TempDir::TempDir() {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string templ = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/archivist-browser-XXXXXX";
-  if (mkdtemp(templ.data()) == nullptr) {
-    std::cerr << "mkdtemp failed\n";
-    std::abort();
-  }
-  chmod(templ.c_str(), 0711);
-  path_ = templ;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
+ProfileDir::ProfileDir() : test_support::TempDir("archivist-browser") {
+  chmod(path().c_str(), 0711);
 }
 
 BrowserOptions TestBrowserOptions(const std::string& profile) {
@@ -47,7 +33,7 @@ RealClock& TestClock() {
 namespace {
 
 struct Shared {
-  std::unique_ptr<TempDir> dir = std::make_unique<TempDir>();
+  std::unique_ptr<ProfileDir> dir = std::make_unique<ProfileDir>();
   std::string profile = dir->profile();
   std::unique_ptr<Browser> browser;
 };

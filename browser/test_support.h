@@ -10,20 +10,16 @@
 
 #include "base/clock.h"
 #include "browser/browser.h"
+#include "tests/support/temp_dir.h"
 
 namespace archivist::browser::testing {
 
-// A fresh directory under $TMPDIR (or /tmp) that the browser user may enter (mode 0711), with
-// the profile path inside it. Removed by the destructor.
-class TempDir {
+// A test_support::TempDir that the browser user may enter (mode 0711), with the profile path
+// inside it. Removed, with the profile, by the destructor.
+class ProfileDir : public test_support::TempDir {
  public:
-  TempDir();
-  ~TempDir();
-  const std::string& path() const { return path_; }
-  std::string profile() const { return path_ + "/profile"; }
-
- private:
-  std::string path_;
+  ProfileDir();
+  std::string profile() const { return Path("profile"); }
 };
 
 // Options for a test browser in `profile` ($ARCHIVIST_BROWSER, else "chromium").

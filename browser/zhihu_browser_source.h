@@ -11,7 +11,7 @@
 // Each page (the rendered state and every captured /feeds response) goes through the same
 // rules as the HTTP backend (fetch/sources/zhihu_json, zhihu_classify, zhihu_listing), so the
 // Snapshot is the same — ids, listing order, content byte for byte, times, authors, question —
-// and so are the outcomes; docs/fetch.md ("Browser backend") lists them.
+// and so are the outcomes; docs/browser.md ("Outcomes of the browser backend") lists them.
 //
 // Politeness: given a fetch::Politeness, a slot for the base URL's host is taken before each
 // page load and each scroll step (held until the page it asked for has arrived), so the

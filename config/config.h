@@ -42,8 +42,9 @@ struct FetchConfig {
   Duration per_host_delay = std::chrono::seconds(2);
   std::string proxy;
   std::string cookies_file;
-  // The backend (docs/fetch.md): "http" asks the JSON API; "browser" reads the question page
-  // in a headless Chromium. The browser_* keys matter only for "browser" (and `login`).
+  // The backend (docs/fetch.md, docs/browser.md): "http" asks the JSON API; "browser" reads
+  // the question page in a headless Chromium. The browser_* keys matter only for "browser"
+  // (and `login`).
   std::string backend = "http";
   std::string browser = "chromium";  // a path, or a name looked up on PATH
   std::string browser_user = "nobody";  // the browser's user when archivist runs as root

@@ -198,6 +198,38 @@ void CloseImplied(Stack* st, std::string_view name) {
   }
 }
 
+// After "<!" or "<?" (t->i at the '!' or '?'): skips a comment, doctype or processing
+// instruction to just past its end, or to the end of the input.
+void SkipDeclaration(Tokenizer* t) {
+  const std::string_view html = t->s;
+  const bool comment = html.substr(t->i, 3) == "!--";
+  const size_t end = html.find(comment ? "-->" : ">", t->i + 1);
+  t->i = end == std::string_view::npos ? html.size() : end + (comment ? 3 : 1);
+}
+
+// What a start tag does to the open elements (ReadStartTag).
+enum class StartTag {
+  kPlaintext,  // <plaintext>: the rest of the input is text
+  kNoElement,  // nothing stays open: a raw-text element (skipped whole), a void element, or
+               // a self-closed one in foreign content
+  kOpens,      // the element `name` opens
+};
+
+// After "<" and a letter (t->i at the letter): reads the tag's name and attributes, skips a
+// raw-text element's content and closes the elements the tag closes implicitly.
+StartTag ReadStartTag(Tokenizer* t, Stack* st, std::string* name) {
+  *name = t->Name();
+  const bool self_closing = t->SkipAttributes();
+  if (*name == "plaintext") return StartTag::kPlaintext;
+  if (IsRawText(*name)) {
+    t->SkipRawText(*name);
+    return StartTag::kNoElement;
+  }
+  CloseImplied(st, *name);
+  if (IsVoid(*name) || (self_closing && st->InForeign())) return StartTag::kNoElement;
+  return StartTag::kOpens;
+}
+
 bool ContainsDirEndTag(std::string_view html) {
   for (size_t at = html.find("</"); at != std::string_view::npos; at = html.find("</", at + 2)) {
     if (html.size() - at >= 5 && (html[at + 2] | 0x20) == 'd' && (html[at + 3] | 0x20) == 'i' &&
@@ -231,17 +263,8 @@ size_t LimitNesting(std::string_view html, size_t max_depth, std::string* limite
     if (lt == std::string_view::npos || lt + 1 >= html.size()) break;
     t.i = lt + 1;
     const char c = html[t.i];
-    if (c == '!') {
-      if (html.substr(t.i, 3) == "!--") {
-        const size_t end = html.find("-->", t.i + 1);
-        t.i = end == std::string_view::npos ? html.size() : end + 3;
-      } else {
-        const size_t end = html.find('>', t.i);
-        t.i = end == std::string_view::npos ? html.size() : end + 1;
-      }
-    } else if (c == '?') {
-      const size_t end = html.find('>', t.i);
-      t.i = end == std::string_view::npos ? html.size() : end + 1;
+    if (c == '!' || c == '?') {  // comments, doctypes, processing instructions
+      SkipDeclaration(&t);
     } else if (c == '/' && t.i + 1 < html.size() && IsAsciiAlpha(html[t.i + 1])) {
       ++t.i;
       const std::string name = t.Name();
@@ -254,15 +277,10 @@ size_t LimitNesting(std::string_view html, size_t max_depth, std::string* limite
         drop(lt, t.i);  // would close the parser's wrapper (dom.cc); the reference ignores it
       }
     } else if (IsAsciiAlpha(c)) {
-      const std::string name = t.Name();
-      const bool self_closing = t.SkipAttributes();
-      if (name == "plaintext") break;
-      if (IsRawText(name)) {
-        t.SkipRawText(name);
-        continue;
-      }
-      CloseImplied(&st, name);
-      if (IsVoid(name) || (self_closing && st.InForeign())) continue;
+      std::string name;
+      const StartTag tag = ReadStartTag(&t, &st, &name);
+      if (tag == StartTag::kPlaintext) break;
+      if (tag != StartTag::kOpens) continue;
       if (st.size() >= max_depth) {
         ++dropped_open[name];
         drop(lt, t.i);
@@ -288,25 +306,17 @@ size_t NextTopLevelMarkup(std::string_view html, size_t from, size_t at_least) {
     t.i = lt + 1;
     const char c = html[t.i];
     if (c == '!' || c == '?') {  // comments, doctypes, processing instructions
-      const bool comment = html.substr(t.i, 3) == "!--";
-      const size_t end = html.find(comment ? "-->" : ">", t.i + 1);
-      t.i = end == std::string_view::npos ? html.size() : end + (comment ? 3 : 1);
+      SkipDeclaration(&t);
     } else if (c == '/' && t.i + 1 < html.size() && IsAsciiAlpha(html[t.i + 1])) {
       ++t.i;
       const std::string name = t.Name();
       t.SkipAttributes();
       st.PopTo(name);
     } else if (IsAsciiAlpha(c)) {
-      const std::string name = t.Name();
-      const bool self_closing = t.SkipAttributes();
-      if (name == "plaintext") break;
-      if (IsRawText(name)) {
-        t.SkipRawText(name);
-        continue;
-      }
-      CloseImplied(&st, name);
-      if (IsVoid(name) || (self_closing && st.InForeign())) continue;
-      st.Push(name);
+      std::string name;
+      const StartTag tag = ReadStartTag(&t, &st, &name);
+      if (tag == StartTag::kPlaintext) break;
+      if (tag == StartTag::kOpens) st.Push(name);
     }
   }
   return html.size();

@@ -5,7 +5,7 @@
 //    Politeness) → fetch::ZhihuSource, which asks the JSON API;
 //  - `browser`: browser::BrowserZhihuSource, which reads the question page in the process's
 //    one headless Chromium (browser::Browser) and captures what the page receives, paced by
-//    the same Politeness (docs/fetch.md "Browser backend").
+//    the same Politeness (docs/browser.md).
 // Everything that fetches — the daemon's refreshers and its hot-list poll, `archivist
 // refresh`, `archivist fetch` — gets its SiteSource from MakeSiteSource, so nothing else
 // assembles either stack, and the pipeline does not know which one it reads through.

@@ -1,5 +1,5 @@
 // How one HTTP response of Zhihu becomes either a JSON body to read or a fetch outcome.
-// Internal to fetch/. The rules are written out in docs/fetch.md ("Outcomes").
+// Internal to fetch/. The rules are written out in docs/fetch.md ("How the source decides the outcome").
 #ifndef ARCHIVIST_FETCH_SOURCES_ZHIHU_CLASSIFY_H_
 #define ARCHIVIST_FETCH_SOURCES_ZHIHU_CLASSIFY_H_
 

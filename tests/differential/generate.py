@@ -2,7 +2,7 @@
 """Random HTML fragments for differential testing of the normalizer against turndown.
 
 Writes N fragments (deterministic for a seed) as IN_DIR/NNNNN.html. The expected outputs come
-from the reference normalizer (turndown 7.2.2 on Node.js, see tests/differential/README.md)
+from the reference normalizer (turndown 7.2.2 on Node.js, see tests/data/differential/README.md)
 and are committed; the C++ test reads them, so Node.js is never needed to run the suite.
 """
 import os

@@ -23,7 +23,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import MockServer, parse_args, run_unittest, sql
+from harness import MockServer, main, read, sql
 
 ARGS = None
 QID = "1982867494206211639"  # 7 short answers: 3 pages at page size 3
@@ -32,11 +32,6 @@ NEW_ID = "1990000000000000001"
 
 def now_iso():
     return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
-
-
-def read(path, mode="r"):
-    with open(path, mode) as f:
-        return f.read()
 
 
 class Archivist:
@@ -421,17 +416,5 @@ class ErrorTest(unittest.TestCase):
         self.assertEqual(p.returncode, 2)
 
 
-def main():
-    global ARGS
-    ARGS, rest = parse_args("archivist", "mock", "data")
-    # The keyword tagger's cache goes to a private directory, not the user's home.
-    cache = tempfile.mkdtemp(prefix="archive_cli_cache.")
-    os.environ["XDG_CACHE_HOME"] = cache
-    try:
-        run_unittest(rest)
-    finally:
-        shutil.rmtree(cache, ignore_errors=True)
-
-
 if __name__ == "__main__":
-    main()
+    main(globals(), "archivist", "mock", "data", private_cache=True)

@@ -21,86 +21,22 @@ mock_zhihu on 127.0.0.1.
 
 usage: archive_safety_test.py --archivist PATH --mock PATH --data tests/data
 """
-import argparse
 import json
 import os
 import random
-import re
 import shutil
 import signal
 import socket
 import sqlite3
 import stat
 import subprocess
-import sys
-import tempfile
 import time
 import unittest
-import urllib.error
-import urllib.request
+
+from harness import (Daemon, FixtureMock, http, main, read, scratch, sql, wait_until)
 
 ARGS = None
 Q1, Q2, Q3 = "1982867494206211639", "664360260", "305246901"
-
-
-def sql(db, *statements):
-    c = sqlite3.connect(db, timeout=10)
-    try:
-        rows = [c.execute(st).fetchall() for st in statements]
-        c.commit()
-        return rows
-    finally:
-        c.close()
-
-
-def read(path, mode="r"):
-    with open(path, mode) as f:
-        return f.read()
-
-
-def write_json(path, obj):
-    with open(path + ".new", "w", encoding="utf-8") as f:
-        json.dump(obj, f, ensure_ascii=False)
-    os.replace(path + ".new", path)
-
-
-class MockServer:
-    """mock_zhihu on copies of fixture questions (`root`), with its request log."""
-
-    def __init__(self, tmp, questions):
-        self.root = os.path.join(tmp, "root")
-        for q in questions:
-            shutil.copytree(os.path.join(ARGS.data, "zhihu", "questions", q),
-                            os.path.join(self.root, q), ignore=shutil.ignore_patterns("expected"))
-        self.proc = subprocess.Popen([ARGS.mock, "--root", self.root, "--port", "0"],
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        port = self.proc.stdout.readline().strip()
-        assert port.isdigit(), "mock_zhihu printed %r" % port
-        self.base = "http://127.0.0.1:" + port
-
-    def answers_path(self, q):
-        return os.path.join(self.root, q, "answers.json")
-
-    def answers(self, q):
-        return json.loads(read(self.answers_path(q)))
-
-    def set_answers(self, q, answers):
-        write_json(self.answers_path(q), answers)
-
-    def control(self, method, path, body=None):
-        req = urllib.request.Request(self.base + path, data=body, method=method)
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return r.read().decode()
-
-    def set_faults(self, text):
-        self.control("PUT", "/_mock/faults", text.encode())
-
-    def requests(self):
-        return [r["target"] for r in json.loads(self.control("GET", "/_mock/requests"))]
-
-    def stop(self):
-        self.proc.kill()
-        self.proc.wait()
 
 
 class Archivist:
@@ -129,8 +65,9 @@ class Fixture(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="archive_safety.")
-        cls.mock = MockServer(cls.tmp, cls.QUESTIONS)
+        cls.tmp = cls.enterClassContext(scratch("archive_safety."))
+        cls.mock = cls.enterClassContext(
+            FixtureMock(ARGS.mock, ARGS.data, cls.tmp, cls.QUESTIONS))
         cls.db = os.path.join(cls.tmp, "archive.db")
         cls.cli = Archivist(cls.db, cls.mock.base)
         cls.prepare()
@@ -140,13 +77,8 @@ class Fixture(unittest.TestCase):
     def prepare(cls):
         """Edits the served dumps before the first refresh."""
 
-    @classmethod
-    def tearDownClass(cls):
-        cls.mock.stop()
-        shutil.rmtree(cls.tmp)
-
     def answer_count(self, db=None):
-        return sql(db or self.db, "SELECT count(*) FROM answers")[0][0][0]
+        return sql(db or self.db, "SELECT count(*) FROM answers")[0][0]
 
 
 class OutputTargetTest(Fixture):
@@ -188,9 +120,9 @@ class OutputTargetTest(Fixture):
         before = self.answer_count()
         self.cli.run("add", "24657141", check=0)
         self.assertEqual(sql(self.db, "SELECT count(*) FROM threads WHERE source_id = 24657141")
-                         [0][0][0], 1)
+                         [0][0], 1)
         self.assertEqual(self.answer_count(), before)
-        self.assertEqual(sql(self.db, "PRAGMA integrity_check")[0][0][0], "ok")
+        self.assertEqual(sql(self.db, "PRAGMA integrity_check")[0][0], "ok")
         # A real backup still works, and a link to another file is followed.
         other = os.path.join(self.tmp, "other.db")
         with open(other, "w") as f:
@@ -212,7 +144,7 @@ class OutputTargetTest(Fixture):
         self.assertEqual(p.returncode, 1, p.stderr)
         self.assertIn("refusing to replace %s: it is the archive" % db, p.stderr)
         self.assertEqual(os.stat(db).st_ino, inode)
-        self.assertEqual(sql(db, "PRAGMA integrity_check")[0][0][0], "ok")
+        self.assertEqual(sql(db, "PRAGMA integrity_check")[0][0], "ok")
 
     def test_convert_never_replaces_an_input_or_a_special_file(self):
         d = os.path.join(self.tmp, "conv")
@@ -258,25 +190,6 @@ def checkpoint(db):
             return
         time.sleep(0.05)
     raise AssertionError("could not checkpoint " + db)
-
-
-def http_get(url):
-    try:
-        with urllib.request.urlopen(url, timeout=10) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
-
-
-def wait_until(pred, what, timeout=30):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = pred()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("gave up waiting for " + what)
-        time.sleep(0.05)
 
 
 class DamageTest(Fixture):
@@ -342,23 +255,22 @@ class DamageTest(Fixture):
         live = os.path.join(self.tmp, "live.db")
         shutil.copy(self.db, live)
         log_path = os.path.join(self.tmp, "daemon.log")
-        with open(log_path, "w") as log:
-            proc = subprocess.Popen([ARGS.archivist, "--config", self.config(live, "live"),
-                                     "daemon"], stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        d = Daemon([ARGS.archivist, "--config", self.config(live, "live"), "daemon"], log_path,
+                   dict(os.environ))
+        proc = d.proc
         try:
-            ready = wait_until(lambda: re.search(r"ready: .* status 127\.0\.0\.1:(\d+)",
-                                                 read(log_path)), "the daemon to be ready")
-            url = "http://127.0.0.1:%s/healthz" % ready.group(1)
+            url = d.ready().status_url + "/healthz"
+            self.assertTrue(url.startswith("http://127.0.0.1:"), url)
             # The configured threads have no schedule yet: all are refreshed once, then idle.
             wait_until(lambda: read(log_path).count("refresh zhihu:") == len(self.QUESTIONS),
                        "the first refreshes")
-            self.assertEqual(http_get(url), (200, "ok\n"))
+            self.assertEqual(http("GET", url), (200, "ok\n"))
             checkpoint(live)
             pages = os.path.getsize(live) // 4096
             damage_pages(live, 1, pages - 1)  # everything after the header page
             proc.send_signal(signal.SIGHUP)  # reload: the next reads meet the damage
             status, body = wait_until(lambda: (lambda r: r if r[0] == 503 else None)(
-                http_get(url)), "/healthz to report the damage", timeout=15)
+                http("GET", url)), "/healthz to report the damage", timeout=15)
             self.assertTrue(body.startswith("archive damaged: "), body)
             self.assertIn(live, body)
             self.assertIn("the archive is damaged", read(log_path))
@@ -366,6 +278,7 @@ class DamageTest(Fixture):
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=30)
+            d.stop()
 
 
 class ConcurrentRefreshTest(Fixture):
@@ -374,11 +287,11 @@ class ConcurrentRefreshTest(Fixture):
     QUESTIONS = (Q1,)
 
     def test_a_slow_refresh_overtaken_by_another_records_nothing(self):
-        answers = self.mock.answers(Q1)
+        answers = self.mock.dump(Q1)
         edited = answers[0]
-        fetches = sql(self.db, "SELECT count(*) FROM fetches")[0][0][0]
+        fetches = sql(self.db, "SELECT count(*) FROM fetches")[0][0]
         self.mock.set_faults("route=feeds qid=%s page=1 action=delay ms=5000 times=1\n" % Q1)
-        self.mock.control("DELETE", "/_mock/requests")
+        self.mock.clear_requests()
         slow = subprocess.Popen(self.cli.cmd("refresh", Q1, "--delay", "0", "--retries", "0",
                                              "--page-size", "3"),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -389,7 +302,7 @@ class ConcurrentRefreshTest(Fixture):
                        "the slow refresh to request its first listing page")
             answers[0] = dict(edited, content=edited["content"] + "<p>后来补充的一段。</p>",
                               updated_time=edited["updated_time"] + 100)
-            self.mock.set_answers(Q1, answers)
+            self.mock.write_dump(Q1, answers)
             fast = self.cli.refresh(Q1)
             self.assertIn("+0 ~1 -0", fast.stdout)
             out, err = slow.communicate(timeout=60)
@@ -403,7 +316,7 @@ class ConcurrentRefreshTest(Fixture):
                    self.cli.run("history", Q1, "--json", check=0).stdout.splitlines()]
         edits = [e for e in history if e["kind"] == "answer_edited"]
         self.assertEqual([(e["answer"], e["revision"]) for e in edits], [(str(edited["id"]), 2)])
-        self.assertEqual(sql(self.db, "SELECT count(*) FROM fetches")[0][0][0], fetches + 1)
+        self.assertEqual(sql(self.db, "SELECT count(*) FROM fetches")[0][0], fetches + 1)
         self.assertIn("后来补充的一段。", self.cli.run("show", Q1, check=0).stdout)
         # The next refresh finds nothing to record: no phantom edit back.
         self.assertIn("+0 ~0 -0  answers 7  complete\n", self.cli.refresh(Q1).stdout)
@@ -417,14 +330,14 @@ class SharedAnswerIdTest(Fixture):
 
     @classmethod
     def prepare(cls):
-        a1, a2 = cls.mock.answers(Q1), cls.mock.answers(Q2)
+        a1, a2 = cls.mock.dump(Q1), cls.mock.dump(Q2)
         cls.X = str(a1[0]["id"])
         a2[0] = dict(a2[0], id=a1[0]["id"], content="<p>第二个问题下的回答。</p>")
-        cls.mock.set_answers(Q2, a2)
+        cls.mock.write_dump(Q2, a2)
         cls.cli.refresh(Q1, Q2)
         a2[0] = dict(a2[0], content="<p>第二个问题下的回答，改过了。</p>",
                      updated_time=a2[0]["updated_time"] + 100)
-        cls.mock.set_answers(Q2, a2)
+        cls.mock.write_dump(Q2, a2)
 
     def history(self, q, *extra):
         p = self.cli.run("history", q, "--json", "--answer", self.X, *extra, check=0)
@@ -480,20 +393,5 @@ class ExportFailureTest(Fixture):
         self.assertTrue(os.path.isdir(os.path.join(out, Q2 + ".md")))
 
 
-def main():
-    global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--archivist", required=True)
-    parser.add_argument("--mock", required=True)
-    parser.add_argument("--data", required=True)
-    ARGS, rest = parser.parse_known_args()
-    cache = tempfile.mkdtemp(prefix="archive_safety_cache.")
-    os.environ["XDG_CACHE_HOME"] = cache  # the keyword tagger's cache
-    try:
-        unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-    finally:
-        shutil.rmtree(cache, ignore_errors=True)
-
-
 if __name__ == "__main__":
-    main()
+    main(globals(), "archivist", "mock", "data", private_cache=True)

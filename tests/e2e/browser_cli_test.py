@@ -28,21 +28,22 @@ processes on the machine do not count.
 usage: browser_cli_test.py --archivist PATH --mock PATH --data tests/data [--keep]
 """
 import ctypes
+import functools
 import json
 import os
 import pwd
 import re
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import MockServer, check_whole, http, parse_args, run_unittest, sql  # noqa: E402
+import harness  # noqa: E402
+from harness import (Daemon, FixtureMock, check_whole, http, main,  # noqa: E402
+                     scratch, sql)
 
 ARGS = None
 MULTI = "651332768"  # 55 answers: the page's 5, then /feeds pages 2..11
@@ -50,18 +51,7 @@ SMALL = "355903822"  # 6 answers: the page's 5, then one /feeds page
 DRAINED = "553528155"  # 5 answers, all in the page
 QUESTIONS = (MULTI, SMALL, DRAINED, "619125262")
 GUARD = 60  # seconds: the longest any single wait may take before the test gives up
-REFRESH_RE = re.compile(r"refresh zhihu:(\d+) (\w+) http=(\d+) pages=(\d+) answers=(\d+)")
-
-
-def wait_until(pred, what, timeout=GUARD, on_fail=None):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = pred()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("gave up waiting for %s%s" % (what, on_fail() if on_fail else ""))
-        time.sleep(0.1)
+wait_until = functools.partial(harness.wait_until, timeout=GUARD, interval=0.1)
 
 
 def browser_processes(profile):
@@ -112,30 +102,10 @@ def assert_no_browser(profile, what, grace=5.0):
                on_fail=lambda: ": left %r" % browser_processes(profile))
 
 
-class Mock(MockServer):
+def mock(tmp):
     """mock_zhihu --web (signatures on) over copies of the fixture questions, so that a test
     may edit them."""
-
-    def __init__(self, tmp):
-        self.root = os.path.join(tmp, "root")
-        for q in QUESTIONS:
-            shutil.copytree(os.path.join(ARGS.data, "zhihu", "questions", q),
-                            os.path.join(self.root, q), ignore=shutil.ignore_patterns("expected"))
-        super().__init__(ARGS.mock, [self.root], quiet=True, flags=["--web"])
-        self.url = self.base
-
-    def requests(self):
-        return self.request_log()
-
-    def dump(self, q):
-        with open(os.path.join(self.root, q, "answers.json"), encoding="utf-8") as f:
-            return json.load(f)
-
-    def write_dump(self, q, answers):
-        path = os.path.join(self.root, q, "answers.json")
-        with open(path + ".new", "w", encoding="utf-8") as f:
-            json.dump(answers, f, ensure_ascii=False)
-        os.replace(path + ".new", path)
+    return FixtureMock(ARGS.mock, ARGS.data, tmp, QUESTIONS, flags=["--web"])
 
 
 def workdir(parent, name):
@@ -186,23 +156,14 @@ class Cli:
 class BrowserCliTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="browser-cli-")
-        os.chmod(cls.tmp, 0o711)
-        cls.mock = Mock(cls.tmp)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.mock.stop()
-        if ARGS.keep:
-            print("kept", cls.tmp)
-        else:
-            shutil.rmtree(cls.tmp, ignore_errors=True)
+        cls.tmp = cls.enterClassContext(scratch("browser-cli-", ARGS.keep, mode=0o711))
+        cls.mock = cls.enterClassContext(mock(cls.tmp))
 
     def setUp(self):
         self.mock.set_faults("")
 
     def test_fetch_browser_complete_while_http_is_blocked(self):
-        cli = Cli(workdir(self.tmp, "fetch"), self.mock.url)
+        cli = Cli(workdir(self.tmp, "fetch"), self.mock.base)
         http_run = cli.run("fetch", MULTI, "--json", "--backend", "http", rc=1)
         refused = json.loads(http_run.stdout)
         self.assertEqual((refused["outcome"], refused["error"]["code"]), ("blocked", "10003"))
@@ -224,12 +185,12 @@ class BrowserCliTest(unittest.TestCase):
         if os.geteuid() == 0:
             self.assertEqual(users, {pwd.getpwnam("nobody").pw_uid})
             self.assertEqual(os.stat(cli.profile).st_uid, pwd.getpwnam("nobody").pw_uid)
-        signed = [r for r in self.mock.requests() if r["route"] == "feeds" and r["signed"]]
+        signed = [r for r in self.mock.request_log() if r["route"] == "feeds" and r["signed"]]
         self.assertTrue(signed and all(r["signature_valid"] for r in signed))
         assert_no_browser(cli.profile, "archivist fetch exited", grace=2)
 
     def test_refresh_records_an_edit_and_a_probed_deletion(self):
-        cli = Cli(workdir(self.tmp, "refresh"), self.mock.url)
+        cli = Cli(workdir(self.tmp, "refresh"), self.mock.base)
         first = cli.run("refresh", SMALL, "--backend", "browser", rc=0)
         self.assertRegex(first.stdout, r"%s .* \+6 ~0 -0  answers 6  complete" % SMALL)
         answers = self.mock.dump(SMALL)
@@ -237,20 +198,20 @@ class BrowserCliTest(unittest.TestCase):
         answers[1]["content"] += "<p>edited between two browser refreshes</p>"
         answers[1]["updated_time"] += 60
         self.mock.write_dump(SMALL, answers[:5])
-        before = len(self.mock.requests())
+        before = len(self.mock.request_log())
         second = cli.run("refresh", SMALL, "--backend", "browser", rc=0)
         self.assertRegex(second.stdout, r"%s .* \+0 ~1 -1  answers 5  complete" % SMALL)
         events = {e["kind"]: e for e in cli.history(SMALL) if e["kind"] in ("answer_edited", "answer_deleted")}
         self.assertEqual(events["answer_edited"]["answer"], edited)
         self.assertEqual(events["answer_deleted"]["answer"], removed)
-        paths = [r["path"] for r in self.mock.requests()[before:]]
+        paths = [r["path"] for r in self.mock.request_log()[before:]]
         self.assertIn("/answer/" + removed, paths)  # the probe, through the browser
         self.assertNotIn("/api/v4/answers/" + removed, paths)
         check_whole(cli.db)
         assert_no_browser(cli.profile, "archivist refresh exited", grace=2)
 
     def test_web_faults_are_outcomes_and_delete_nothing(self):
-        cli = Cli(workdir(self.tmp, "faults"), self.mock.url)
+        cli = Cli(workdir(self.tmp, "faults"), self.mock.base)
         cli.run("refresh", MULTI, "--backend", "browser", rc=0)
         cases = [("route=question_page action=captcha", "blocked", 55),
                  ("qid=%s action=login_wall answers=12" % MULTI, "auth_required", 55),
@@ -270,14 +231,14 @@ class BrowserCliTest(unittest.TestCase):
         """The test holds copies of archivist's sockets, its end of the DevTools pipe among
         them, so that the browser cannot see the pipe close and quit by itself: only the
         parent-death signal can take it down."""
-        cli = Cli(workdir(self.tmp, "kill-refresh"), self.mock.url)
+        cli = Cli(workdir(self.tmp, "kill-refresh"), self.mock.base)
         self.mock.set_faults("route=feeds action=delay ms=3000")
-        before = len(self.mock.requests())
+        before = len(self.mock.request_log())
         proc = subprocess.Popen(cli.argv("refresh", MULTI, "--backend", "browser"),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         held = []
         try:
-            wait_until(lambda: any(r["route"] == "feeds" for r in self.mock.requests()[before:]),
+            wait_until(lambda: any(r["route"] == "feeds" for r in self.mock.request_log()[before:]),
                        "a /feeds request of the page")
             self.assertTrue(browser_processes(cli.profile))
             held = copy_sockets(proc.pid)
@@ -294,7 +255,7 @@ class BrowserCliTest(unittest.TestCase):
                 os.kill(pid, signal.SIGKILL)
 
     def test_login(self):
-        cli = Cli(workdir(self.tmp, "login"), self.mock.url)
+        cli = Cli(workdir(self.tmp, "login"), self.mock.base)
         env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
         r = cli.run("login", rc=2, env=env)
         self.assertIn("no display", r.stderr)
@@ -305,9 +266,9 @@ class BrowserCliTest(unittest.TestCase):
         self.assertIn("logged in: the profile %s holds a z_c0 cookie for 127.0.0.1" % cli.profile, r.stdout)
         r = cli.run("login", "--headless", "close", rc=0)  # kept in the profile
         self.assertIn("logged in", r.stdout)
-        self.assertTrue(any(r["method"] == "POST" and r["path"] == "/signin" for r in self.mock.requests()))
+        self.assertTrue(any(r["method"] == "POST" and r["path"] == "/signin" for r in self.mock.request_log()))
         assert_no_browser(cli.profile, "archivist login", grace=2)
-        missing = Cli(workdir(self.tmp, "login-missing"), self.mock.url,
+        missing = Cli(workdir(self.tmp, "login-missing"), self.mock.base,
                       fetch='browser = "/nonexistent/chromium"\n')
         r = missing.run("login", "--headless", "close", rc=2)
         self.assertIn("install Debian's package 'chromium'", r.stderr)
@@ -322,44 +283,10 @@ class BrowserCliTest(unittest.TestCase):
         self.assertIn("install Debian's package 'chromium'", r.stderr)
 
 
-class Daemon:
-    def __init__(self, cli, name):
-        self.log_path = os.path.join(cli.dir, name + ".log")
-        self.log_file = open(self.log_path, "w")
-        env = {k: v for k, v in os.environ.items() if k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC")}
-        self.proc = subprocess.Popen(cli.argv("daemon"), stdin=subprocess.DEVNULL,
-                                     stdout=self.log_file, stderr=self.log_file, env=env)
-        self.status_url = None
-
-    def log(self):
-        with open(self.log_path, encoding="utf-8", errors="replace") as f:
-            return f.read()
-
-    def tail(self):
-        return "\n--- daemon log (tail) ---\n" + "\n".join(self.log().splitlines()[-30:])
-
-    def ready(self):
-        m = wait_until(lambda: re.search(r"status 127\.0\.0\.1:(\d+)", self.log()), "the ready line",
-                       on_fail=self.tail)
-        self.status_url = "http://127.0.0.1:" + m.group(1)
-
-    def refreshes(self, after=0):
-        return [m.groups() for m in REFRESH_RE.finditer(self.log(), after)]
-
-    def wait_refreshes(self, pred, what, after=0):
-        return wait_until(lambda: pred(self.refreshes(after)), what, on_fail=self.tail)
-
-    def metrics(self):
-        code, body = http("GET", self.status_url + "/metrics")
-        assert code == 200, body
-        return {n: float(v) for n, v in (l.rsplit(" ", 1) for l in body.splitlines()
-                                         if l and not l.startswith("#"))}
-
-    def stop(self, sig, rc=0):
-        self.proc.send_signal(sig)
-        self.proc.wait(timeout=GUARD)
-        self.log_file.close()
-        assert self.proc.returncode == rc, (self.proc.returncode, self.tail())
+def daemon(cli, name):
+    """`archivist --config … daemon` of `cli`, its log in <dir>/<name>.log (not yet ready)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC")}
+    return Daemon(cli.argv("daemon"), os.path.join(cli.dir, name + ".log"), env)
 
 
 def daemon_cli(directory, mock_url, backend, threads, fetch=""):
@@ -372,24 +299,16 @@ def daemon_cli(directory, mock_url, backend, threads, fetch=""):
 class BrowserDaemonTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="browser-daemon-")
-        os.chmod(cls.tmp, 0o711)
-        cls.mock = Mock(cls.tmp)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.mock.stop()
-        if not ARGS.keep:
-            shutil.rmtree(cls.tmp, ignore_errors=True)
+        cls.tmp = cls.enterClassContext(scratch("browser-daemon-", ARGS.keep, mode=0o711))
+        cls.mock = cls.enterClassContext(mock(cls.tmp))
 
     def test_the_daemon_switches_to_the_browser_and_reaps_it_on_every_exit(self):
         self.mock.set_faults("")
-        cli = daemon_cli(workdir(self.tmp, "daemon"), self.mock.url, "http", [SMALL, DRAINED])
+        cli = daemon_cli(workdir(self.tmp, "daemon"), self.mock.base, "http", [SMALL, DRAINED])
         # A session for the hot list, from a scripted login on the daemon's profile.
         cli.run("login", "--headless", "submit", rc=0)
-        d = Daemon(cli, "http")
-        d.ready()
-        d.wait_refreshes(lambda rs: any(o == "blocked" for q, o, *_ in rs), "a blocked refresh on http")
+        d = daemon(cli, "http").ready()
+        d.wait_refresh(lambda r: r["outcome"] == "blocked", "a blocked refresh on http", timeout=GUARD)
         self.assertEqual(d.metrics()["archivist_browser_starts_total"], 0)
         self.assertFalse(browser_processes(cli.profile), "the http backend started a browser")
 
@@ -397,31 +316,30 @@ class BrowserDaemonTest(unittest.TestCase):
         cli.edit_config("[daemon]", '[discovery]\nzhihu_hot = true\ninterval = "1h"\n[daemon]')
         at = len(d.log())
         d.proc.send_signal(signal.SIGHUP)
-        d.wait_refreshes(lambda rs: sum(o == "complete" for q, o, *_ in rs) >= 4, "complete refreshes", at)
+        wait_until(lambda: sum(r["outcome"] == "complete" for r in d.refreshes(at)) >= 4,
+                   "complete refreshes", on_fail=d.tail)
         wait_until(lambda: "discovered zhihu:" in d.log(), "threads discovered on the hot list", on_fail=d.tail)
         m = d.metrics()
-        complete = sum(o == "complete" for q, o, *_ in d.refreshes(at))
+        complete = sum(r["outcome"] == "complete" for r in d.refreshes(at))
         self.assertGreaterEqual(m["archivist_browser_starts_total"], 1)
         self.assertGreaterEqual(m["archivist_browser_page_loads_total"], complete + 1)  # + the hot list
         self.assertEqual(m['archivist_discovery_polls_total{result="ok"}'], 1)
         self.assertEqual(http("GET", d.status_url + "/healthz"), (200, "ok\n"))
         self.assertTrue(browser_processes(cli.profile))
-        d.stop(signal.SIGTERM)
+        d.end(signal.SIGTERM, timeout=GUARD)
         assert_no_browser(cli.profile, "SIGTERM of the daemon")
 
-        d = Daemon(cli, "sigint")
-        d.ready()
+        d = daemon(cli, "sigint").ready()
         at = len(d.log())
-        d.wait_refreshes(lambda rs: any(o == "complete" for q, o, *_ in rs), "a complete refresh", at)
-        d.stop(signal.SIGINT)
+        d.wait_refresh(lambda r: r["outcome"] == "complete", "a complete refresh", at, timeout=GUARD)
+        d.end(signal.SIGINT, timeout=GUARD)
         assert_no_browser(cli.profile, "SIGINT of the daemon")
 
         # SIGKILL mid-fetch: the browser dies with the daemon (its parent-death signal).
         self.mock.set_faults("route=feeds action=delay ms=4000")
-        before = len(self.mock.requests())
-        d = Daemon(cli, "sigkill")
-        d.ready()
-        wait_until(lambda: any(r["route"] == "feeds" for r in self.mock.requests()[before:]),
+        before = len(self.mock.request_log())
+        d = daemon(cli, "sigkill").ready()
+        wait_until(lambda: any(r["route"] == "feeds" for r in self.mock.request_log()[before:]),
                    "a /feeds request of the page", on_fail=d.tail)
         self.assertTrue(browser_processes(cli.profile))
         held = copy_sockets(d.proc.pid)  # the browser must not learn of it from its pipe
@@ -436,33 +354,25 @@ class BrowserDaemonTest(unittest.TestCase):
         self.mock.set_faults("")
 
         # A failed start (the status address is taken) starts no browser and leaves none.
-        busy = urllib.parse.urlparse(self.mock.url).netloc
+        busy = urllib.parse.urlparse(self.mock.base).netloc
         cli.edit_config('status_listen = "127.0.0.1:0"', 'status_listen = "%s"' % busy)
-        d = Daemon(cli, "failed")
+        d = daemon(cli, "failed")
         d.proc.wait(timeout=GUARD)
         d.log_file.close()
         self.assertEqual(d.proc.returncode, 1, d.tail())
         assert_no_browser(cli.profile, "a failed start", grace=1)
 
     def test_healthz_reports_a_browser_that_cannot_start(self):
-        cli = daemon_cli(workdir(self.tmp, "broken"), self.mock.url, "browser", [DRAINED],
+        cli = daemon_cli(workdir(self.tmp, "broken"), self.mock.base, "browser", [DRAINED],
                          'browser = "/bin/false"\n')
-        d = Daemon(cli, "broken")
-        d.ready()
-        d.wait_refreshes(lambda rs: any(o == "transient" for q, o, *_ in rs), "a transient refresh")
+        d = daemon(cli, "broken").ready()
+        d.wait_refresh(lambda r: r["outcome"] == "transient", "a transient refresh", timeout=GUARD)
         code, body = http("GET", d.status_url + "/healthz")
         self.assertEqual(code, 503)
         self.assertIn("browser cannot start: the browser did not start", body)
         self.assertEqual(d.metrics()["archivist_up"], 0)
-        d.stop(signal.SIGTERM)
-
-
-def main():
-    global ARGS
-    ARGS, rest = parse_args("archivist", "mock", "data")
-    ARGS.keep = "--keep" in rest
-    run_unittest([r for r in rest if r != "--keep"])
+        d.end(signal.SIGTERM, timeout=GUARD)
 
 
 if __name__ == "__main__":
-    main()
+    main(globals(), "archivist", "mock", "data", keep=True)

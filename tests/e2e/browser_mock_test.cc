@@ -28,14 +28,14 @@ namespace {
 using browser::BrowserSourceOptions;
 using browser::BrowserZhihuSource;
 using browser::testing::SharedBrowser;
-using browser::testing::TempDir;
+using browser::testing::ProfileDir;
 using browser::testing::TestClock;
 using model::Outcome;
 
 class BrowserMockTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new TempDir();
+    dir_ = new ProfileDir();
     faults_ = dir_->path() + "/faults";
     std::ofstream(faults_).flush();
     const std::vector<std::string> roots = {e2e::TestData() + "/zhihu/questions", e2e::TestData() + "/seed/questions"};
@@ -130,13 +130,13 @@ class BrowserMockTest : public ::testing::Test {
     return j.ok() ? *j : fetch::zhihu::Json::array();
   }
 
-  static TempDir* dir_;
+  static ProfileDir* dir_;
   static std::string faults_;
   static e2e::MockProcess* web_;
   static e2e::MockProcess* plain_;
 };
 
-TempDir* BrowserMockTest::dir_ = nullptr;
+ProfileDir* BrowserMockTest::dir_ = nullptr;
 std::string BrowserMockTest::faults_;
 e2e::MockProcess* BrowserMockTest::web_ = nullptr;
 e2e::MockProcess* BrowserMockTest::plain_ = nullptr;

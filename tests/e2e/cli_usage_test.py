@@ -10,16 +10,14 @@
 
 usage: cli_usage_test.py --archivist PATH --mock PATH --data tests/data --source .
 """
-import argparse
 import json
 import os
 import re
 import shutil
 import subprocess
-import sys
-import tempfile
 import unittest
-import urllib.request
+
+from harness import FixtureMock, main, scratch
 
 ARGS = None
 QID = "1982867494206211639"  # 7 short answers
@@ -35,34 +33,22 @@ class MockFixture(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="cli_usage_test.")
-        root = os.path.join(cls.tmp, "questions")
-        shutil.copytree(os.path.join(ARGS.data, "zhihu/questions", QID), os.path.join(root, QID))
-        cls.mock = subprocess.Popen([ARGS.mock, "--root", root, "--port", "0"],
-                                    stdout=subprocess.PIPE, text=True)
-        port = cls.mock.stdout.readline().strip()
-        assert port.isdigit(), port
-        cls.base = "http://127.0.0.1:" + port
+        cls.tmp = cls.enterClassContext(scratch("cli_usage_test."))
+        cls.mock = cls.enterClassContext(FixtureMock(ARGS.mock, ARGS.data, cls.tmp, [QID]))
+        cls.base = cls.mock.base
         cls.env = dict(os.environ, HOME=cls.tmp, XDG_CACHE_HOME=os.path.join(cls.tmp, "cache"))
         cls.env.pop("XDG_CONFIG_HOME", None)
         cls.env.pop("XDG_DATA_HOME", None)
         cls.db = os.path.join(cls.tmp, "archive.db")
 
-    @classmethod
-    def tearDownClass(cls):
-        cls.mock.terminate()
-        cls.mock.wait()
-        cls.mock.stdout.close()
-        shutil.rmtree(cls.tmp)
-
     def a(self, *args):
         return run("--db", self.db, "--zhihu-base-url", self.base, *args, env=self.env)
 
     def requests(self, clear=False):
-        req = urllib.request.Request(self.base + "/_mock/requests",
-                                     method="DELETE" if clear else "GET")
-        with urllib.request.urlopen(req) as r:
-            return json.loads(r.read())
+        if clear:
+            self.mock.clear_requests()
+            return None
+        return self.mock.request_log()
 
 
 class VerbTest(unittest.TestCase):
@@ -204,16 +190,5 @@ class DefaultsTest(MockFixture):
         self.assertEqual((listed.returncode, listed.stdout), (0, ""), listed.stderr)
 
 
-def main():
-    global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--archivist", required=True)
-    parser.add_argument("--mock", required=True)
-    parser.add_argument("--data", required=True)
-    parser.add_argument("--source", required=True)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    main(globals(), "archivist", "mock", "data", "source")

@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import MockServer, parse_args, run_unittest
+from harness import MockServer, main
 
 ARGS = None
 QID = "1968000000000000001"
@@ -118,11 +118,5 @@ timeout = "soon"
         self.assertTrue(os.path.exists(db))
 
 
-def main():
-    global ARGS
-    ARGS, rest = parse_args("archivist", "mock", "data")
-    run_unittest(rest)
-
-
 if __name__ == "__main__":
-    main()
+    main(globals(), "archivist", "mock", "data")

@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import parse_args, run_unittest
+from harness import main
 
 ARGS = None
 
@@ -98,11 +98,5 @@ class ConvertCliTest(unittest.TestCase):
             self.assertIn(os.path.join(blocker, "sub"), r.stderr.decode())
 
 
-def main():
-    global ARGS
-    ARGS, rest = parse_args("archivist", "data")
-    run_unittest(rest)
-
-
 if __name__ == "__main__":
-    main()
+    main(globals(), "archivist", "data")

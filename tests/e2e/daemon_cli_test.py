@@ -16,13 +16,13 @@ import os
 import resource
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 import unittest
 
-from harness import parse_args, run_unittest
+import harness
+from harness import archivist_daemon, main
 
 ARGS = None
 
@@ -129,12 +129,10 @@ class StatusAddressTest(unittest.TestCase):
 
     def daemon(self, listen):
         """Starts the daemon on `listen`; returns (ready line, status address, log)."""
-        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-        from daemon_run import Daemon, http as get
-        d = Daemon(ARGS.archivist, self.tmp.name, self.config(listen))
+        d = archivist_daemon(ARGS.archivist, self.tmp.name, self.config(listen))
         try:
             self.assertIsNotNone(d.status_url, d.tail())
-            self.assertEqual(get("GET", d.status_url + "/healthz"), (200, "ok\n"))
+            self.assertEqual(harness.http("GET", d.status_url + "/healthz"), (200, "ok\n"))
             return d.status_url, d.log()
         finally:
             d.proc.terminate()
@@ -298,5 +296,4 @@ class StatusTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    ARGS, rest = parse_args("archivist")
-    run_unittest(rest)
+    main(globals(), "archivist")

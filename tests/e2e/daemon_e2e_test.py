@@ -32,38 +32,22 @@ The waits below are hang guards (generous), not timing assertions.
 
 usage: daemon_e2e_test.py --archivist PATH --mock PATH --data tests/data [--keep]
 """
-import argparse
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
-from harness import MockServer, check_whole, http, sql
+from harness import (Daemon, FixtureMock, check_whole, daemon_env, http, metrics, parse_args,
+                     scratch, sql, wait_until)
 
 QA, QB, QC, QSLOW, QNEW = ("1982867494206211639", "664360260", "305246901", "598873550",
                            "1924958977629884887")
-GUARD = 30  # seconds: the longest any single step may take before the test gives up
-REFRESH_RE = re.compile(r"refresh zhihu:(\d+) (\w+) http=(\d+) pages=(\d+) answers=(\d+) "
-                        r"events=(\d+) \((.*?)\) fetch=(\d+)ms next_in=(-?\d+)s")
 ARGS = None
-
-
-def wait_until(pred, what, timeout=GUARD, on_fail=None):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = pred()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("gave up waiting for %s%s" % (what, on_fail() if on_fail else ""))
-        time.sleep(0.05)
 
 
 class NotifySocket:
@@ -104,69 +88,15 @@ class NotifySocket:
         self.sock.close()
 
 
-class Daemon:
-    """One run of `archivist --config CFG daemon`, stderr to a log file."""
-
-    def __init__(self, tmp, config, notify, name):
-        self.log_path = os.path.join(tmp, name + ".log")
-        env = {k: v for k, v in os.environ.items()
-               if k not in ("XDG_CONFIG_HOME", "JOURNAL_STREAM", "WATCHDOG_PID", "LISTEN_FDS",
-                            "STATE_DIRECTORY")}
-        env.update({"HOME": tmp, "XDG_DATA_HOME": os.path.join(tmp, "data"),
-                    "NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "1000000"})
-        self.log_file = open(self.log_path, "w")
-        self.proc = subprocess.Popen([ARGS.archivist, "--config", config, "daemon"],
-                                     stdin=subprocess.DEVNULL, stdout=self.log_file,
-                                     stderr=self.log_file, env=env)
-
-    def log(self):
-        with open(self.log_path, encoding="utf-8", errors="replace") as f:
-            return f.read()
-
-    def tail(self):
-        return "\n--- daemon log (tail) ---\n" + "\n".join(self.log().splitlines()[-40:])
-
-    def wait_log(self, needle, what, after=0):
-        """Waits for `needle` in the log after offset `after`; returns the offset past it."""
-        def found():
-            text = self.log()
-            i = text.find(needle, after)
-            return i + len(needle) if i >= 0 else None
-        return wait_until(found, what, on_fail=self.tail)
-
-    def refreshes(self, after=0):
-        return [dict(zip(("q", "outcome", "http", "pages", "answers", "events", "kinds",
-                          "fetch_ms", "next_in"), m.groups()), at=m.start())
-                for m in REFRESH_RE.finditer(self.log(), after)]
-
-    def wait_refresh(self, pred, what, after=0):
-        return wait_until(lambda: next((r for r in self.refreshes(after) if pred(r)), None),
-                          what, on_fail=self.tail)
-
-    def signal(self, sig):
-        self.proc.send_signal(sig)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        self.log_file.close()
-
-
 class Scenario:
     def __init__(self, tmp):
         self.tmp = tmp
-        self.root = os.path.join(tmp, "root")
         # No store.path in the config: the default location, $XDG_DATA_HOME/archivist/, whose
         # folder does not exist yet (the daemon creates it, as the CLI's writing verbs do).
         self.db = os.path.join(tmp, "data", "archivist", "archive.db")
         self.out = os.path.join(tmp, "export")  # created by the daemon
         self.cfg = os.path.join(tmp, "archivist.toml")
-        os.makedirs(self.root)
-        for q in (QA, QB, QC, QSLOW, QNEW):
-            shutil.copytree(os.path.join(ARGS.data, "zhihu", "questions", q),
-                            os.path.join(self.root, q), ignore=shutil.ignore_patterns("expected"))
-        self.mock = MockServer(ARGS.mock, [self.root], quiet=True)
+        self.mock = FixtureMock(ARGS.mock, ARGS.data, tmp, (QA, QB, QC, QSLOW, QNEW))
         self.notify = NotifySocket(os.path.join(tmp, "notify.sock"))
         self.daemon = None
         self.status_url = None
@@ -180,14 +110,10 @@ class Scenario:
     # --- helpers -----------------------------------------------------------------------
 
     def dump(self, q):
-        with open(os.path.join(self.root, q, "answers.json"), encoding="utf-8") as f:
-            return json.load(f)
+        return self.mock.dump(q)
 
     def write_dump(self, q, answers):
-        path = os.path.join(self.root, q, "answers.json")
-        with open(path + ".new", "w", encoding="utf-8") as f:
-            json.dump(answers, f, ensure_ascii=False)
-        os.replace(path + ".new", path)
+        self.mock.write_dump(q, answers)
 
     def write_config(self, threads, min_i="1s", init_i="1s", max_i="4s", delay="0s", workers=2):
         text = ('[export]\ndir = "%s"\n'
@@ -219,14 +145,7 @@ class Scenario:
             return f.read()
 
     def metrics(self):
-        code, body = http("GET", self.status_url + "/metrics")
-        assert code == 200, (code, body)
-        values = {}
-        for line in body.splitlines():
-            if line and not line.startswith("#"):
-                name, value = line.rsplit(" ", 1)
-                values[name] = float(value)
-        return values
+        return metrics(self.status_url)
 
     def fetch_counts(self):
         return dict(sql(self.db, "SELECT t.source_id, count(f.id) FROM threads t "
@@ -234,9 +153,11 @@ class Scenario:
 
     def start_daemon(self, name):
         self.notify.clear()
-        self.daemon = Daemon(self.tmp, self.cfg, self.notify, name)
+        env = daemon_env(self.tmp, NOTIFY_SOCKET=self.notify.path, WATCHDOG_USEC="1000000")
+        self.daemon = Daemon([ARGS.archivist, "--config", self.cfg, "daemon"],
+                             os.path.join(self.tmp, name + ".log"), env, tail_lines=40)
         ready = self.notify.wait(lambda m: "READY=1" in m.split("\n"), "READY=1", self.daemon)
-        port = self.daemon.wait_log("status 127.0.0.1:", "the ready log line")
+        port = self.daemon.wait_log("status 127.0.0.1:", "the ready log line") + len("status 127.0.0.1:")
         m = re.match(r"\d+", self.daemon.log()[port:])
         self.status_url = "http://127.0.0.1:%s" % m.group(0)
         return ready
@@ -314,8 +235,8 @@ class Scenario:
             f.write('[schedule]\nmin_interval = "soon"\n[fetch]\nbogus = 1\n')
         at = len(self.daemon.log())
         self.daemon.signal(signal.SIGHUP)
-        end = self.daemon.wait_log("the new configuration is refused, the old one stays",
-                                   "the refusal of the broken config", after=at)
+        refused = "the new configuration is refused, the old one stays"
+        end = self.daemon.wait_log(refused, "the refusal of the broken config", after=at) + len(refused)
         text = self.daemon.log()[end:]
         assert "%s:2:" % self.cfg in text and "min_interval" in text, text[:500]
         assert "%s:4:1: unknown key fetch.bogus" % self.cfg in text, text[:500]
@@ -334,7 +255,8 @@ class Scenario:
                           workers=3)
         at = len(self.daemon.log())
         self.daemon.signal(signal.SIGHUP)
-        end = self.daemon.wait_log("configuration reloaded from " + self.cfg, "the reload", after=at)
+        reloaded = "configuration reloaded from " + self.cfg
+        end = self.daemon.wait_log(reloaded, "the reload", after=at) + len(reloaded)
         reload_log = self.daemon.log()[at:end]
         assert "tracking zhihu:%s (from the configuration)" % QC in reload_log, reload_log
         assert "warning fetch.per_host_delay stays 0s until a restart" in reload_log, reload_log
@@ -446,28 +368,19 @@ class Scenario:
 
 def main():
     global ARGS
-    p = argparse.ArgumentParser()
-    p.add_argument("--archivist", required=True)
-    p.add_argument("--mock", required=True)
-    p.add_argument("--data", required=True)
-    p.add_argument("--keep", action="store_true", help="keep the scratch folder (logs, store)")
-    ARGS = p.parse_args()
-    tmp = tempfile.mkdtemp(prefix="archivist-daemon-e2e-")
-    s = Scenario(tmp)
-    try:
-        for step in (s.step1_start_and_first_refreshes, s.step2_scripted_edit,
-                     s.step3_failed_fetch_deletes_nothing, s.step4_sighup_with_a_broken_config,
-                     s.step5_sighup_with_a_good_config, s.step6_health_and_metrics,
-                     s.step7_sigterm_during_a_slow_refresh, s.step8_restart_resumes):
-            step()
-        print("OK")
-        return 0
-    finally:
-        s.close()
-        if ARGS.keep:
-            print("kept " + tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+    ARGS, _ = parse_args("archivist", "mock", "data", keep=True)
+    with scratch("archivist-daemon-e2e-", ARGS.keep) as tmp:
+        s = Scenario(tmp)
+        try:
+            for step in (s.step1_start_and_first_refreshes, s.step2_scripted_edit,
+                         s.step3_failed_fetch_deletes_nothing, s.step4_sighup_with_a_broken_config,
+                         s.step5_sighup_with_a_good_config, s.step6_health_and_metrics,
+                         s.step7_sigterm_during_a_slow_refresh, s.step8_restart_resumes):
+                step()
+            print("OK")
+            return 0
+        finally:
+            s.close()
 
 
 if __name__ == "__main__":

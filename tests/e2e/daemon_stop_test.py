@@ -13,30 +13,19 @@
 
 usage: daemon_stop_test.py --archivist PATH --mock PATH --data tests/data [--keep]
 """
-import argparse
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from daemon_run import Daemon, Mock, http, wait_until, write_config  # noqa: E402
-from refresh_crash_test import check_whole  # noqa: E402
+from harness import (FixtureMock, archivist_daemon, check_whole, parse_args,  # noqa: E402
+                     scratch, sql, wait_until, write_config)
 
 QSLOW = "1909560805764077000"  # 48 answers: 16 listing pages of 3
 ARGS = None
-
-
-def sql(db, query, args=()):
-    c = sqlite3.connect(db, timeout=10)
-    try:
-        return c.execute(query, args).fetchall()
-    finally:
-        c.close()
 
 
 def archive_state(db):
@@ -55,8 +44,8 @@ def feeds_requested(mock, after=0):
 
 def first_refresh(tmp, mock, db, name):
     cfg = os.path.join(tmp, name + ".toml")
-    write_config(cfg, db, mock.url, [QSLOW], min_i="1s", init_i="1s", max_i="2s", workers=1)
-    d = Daemon(ARGS.archivist, tmp, cfg, name=name)
+    write_config(cfg, db, mock.base, [QSLOW], min_i="1s", init_i="1s", max_i="2s", workers=1)
+    d = archivist_daemon(ARGS.archivist, tmp, cfg, name=name)
     wait_until(lambda: [r for r in d.refreshes() if r["outcome"] == "complete"],
                "the first refresh", on_fail=d.tail)
     # Wait for the schedule of that refresh to be stored (the loop's own small write).
@@ -154,25 +143,13 @@ def second_sigterm_while_the_commit_waits(tmp, mock):
 
 def main():
     global ARGS
-    p = argparse.ArgumentParser()
-    p.add_argument("--archivist", required=True)
-    p.add_argument("--mock", required=True)
-    p.add_argument("--data", required=True)
-    p.add_argument("--keep", action="store_true")
-    ARGS = p.parse_args()
-    tmp = tempfile.mkdtemp(prefix="archivist-stop-")
-    mock = Mock(ARGS.mock, ARGS.data, tmp, [QSLOW])
-    try:
+    ARGS, _ = parse_args("archivist", "mock", "data", keep=True)
+    with scratch("archivist-stop-", ARGS.keep) as tmp, \
+            FixtureMock(ARGS.mock, ARGS.data, tmp, [QSLOW]) as mock:
         sigterm_during_a_slow_listing(tmp, mock)
         second_sigterm_while_the_commit_waits(tmp, mock)
         print("OK")
         return 0
-    finally:
-        mock.close()
-        if ARGS.keep:
-            print("kept " + tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

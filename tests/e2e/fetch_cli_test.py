@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import MockServer, parse_args, run_unittest
+from harness import MockServer, main
 
 ARGS = None
 SEED = "1968000000000000001"  # 185 answers: 37 pages at page size 5
@@ -265,5 +265,4 @@ class FetchCliTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    ARGS, rest = parse_args("archivist", "mock", "data")
-    run_unittest(rest)
+    main(globals(), "archivist", "mock", "data")

@@ -1,36 +1,106 @@
-"""What the end-to-end tests share: the real mock_zhihu process, and SQL on an archive.
+"""What the end-to-end tests share: the real mock_zhihu process, the real daemon, scratch
+folders, waits, and SQL on an archive.
 
 MockServer is the one way the tests start mock_zhihu: on 127.0.0.1 with an ephemeral port
 (the number it prints first), serving the given dump folders, which it re-reads on every
 request. Faults are set through its control endpoint (PUT /_mock/faults, docs/fetch.md lists
-them); its request log through /_mock/requests.
+them); its request log through /_mock/requests. FixtureMock serves copies of fixture
+questions that a test may edit.
+
+Daemon is the one way the tests run `archivist daemon`: stdout and stderr to a log file, its
+one-line refresh log parsed. Waits (wait_until) are hang guards, not timing assertions.
 
 sql() runs one statement on an archive file over a connection of its own, committed and
 closed at once, so that no lock or open WAL is left behind for the archivist under test;
 check_whole() asserts that an archive holds only whole refreshes.
 """
 import argparse
+import contextlib
 import json
+import os
+import re
+import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
+import time
 import unittest
 import urllib.error
 import urllib.request
 
+GUARD = 30  # seconds: the longest a single wait may take before the test gives up
+REFRESH_RE = re.compile(r"refresh zhihu:(\d+) (\w+) http=(\d+) pages=(\d+) answers=(\d+) "
+                        r"events=(\d+) \((.*?)\) fetch=(\d+)ms next_in=(-?\d+)s")
 
-def parse_args(*names):
-    """(options, rest): the test's required --NAME PATH options, and what is left for
-    unittest (test names, -k, …)."""
+
+def parse_args(*names, keep=False, **defaults):
+    """(options, rest): the test's required --NAME PATH options, --NAME options with the given
+    defaults (underscores as dashes), --keep (keep the scratch folder) if `keep`, and what is
+    left for unittest (test names, -k, …)."""
     parser = argparse.ArgumentParser()
     for name in names:
         parser.add_argument("--" + name, required=True)
+    for name, default in defaults.items():
+        parser.add_argument("--" + name.replace("_", "-"), default=default)
+    if keep:
+        parser.add_argument("--keep", action="store_true",
+                            help="keep the scratch folder (logs, archive)")
     return parser.parse_known_args()
+
+
+@contextlib.contextmanager
+def scratch(prefix, keep=False, mode=None):
+    """A fresh folder under $TMPDIR, removed on exit unless `keep` (then its path is printed);
+    `mode` (e.g. 0o711 for the browser user) is set on it."""
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    if mode is not None:
+        os.chmod(tmp, mode)
+    try:
+        yield tmp
+    finally:
+        if keep:
+            print("kept " + tmp)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def wait_until(pred, what, timeout=GUARD, on_fail=None, interval=0.05):
+    """pred()'s first true value, polled every `interval` s; AssertionError naming `what` (and
+    on_fail()'s text) after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = pred()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("gave up waiting for %s%s" % (what, on_fail() if on_fail else ""))
+        time.sleep(interval)
 
 
 def run_unittest(rest):
     """Runs the unittest cases of the calling script, with `rest` as their arguments."""
     unittest.main(module="__main__", argv=[sys.argv[0]] + rest, verbosity=2)
+
+
+def main(scope, *names, private_cache=False, **kw):
+    """A unittest script's main: parse_args(*names, **kw) into scope["ARGS"] (pass the
+    script's globals()), then its test cases; with `private_cache` the keyword tagger's cache
+    ($XDG_CACHE_HOME) is a scratch folder, not the user's."""
+    scope["ARGS"], rest = parse_args(*names, **kw)
+    if not private_cache:
+        run_unittest(rest)
+        return
+    with scratch("archivist_cache.") as cache:
+        os.environ["XDG_CACHE_HOME"] = cache
+        run_unittest(rest)
+
+
+def read(path, mode="r"):
+    """The whole file."""
+    with open(path, mode) as f:
+        return f.read()
 
 
 def sql(db, query, args=()):
@@ -79,9 +149,17 @@ def http(method, url, body=None, timeout=10):
     req = urllib.request.Request(url, data=body, method=method)
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:
-            return r.status, r.read().decode()
+            return r.status, r.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
+        return e.code, e.read().decode("utf-8", "replace")
+
+
+def metrics(status_url):
+    """The samples of the daemon's /metrics: {name with labels: value}."""
+    code, body = http("GET", status_url + "/metrics")
+    assert code == 200, (code, body)
+    return {n: float(v) for n, v in (line.rsplit(" ", 1) for line in body.splitlines()
+                                     if line and not line.startswith("#"))}
 
 
 class MockServer:
@@ -134,3 +212,146 @@ class MockServer:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class FixtureMock(MockServer):
+    """mock_zhihu (quiet) over copies, in tmp/root, of the named fixture questions of `data`,
+    so that a test may edit them; the other arguments are MockServer's."""
+
+    def __init__(self, mock, data, tmp, questions, **kw):
+        self.root = os.path.join(tmp, "root")
+        os.makedirs(self.root, exist_ok=True)
+        for q in questions:
+            shutil.copytree(os.path.join(data, "zhihu", "questions", q),
+                            os.path.join(self.root, q), ignore=shutil.ignore_patterns("expected"))
+        kw.setdefault("quiet", True)
+        super().__init__(mock, [self.root], **kw)
+
+    def dump(self, q, name="answers.json"):
+        with open(os.path.join(self.root, q, name), encoding="utf-8") as f:
+            return json.load(f)
+
+    def write_dump(self, q, value, name="answers.json"):
+        """Replaces the file at once (the mock re-reads it on every request)."""
+        path = os.path.join(self.root, q, name)
+        with open(path + ".new", "w", encoding="utf-8") as f:
+            json.dump(value, f, ensure_ascii=False)
+        os.replace(path + ".new", path)
+
+
+def write_config(path, db, base_url, threads, min_i="1s", init_i="1s", max_i="2s",
+                 listen="127.0.0.1:0", workers=2, page_size=3, extra=""):
+    """A daemon's configuration at `path` (replaced at once): `db`, the mock at `base_url`, no
+    per-host delay, the given schedule and threads (question ids)."""
+    text = ('[store]\npath = "%s"\n[fetch]\nper_host_delay = "0s"\nconcurrency = %d\n'
+            '[zhihu]\nbase_url = "%s"\npage_size = %d\n'
+            '[schedule]\nmin_interval = "%s"\ninitial_interval = "%s"\nmax_interval = "%s"\n'
+            '[daemon]\nstatus_listen = "%s"\n%s'
+            % (db, workers, base_url, page_size, min_i, init_i, max_i, listen, extra))
+    for q in threads:
+        text += '[[thread]]\nurl = "https://www.zhihu.com/question/%s"\n' % q
+    with open(path + ".new", "w") as f:
+        f.write(text)
+    os.replace(path + ".new", path)
+
+
+def daemon_env(home, **extra):
+    """The environment of a daemon run outside a service manager, with HOME `home` and its
+    default archive under home/data; `extra` is added."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("XDG_CONFIG_HOME", "JOURNAL_STREAM", "NOTIFY_SOCKET", "WATCHDOG_USEC",
+                        "WATCHDOG_PID", "LISTEN_FDS", "STATE_DIRECTORY")}
+    env.update({"HOME": home, "XDG_DATA_HOME": os.path.join(home, "data")}, **extra)
+    return env
+
+
+class Daemon:
+    """One run of `argv` (an `archivist … daemon` command line), stdout and stderr to
+    `log_path`, in `env`, optionally under a lowered RLIMIT_NOFILE. ready() waits for the
+    ready line and reads the status address from it."""
+
+    def __init__(self, argv, log_path, env, nofile=None, tail_lines=30):
+        self.log_path = log_path
+        self.tail_lines = tail_lines
+        self.status_url = None
+
+        def limits():
+            if nofile:
+                hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+                resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, hard))
+
+        self.log_file = open(self.log_path, "w")
+        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self.log_file,
+                                     stderr=self.log_file, env=env, preexec_fn=limits)
+
+    def ready(self, timeout=GUARD):
+        at = self.wait_log("archivist daemon ready", "the daemon's ready line", timeout=timeout)
+        m = re.search(r"status (\S+):(\d+)", self.log()[at:].splitlines()[0])
+        self.status_url = "http://%s:%s" % (m.group(1), m.group(2)) if m else None
+        return self
+
+    def log(self):
+        with open(self.log_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def raw_log(self):
+        with open(self.log_path, "rb") as f:
+            return f.read()
+
+    def tail(self):
+        return ("\n--- daemon log (tail) ---\n"
+                + "\n".join(self.log().splitlines()[-self.tail_lines:]))
+
+    def wait_log(self, needle, what, after=0, timeout=GUARD):
+        """Waits for `needle` in the log after offset `after`; returns the offset of its start."""
+        def found():
+            if self.proc.poll() is not None and needle not in self.log()[after:]:
+                raise AssertionError("the daemon exited (%s) before %s%s"
+                                     % (self.proc.returncode, what, self.tail()))
+            i = self.log().find(needle, after)
+            return i + 1 if i >= 0 else None
+        return wait_until(found, what, timeout=timeout, on_fail=self.tail) - 1
+
+    def refreshes(self, after=0):
+        """The refresh lines after offset `after`: {q, outcome, http, pages, answers, events,
+        kinds, fetch_ms, next_in, at, line}."""
+        return [dict(zip(("q", "outcome", "http", "pages", "answers", "events", "kinds",
+                          "fetch_ms", "next_in"), m.groups()), at=m.start(), line=m.group(0))
+                for m in REFRESH_RE.finditer(self.log(), after)]
+
+    def wait_refresh(self, pred, what, after=0, timeout=GUARD):
+        """The first refresh line after `after` for which pred(line) holds."""
+        return wait_until(lambda: next((r for r in self.refreshes(after) if pred(r)), None),
+                          what, timeout=timeout, on_fail=self.tail)
+
+    def metrics(self):
+        return metrics(self.status_url)
+
+    def cpu_seconds(self):
+        with open("/proc/%d/stat" % self.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def signal(self, sig):
+        self.proc.send_signal(sig)
+
+    def end(self, sig, rc=0, timeout=GUARD):
+        """Sends `sig`, waits for the exit and asserts its status is `rc`."""
+        self.proc.send_signal(sig)
+        self.proc.wait(timeout=timeout)
+        self.log_file.close()
+        assert self.proc.returncode == rc, (self.proc.returncode, self.tail())
+
+    def stop(self):
+        """Kills the daemon if it still runs."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.log_file.close()
+
+
+def archivist_daemon(archivist, tmp, config, name="daemon", nofile=None, **env):
+    """`archivist --config CONFIG daemon` with HOME `tmp` (daemon_env, plus `env`), its log in
+    tmp/<name>.log; waits for its ready line."""
+    return Daemon([archivist, "--config", config, "daemon"], os.path.join(tmp, name + ".log"),
+                  daemon_env(tmp, **env), nofile=nofile).ready()

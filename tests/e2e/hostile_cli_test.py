@@ -9,7 +9,6 @@ listings whose items are not answers.
 
 usage: hostile_cli_test.py --archivist PATH
 """
-import argparse
 import json
 import os
 import signal
@@ -21,6 +20,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import main  # noqa: E402
 from hostile_server import QID, HostileServer  # noqa: E402
 
 ARGS = None
@@ -335,13 +335,5 @@ class HostileCliTest(unittest.TestCase):
                        "refresh", str(QID))
         self.assert_refused_before_any_request(p, b"fetch.per_host_delay")
 
-def main():
-    global ARGS
-    p = argparse.ArgumentParser()
-    p.add_argument("--archivist", required=True)
-    ARGS, rest = p.parse_known_args()
-    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    main(globals(), "archivist")

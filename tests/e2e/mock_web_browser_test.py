@@ -6,7 +6,6 @@ and 4, NUL-separated JSON); as root it runs as `nobody` with its sandbox on (~10
 
 usage: mock_web_browser_test.py --mock PATH --data tests/data [--chromium PATH]
 """
-import argparse
 import fcntl
 import json
 import os
@@ -14,10 +13,11 @@ import select
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 import unittest
+
+from harness import MockServer, main  # noqa: E402
 
 ARGS = None
 MULTI = "403386078"  # 29 answers: the page's 5, then /feeds pages 1..5
@@ -115,21 +115,18 @@ class Cdp:
 
 class BrowserTest(unittest.TestCase):
     def setUp(self):
-        self.mock = subprocess.Popen(
-            [ARGS.mock, "--port", "0", "--web", "--root", os.path.join(ARGS.data, "zhihu/questions")],
-            stdout=subprocess.PIPE, text=True)
-        self.base = "http://127.0.0.1:" + self.mock.stdout.readline().strip()
+        self.mock = MockServer(ARGS.mock, [os.path.join(ARGS.data, "zhihu/questions")],
+                               flags=["--web"])
+        self.base = self.mock.base
         self.browser = Cdp(ARGS.chromium)
 
     def tearDown(self):
         self.browser.close()
-        self.mock.terminate()
-        self.mock.wait()
-        self.mock.stdout.close()
+        self.mock.stop()
+        self.mock.proc.stdout.close()
 
     def log(self):
-        import urllib.request
-        return json.loads(urllib.request.urlopen(self.base + "/_mock/requests").read())
+        return self.mock.request_log()
 
     def test_page_script_signs_every_feeds_page_as_the_reader_scrolls(self):
         with open(os.path.join(ARGS.data, "zhihu/questions", MULTI, "answers.json")) as f:
@@ -187,9 +184,4 @@ class BrowserTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--mock", required=True)
-    parser.add_argument("--data", required=True)
-    parser.add_argument("--chromium", default=shutil.which("chromium") or "chromium")
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    main(globals(), "mock", "data", chromium=shutil.which("chromium") or "chromium")

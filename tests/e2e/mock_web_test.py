@@ -1,163 +1,22 @@
 #!/usr/bin/env python3
 """The mock Zhihu server's web mode, over HTTP: the pages, their js-initialData, the signed
-/feeds walk, the redirects, the request log and every web fault; and the real `archivist
-fetch` (the HTTP backend), which is refused without signatures and complete with them off.
+/feeds walk, the redirects and the hot list; and the real `archivist fetch` (the HTTP
+backend), which is refused without signatures and complete with them off. The request log
+and the web faults are mock_web_faults_test.py's.
 
 usage: mock_web_test.py --mock PATH --archivist PATH --data tests/data
 """
-import argparse
-import http.client
 import json
 import os
-import re
-import socket
 import subprocess
-import sys
-import tempfile
-import threading
-import time
 import unittest
 import urllib.parse
 
-ARGS = None
-MULTI = "403386078"       # 29 answers: the page's 5, then /feeds pages 1..5
-SMALL = "10487240977"     # 1 answer: the page holds all of it
-SEED = "1968000000000000001"
-INITIAL_DATA = re.compile(r'<script id="js-initialData" type="text/json">(.*?)</script>', re.S)
-ERROR_10003 = {"error": {"code": 10003, "message": "请求参数异常，请升级客户端后重试。"}}
+import mock_web
+from mock_web import ERROR_10003, INITIAL_DATA, MULTI, SMALL, WebMock, WebModeCase, dump, main
 
 
-def dump(qid):
-    for root in ("zhihu/questions", "seed/questions"):
-        d = os.path.join(ARGS.data, root, qid)
-        if os.path.isdir(d):
-            with open(os.path.join(d, "answers.json")) as a, open(os.path.join(d, "question.json")) as q:
-                return json.load(q), json.load(a)
-    raise AssertionError("no fixture " + qid)
-
-
-# The page script's keyed hash, written a third time (C++ in web_sign.cc, JS in app.js).
-SEEDS = (0x811C9DC5, 0x9747B28C, 0x2F1E3D4C, 0x6B43A9B5)
-
-
-def fmix(h):
-    h ^= h >> 16
-    h = (h * 0x85EBCA6B) & 0xFFFFFFFF
-    h ^= h >> 13
-    h = (h * 0xC2B2AE35) & 0xFFFFFFFF
-    return h ^ (h >> 16)
-
-
-def keyed_hash(key, message):
-    data = (key + "\n" + message).encode()
-    out = ""
-    for seed in SEEDS:
-        h = seed
-        for b in data:
-            h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
-        out += "%08x" % fmix(h ^ len(data))
-    return out
-
-
-class Mock:
-    def __init__(self, *flags, roots=()):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.faults = os.path.join(self.tmp.name, "faults.txt")
-        open(self.faults, "w").close()
-        cmd = [ARGS.mock, "--port", "0", "--faults", self.faults, *flags]
-        for root in (*roots, "zhihu/questions", "seed/questions"):
-            cmd += ["--root", os.path.join(ARGS.data, root) if not os.path.isabs(root) else root]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
-        self.port = int(self.proc.stdout.readline())
-        self.host = "127.0.0.1:%d" % self.port
-        self.base = "http://" + self.host
-
-    def close(self):
-        self.proc.terminate()
-        self.proc.wait()
-        self.proc.stdout.close()
-        self.tmp.cleanup()
-
-    def set_faults(self, text):
-        with open(self.faults + ".new", "w") as f:
-            f.write(text)
-        os.replace(self.faults + ".new", self.faults)
-
-    def request(self, method, target, headers=None, body=None, timeout=10):
-        """One request, redirects not followed: (status, headers dict lower-cased, body text)."""
-        if target.startswith("http"):
-            u = urllib.parse.urlsplit(target)
-            target = u.path + ("?" + u.query if u.query else "")
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        c.request(method, target, body=body, headers=headers or {})
-        r = c.getresponse()
-        out = (r.status, {k.lower(): v for k, v in r.getheaders()}, r.read().decode())
-        c.close()
-        return out
-
-    def get(self, target, **kw):
-        return self.request("GET", target, **kw)
-
-    def log(self):
-        return json.loads(self.get("/_mock/requests")[2])
-
-
-class WebModeTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.scratch = tempfile.TemporaryDirectory()
-        cls.mock = Mock("--web", roots=(cls.scratch.name,))
-        status, _, js = cls.mock.get("/static/app.js")
-        assert status == 200
-        cls.key = re.search(r"var KEY = '([0-9a-f]+)'", js).group(1)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.mock.close()
-        cls.scratch.cleanup()
-
-    def tearDown(self):
-        self.mock.set_faults("")
-        self.mock.request("PUT", "/_mock/signatures", body="on")
-
-    def page(self, qid, headers=None):
-        status, hdrs, body = self.mock.get("/question/" + qid, headers=headers)
-        self.assertEqual(status, 200, body[:300])
-        self.assertTrue(hdrs["content-type"].startswith("text/html"))
-        m = INITIAL_DATA.search(body)
-        self.assertIsNotNone(m, body[:500])
-        return json.loads(m.group(1)), hdrs, body
-
-    def signed(self, url, d_c0="Atest|1"):
-        u = urllib.parse.urlsplit(url)
-        target = u.path + "?" + u.query
-        sig = "2.0_" + keyed_hash(self.key, "101_3_3.0+" + target + "+" + d_c0)
-        return {"cookie": "d_c0=" + d_c0, "x-zse-93": "101_3_3.0", "x-zse-96": sig}
-
-    def walk(self, qid, sign=True, max_pages=200):
-        """The page's answers, then /feeds from `next` until is_end: (ids, answers, pages)."""
-        data, _, _ = self.page(qid)
-        state = data["initialState"]
-        listing = state["question"]["answers"][qid]
-        answers = [state["entities"]["answers"][c["target"]] for c in listing["ids"]]
-        ids = [a["id"] for a in answers]
-        pages, url = [], listing["next"]
-        if listing["isDrained"]:
-            self.assertEqual(url, "")
-            return ids, answers, pages
-        for _ in range(max_pages):
-            status, _, body = self.mock.get(url, headers=self.signed(url) if sign else None)
-            self.assertEqual(status, 200, (url, body[:300]))
-            page = json.loads(body)
-            pages.append((url, page))
-            for card in page["data"]:
-                ids.append(card["target"]["id"])
-                answers.append(card["target"])
-            if page["paging"]["is_end"]:
-                return ids, answers, pages
-            url = page["paging"]["next"]
-        self.fail("no is_end after %d pages" % max_pages)
-
+class WebModeTest(WebModeCase):
     # --- the question page ------------------------------------------------------------------
 
     def test_question_page_holds_the_first_five_answers_in_zhihu_shape(self):
@@ -274,7 +133,7 @@ class WebModeTest(unittest.TestCase):
         self.assertEqual(self.mock.request("PUT", "/_mock/signatures", body="off")[2], "off\n")
         qids = []
         for root in ("zhihu/questions", "seed/questions"):
-            qids += sorted(os.listdir(os.path.join(ARGS.data, root)))
+            qids += sorted(os.listdir(os.path.join(mock_web.ARGS.data, root)))
         self.assertEqual(len(qids), 248)
         for qid in qids:
             ids, _, _ = self.walk(qid, sign=False)
@@ -283,7 +142,7 @@ class WebModeTest(unittest.TestCase):
 
     def test_http_backend_is_blocked_and_reads_the_same_server_with_signatures_off(self):
         def fetch():
-            p = subprocess.run([ARGS.archivist, "--zhihu-base-url", self.mock.base, "fetch", MULTI,
+            p = subprocess.run([mock_web.ARGS.archivist, "--zhihu-base-url", self.mock.base, "fetch", MULTI,
                                 "--delay", "0", "--retries", "0", "--json"],
                                capture_output=True, text=True, timeout=60)
             return p.returncode, json.loads(p.stdout)
@@ -342,154 +201,10 @@ class WebModeTest(unittest.TestCase):
             self.assertEqual(h["target"]["link"]["url"], "https://www.zhihu.com/question/" + qid)
             self.assertEqual(h["target"]["excerptArea"]["text"], "")
 
-    def test_request_log_records_paths_queries_cookies_and_signatures(self):
-        self.mock.request("DELETE", "/_mock/requests")
-        data, _, _ = self.page(MULTI, headers={"cookie": "d_c0=Atest|1; q_c1=x"})
-        url = data["initialState"]["question"]["answers"][MULTI]["next"]
-        self.mock.get(url, headers=self.signed(url))
-        self.mock.get(url)
-        log = self.mock.log()
-        self.assertEqual([(e["route"], e["status"], e["signed"], e["signature_valid"]) for e in log],
-                         [("question_page", 200, False, False), ("feeds", 200, True, True),
-                          ("feeds", 403, False, False)])
-        self.assertEqual(log[0]["path"], "/question/" + MULTI)
-        self.assertEqual(log[0]["cookies"], {"d_c0": "Atest|1", "q_c1": "x"})
-        self.assertEqual(log[1]["query"]["offset"], "1")
-        self.assertEqual(log[1]["query"]["limit"], "5")
-        self.assertIn("x-zse-96", log[1]["headers"])
-
-    # --- faults -------------------------------------------------------------------------------
-
-    def test_fault_captcha_redirects_the_page(self):
-        self.mock.set_faults("route=question_page action=captcha\n")
-        status, hdrs, _ = self.mock.get("/question/" + MULTI)
-        self.assertEqual((status, hdrs["location"]), (302, "/account/unhuman?type=unhuman&need_login=true"))
-        status, _, body = self.mock.get(hdrs["location"])
-        self.assertEqual(status, 200)
-        self.assertIn("captcha", body)
-
-    def test_fault_login_wall_within_the_page(self):
-        self.mock.set_faults("qid=%s action=login_wall answers=3\n" % MULTI)
-        data, _, _ = self.page(MULTI)
-        listing = data["initialState"]["question"]["answers"][MULTI]
-        self.assertEqual(len(listing["ids"]), 3)
-        self.assertEqual((listing["needForceLogin"], listing["isDrained"]), (True, False))
-        self.assertEqual(len(data["initialState"]["entities"]["answers"]), 3)
-
-    def test_fault_login_wall_after_twelve_answers(self):
-        self.mock.set_faults("qid=%s action=login_wall answers=12\n" % MULTI)
-        self.mock.request("PUT", "/_mock/signatures", body="off")
-        data, _, _ = self.page(MULTI)
-        listing = data["initialState"]["question"]["answers"][MULTI]
-        self.assertEqual((len(listing["ids"]), listing["needForceLogin"]), (5, False))
-        seen, url = 5, listing["next"]
-        for want in ((5, False), (2, False), (0, True)):
-            page = json.loads(self.mock.get(url)[2])
-            self.assertEqual((len(page["data"]), page["paging"]["need_force_login"]), want)
-            self.assertFalse(page["paging"]["is_end"])
-            seen += len(page["data"])
-            url = page["paging"]["next"]
-        self.assertEqual(seen, 12)
-
-    def test_fault_block_and_rate_limit_on_page_n(self):
-        data, _, _ = self.page(MULTI)
-        url = data["initialState"]["question"]["answers"][MULTI]["next"]
-        page2 = url.replace("offset=1", "offset=2")
-        for fault, status, code in (("status=403 code=40362", 403, 40362), ("status=403 code=40352", 403, 40352),
-                                    ("status=429 retry_after=30", 429, None)):
-            self.mock.set_faults("route=feeds page=3 action=status %s\n" % fault)
-            self.assertEqual(self.mock.get(url, headers=self.signed(url))[0], 200)
-            got, hdrs, body = self.mock.get(page2, headers=self.signed(page2))
-            err = json.loads(body)["error"]
-            self.assertEqual((got, err.get("code")), (status, code), fault)
-            if code == 40352:
-                self.assertTrue(err["need_login"])
-                self.assertIn("/account/unhuman?", err["redirect"])
-            if status == 429:
-                self.assertEqual(hdrs["retry-after"], "30")
-        # An unsigned request is refused before any fault is consulted.
-        self.mock.set_faults("route=feeds action=status status=429 retry_after=30\n")
-        self.assertEqual(self.mock.get(url)[0], 403)
-
-    def test_fault_slow_page(self):
-        self.mock.set_faults("route=question_page action=delay ms=800\n")
-        start = time.monotonic()
-        self.page(MULTI)
-        self.assertGreaterEqual(time.monotonic() - start, 0.8)
-
-    def test_fault_never_load_holds_a_subresource_without_blocking_others(self):
-        self.mock.set_faults("route=question_page qid=%s action=never_load\n" % MULTI)
-        _, _, body = self.page(MULTI)
-        self.assertIn('<link rel="stylesheet" href="/static/pending.css">', body)
-        held = []
-
-        def pending():
-            s = socket.create_connection(("127.0.0.1", self.mock.port))
-            s.sendall(b"GET /static/pending.css HTTP/1.1\r\nHost: x\r\n\r\n")
-            s.settimeout(2)
-            got = b""
-            try:
-                while True:
-                    chunk = s.recv(65536)
-                    if not chunk:
-                        break
-                    got += chunk
-            except socket.timeout:
-                held.append(got)
-            s.close()
-        threads = [threading.Thread(target=pending) for _ in range(3)]
-        for t in threads:
-            t.start()
-        time.sleep(0.3)
-        start = time.monotonic()
-        self.assertEqual(self.mock.get("/question/" + SMALL)[0], 200)  # served while three are held
-        self.assertEqual(self.mock.get("/static/app.js")[0], 200)
-        self.assertLess(time.monotonic() - start, 1.0)
-        for t in threads:
-            t.join()
-        self.assertEqual(len(held), 3)  # each timed out with the response still open
-        for got in held:
-            self.assertTrue(got.startswith(b"HTTP/1.1 200"), got)
-            length = int(re.search(rb"Content-Length: (\d+)", got).group(1))
-            self.assertGreater(length, len(got.split(b"\r\n\r\n", 1)[1]))
-
-    def test_fault_endless_scroll(self):
-        self.mock.set_faults("qid=%s action=endless\n" % SMALL)
-        self.mock.request("PUT", "/_mock/signatures", body="off")
-        data, _, _ = self.page(SMALL)
-        listing = data["initialState"]["question"]["answers"][SMALL]
-        self.assertFalse(listing["isDrained"])
-        url, cursors, urls = listing["next"], set(), set()
-        only = dump(SMALL)[1][0]["id"]
-        for n in range(1, 21):
-            page = json.loads(self.mock.get(url)[2])
-            self.assertEqual(page["paging"]["page"], n + 1)
-            self.assertFalse(page["paging"]["is_end"])
-            self.assertEqual([c["target"]["id"] for c in page["data"]], [only] * 5)
-            cursors |= {c["cursor"] for c in page["data"]}
-            urls.add(url)
-            url = page["paging"]["next"]
-        self.assertEqual((len(cursors), len(urls)), (100, 20))
-
-    def test_fault_404_and_truncated_content_on_the_page(self):
-        self.mock.set_faults("route=question_page qid=%s action=status status=404\n"
-                             "route=question_page qid=%s action=truncate_content\n" % (MULTI, SMALL))
-        status, _, body = self.mock.get("/question/" + MULTI)
-        self.assertEqual(status, 404)
-        self.assertIn("你似乎来到了没有知识存在的荒原", body)
-        data, _, _ = self.page(SMALL)
-        first = list(data["initialState"]["entities"]["answers"].values())[0]
-        self.assertTrue(first["contentNeedTruncated"])
-
-    def test_bad_web_fault_lines_are_refused(self):
-        status, _, body = self.mock.request("PUT", "/_mock/faults", body="action=login_wall\n")
-        self.assertEqual(status, 400)
-        self.assertIn("answers=N", body)
-
 
 class PlainModeTest(unittest.TestCase):
     def test_without_web_there_are_no_pages_and_no_signatures(self):
-        mock = Mock()
+        mock = WebMock()
         try:
             status, _, body = mock.get("/question/" + MULTI)
             self.assertEqual(status, 404)
@@ -504,10 +219,6 @@ class PlainModeTest(unittest.TestCase):
             mock.close()
 
 
+
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--mock", required=True)
-    parser.add_argument("--archivist", required=True)
-    parser.add_argument("--data", required=True)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    main()

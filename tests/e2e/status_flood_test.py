@@ -15,19 +15,17 @@ then the flood stops and SIGTERM ends the daemon with exit status 0.
 
 usage: status_flood_test.py --archivist PATH --mock PATH --data tests/data [--keep]
 """
-import argparse
 import os
 import resource
-import shutil
 import signal
 import socket
 import sys
-import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from daemon_run import Daemon, Mock, http, wait_until, write_config  # noqa: E402
+from harness import (FixtureMock, archivist_daemon, http, parse_args, scratch,  # noqa: E402
+                     wait_until, write_config)
 
 QA, QB = "1982867494206211639", "1924958977629884887"
 FLOOD = 2000
@@ -91,87 +89,77 @@ class Flood:
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--archivist", required=True)
-    p.add_argument("--mock", required=True)
-    p.add_argument("--data", required=True)
-    p.add_argument("--keep", action="store_true")
-    args = p.parse_args()
+    args, _ = parse_args("archivist", "mock", "data", keep=True)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     want = min(hard, 3 * FLOOD)
     if soft < want:
         resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
     assert want >= FLOOD + 100, "this test needs %d descriptors, the hard limit is %d" % (FLOOD + 100, hard)
-    tmp = tempfile.mkdtemp(prefix="archivist-flood-")
-    mock = Mock(args.mock, args.data, tmp, [QA, QB])
-    daemon = flood = None
-    try:
-        cfg = os.path.join(tmp, "archivist.toml")
-        write_config(cfg, os.path.join(tmp, "archive.db"), mock.url, [QA, QB])
-        daemon = Daemon(args.archivist, tmp, cfg, nofile=NOFILE)
-        for q in (QA, QB):
-            daemon_refresh = wait_until(
-                lambda: [r for r in daemon.refreshes() if r["q"] == q and r["outcome"] == "complete"],
-                "a first refresh of %s" % q, on_fail=daemon.tail)
-            assert daemon_refresh
-        assert http("GET", daemon.status_url + "/healthz") == (200, "ok\n")
-        host, port = daemon.status_url[len("http://"):].rsplit(":", 1)
+    with scratch("archivist-flood-", args.keep) as tmp, \
+            FixtureMock(args.mock, args.data, tmp, [QA, QB]) as mock:
+        daemon = flood = None
+        try:
+            cfg = os.path.join(tmp, "archivist.toml")
+            write_config(cfg, os.path.join(tmp, "archive.db"), mock.base, [QA, QB])
+            daemon = archivist_daemon(args.archivist, tmp, cfg, nofile=NOFILE)
+            for q in (QA, QB):
+                daemon_refresh = wait_until(
+                    lambda: [r for r in daemon.refreshes() if r["q"] == q and r["outcome"] == "complete"],
+                    "a first refresh of %s" % q, on_fail=daemon.tail)
+                assert daemon_refresh
+            assert http("GET", daemon.status_url + "/healthz") == (200, "ok\n")
+            host, port = daemon.status_url[len("http://"):].rsplit(":", 1)
 
-        at = len(daemon.log())
-        t0 = time.monotonic()
-        flood = Flood(host, int(port))
-        print("flood: %d connections opened in %.1f s (%d failed)"
-              % (flood.opened, time.monotonic() - t0, flood.failed))
-        assert flood.opened >= FLOOD * 0.95, (flood.opened, flood.failed)
-        time.sleep(1)  # the first burst is absorbed
+            at = len(daemon.log())
+            t0 = time.monotonic()
+            flood = Flood(host, int(port))
+            print("flood: %d connections opened in %.1f s (%d failed)"
+                  % (flood.opened, time.monotonic() - t0, flood.failed))
+            assert flood.opened >= FLOOD * 0.95, (flood.opened, flood.failed)
+            time.sleep(1)  # the first burst is absorbed
 
-        cpu0, w0 = daemon.cpu_seconds(), time.monotonic()
-        time.sleep(2)
-        cpu = (daemon.cpu_seconds() - cpu0) / (time.monotonic() - w0)
-        health = []
-        for _ in range(5):
-            h0 = time.monotonic()
-            try:
-                answer = http("GET", daemon.status_url + "/healthz", timeout=5)
-            except OSError as e:
-                answer = ("no answer", str(e))
-            health.append((time.monotonic() - h0, answer))
-            time.sleep(0.3)
-        print("during the flood: daemon CPU %.0f %%, /healthz in %s s (%d connections re-opened)"
-              % (100 * cpu, ", ".join("%.3f" % h for h, _ in health), flood.opened - FLOOD))
-        assert cpu < 0.4, "the daemon used %.0f %% CPU during the flood" % (100 * cpu)
-        for took, answer in health:
-            assert answer == (200, "ok\n") and took < 2.0, health
+            cpu0, w0 = daemon.cpu_seconds(), time.monotonic()
+            time.sleep(2)
+            cpu = (daemon.cpu_seconds() - cpu0) / (time.monotonic() - w0)
+            health = []
+            for _ in range(5):
+                h0 = time.monotonic()
+                try:
+                    answer = http("GET", daemon.status_url + "/healthz", timeout=5)
+                except OSError as e:
+                    answer = ("no answer", str(e))
+                health.append((time.monotonic() - h0, answer))
+                time.sleep(0.3)
+            print("during the flood: daemon CPU %.0f %%, /healthz in %s s (%d connections re-opened)"
+                  % (100 * cpu, ", ".join("%.3f" % h for h, _ in health), flood.opened - FLOOD))
+            assert cpu < 0.4, "the daemon used %.0f %% CPU during the flood" % (100 * cpu)
+            for took, answer in health:
+                assert answer == (200, "ok\n") and took < 2.0, health
 
-        hup = len(daemon.log())
-        daemon.proc.send_signal(signal.SIGHUP)
-        daemon.wait_log("configuration reloaded", "the reload during the flood", after=hup)
-        done = wait_until(
-            lambda: (lambda rs: len(rs) >= 4 and rs)(
-                [r for r in daemon.refreshes(at) if r["outcome"] == "complete"]),
-            "4 complete refreshes during the flood", timeout=30, on_fail=daemon.tail)
-        failed = [r["line"] for r in daemon.refreshes(at) if r["outcome"] != "complete"]
-        assert not failed, failed
-        assert "Couldn't connect" not in daemon.log()[at:], daemon.tail()
-        assert flood.running and len(flood.socks) > 0
-        print("during the flood: %d refreshes completed, none failed; SIGHUP reloaded"
-              % len(done))
-        flood.stop()
-        flood = None
-        daemon.proc.send_signal(signal.SIGTERM)
-        assert daemon.proc.wait(timeout=30) == 0, daemon.tail()
-        print("OK")
-        return 0
-    finally:
-        if flood:
+            hup = len(daemon.log())
+            daemon.proc.send_signal(signal.SIGHUP)
+            daemon.wait_log("configuration reloaded", "the reload during the flood", after=hup)
+            done = wait_until(
+                lambda: (lambda rs: len(rs) >= 4 and rs)(
+                    [r for r in daemon.refreshes(at) if r["outcome"] == "complete"]),
+                "4 complete refreshes during the flood", timeout=30, on_fail=daemon.tail)
+            failed = [r["line"] for r in daemon.refreshes(at) if r["outcome"] != "complete"]
+            assert not failed, failed
+            assert "Couldn't connect" not in daemon.log()[at:], daemon.tail()
+            assert flood.running and len(flood.socks) > 0
+            print("during the flood: %d refreshes completed, none failed; SIGHUP reloaded"
+                  % len(done))
             flood.stop()
-        if daemon:
-            daemon.stop()
-        mock.close()
-        if args.keep:
-            print("kept " + tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+            flood = None
+            daemon.proc.send_signal(signal.SIGTERM)
+            assert daemon.proc.wait(timeout=30) == 0, daemon.tail()
+            print("OK")
+            return 0
+        finally:
+            if flood:
+                flood.stop()
+            if daemon:
+                daemon.stop()
 
 
 if __name__ == "__main__":

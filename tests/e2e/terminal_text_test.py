@@ -19,20 +19,18 @@ and code. Then, through the real binary:
 
 usage: terminal_text_test.py --archivist PATH --mock PATH --data tests/data [--keep]
 """
-import argparse
 import http.server
 import os
 import pty
 import re
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from daemon_run import Daemon, Mock, wait_until, write_config  # noqa: E402
+from harness import (FixtureMock, archivist_daemon, parse_args, scratch, wait_until,  # noqa: E402
+                     write_config)
 
 Q, QERR = "1982867494206211639", "1924958977629884887"
 EVIL = ("T\x1b]0;pwned\x07\x1b[2J\rforged\nrefresh %s (untitled)  +0 ~0 -0  answers 0  complete"
@@ -144,8 +142,8 @@ def show(run, tmp):
 
 def daemon_log(mock, tmp):
     cfg = os.path.join(tmp, "archivist.toml")
-    write_config(cfg, os.path.join(tmp, "daemon.db"), mock.url, [Q, QERR])
-    d = Daemon(ARGS.archivist, tmp, cfg)
+    write_config(cfg, os.path.join(tmp, "daemon.db"), mock.base, [Q, QERR])
+    d = archivist_daemon(ARGS.archivist, tmp, cfg)
     try:
         wait_until(lambda: {r["q"] for r in d.refreshes()} >= {Q, QERR}, "both refreshes",
                    on_fail=d.tail)
@@ -194,15 +192,9 @@ def status():
 
 def main():
     global ARGS
-    p = argparse.ArgumentParser()
-    p.add_argument("--archivist", required=True)
-    p.add_argument("--mock", required=True)
-    p.add_argument("--data", required=True)
-    p.add_argument("--keep", action="store_true")
-    ARGS = p.parse_args()
-    tmp = tempfile.mkdtemp(prefix="archivist-terminal-")
-    mock = Mock(ARGS.mock, ARGS.data, tmp, [Q, QERR])
-    try:
+    ARGS, _ = parse_args("archivist", "mock", "data", keep=True)
+    with scratch("archivist-terminal-", ARGS.keep) as tmp, \
+            FixtureMock(ARGS.mock, ARGS.data, tmp, [Q, QERR]) as mock:
         question = mock.dump(Q, "question.json")
         question["title"] = EVIL
         mock.write_dump(Q, question, "question.json")
@@ -211,19 +203,13 @@ def main():
         mock.write_dump(Q, answers)
         mock.write_dump(QERR, {"error": {"code": "7\x1b[1m7", "message": EVIL_MESSAGE}},
                         "question.json")
-        run = Run(tmp, mock.url)
+        run = Run(tmp, mock.base)
         cli_outputs(run, mock, tmp)
         show(run, tmp)
         daemon_log(mock, tmp)
         status()
         print("OK")
         return 0
-    finally:
-        mock.close()
-        if ARGS.keep:
-            print("kept " + tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

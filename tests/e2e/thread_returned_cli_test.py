@@ -9,14 +9,12 @@ so `history` ends with the return and `list` shows the thread active again. With
 
 usage: thread_returned_cli_test.py --archivist PATH --mock PATH --data tests/data
 """
-import argparse
 import json
 import os
-import shutil
 import subprocess
-import sys
-import tempfile
 import unittest
+
+from harness import FixtureMock, main, scratch
 
 ARGS = None
 QID = "1982867494206211639"
@@ -24,23 +22,14 @@ QID = "1982867494206211639"
 
 class ThreadReturnedTest(unittest.TestCase):
     def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="thread_returned_cli_test.")
-        self.root = os.path.join(self.tmp, "questions")
+        self.tmp = self.enterContext(scratch("thread_returned_cli_test."))
         self.away = os.path.join(self.tmp, "away")
-        shutil.copytree(os.path.join(ARGS.data, "zhihu/questions", QID),
-                        os.path.join(self.root, QID))
-        self.mock = subprocess.Popen([ARGS.mock, "--root", self.root, "--port", "0", "--no-log"],
-                                     stdout=subprocess.PIPE, text=True)
-        self.base = "http://127.0.0.1:" + self.mock.stdout.readline().strip()
+        self.mock = self.enterContext(FixtureMock(ARGS.mock, ARGS.data, self.tmp, [QID], log=False))
+        self.root = self.mock.root
+        self.base = self.mock.base
         self.env = dict(os.environ, HOME=self.tmp, XDG_CACHE_HOME=os.path.join(self.tmp, "cache"))
         for k in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "TZ"):
             self.env.pop(k, None)
-
-    def tearDown(self):
-        self.mock.terminate()
-        self.mock.wait()
-        self.mock.stdout.close()
-        shutil.rmtree(self.tmp)
 
     def config(self, schedule):
         path = os.path.join(self.tmp, "archivist.toml")
@@ -120,15 +109,5 @@ class ThreadReturnedTest(unittest.TestCase):
         self.assertIn('gone_after = "1d"', self.a(cfg, "check-config").stdout)
 
 
-def main():
-    global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--archivist", required=True)
-    parser.add_argument("--mock", required=True)
-    parser.add_argument("--data", required=True)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    main(globals(), "archivist", "mock", "data")

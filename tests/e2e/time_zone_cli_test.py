@@ -11,7 +11,6 @@ The zones are POSIX TZ strings (XST-8 is UTC+8 with no daylight saving), so no t
 
 usage: time_zone_cli_test.py --archivist PATH --mock PATH --data tests/data
 """
-import argparse
 import datetime
 import json
 import os
@@ -20,10 +19,11 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 import unittest
+
+from harness import FixtureMock, main, scratch
 
 ARGS = None
 QID = "1982867494206211639"
@@ -49,22 +49,12 @@ def clean_env(tmp, tz):
 class TimeZoneTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="time_zone_cli_test.")
-        root = os.path.join(cls.tmp, "questions")
-        shutil.copytree(os.path.join(ARGS.data, "zhihu/questions", QID), os.path.join(root, QID))
-        cls.mock = subprocess.Popen([ARGS.mock, "--root", root, "--port", "0", "--no-log"],
-                                    stdout=subprocess.PIPE, text=True)
-        cls.base = "http://127.0.0.1:" + cls.mock.stdout.readline().strip()
+        cls.tmp = cls.enterClassContext(scratch("time_zone_cli_test."))
+        cls.mock = cls.enterClassContext(FixtureMock(ARGS.mock, ARGS.data, cls.tmp, [QID], log=False))
+        cls.base = cls.mock.base
         cls.db = os.path.join(cls.tmp, "archive.db")
         p = cls.run_a(None, "refresh", QID, "--delay", "0")
         assert p.returncode == 0, p.stderr
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.mock.terminate()
-        cls.mock.wait()
-        cls.mock.stdout.close()
-        shutil.rmtree(cls.tmp)
 
     @classmethod
     def run_a(cls, tz, *args, db=None):
@@ -195,15 +185,5 @@ class TimeZoneTest(unittest.TestCase):
                         p.stdout)
 
 
-def main():
-    global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--archivist", required=True)
-    parser.add_argument("--mock", required=True)
-    parser.add_argument("--data", required=True)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    main(globals(), "archivist", "mock", "data")

@@ -22,7 +22,6 @@ Needs root (a mount namespace for /proc) and libseccomp's Python module (python3
 
 usage: unit_sandbox_test.py --archivist PATH --mock PATH --data tests/data --unit-dir systemd
 """
-import argparse
 import errno
 import json
 import os
@@ -35,7 +34,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import MockServer, run_unittest  # noqa: E402
+from harness import MockServer, main  # noqa: E402
 
 ARGS = None
 QID = "355903822"  # 6 answers: the page's 5, then one /feeds page
@@ -320,17 +319,6 @@ class UnitSandboxTest(unittest.TestCase):
             mock.stop()
 
 
-def main():
-    global ARGS
-    p = argparse.ArgumentParser()
-    p.add_argument("--archivist", required=True)
-    p.add_argument("--mock", required=True)
-    p.add_argument("--data", required=True)
-    p.add_argument("--unit-dir", required=True)
-    p.add_argument("--chromium", default="/usr/lib/chromium/chromium")
-    ARGS, rest = p.parse_known_args()
-    run_unittest(rest)
-
-
 if __name__ == "__main__":
-    main()
+    main(globals(), "archivist", "mock", "data", "unit-dir",
+         chromium="/usr/lib/chromium/chromium")
