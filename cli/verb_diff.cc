@@ -43,7 +43,7 @@ int RunDiff(const DiffArgs& args, const GlobalOptions& global) {
     key.question = q->id;
   }
   const std::string id = std::to_string(ref->answer);
-  auto archive = OpenArchive(global, /*read_only=*/true);
+  auto archive = OpenArchiveToRead(global, "diff");
   if (!archive.ok()) return PrintError("diff", archive.status()), OpenArchiveExit(archive.status());
   auto revs = (*archive)->Revisions(key);
   if (!revs.ok() && revs.status().code() == Status::Code::kInvalidArgument) {

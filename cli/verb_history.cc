@@ -57,7 +57,7 @@ int RunHistory(const HistoryArgs& args, const GlobalOptions& global) {
     if (!since.ok()) return PrintError("history", since.status()), kExitUsage;
     query.since = *since;
   }
-  auto archive = OpenArchive(global, /*read_only=*/true);
+  auto archive = OpenArchiveToRead(global, "history");
   if (!archive.ok()) return PrintError("history", archive.status()), OpenArchiveExit(archive.status());
   if (Status st = RequireThread(**archive, *key); !st.ok()) {
     return PrintError("history", st), ExitFor(st, true);

@@ -20,7 +20,7 @@ std::string TimeOrDash(const std::optional<Timestamp>& t) {
 }
 
 int RunList(bool json, const GlobalOptions& global) {
-  auto archive = OpenArchive(global, /*read_only=*/true);
+  auto archive = OpenArchiveToRead(global, "list");
   if (!archive.ok()) return PrintError("list", archive.status()), OpenArchiveExit(archive.status());
   auto threads = (*archive)->ListThreads();
   if (!threads.ok()) return PrintError("list", threads.status()), kExitFailure;

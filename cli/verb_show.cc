@@ -27,7 +27,7 @@ int RunShow(const ShowArgs& args, const GlobalOptions& global) {
     if (!t.ok()) return PrintError("show", t.status()), kExitUsage;
     at = *t;
   }
-  auto archive = OpenArchive(global, /*read_only=*/true);
+  auto archive = OpenArchiveToRead(global, "show");
   if (!archive.ok()) return PrintError("show", archive.status()), OpenArchiveExit(archive.status());
   if (Status st = RequireThread(**archive, *key); !st.ok()) {
     return PrintError("show", st), ExitFor(st, true);

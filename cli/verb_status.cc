@@ -85,7 +85,7 @@ void AddStatusVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
     *run = [&global, listen] {
       std::string address = *listen;
       if (address.empty()) {
-        Result<config::Config> c = LoadEffectiveConfig(global);
+        Result<config::Config> c = LoadConfigFor(global, "status", {"daemon.status_listen"});
         if (!c.ok()) return PrintConfigError("status", c.status()), kExitUsage;
         address = c->daemon.status_listen;
       }
