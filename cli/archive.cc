@@ -2,6 +2,7 @@
 #include "cli/archive.h"
 
 #include "cli/load_config.h"
+#include "cli/pager.h"
 
 #include <unistd.h>
 
@@ -94,13 +95,14 @@ void PrintConfigError(std::string_view verb, const Status& status) {
   PrintLine(verb, status.message(), true);
 }
 
-bool WriteLayoutText(std::string_view text) {
+bool WriteLayoutText(std::string_view text, bool no_pager,
+                     std::string (*paint)(std::string_view safe)) {
   if (::isatty(STDOUT_FILENO)) {
-    const std::string safe = TerminalSafe(text, /*keep_layout=*/true);
-    std::fwrite(safe.data(), 1, safe.size(), stdout);
-  } else {
-    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::string safe = TerminalSafe(text, /*keep_layout=*/true);
+    if (paint != nullptr && ColourWanted()) safe = paint(safe);
+    return WritePaged(safe, no_pager);
   }
+  std::fwrite(text.data(), 1, text.size(), stdout);
   return std::fflush(stdout) == 0 && !std::ferror(stdout);
 }
 

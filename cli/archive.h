@@ -52,9 +52,11 @@ void PrintError(std::string_view verb, std::string_view message);
 void PrintConfigError(std::string_view verb, const Status& status);
 
 // Writes text meant to span lines (a document, a diff) to stdout: verbatim, except on a
-// terminal, where it is made TerminalSafe with its layout kept. Returns false on a write
-// error.
-bool WriteLayoutText(std::string_view text);
+// terminal, where it is made TerminalSafe with its layout kept, `paint` (when given and
+// ColourWanted) colours it, and a long text goes through the pager unless `no_pager`
+// (cli/pager.h). Returns false on a write error.
+bool WriteLayoutText(std::string_view text, bool no_pager = true,
+                     std::string (*paint)(std::string_view safe) = nullptr);
 
 // A question URL or id → its thread key (error names the text).
 Result<store::ThreadKey> ParseQuestion(std::string_view text);
