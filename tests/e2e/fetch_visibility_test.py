@@ -7,11 +7,13 @@
 2. The daemon, same fault: the retry is logged at info, and /metrics counts it by reason, the
    429 by status and the second waited under backoff.
 3. The daemon against a host that answers every request 503: after three failed attempts in
-   a row `status` shows the host as stalled, /metrics says how many, and the log says
-   "host stalled" while it lasts.
+   a row `status` (and `status --json`) shows the host as stalled while /healthz stays ok,
+   /metrics says how many, and the log says "host stalled" while it lasts and "answers
+   again" after.
 
 usage: fetch_visibility_test.py --archivist PATH --mock PATH --data tests/data
 """
+import json
 import os
 import re
 import subprocess
@@ -109,6 +111,15 @@ class FetchVisibilityTest(unittest.TestCase):
                        on_fail=self.daemon.tail)
         self.assertRegex(r.stdout, r"hosts: +STALLED 127\.0\.0\.1:\d+: \d+ failed attempts in a row")
         self.assertGreaterEqual(metric(self.metrics(), "archivist_hosts_stalled"), 1)
+        r = subprocess.run([ARGS.archivist, "--config", cfg, "status", "--json", "--listen",
+                            self.daemon.status_url[len("http://"):]],
+                           capture_output=True, text=True, timeout=30)
+        status = json.loads(r.stdout)
+        self.assertTrue(status["healthy"], r.stdout)  # the daemon is fine; the site is not
+        host = [h for h in status["hosts"] if h["stalled"]]
+        self.assertEqual(len(host), 1, r.stdout)
+        self.assertGreaterEqual(host[0]["consecutive_failures"], 3)
+        self.assertGreaterEqual(status["retries"]["http_503"], 2)
         self.daemon.wait_log("host stalled: 127.0.0.1", "the stall in the log")
         # And it recovers.
         self.mock.set_faults("")
