@@ -11,6 +11,9 @@
    /metrics says how many, and the log says "host stalled" while it lasts and "answers
    again" after.
 
+4. A request that hangs for 20 s: while it hangs the log says "host stalled: … a request in
+   flight for 16s" and `status` shows it; when it ends, "slow response" and "answers again".
+
 usage: fetch_visibility_test.py --archivist PATH --mock PATH --data tests/data
 """
 import json
@@ -125,6 +128,23 @@ class FetchVisibilityTest(unittest.TestCase):
         self.mock.set_faults("")
         self.daemon.wait_log("host answers again: 127.0.0.1", "the recovery in the log",
                              timeout=40)
+
+    def test_a_hung_request_is_a_stalled_host_while_it_hangs(self):
+        cfg = self.start_daemon()
+        self.daemon.wait_log("refresh zhihu:%s complete" % Q, "the first refresh")
+        after = len(self.daemon.log())
+        self.mock.set_faults("route=feeds times=1 action=delay ms=20000\n")
+        self.daemon.wait_log("host stalled: 127.0.0.1", "the hung request in the log",
+                             after=after, timeout=40)
+        self.assertRegex(self.daemon.log()[after:],
+                         r" warning host stalled: 127\.0\.0\.1:\d+: a request in flight for 1\d+s")
+        r = subprocess.run([ARGS.archivist, "--config", cfg, "status", "--listen",
+                            self.daemon.status_url[len("http://"):]],
+                           capture_output=True, text=True, timeout=30)
+        self.assertRegex(r.stdout, r"hosts: +STALLED 127\.0\.0\.1:\d+: a request in flight for \d+s")
+        self.daemon.wait_log("slow response from 127.0.0.1", "the slow response", after=after,
+                             timeout=40)
+        self.daemon.wait_log("host answers again", "the recovery", after=after, timeout=40)
 
 
 def main():
