@@ -2,6 +2,7 @@
 #include "cli/archive.h"
 
 #include "cli/load_config.h"
+#include "cli/pager.h"
 
 #include <unistd.h>
 
@@ -24,14 +25,23 @@ Result<std::string> StorePath(const GlobalOptions& global) {
   return c->store_path;
 }
 
+Result<std::string> ReadOnlyStorePath(const GlobalOptions& global, std::string_view verb) {
+  static bool warned = false;  // a verb may ask twice (backup prints the path it read)
+  if (!global.db_path.empty()) return global.db_path;
+  Result<config::Config> c = LoadConfigFor(global, verb, {"store.path"}, !warned);
+  warned = true;
+  if (!c.ok()) return Status::InvalidArgument(std::string(kConfigErrorPrefix) + c.status().message());
+  return c->store_path;
+}
+
 int OpenArchiveExit(const Status& status) {
   return status.message().rfind(kConfigErrorPrefix, 0) == 0 ? kExitUsage : kExitFailure;
 }
 
-Result<std::unique_ptr<store::Store>> OpenArchive(const GlobalOptions& global, bool read_only) {
-  Result<std::string> store_path = StorePath(global);
-  if (!store_path.ok()) return store_path.status();
-  const std::string& path = *store_path;
+namespace {
+
+Result<std::unique_ptr<store::Store>> Open(const GlobalOptions& global, const std::string& path,
+                                           bool read_only) {
   store::SqliteOptions options;
   options.read_only = read_only;
   options.create = !read_only;
@@ -46,6 +56,21 @@ Result<std::unique_ptr<store::Store>> OpenArchive(const GlobalOptions& global, b
   Result<std::unique_ptr<store::SqliteStore>> db = store::SqliteStore::Open(path, options);
   if (!db.ok()) return db.status();
   return std::unique_ptr<store::Store>(std::move(*db));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<store::Store>> OpenArchive(const GlobalOptions& global, bool read_only) {
+  Result<std::string> path = StorePath(global);
+  if (!path.ok()) return path.status();
+  return Open(global, *path, read_only);
+}
+
+Result<std::unique_ptr<store::Store>> OpenArchiveToRead(const GlobalOptions& global,
+                                                        std::string_view verb) {
+  Result<std::string> path = ReadOnlyStorePath(global, verb);
+  if (!path.ok()) return path.status();
+  return Open(global, *path, /*read_only=*/true);
 }
 
 namespace {
@@ -70,13 +95,14 @@ void PrintConfigError(std::string_view verb, const Status& status) {
   PrintLine(verb, status.message(), true);
 }
 
-bool WriteLayoutText(std::string_view text) {
+bool WriteLayoutText(std::string_view text, bool no_pager,
+                     std::string (*paint)(std::string_view safe)) {
   if (::isatty(STDOUT_FILENO)) {
-    const std::string safe = TerminalSafe(text, /*keep_layout=*/true);
-    std::fwrite(safe.data(), 1, safe.size(), stdout);
-  } else {
-    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::string safe = TerminalSafe(text, /*keep_layout=*/true);
+    if (paint != nullptr && ColourWanted()) safe = paint(safe);
+    return WritePaged(safe, no_pager);
   }
+  std::fwrite(text.data(), 1, text.size(), stdout);
   return std::fflush(stdout) == 0 && !std::ferror(stdout);
 }
 

@@ -29,6 +29,9 @@ namespace archivist::cli {
 // else the default location). A bad configuration fails with kConfigErrorPrefix.
 Result<std::string> StorePath(const GlobalOptions& global);
 inline constexpr std::string_view kConfigErrorPrefix = "configuration: ";
+// The same for a verb that only reads the archive: only store.path must be valid; a problem
+// with another key is printed as a warning (once per process, naming `verb`), not an error.
+Result<std::string> ReadOnlyStorePath(const GlobalOptions& global, std::string_view verb);
 // The exit status for a failed OpenArchive: 2 for a bad configuration, else 1.
 int OpenArchiveExit(const Status& status);
 
@@ -36,6 +39,9 @@ int OpenArchiveExit(const Status& status);
 // refuse a damaged file (PRAGMA quick_check, kCorruption saying what to do); read-only opens
 // never write and fail on a missing file. Errors are printed as "archivist <verb>: <message>".
 Result<std::unique_ptr<store::Store>> OpenArchive(const GlobalOptions& global, bool read_only);
+// A read-only open for `verb`, whose store path is ReadOnlyStorePath's.
+Result<std::unique_ptr<store::Store>> OpenArchiveToRead(const GlobalOptions& global,
+                                                        std::string_view verb);
 
 // Prints "archivist <verb>: <message>" to stderr, the message made TerminalSafe
 // (base/terminal_text.h): errors quote server text and user input. A configuration error
@@ -46,9 +52,11 @@ void PrintError(std::string_view verb, std::string_view message);
 void PrintConfigError(std::string_view verb, const Status& status);
 
 // Writes text meant to span lines (a document, a diff) to stdout: verbatim, except on a
-// terminal, where it is made TerminalSafe with its layout kept. Returns false on a write
-// error.
-bool WriteLayoutText(std::string_view text);
+// terminal, where it is made TerminalSafe with its layout kept, `paint` (when given and
+// ColourWanted) colours it, and a long text goes through the pager unless `no_pager`
+// (cli/pager.h). Returns false on a write error.
+bool WriteLayoutText(std::string_view text, bool no_pager = true,
+                     std::string (*paint)(std::string_view safe) = nullptr);
 
 // A question URL or id → its thread key (error names the text).
 Result<store::ThreadKey> ParseQuestion(std::string_view text);

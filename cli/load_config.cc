@@ -7,6 +7,7 @@
 
 #include "base/bounded_text.h"
 #include "base/header_text.h"
+#include "base/terminal_text.h"
 #include "browser/chromium_process.h"
 #include "fetch/sources/zhihu_url.h"
 
@@ -84,6 +85,24 @@ Result<std::pair<std::string, std::string>> ParseHeaderOption(std::string_view t
 Result<config::Config> LoadEffectiveConfig(const GlobalOptions& global, bool check_browser) {
   Result<config::Config> c =
       config::LoadConfig(global.config_path, CliParseOptions(check_browser));
+  if (!c.ok()) return c.status();
+  if (!global.db_path.empty()) c->store_path = global.db_path;
+  if (!global.zhihu_base_url.empty()) c->zhihu.base_url = global.zhihu_base_url;
+  return c;
+}
+
+Result<config::Config> LoadConfigFor(const GlobalOptions& global, std::string_view verb,
+                                     std::vector<std::string> needed, bool warn) {
+  config::ParseOptions options = CliParseOptions();
+  options.needed_keys = std::move(needed);
+  if (warn) {
+    options.warn = [verb](const config::ConfigError& e) {
+      const std::string safe = TerminalSafe(e.ToString());
+      std::fprintf(stderr, "archivist %.*s: warning: %s (ignored: not needed here)\n",
+                   static_cast<int>(verb.size()), verb.data(), safe.c_str());
+    };
+  }
+  Result<config::Config> c = config::LoadConfig(global.config_path, options);
   if (!c.ok()) return c.status();
   if (!global.db_path.empty()) c->store_path = global.db_path;
   if (!global.zhihu_base_url.empty()) c->zhihu.base_url = global.zhihu_base_url;

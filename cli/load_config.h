@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "cli/verbs.h"
@@ -20,6 +21,14 @@ namespace archivist::cli {
 // fetch.browser to be installed; the one-shot verbs check the backend they are told to use
 // when they build it (a `--backend http` must not fail for want of a browser).
 Result<config::Config> LoadEffectiveConfig(const GlobalOptions& global, bool check_browser = false);
+
+// The configuration of a verb that reads only `needed` keys (the read-only verbs: store.path;
+// `status`: daemon.status_listen): a problem with any other key does not stop it, it is
+// printed as "archivist VERB: warning: FILE:LINE:COL: …" (unless `warn` is false) and those
+// keys are not to be used. Fails as LoadEffectiveConfig does for a problem with a needed key,
+// a TOML syntax error or a file that cannot be read.
+Result<config::Config> LoadConfigFor(const GlobalOptions& global, std::string_view verb,
+                                     std::vector<std::string> needed, bool warn = true);
 
 // A command-line value in seconds (--timeout 2.5) as a configuration duration.
 inline config::Duration Millis(double seconds) {

@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
   app.add_option("--db", global.db_path, "the archive database (SQLite)");
   app.add_option("--zhihu-base-url", global.zhihu_base_url,
                  "base URL of the Zhihu API (overrides zhihu.base_url)");
+  app.add_flag("--no-pager", global.no_pager,
+               "never page long output on a terminal ($PAGER, default less -FRX)");
 
   Runner run;
   // Verbs register here, one line each.

@@ -12,14 +12,14 @@ namespace archivist::cli {
 namespace {
 
 int RunBackup(const std::string& file, const GlobalOptions& global) {
-  auto archive = OpenArchive(global, /*read_only=*/true);
+  auto archive = OpenArchiveToRead(global, "backup");
   if (!archive.ok()) return PrintError("backup", archive.status()), OpenArchiveExit(archive.status());
   // A refused destination (the archive itself, not a regular file) is bad usage: exit 2.
   if (Status st = (*archive)->Backup(file); !st.ok()) {
     return PrintError("backup", st), st.code() == Status::Code::kInvalidArgument ? kExitUsage
                                                                                  : kExitFailure;
   }
-  std::printf("backed up %s to %s\n", StorePath(global).value().c_str(), file.c_str());
+  std::printf("backed up %s to %s\n", ReadOnlyStorePath(global, "backup").value().c_str(), file.c_str());
   return kExitOk;
 }
 

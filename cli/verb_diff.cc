@@ -2,13 +2,17 @@
 // unified diff of an answer's Markdown between two revisions (usable with `patch`). Defaults:
 // --to the latest revision, --from the one before it; revision 0 is the empty text (before
 // the answer existed). An answer id stored under several questions needs its question: from
-// the answer URL or --question (store.h AnswerKey).
+// the answer URL or --question (store.h AnswerKey). On a terminal the diff is coloured
+// (+ green, - red, @@ cyan; not with NO_COLOR) and paged when long (cli/pager.h). --json: one
+// object with the answer, its question, the two revisions compared and the diff text.
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <memory>
 
 #include "cli/archive.h"
+#include "cli/pager.h"
 #include "diff/unified_diff.h"
 #include "fetch/sources/zhihu_url.h"
 
@@ -18,7 +22,48 @@ namespace {
 struct DiffArgs {
   std::string answer, question;
   int from = -1, to = -1;
+  bool json = false;
 };
+
+// Colours a unified diff made TerminalSafe: headers bold, hunk lines cyan, + green, - red.
+std::string PaintDiff(std::string_view safe) {
+  std::string out;
+  size_t pos = 0;
+  while (pos < safe.size()) {
+    size_t end = safe.find('\n', pos);
+    end = end == std::string_view::npos ? safe.size() : end + 1;
+    std::string_view line = safe.substr(pos, end - pos);
+    const bool newline = line.ends_with('\n');
+    if (newline) line.remove_suffix(1);
+    if (line.starts_with("+++ ") || line.starts_with("--- ")) {
+      out += Paint(line, Colour::kBold);
+    } else if (line.starts_with("@@")) {
+      out += Paint(line, Colour::kCyan);
+    } else if (line.starts_with('+')) {
+      out += Paint(line, Colour::kGreen);
+    } else if (line.starts_with('-')) {
+      out += Paint(line, Colour::kRed);
+    } else {
+      out += line;
+    }
+    if (newline) out += '\n';
+    pos = end;
+  }
+  return out;
+}
+
+// A revision compared, for --json: null for revision 0 (the empty text).
+nlohmann::json RevisionJson(const std::vector<store::RevisionRecord>& revs, int number) {
+  for (const store::RevisionRecord& r : revs) {
+    if (r.number != number) continue;
+    return {{"revision", r.number},
+            {"observed_at", r.observed_at.ToIso8601()},
+            {"created_time", Timestamp::FromSeconds(r.created_time).ToIso8601()},
+            {"updated_time", Timestamp::FromSeconds(r.updated_time).ToIso8601()},
+            {"author", r.author_name}};
+  }
+  return nullptr;
+}
 
 Result<std::string> MarkdownOf(store::Store& archive, const store::AnswerKey& key, int number) {
   if (number == 0) return std::string();
@@ -43,7 +88,7 @@ int RunDiff(const DiffArgs& args, const GlobalOptions& global) {
     key.question = q->id;
   }
   const std::string id = std::to_string(ref->answer);
-  auto archive = OpenArchive(global, /*read_only=*/true);
+  auto archive = OpenArchiveToRead(global, "diff");
   if (!archive.ok()) return PrintError("diff", archive.status()), OpenArchiveExit(archive.status());
   auto revs = (*archive)->Revisions(key);
   if (!revs.ok() && revs.status().code() == Status::Code::kInvalidArgument) {
@@ -77,7 +122,18 @@ int RunDiff(const DiffArgs& args, const GlobalOptions& global) {
   options.from_label = id + "@r" + std::to_string(from);
   options.to_label = id + "@r" + std::to_string(to);
   const std::string out = diff::UnifiedDiff(*a, *b, options);
-  return WriteLayoutText(out) ? kExitOk : kExitFailure;
+  if (args.json) {
+    const nlohmann::json j = {{"answer", id},
+                              {"question", std::to_string(revs->back().question)},
+                              {"from", RevisionJson(*revs, from)},
+                              {"to", RevisionJson(*revs, to)},
+                              {"from_label", options.from_label},
+                              {"to_label", options.to_label},
+                              {"diff", out}};
+    std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    return std::fflush(stdout) == 0 ? kExitOk : kExitFailure;
+  }
+  return WriteLayoutText(out, global.no_pager, PaintDiff) ? kExitOk : kExitFailure;
 }
 
 }  // namespace
@@ -99,6 +155,7 @@ void AddDiffVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   cmd->add_option("--from", args->from, "revision number (default: the one before --to; 0 = empty)")
       ->check(revision);
   cmd->add_option("--to", args->to, "revision number (default: the latest)")->check(revision);
+  cmd->add_flag("--json", args->json, "one JSON object: the revisions compared and the diff text");
   cmd->callback([args, &global, run] { *run = [args, &global] { return RunDiff(*args, global); }; });
 }
 

@@ -28,7 +28,7 @@ int RunExport(const ExportArgs& args, const GlobalOptions& global) {
     if (!t.ok()) return PrintError("export", t.status()), kExitUsage;
     at = *t;
   }
-  auto archive = OpenArchive(global, /*read_only=*/true);
+  auto archive = OpenArchiveToRead(global, "export");
   if (!archive.ok()) return PrintError("export", archive.status()), OpenArchiveExit(archive.status());
   std::error_code ec;
   std::filesystem::create_directories(args.dir, ec);

@@ -1,6 +1,7 @@
 // `archivist fetch <question> [--json]`: fetch one question and print the snapshot or the
 // outcome; stores nothing. A diagnostic: it shows exactly what the source sees, including
-// why a listing is not complete. Exit 0 only for a complete snapshot.
+// why a listing is not complete. Exit 0 only for a complete snapshot. Retries and long waits
+// are told on stderr (cli/fetch_notices.h) unless --quiet.
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -14,6 +15,7 @@
 #include "base/terminal_text.h"
 #include "cli/archive.h"
 #include "cli/fetch_flags.h"
+#include "cli/fetch_notices.h"
 #include "cli/load_config.h"
 #include "cli/verbs.h"
 #include "fetch/sources/zhihu_url.h"
@@ -27,6 +29,7 @@ namespace {
 struct FetchArgs {
   std::string question;
   bool json = false;
+  bool quiet = false;
   FetchFlags fetch;
   std::optional<std::string> proxy;
   std::vector<std::string> headers;
@@ -129,7 +132,9 @@ int RunFetch(const FetchArgs& args, const GlobalOptions& global) {
   RealClock clock;
   fetch::Politeness politeness(clock, pipeline::PolitenessOptionsOf(*config));
   pipeline::SharedBrowser browser(clock, WarnOnStderr);
-  auto source = pipeline::MakeSiteSource(settings, {clock, politeness, browser});
+  FetchNotices notices("fetch");
+  auto source = pipeline::MakeSiteSource(
+      settings, {clock, politeness, browser, nullptr, args.quiet ? nullptr : &notices});
   if (!source.ok()) return PrintError("fetch", source.status()), kExitUsage;
   const model::Snapshot snap = (*source)->Fetch(*qid);
   if (args.json) {
@@ -148,6 +153,7 @@ void AddFetchVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // last one wins
   cmd->add_option("question", args->question, "question URL or id")->required();
   cmd->add_flag("--json", args->json, "print one JSON object");
+  cmd->add_flag("--quiet,-q", args->quiet, "no retry or wait notices on stderr");
   args->fetch.Register(*cmd);
   cmd->add_option("--header", args->headers, "extra header 'Name: value' (repeatable)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);

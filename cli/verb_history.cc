@@ -1,6 +1,7 @@
 // `archivist history <question> [--answer ID] [--since TIME] [--json]`: the thread's events,
 // oldest first. --json prints one object per line with the fields documented in docs/cli.md:
-// time, kind, question, answer, revision, details.
+// time, kind, question, answer, revision, details. On a terminal the kinds are coloured (not
+// with NO_COLOR) and a long history is paged (cli/pager.h).
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -9,6 +10,7 @@
 
 #include "base/terminal_text.h"
 #include "cli/archive.h"
+#include "cli/pager.h"
 #include "fetch/sources/zhihu_url.h"
 
 namespace archivist::cli {
@@ -19,6 +21,33 @@ struct HistoryArgs {
   bool json = false;
 };
 
+// Additions green, edits yellow, deletions and a gone thread red, the rest cyan.
+Colour KindColour(model::EventKind kind) {
+  switch (kind) {
+    case model::EventKind::kAnswerAdded:
+    case model::EventKind::kThreadAdded:
+    case model::EventKind::kThreadReturned: return Colour::kGreen;
+    case model::EventKind::kAnswerEdited:
+    case model::EventKind::kTitleChanged: return Colour::kYellow;
+    case model::EventKind::kAnswerDeleted:
+    case model::EventKind::kThreadGone: return Colour::kRed;
+    case model::EventKind::kAnswerRestored: break;
+  }
+  return Colour::kCyan;
+}
+
+// The event as a text line for a person (TerminalSafe; `colour`: the kind coloured).
+std::string EventLine(const store::EventRecord& e, bool colour) {
+  const std::string kind(model::EventKindName(e.kind));
+  std::string line = TerminalSafe(HumanTime(e.at)) + "  " +
+                     (colour ? Paint(kind, KindColour(e.kind)) : kind);
+  std::string rest;
+  if (e.answer) rest += "  answer " + std::to_string(*e.answer);
+  if (e.revision > 0) rest += " r" + std::to_string(e.revision);
+  if (!e.details.empty()) rest += "  " + e.details;
+  return line + TerminalSafe(rest) + "\n";
+}
+
 void PrintEvent(const store::EventRecord& e, bool json) {
   if (json) {
     nlohmann::json j = {{"time", e.at.ToIso8601()},
@@ -28,13 +57,7 @@ void PrintEvent(const store::EventRecord& e, bool json) {
                         {"revision", e.revision > 0 ? nlohmann::json(e.revision) : nullptr},
                         {"details", e.details}};
     std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
-    return;
   }
-  std::string line = HumanTime(e.at) + "  " + std::string(model::EventKindName(e.kind));
-  if (e.answer) line += "  answer " + std::to_string(*e.answer);
-  if (e.revision > 0) line += " r" + std::to_string(e.revision);
-  if (!e.details.empty()) line += "  " + e.details;
-  std::printf("%s\n", TerminalSafe(line).c_str());
 }
 
 int RunHistory(const HistoryArgs& args, const GlobalOptions& global) {
@@ -57,7 +80,7 @@ int RunHistory(const HistoryArgs& args, const GlobalOptions& global) {
     if (!since.ok()) return PrintError("history", since.status()), kExitUsage;
     query.since = *since;
   }
-  auto archive = OpenArchive(global, /*read_only=*/true);
+  auto archive = OpenArchiveToRead(global, "history");
   if (!archive.ok()) return PrintError("history", archive.status()), OpenArchiveExit(archive.status());
   if (Status st = RequireThread(**archive, *key); !st.ok()) {
     return PrintError("history", st), ExitFor(st, true);
@@ -75,8 +98,14 @@ int RunHistory(const HistoryArgs& args, const GlobalOptions& global) {
   }
   auto events = (*archive)->Events(query);
   if (!events.ok()) return PrintError("history", events.status()), kExitFailure;
-  for (const store::EventRecord& e : *events) PrintEvent(e, args.json);
-  return kExitOk;
+  if (args.json) {
+    for (const store::EventRecord& e : *events) PrintEvent(e, true);
+    return kExitOk;
+  }
+  const bool colour = ColourWanted();
+  std::string text;
+  for (const store::EventRecord& e : *events) text += EventLine(e, colour);
+  return WritePaged(text, global.no_pager) ? kExitOk : kExitFailure;
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
-// `archivist list [--json]`: the tracked threads with status, answers, last change, next due.
+// `archivist list [--json]`: the tracked threads with status, answers, last change, next due;
+// the text paged on a terminal when long (cli/pager.h).
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -7,6 +8,7 @@
 
 #include "base/terminal_text.h"
 #include "cli/archive.h"
+#include "cli/pager.h"
 
 namespace archivist::cli {
 namespace {
@@ -20,10 +22,11 @@ std::string TimeOrDash(const std::optional<Timestamp>& t) {
 }
 
 int RunList(bool json, const GlobalOptions& global) {
-  auto archive = OpenArchive(global, /*read_only=*/true);
+  auto archive = OpenArchiveToRead(global, "list");
   if (!archive.ok()) return PrintError("list", archive.status()), OpenArchiveExit(archive.status());
   auto threads = (*archive)->ListThreads();
   if (!threads.ok()) return PrintError("list", threads.status()), kExitFailure;
+  std::string text;  // for a person: paged on a terminal when long (cli/pager.h)
   for (const store::ThreadSummary& t : *threads) {
     const std::optional<Timestamp> due =
         t.schedule ? std::optional<Timestamp>(t.schedule->next_due) : std::nullopt;
@@ -42,16 +45,18 @@ int RunList(bool json, const GlobalOptions& global) {
                           {"next_due", TimeOrNull(due)}};
       std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     } else {
-      std::printf("%llu  %s%s  %d answers  last change %s  last fetch %s%s  next due %s  %s\n",
-                  static_cast<unsigned long long>(t.key.id),
-                  std::string(store::TrackingName(t.tracking)).c_str(), t.gone ? " (gone)" : "",
-                  t.present_answers, TimeOrDash(t.last_event).c_str(),
-                  TimeOrDash(t.last_fetch).c_str(),
-                  t.last_outcome.empty() ? "" : (" (" + TerminalSafe(t.last_outcome) + ")").c_str(),
-                  due ? HumanTime(*due).c_str() : "now", TerminalSafe(t.title).c_str());
+      char head[64];
+      std::snprintf(head, sizeof head, "%llu  ", static_cast<unsigned long long>(t.key.id));
+      text += head + std::string(store::TrackingName(t.tracking)) + (t.gone ? " (gone)" : "") +
+              "  " + std::to_string(t.present_answers) + " answers  last change " +
+              TimeOrDash(t.last_event) + "  last fetch " + TimeOrDash(t.last_fetch) +
+              (t.last_outcome.empty() ? "" : " (" + TerminalSafe(t.last_outcome) + ")") +
+              "  next due " + (due ? HumanTime(*due) : "now") + "  " + TerminalSafe(t.title) +
+              "\n";
     }
   }
-  return kExitOk;
+  if (json) return kExitOk;
+  return WritePaged(text, global.no_pager) ? kExitOk : kExitFailure;
 }
 
 }  // namespace

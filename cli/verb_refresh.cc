@@ -3,8 +3,10 @@
 // added first; without names, every due active thread is refreshed (one-shot use stores no
 // schedule, so that is every active thread until the daemon schedules them).
 //
-// Prints one line per thread: question, title, +added ~edited -deleted, answers now, outcome.
-// A progress bar goes to stderr only when stderr is a terminal. Exit 0 when every refresh
+// Prints one line per thread: question, title, +added ~edited -deleted, answers now, outcome
+// (--json: one JSON object per thread, cli/refresh_output.h). A progress bar goes to stderr
+// only when stderr is a terminal. Retries and long waits are told on stderr (cli/fetch_notices.h).
+// --quiet, for cron: only threads that changed or failed, no progress bar, no retry notices. Exit 0 when every refresh
 // committed with a complete (or not_modified) listing and its export, if any, was written;
 // 1 otherwise (the per-thread lines say which and why), a refresh superseded by another
 // refresh of the same thread included (its snapshot was dropped, pipeline/pipeline.h). A damaged archive is refused at open
@@ -24,7 +26,9 @@
 #include "base/terminal_text.h"
 #include "cli/archive.h"
 #include "cli/fetch_flags.h"
+#include "cli/fetch_notices.h"
 #include "cli/load_config.h"
+#include "cli/refresh_output.h"
 #include "pipeline/backends.h"
 #include "pipeline/pipeline.h"
 
@@ -38,6 +42,8 @@ struct RefreshArgs {
   std::optional<std::string> export_dir;
   std::optional<int> delete_confirmations;
   FetchFlags fetch;
+  bool quiet = false;
+  bool json = false;
 };
 
 // The options given on the command line, applied over the configuration (a copy), which
@@ -59,12 +65,16 @@ std::map<std::string, std::string> FlagsGiven(const RefreshArgs& a) {
 }
 
 // The title came from the server: bounded (base/bounded_text.h) and made TerminalSafe.
-void PrintSummary(const pipeline::RefreshSummary& s) {
-  std::printf("%llu  %s  %s  answers %d  %s%s\n", static_cast<unsigned long long>(s.thread.id),
+void PrintSummary(const pipeline::RefreshSummary& s, bool json) {
+  if (json) {
+    std::printf("%s\n", RefreshJson(s).c_str());
+  } else {
+    std::printf("%llu  %s  %s  answers %d  %s%s\n", static_cast<unsigned long long>(s.thread.id),
               s.title.empty() ? "(untitled)" : TerminalSafe(BoundText(s.title)).c_str(),
               s.ChangeText().c_str(), s.answers_now,
               std::string(model::OutcomeName(s.outcome)).c_str(),
               s.superseded ? ", superseded (not stored)" : "");
+  }
   if (s.superseded) {
     PrintError("refresh", std::to_string(s.thread.id) + ": not stored: another refresh of this "
                "thread committed while this one was fetching, so this snapshot may be older "
@@ -135,7 +145,9 @@ int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
   RealClock clock;
   fetch::Politeness politeness(clock, pipeline::PolitenessOptionsOf(*config));
   pipeline::SharedBrowser browser(clock, WarnOnStderr);
-  auto source = pipeline::MakeSiteSource(settings, {clock, politeness, browser});
+  FetchNotices notices("refresh");
+  auto source = pipeline::MakeSiteSource(
+      settings, {clock, politeness, browser, nullptr, args.quiet ? nullptr : &notices});
   if (!source.ok()) return PrintError("refresh", source.status()), kExitUsage;
   auto archive = OpenArchive(global, /*read_only=*/false);
   if (!archive.ok()) return PrintError("refresh", archive.status()), OpenArchiveExit(archive.status());
@@ -160,17 +172,15 @@ int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
   }
   pipeline::Pipeline refresher(**source, **archive, clock, tagger,
                                pipeline::PipelineOptionsOf(*config));
-  const bool bar = ::isatty(STDERR_FILENO) && targets->size() > 1;
+  const bool bar = !args.quiet && ::isatty(STDERR_FILENO) && targets->size() > 1;
   int rc = kExitOk;
   for (size_t i = 0; i < targets->size(); ++i) {
     if (bar) Progress(i, targets->size(), (*targets)[i].id);
     const pipeline::RefreshSummary s = refresher.Refresh((*targets)[i]);
     if (bar) std::fprintf(stderr, "\r\x1b[K");
-    PrintSummary(s);
+    if (!args.quiet || WorthPrintingWhenQuiet(s)) PrintSummary(s, args.json);
     std::fflush(stdout);
-    const bool fetched = s.outcome == model::Outcome::kComplete ||
-                         s.outcome == model::Outcome::kNotModified;
-    if (!fetched || s.superseded || !s.error.ok() || !s.export_error.ok()) rc = kExitFailure;
+    if (RefreshFailed(s)) rc = kExitFailure;
     if (s.error.code() == Status::Code::kCorruption && i + 1 < targets->size()) {
       PrintError("refresh", "stopping: the archive is damaged; " +
                                 std::to_string(targets->size() - i - 1) +
@@ -193,6 +203,9 @@ void AddRefreshVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   args->fetch.Register(*cmd);
   cmd->add_option("--delete-confirmations", args->delete_confirmations,
                   "complete listings an answer must be absent from before it counts as deleted (1..100)");
+  cmd->add_flag("--quiet,-q", args->quiet,
+                "print only threads that changed or failed; no progress bar, no retry notices");
+  cmd->add_flag("--json", args->json, "one JSON object per thread per line");
   cmd->callback([args, &global, run] {
     *run = [args, &global] { return RunRefresh(*args, global); };
   });

@@ -1,8 +1,11 @@
 // `archivist show <question> [--at TIME]`: the thread's document as it was at TIME (default
 // now), docs/format.md §1 with the keyword tags of §4 — byte for byte what an export written at
 // that time contained (pipeline/document.h). On a terminal, control characters of the text
-// are shown as escapes instead (cli/archive.h WriteLayoutText).
+// are shown as escapes instead, and a long document is paged (cli/archive.h WriteLayoutText).
+// --json prints the document's metadata as one object instead of its Markdown: the question,
+// its title and author, the times, the tags and each answer's id, author, revision and times.
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <memory>
@@ -15,7 +18,40 @@ namespace {
 
 struct ShowArgs {
   std::string question, at;
+  bool json = false;
 };
+
+std::string Iso(int64_t unix_seconds) { return Timestamp::FromSeconds(unix_seconds).ToIso8601(); }
+
+// The metadata of the document of `key` at `at` (docs/cli.md "show").
+Result<nlohmann::json> MetadataAt(store::Store& archive, const store::ThreadKey& key,
+                                  Timestamp at, const pipeline::TagFunction& tagger) {
+  Result<store::ThreadAt> thread = archive.ThreadAtTime(key, at, /*with_markdown=*/false);
+  if (!thread.ok()) return thread.status();
+  Result<std::vector<std::string>> tags = pipeline::TagsOf(archive, *thread, tagger);
+  if (!tags.ok()) return tags.status();
+  nlohmann::json answers = nlohmann::json::array();
+  for (const store::AnswerAt& a : thread->answers) {
+    Result<store::RevisionRecord> rev =
+        archive.GetRevision(store::AnswerKey{key.source, a.id, key.id}, a.revision);
+    if (!rev.ok()) return rev.status();
+    answers.push_back({{"id", std::to_string(a.id)},
+                       {"author", a.author_name},
+                       {"revision", a.revision},
+                       {"observed_at", rev->observed_at.ToIso8601()},
+                       {"created_time", Iso(rev->created_time)},
+                       {"updated_time", Iso(rev->updated_time)}});
+  }
+  return nlohmann::json{{"question", std::to_string(key.id)},
+                        {"source", key.source},
+                        {"title", thread->title},
+                        {"author", thread->question_author},
+                        {"at", at.ToIso8601()},
+                        {"first_archived", thread->first_archived.ToIso8601()},
+                        {"last_change", thread->last_event.ToIso8601()},
+                        {"tags", *tags},
+                        {"answers", std::move(answers)}};
+}
 
 int RunShow(const ShowArgs& args, const GlobalOptions& global) {
   Result<store::ThreadKey> key = ParseQuestion(args.question);
@@ -27,16 +63,22 @@ int RunShow(const ShowArgs& args, const GlobalOptions& global) {
     if (!t.ok()) return PrintError("show", t.status()), kExitUsage;
     at = *t;
   }
-  auto archive = OpenArchive(global, /*read_only=*/true);
+  auto archive = OpenArchiveToRead(global, "show");
   if (!archive.ok()) return PrintError("show", archive.status()), OpenArchiveExit(archive.status());
   if (Status st = RequireThread(**archive, *key); !st.ok()) {
     return PrintError("show", st), ExitFor(st, true);
   }
   auto tagger = LoadTagger();
   if (!tagger.ok()) return PrintError("show", tagger.status()), kExitFailure;
+  if (args.json) {
+    Result<nlohmann::json> meta = MetadataAt(**archive, *key, at, *tagger);
+    if (!meta.ok()) return PrintError("show", meta.status()), kExitFailure;
+    std::printf("%s\n", meta->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    return std::fflush(stdout) == 0 ? kExitOk : kExitFailure;
+  }
   Result<std::string> doc = pipeline::RenderThreadAt(**archive, *key, at, *tagger);
   if (!doc.ok()) return PrintError("show", doc.status()), kExitFailure;
-  return WriteLayoutText(*doc) ? kExitOk : kExitFailure;
+  return WriteLayoutText(*doc, global.no_pager) ? kExitOk : kExitFailure;
 }
 
 }  // namespace
@@ -47,6 +89,8 @@ void AddShowVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   cmd->add_option("question", args->question, "question URL or id")->required();
   cmd->add_option("--at", args->at, "TIME: ISO 8601, or 24h, 7d, today, yesterday (default: now)");
+  cmd->add_flag("--json", args->json,
+                "the document's metadata as one JSON object (title, answers, tags), not its text");
   cmd->callback([args, &global, run] { *run = [args, &global] { return RunShow(*args, global); }; });
 }
 

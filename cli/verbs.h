@@ -24,6 +24,7 @@ struct GlobalOptions {
   std::string config_path;     // --config FILE
   std::string db_path;         // --db FILE
   std::string zhihu_base_url;  // --zhihu-base-url URL
+  bool no_pager = false;       // --no-pager (cli/pager.h)
 };
 
 // A verb's registration sets `*run` to the action chosen by the parse; main calls it.

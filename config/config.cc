@@ -4,10 +4,13 @@
 // then one walk over the tree binds each known key to a field of Config through a small
 // table of setters (string, bool, integer with a range, duration, size), and every key that
 // is not in a table, every value of the wrong type and every bad duration or size becomes
-// a ConfigError with its line and column, without stopping. Cross-field rules (min_interval
-// ≤ initial_interval ≤ max_interval, per_host_concurrency ≤ concurrency, …) and the checks
-// shared with the command line (config::Validate in validate.cc: ranges, header values) run
-// last and point at the line of the key that breaks them, or at line 0 for defaults.
+// a ConfigError with its line and column, without stopping. Then the checks shared with the
+// command line (config::Validate in validate.cc: ranges, header values) run; the keys the
+// file left out take defaults that agree with the keys it gave (FollowDefaults); and last the
+// cross-field rules (min_interval ≤ initial_interval ≤ max_interval, per_host_concurrency ≤
+// concurrency, …) point at the line of the key that breaks them. Errors do not cascade: a
+// key already reported (a wrong type, a bad duration, out of range) is compared with nothing,
+// so one bad value is one error.
 #define TOML_HEADER_ONLY 1
 #define TOML_EXCEPTIONS 0
 #define TOML_ENABLE_FORMATTERS 0
@@ -17,6 +20,7 @@
 #include <fstream>
 #include <tuple>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "config/config.h"
@@ -59,9 +63,11 @@ class Parser {
  public:
   Parser(std::string_view file, const ParseOptions& options) : file_(file), options_(options) {}
 
+  // An error about the keys being bound or checked (About), "" for the file as a whole.
   void Error(Pos pos, std::string message) {
-    errors_.push_back({file_, pos.line, pos.column, std::move(message)});
+    errors_.push_back({file_, pos.line, pos.column, std::move(message), keys_});
   }
+  void About(std::vector<std::string> keys) { keys_ = std::move(keys); }
   void WrongType(const std::string& name, const toml::node& n, std::string_view want) {
     Error(PosOf(n.source()), name + " must be " + std::string(want) + ", not " +
                                  std::string(TypeName(n)));
@@ -85,6 +91,10 @@ class Parser {
 
  private:
   void BindThreads(const toml::node& node);
+  // True when the file set `name` to a value that was accepted.
+  bool Given(const std::string& name) const { return Where(name) && !bad_.contains(name); }
+  void FollowDefaults();
+  void CrossChecks();
   void Check(bool ok, std::initializer_list<std::string_view> names, std::string message);
   void Report(const Problem& problem);
 
@@ -93,6 +103,8 @@ class Parser {
   Config config_;
   std::vector<ConfigError> errors_;
   std::map<std::string, Pos> seen_;
+  std::set<std::string> bad_;  // keys already reported: nothing is compared with them
+  std::vector<std::string> keys_;  // what the next Error is about
 };
 
 Setter String(std::string* out) {
@@ -209,9 +221,11 @@ Setter SizeField(int64_t* out) {
 void Parser::BindTable(const std::string& prefix, const toml::node& node,
                        std::initializer_list<Field> fields) {
   const toml::table* table = node.as_table();
+  About({prefix});
   if (!table) return WrongType("[" + prefix + "]", node, "a table");
   for (auto&& [key, value] : *table) {
     const std::string name = prefix + "." + std::string(key.str());
+    About({name});
     const Field* field = nullptr;
     for (const Field& f : fields) {
       if (f.key == key.str()) field = &f;
@@ -221,7 +235,9 @@ void Parser::BindTable(const std::string& prefix, const toml::node& node,
       continue;
     }
     Seen(name, value);
+    const size_t errors = errors_.size();
     field->set(*this, name, value);
+    if (errors_.size() != errors) bad_.insert(name);
   }
 }
 
@@ -267,6 +283,7 @@ void Parser::Run(const toml::table& root) {
   Config& c = config_;
   for (auto&& [key, value] : root) {
     const std::string k(key.str());
+    About({k});
     if (k == "store") {
       BindTable(k, value, {{"path", Path(&c.store_path)}});
     } else if (k == "export") {
@@ -322,13 +339,16 @@ void Parser::Run(const toml::table& root) {
   }
 }
 
-// Records `message` at the first of `names` that the file set, when !ok.
+// Records `message` at the first of `names` that the file set, when !ok — unless one of
+// `names` was already reported: one bad value is one error, not one more per key it meets.
 void Parser::Check(bool ok, std::initializer_list<std::string_view> names, std::string message) {
   if (ok) return;
   Pos pos;
   for (auto it = std::rbegin(names); it != std::rend(names); ++it) {
+    if (bad_.contains(std::string(*it))) return;
     if (auto w = Where(std::string(*it))) pos = *w;
   }
+  About(std::vector<std::string>(names.begin(), names.end()));
   Error(pos, std::move(message));
 }
 
@@ -337,21 +357,41 @@ void Parser::Report(const Problem& problem) {
   Pos pos;
   for (auto it = problem.keys.rbegin(); it != problem.keys.rend(); ++it) {
     if (auto w = Where(*it)) pos = *w;
+    bad_.insert(*it);
   }
+  About(problem.keys);
   Error(pos, problem.message);
 }
 
-bool HttpUrl(const std::string& url) {
-  return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
+// A key the file left out takes a default that agrees with the keys it gave: a default
+// never contradicts the user's value. min_interval = "1d" alone raises max_interval to 1d;
+// max_interval = "5m" alone lowers min_interval to 5m; initial_interval is drawn into
+// [min_interval, max_interval]; concurrency is at least a given per_host_concurrency and
+// per_host_concurrency at most a given concurrency.
+void Parser::FollowDefaults() {
+  ScheduleConfig& s = config_.schedule;
+  const bool min = Given("schedule.min_interval"), max = Given("schedule.max_interval");
+  if (min && !max) s.max_interval = std::max(s.max_interval, s.min_interval);
+  if (max && !min) s.min_interval = std::min(s.min_interval, s.max_interval);
+  if (!Given("schedule.initial_interval") && s.min_interval <= s.max_interval) {
+    s.initial_interval = std::clamp(s.initial_interval, s.min_interval, s.max_interval);
+  }
+  FetchConfig& f = config_.fetch;
+  const bool all = Given("fetch.concurrency"), per_host = Given("fetch.per_host_concurrency");
+  if (per_host && !all) f.concurrency = std::max(f.concurrency, f.per_host_concurrency);
+  if (all && !per_host) f.per_host_concurrency = std::min(f.per_host_concurrency, f.concurrency);
 }
 
-void Parser::Validate() {
+// The rules between keys, once every key has its value (given, or a default that follows).
+void Parser::CrossChecks() {
   const Config& c = config_;
   const ScheduleConfig& s = c.schedule;
   Check(s.min_interval <= s.max_interval, {"schedule.max_interval", "schedule.min_interval"},
         "schedule.min_interval (" + FormatDuration(s.min_interval) +
             ") is above schedule.max_interval (" + FormatDuration(s.max_interval) + ")");
-  Check(s.initial_interval >= s.min_interval && s.initial_interval <= s.max_interval,
+  // Against an impossible range, the range is the error (reported above), not the value.
+  Check(s.min_interval > s.max_interval ||
+            (s.initial_interval >= s.min_interval && s.initial_interval <= s.max_interval),
         {"schedule.initial_interval", "schedule.min_interval", "schedule.max_interval"},
         "schedule.initial_interval (" + FormatDuration(s.initial_interval) +
             ") must lie within [min_interval, max_interval] = [" +
@@ -360,6 +400,30 @@ void Parser::Validate() {
         {"fetch.per_host_concurrency", "fetch.concurrency"},
         "fetch.per_host_concurrency (" + std::to_string(c.fetch.per_host_concurrency) +
             ") is above fetch.concurrency (" + std::to_string(c.fetch.concurrency) + ")");
+}
+
+// Whether `e` may be about one of `needed`: it names no key (a syntax error), one of them,
+// or a table that holds one ("store" for "store.path").
+bool Concerns(const ConfigError& e, const std::vector<std::string>& needed) {
+  if (e.keys.empty()) return true;
+  for (const std::string& k : e.keys) {
+    for (const std::string& n : needed) {
+      if (n == k || (n.starts_with(k) && n.size() > k.size() && n[k.size()] == '.')) return true;
+    }
+  }
+  return false;
+}
+
+bool HttpUrl(const std::string& url) {
+  return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
+}
+
+// Ranges first: a key out of its range is reported once and compared with nothing.
+void Parser::Validate() {
+  for (const Problem& p : config::Validate(config_)) Report(p);
+  FollowDefaults();
+  CrossChecks();
+  const Config& c = config_;
   Check(HttpUrl(c.zhihu.base_url), {"zhihu.base_url"},
         "zhihu.base_url \"" + c.zhihu.base_url + "\" must start with http:// or https://");
   if (!c.daemon.status_listen.empty()) {
@@ -368,7 +432,6 @@ void Parser::Validate() {
           "daemon.status_listen " + listen.status().message() + ", or \"\" to disable it");
   }
   Check(!c.store_path.empty(), {"store.path"}, "store.path must not be empty");
-  for (const Problem& p : config::Validate(c)) Report(p);
   Check(!c.fetch.browser.empty(), {"fetch.browser"},
         "fetch.browser must name the browser (default \"chromium\")");
   Check(!c.fetch.browser_user.empty(), {"fetch.browser_user"},
@@ -426,6 +489,13 @@ ParseResult ParseConfig(std::string_view text, std::string_view file,
                    [](const ConfigError& a, const ConfigError& b) {
                      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
                    });
+  if (!options.needed_keys.empty()) {
+    std::erase_if(result.errors, [&](const ConfigError& e) {
+      if (Concerns(e, options.needed_keys)) return false;
+      if (options.warn) options.warn(e);
+      return true;
+    });
+  }
   result.config = std::move(parser.config());
   return result;
 }

@@ -107,6 +107,9 @@ struct ConfigError {
   int line = 0;    // 0 when no position is known
   int column = 0;
   std::string message;
+  // The keys it is about ("fetch.timeout"; a table, "fetch"; several for a rule between
+  // keys); empty when it is about the file as a whole (a TOML syntax error).
+  std::vector<std::string> keys;
   std::string ToString() const;  // "file:line:column: message"
 };
 
@@ -118,6 +121,11 @@ struct ParseOptions {
   // Checks fetch.browser when the backend is "browser" (e.g. that it is on PATH); may be
   // empty. The CLI passes the browser module's lookup.
   std::function<Status(std::string_view browser)> check_browser;
+  // The keys the caller needs, when it needs only a few (a read-only verb: store.path). Then
+  // a problem about other keys only is no error: it goes to `warn` (when set), and those keys
+  // are not to be used. A syntax error is an error for everyone. Empty: every key is needed.
+  std::vector<std::string> needed_keys;
+  std::function<void(const ConfigError&)> warn;
 };
 
 // Parses `text` (read from `file`, used in messages and to resolve relative paths) over the

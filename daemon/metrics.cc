@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -19,6 +20,16 @@ std::string Number(double v) {
 void Head(std::ostringstream& o, const char* name, const char* type, const char* help) {
   o << "# HELP archivist_" << name << ' ' << help << "\n# TYPE archivist_" << name << ' '
     << type << '\n';
+}
+
+// A label value: no quote, backslash or line break may end it early.
+std::string Label(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '"' || c == '\\' || c == '\n') continue;
+    out += c;
+  }
+  return out;
 }
 
 }  // namespace
@@ -93,6 +104,77 @@ BrowserMetrics Metrics::Browser() const {
   return source ? source() : BrowserMetrics{};
 }
 
+std::string HostState::Describe() const {
+  std::string out = host + ":";
+  if (in_flight_for >= kHostStalledAfter) {
+    out += " a request in flight for " + std::to_string(in_flight_for.count()) + "s";
+  }
+  if (consecutive_failures > 0) {
+    out += (out.back() == ':' ? " " : ", ") + std::to_string(consecutive_failures) +
+           " failed attempts in a row";
+  }
+  return out.back() == ':' ? out + " ok" : out;
+}
+
+void Metrics::RequestStarted(const std::string& host, SteadyTime started) {
+  std::lock_guard lock(mu_);
+  hosts_[host].in_flight.insert(started);
+}
+
+void Metrics::RequestEnded(const std::string& host, SteadyTime started, std::string status,
+                           bool failed) {
+  std::lock_guard lock(mu_);
+  Host& h = hosts_[host];
+  if (auto it = h.in_flight.find(started); it != h.in_flight.end()) h.in_flight.erase(it);
+  h.failures = failed ? h.failures + 1 : 0;
+  ++responses_[std::move(status)];
+}
+
+void Metrics::RecordRetry(const std::string& reason) {
+  std::lock_guard lock(mu_);
+  ++retries_[reason];
+}
+
+void Metrics::RecordWait(std::string_view kind, double seconds) {
+  std::lock_guard lock(mu_);
+  waits_[std::string(kind)] += seconds;
+}
+
+std::vector<HostState> Metrics::HostsLocked(SteadyTime now) const {
+  std::vector<HostState> out;
+  for (const auto& [name, h] : hosts_) {
+    HostState s;
+    s.host = name;
+    if (!h.in_flight.empty() && now > *h.in_flight.begin()) {
+      s.in_flight_for = std::chrono::duration_cast<std::chrono::seconds>(now - *h.in_flight.begin());
+    }
+    s.consecutive_failures = h.failures;
+    s.stalled = s.in_flight_for >= kHostStalledAfter || h.failures >= kHostFailingAfter;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<HostState> Metrics::Hosts(SteadyTime now) const {
+  std::lock_guard lock(mu_);
+  return HostsLocked(now);
+}
+
+std::vector<HostState> Metrics::StallChanges(SteadyTime now) {
+  std::lock_guard lock(mu_);
+  std::vector<HostState> changed;
+  for (HostState& s : HostsLocked(now)) {
+    if (s.stalled == stalled_.contains(s.host)) continue;
+    if (s.stalled) {
+      stalled_.insert(s.host);
+    } else {
+      stalled_.erase(s.host);
+    }
+    changed.push_back(std::move(s));
+  }
+  return changed;
+}
+
 Health Metrics::HealthAt(SteadyTime now, std::chrono::seconds stall_after) const {
   const BrowserMetrics browser = Browser();
   std::lock_guard lock(mu_);
@@ -161,6 +243,38 @@ std::string Metrics::RenderPrometheus(SteadyTime now, std::chrono::seconds stall
   o << "archivist_discovery_polls_total{result=\"failed\"} " << polls_failed_ << '\n';
   Head(o, "threads_discovered_total", "counter", "Threads added by discovery.");
   o << "archivist_threads_discovered_total " << discovered_ << '\n';
+  Head(o, "fetch_retries_total", "counter", "Retried attempts by reason (http_429, timeout, ...).");
+  for (const auto& [reason, n] : retries_) {
+    o << "archivist_fetch_retries_total{reason=\"" << reason << "\"} " << n << '\n';
+  }
+  Head(o, "http_responses_total", "counter",
+       "Responses by HTTP status, or by transport error (timeout, reset, ...).");
+  for (const auto& [status, n] : responses_) {
+    o << "archivist_http_responses_total{status=\"" << status << "\"} " << n << '\n';
+  }
+  Head(o, "fetch_wait_seconds_total", "counter",
+       "Time spent waiting to start requests: politeness (per-host delay, slots) "
+       "and backoff (before a retry, or a host held back by a Retry-After).");
+  for (const auto& [kind, seconds] : waits_) {
+    o << "archivist_fetch_wait_seconds_total{kind=\"" << kind << "\"} " << Number(seconds) << '\n';
+  }
+  const std::vector<HostState> hosts = HostsLocked(now);
+  Head(o, "host_request_in_flight_seconds", "gauge",
+       "Age of the oldest request in flight to the host (0: none).");
+  for (const HostState& h : hosts) {
+    o << "archivist_host_request_in_flight_seconds{host=\"" << Label(h.host) << "\"} "
+      << h.in_flight_for.count() << '\n';
+  }
+  Head(o, "host_consecutive_failures", "gauge", "Failed attempts in a row to the host.");
+  for (const HostState& h : hosts) {
+    o << "archivist_host_consecutive_failures{host=\"" << Label(h.host) << "\"} "
+      << h.consecutive_failures << '\n';
+  }
+  Head(o, "hosts_stalled", "gauge",
+       "Hosts with a request in flight for 15 s or more, or 3 or more failed attempts in a row.");
+  o << "archivist_hosts_stalled "
+    << std::count_if(hosts.begin(), hosts.end(), [](const HostState& h) { return h.stalled; })
+    << '\n';
   Head(o, "browser_starts_total", "counter", "Browser launches (browser backend).");
   o << "archivist_browser_starts_total " << browser.starts << '\n';
   Head(o, "browser_crashes_total", "counter", "Times the browser was found dead.");

@@ -18,6 +18,14 @@
 //   browser_crashes_total           counter: times the browser was found dead
 //   browser_page_loads_total        counter: pages the browser opened (fetch, probe, hot list)
 //   browser_requests_blocked_total  counter: requests the browser's policy refused
+//   fetch_retries_total{reason}     counter: retried attempts by reason (http_429, timeout, …)
+//   http_responses_total{status}    counter: responses by HTTP status, or the transport error
+//   fetch_wait_seconds_total{kind}  counter: time spent waiting to start requests: politeness
+//                                   (per-host delay, slots) and backoff (a retry's delay, a
+//                                   host held back by a Retry-After)
+//   host_request_in_flight_seconds{host}  gauge: age of the oldest request in flight to it
+//   host_consecutive_failures{host} gauge: failed attempts in a row (0 after a success)
+//   hosts_stalled                   gauge: hosts stalled now (HostState::stalled)
 //   up                              1 while healthy, else 0
 // While the backend is `browser`, a browser whose last start failed makes the daemon
 // unhealthy ("browser cannot start: …") until a start succeeds.
@@ -35,6 +43,9 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
+#include <string_view>
+#include <vector>
 #include <string>
 
 #include "pipeline/pipeline.h"
@@ -49,6 +60,17 @@ struct BrowserMetrics {
   uint64_t starts = 0, crashes = 0, page_loads = 0, requests_blocked = 0;
   std::string start_error;  // why the last start failed; "" when it did not
 };
+
+// One host the fetchers talk to, as seen now.
+struct HostState {
+  std::string host;
+  std::chrono::seconds in_flight_for{0};  // the oldest request in flight; 0 when none
+  int consecutive_failures = 0;
+  bool stalled = false;  // in flight for kHostStalledAfter, or kHostFailingAfter failures
+  std::string Describe() const;  // "www.zhihu.com: a request in flight for 42s"
+};
+inline constexpr std::chrono::seconds kHostStalledAfter{15};
+inline constexpr int kHostFailingAfter = 3;
 
 struct Health {
   bool ok = true;
@@ -74,6 +96,16 @@ class Metrics {
   // the lock, on the status listener's thread: it must be thread-safe). Default: none.
   void SetBrowserSource(std::function<BrowserMetrics()> source);
 
+  // What the fetchers report (daemon/fetch_log.h). A request is known by its host and start.
+  void RequestStarted(const std::string& host, SteadyTime started);
+  void RequestEnded(const std::string& host, SteadyTime started, std::string status, bool failed);
+  void RecordRetry(const std::string& reason);
+  void RecordWait(std::string_view kind, double seconds);
+  std::vector<HostState> Hosts(SteadyTime now) const;
+  // Hosts whose stall began or ended since the last call: (host state, stalled now). The
+  // service logs them, so that a stall is in the log while it lasts, not only after.
+  std::vector<HostState> StallChanges(SteadyTime now);
+
   Health HealthAt(SteadyTime now, std::chrono::seconds stall_after) const;
   std::string RenderPrometheus(SteadyTime now, std::chrono::seconds stall_after) const;
 
@@ -85,6 +117,7 @@ class Metrics {
   Health HealthLocked(SteadyTime now, std::chrono::seconds stall_after,
                       const BrowserMetrics& browser) const;
   BrowserMetrics Browser() const;
+  std::vector<HostState> HostsLocked(SteadyTime now) const;
 
   const std::string store_path_;
   mutable std::mutex mu_;
@@ -101,6 +134,14 @@ class Metrics {
   std::string damaged_;
   bool stopping_ = false;
   std::function<BrowserMetrics()> browser_source_;  // set once, before the listener starts
+  struct Host {
+    std::multiset<SteadyTime> in_flight;  // the starts of the requests in flight
+    int failures = 0;                     // in a row
+  };
+  std::map<std::string, Host> hosts_;
+  std::set<std::string> stalled_;  // as last told by StallChanges
+  std::map<std::string, int64_t> retries_, responses_;  // by reason, by status
+  std::map<std::string, double> waits_ = {{"backoff", 0}, {"politeness", 0}};
 };
 
 // The size in bytes of an SQLite database and its -wal file (0 for missing files).

@@ -114,5 +114,44 @@ TEST(Metrics, BrowserCountsAndABrowserThatCannotStart) {
   EXPECT_TRUE(m.HealthAt(t0, seconds(30)).ok);
 }
 
+TEST(Metrics, RetriesWaitsAndStalledHosts) {
+  Metrics m("/nonexistent/archive.db");
+  const auto t0 = std::chrono::steady_clock::time_point(std::chrono::hours(1));
+  m.Beat(t0);
+  m.RequestStarted("a.test", t0);
+  m.RequestStarted("b.test", t0);
+  m.RequestEnded("b.test", t0, "429", true);
+  m.RecordRetry("http_429");
+  m.RecordWait("backoff", 20);
+  m.RecordWait("politeness", 1.5);
+  // a.test: a request in flight for 16 s is a stall; b.test: one failure is not.
+  std::vector<HostState> hosts = m.Hosts(t0 + seconds(16));
+  ASSERT_EQ(hosts.size(), 2u);
+  EXPECT_TRUE(hosts[0].stalled);
+  EXPECT_EQ(hosts[0].Describe(), "a.test: a request in flight for 16s");
+  EXPECT_FALSE(hosts[1].stalled);
+  EXPECT_EQ(hosts[1].Describe(), "b.test: 1 failed attempts in a row");
+  const std::string text = m.RenderPrometheus(t0 + seconds(16), seconds(60));
+  EXPECT_TRUE(Has(text, "archivist_fetch_retries_total{reason=\"http_429\"} 1")) << text;
+  EXPECT_TRUE(Has(text, "archivist_http_responses_total{status=\"429\"} 1")) << text;
+  EXPECT_TRUE(Has(text, "archivist_fetch_wait_seconds_total{kind=\"backoff\"} 20")) << text;
+  EXPECT_TRUE(Has(text, "archivist_fetch_wait_seconds_total{kind=\"politeness\"} 1.5")) << text;
+  EXPECT_TRUE(Has(text, "archivist_host_request_in_flight_seconds{host=\"a.test\"} 16")) << text;
+  EXPECT_TRUE(Has(text, "archivist_host_consecutive_failures{host=\"b.test\"} 1")) << text;
+  EXPECT_TRUE(Has(text, "archivist_hosts_stalled 1")) << text;
+  // A stall is told once when it begins and once when it ends.
+  std::vector<HostState> changed = m.StallChanges(t0 + seconds(16));
+  ASSERT_EQ(changed.size(), 1u);
+  EXPECT_EQ(changed[0].host, "a.test");
+  EXPECT_TRUE(m.StallChanges(t0 + seconds(17)).empty());
+  m.RequestEnded("a.test", t0, "200", false);
+  for (int i = 0; i < 2; ++i) m.RequestEnded("b.test", t0, "503", true);
+  changed = m.StallChanges(t0 + seconds(18));
+  ASSERT_EQ(changed.size(), 2u);
+  EXPECT_FALSE(changed[0].stalled);  // a.test answered
+  EXPECT_TRUE(changed[1].stalled);   // b.test: 3 failures in a row
+  EXPECT_EQ(changed[1].Describe(), "b.test: 3 failed attempts in a row");
+}
+
 }  // namespace
 }  // namespace archivist::daemon

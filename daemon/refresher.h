@@ -52,8 +52,9 @@ struct SharedPieces {
   pipeline::SharedTagger& tagger;
   pipeline::SharedBrowser& browser;
   const CancelToken* cancel = nullptr;  // the daemon's stop; null: never cancelled
+  fetch::FetchObserver* observer = nullptr;  // the daemon's FetchLog; null: nobody is told
 
-  pipeline::SharedFetch fetch() const { return {clock, politeness, browser, cancel}; }
+  pipeline::SharedFetch fetch() const { return {clock, politeness, browser, cancel, observer}; }
 };
 
 using RefresherFactory = std::function<Result<std::unique_ptr<Refresher>>(

@@ -109,6 +109,7 @@ int Service::Loop::Start() {
   rescan_timer.async_wait([this](const asio::error_code& ec) {
     if (!ec) Rescan();
   });
+  WatchHosts();
   watchdog_period = Notifier::WatchdogPeriod();  // read once: $WATCHDOG_USEC is per process
   if (watchdog_period) Watchdog();
   if (config->discovery.zhihu_hot) Poll();

@@ -18,6 +18,7 @@
 #include "config/listen_address.h"
 #include "daemon/discovery.h"
 #include "daemon/logging.h"
+#include "daemon/fetch_log.h"
 #include "daemon/metrics.h"
 #include "daemon/notify.h"
 #include "daemon/scheduler.h"
@@ -36,9 +37,11 @@ struct Service::Loop {
         clock(options.clock ? options.clock : &real_clock),
         politeness(*clock, pipeline::PolitenessOptionsOf(*this->config)),
         browser(*clock, [](const std::string& w) { spdlog::warn("browser: {}", w); }),
-        shared{*clock, politeness, tagger, browser, options.cancel},
         metrics(this->config->store_path),
+        fetch_log(metrics),
+        shared{*clock, politeness, tagger, browser, options.cancel, &fetch_log},
         tick_timer(io), rescan_timer(io), watchdog_timer(io), discovery_timer(io), stop_timer(io),
+        host_timer(io),
         signals(io, SIGTERM, SIGINT, SIGHUP) {}
 
   int Start();
@@ -52,6 +55,7 @@ struct Service::Loop {
   void Poll();
   void OnHotList(Result<std::vector<model::HotItem>> items);
   void Watchdog();
+  void WatchHosts();
   void OnSignal(int signal);
   void Reload();
   void BeginStop(const char* why, int forced_status);
@@ -72,11 +76,13 @@ struct Service::Loop {
   pipeline::SharedTagger tagger;
   pipeline::SharedBrowser browser;
   std::atomic<bool> browser_backend{false};  // read by the status listener's thread
-  SharedPieces shared;
   Metrics metrics;
+  FetchLog fetch_log;  // logs and counts every request, retry and wait of the workers
+  SharedPieces shared;
   Notifier notifier;
   asio::io_context io;
   asio::steady_timer tick_timer, rescan_timer, watchdog_timer, discovery_timer, stop_timer;
+  asio::steady_timer host_timer;  // WatchHosts
   asio::signal_set signals;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<Scheduler> scheduler;

@@ -16,6 +16,22 @@ void Service::Loop::Watchdog() {
   });
 }
 
+// Every few seconds: a host that stalls (a request in flight for long, failures in a row) is
+// logged while it lasts, and again when it answers, not only when the slow request ends.
+void Service::Loop::WatchHosts() {
+  for (const HostState& h : metrics.StallChanges(clock->SteadyNow())) {
+    if (h.stalled) {
+      spdlog::warn("host stalled: {}", h.Describe());
+    } else {
+      spdlog::info("host answers again: {}", h.host);
+    }
+  }
+  host_timer.expires_after(std::chrono::seconds(2));
+  host_timer.async_wait([this](const asio::error_code& ec) {
+    if (!ec) WatchHosts();
+  });
+}
+
 void Service::Loop::OnSignal(int sig) {
   if (sig == SIGHUP) {
     Reload();
@@ -102,6 +118,7 @@ void Service::Loop::MaybeFinish() {
   if (scheduler->in_flight() > 0 || polling) return;
   stop_timer.cancel();
   watchdog_timer.cancel();
+  host_timer.cancel();
   signals.cancel();
   if (status) status->Stop();
   pool->Stop();

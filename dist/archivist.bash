@@ -37,7 +37,7 @@ _archivist() {
   esac
   if [[ -z $verb ]]; then
     if [[ $cur == -* ]]; then
-      COMPREPLY=($(compgen -W "--config --db --zhihu-base-url --help --version" -- "$cur"))
+      COMPREPLY=($(compgen -W "--config --db --zhihu-base-url --no-pager --help --version" -- "$cur"))
     else
       COMPREPLY=($(compgen -W "$(_archivist_verbs "$prog")" -- "$cur"))
     fi

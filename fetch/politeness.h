@@ -41,8 +41,9 @@ class Politeness {
   // Takes a slot for a request to `host` now and returns Duration::zero(); or takes nothing
   // and returns how long to wait before asking again: kWaitForRelease when the host or the
   // process is at its concurrency limit (wait for a Release), else the time until the host's
-  // next start is allowed.
-  Clock::Duration TryAcquire(const std::string& host);
+  // next start is allowed. `backed_off` (when given) tells whether that time is the host's
+  // back-off (BackOff) rather than its minimum delay.
+  Clock::Duration TryAcquire(const std::string& host, bool* backed_off = nullptr);
 
   // Gives back the slot of a finished request to `host`.
   void Release(const std::string& host);
@@ -60,6 +61,7 @@ class Politeness {
   struct Host {
     int in_flight = 0;
     Clock::SteadyTime next_start{};
+    Clock::SteadyTime backed_off_until{};
   };
   Clock& clock_;
   const PolitenessOptions options_;

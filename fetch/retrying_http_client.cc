@@ -49,20 +49,35 @@ RetryingHttpClient::RetryingHttpClient(HttpClient& inner, Clock& clock, Politene
                                        RetryOptions options, uint64_t seed)
     : inner_(inner), clock_(clock), politeness_(politeness), options_(options), rng_(seed) {}
 
-std::optional<Clock::Duration> RetryingHttpClient::RetryDelay(const HttpResponse& r,
-                                                              int attempts_made) {
+std::optional<RetryingHttpClient::Delay> RetryingHttpClient::RetryDelay(const HttpResponse& r,
+                                                                        int attempts_made) {
   if (!IsTransient(r) || attempts_made >= options_.max_attempts) return std::nullopt;
   if (r.status == 429 || r.status == 503) {
     if (auto ra = ParseRetryAfter(r.Header("retry-after"), clock_.WallNow())) {
       if (*ra > options_.max_retry_after) return std::nullopt;
-      return std::chrono::duration_cast<Clock::Duration>(*ra);
+      return Delay{std::chrono::duration_cast<Clock::Duration>(*ra), true};
     }
   }
   auto backoff = options_.base_backoff;
   for (int k = 1; k < attempts_made && backoff < options_.max_backoff; ++k) backoff *= 2;
   backoff = std::min(backoff, options_.max_backoff);
   std::uniform_real_distribution<double> factor(1.0 - std::clamp(options_.jitter, 0.0, 1.0), 1.0);
-  return std::chrono::duration_cast<Clock::Duration>(backoff * factor(rng_));
+  return Delay{std::chrono::duration_cast<Clock::Duration>(backoff * factor(rng_)), false};
+}
+
+void RetryingHttpClient::Wait(Clock::Duration wait, WaitKind kind, const std::string& host) {
+  const Clock::SteadyTime before = clock_.SteadyNow();
+  if (wait == Politeness::kWaitForRelease) {
+    politeness_.WaitForRelease(std::chrono::milliseconds(100));
+  } else if (options_.cancel != nullptr) {
+    (void)options_.cancel->SleepFor(clock_, wait);
+  } else {
+    clock_.SleepFor(wait);
+  }
+  const Clock::Duration waited = clock_.SteadyNow() - before;
+  if (options_.observer != nullptr && waited > Clock::Duration::zero()) {
+    options_.observer->OnWait(kind, host, waited);
+  }
 }
 
 std::vector<HttpResponse> RetryingHttpClient::PerformAll(const std::vector<HttpRequest>& requests) {
@@ -87,30 +102,36 @@ std::vector<HttpResponse> RetryingHttpClient::PerformAll(const std::vector<HttpR
     const Clock::SteadyTime now = clock_.SteadyNow();
     std::vector<Pending*> batch;
     Clock::Duration wait = Politeness::kWaitForRelease;
+    WaitKind kind = WaitKind::kPoliteness;
+    const std::string* wait_host = &pending.front().host;
     for (Pending& p : pending) {
       if (p.not_before > now) {
-        wait = std::min(wait, p.not_before - now);
+        if (p.not_before - now < wait) {
+          wait = p.not_before - now;
+          kind = WaitKind::kBackoff;
+          wait_host = &p.host;
+        }
         continue;
       }
-      const Clock::Duration d = politeness_.TryAcquire(p.host);
+      bool backed_off = false;
+      const Clock::Duration d = politeness_.TryAcquire(p.host, &backed_off);
       if (d == Clock::Duration::zero()) {
         batch.push_back(&p);
-      } else {
-        wait = std::min(wait, d);
+      } else if (d < wait) {
+        wait = d;
+        kind = backed_off ? WaitKind::kBackoff : WaitKind::kPoliteness;
+        wait_host = &p.host;
       }
     }
     if (batch.empty()) {
-      if (wait == Politeness::kWaitForRelease) {
-        politeness_.WaitForRelease(std::chrono::milliseconds(100));
-      } else if (options_.cancel != nullptr) {
-        (void)options_.cancel->SleepFor(clock_, wait);
-      } else {
-        clock_.SleepFor(wait);
-      }
+      Wait(wait, kind, *wait_host);
       continue;
     }
     std::vector<HttpRequest> reqs;
-    for (Pending* p : batch) reqs.push_back(requests[p->index]);
+    for (Pending* p : batch) {
+      reqs.push_back(requests[p->index]);
+      if (options_.observer != nullptr) options_.observer->OnRequestStart(p->host, now);
+    }
     std::vector<HttpResponse> got = inner_.PerformAll(reqs);
     const Clock::SteadyTime after = clock_.SteadyNow();
     for (size_t j = 0; j < batch.size(); ++j) {
@@ -118,9 +139,15 @@ std::vector<HttpResponse> RetryingHttpClient::PerformAll(const std::vector<HttpR
       politeness_.Release(p.host);
       ++p.attempts;
       ++last_attempts_;
+      if (options_.observer != nullptr) options_.observer->OnResponse(p.host, got[j], now, after);
       if (auto delay = RetryDelay(got[j], p.attempts)) {
-        p.not_before = after + *delay;
+        p.not_before = after + delay->wait;
         if (got[j].status == 429 || got[j].status == 503) politeness_.BackOff(p.host, p.not_before);
+        if (options_.observer != nullptr) {
+          options_.observer->OnRetry({requests[p.index].url, p.host, RetryReason(got[j]),
+                                      got[j].transport_ok() ? got[j].status : 0, p.attempts,
+                                      options_.max_attempts, delay->wait, delay->retry_after});
+        }
       } else {
         out[p.index] = std::move(got[j]);
         p.index = SIZE_MAX;  // done

@@ -10,6 +10,9 @@
 // `max_retry_after` is not waited for: the response is returned as it is so the caller can
 // report `rate_limited` and reschedule. Nothing else is retried (4xx, too large, redirects).
 //
+// A FetchObserver (RetryOptions::observer) hears of every request, response, retry and wait
+// (fetch/fetch_observer.h): the client itself logs nothing.
+//
 // All waiting goes through Clock::SleepFor, so on a FakeClock tests run without sleeping.
 // With a CancelToken (RetryOptions::cancel), waits end within CancelToken::kSlice of the
 // cancellation, and every request not yet answered is returned as TransportError::kCancelled
@@ -27,6 +30,7 @@
 #include "base/cancel.h"
 #include "base/clock.h"
 #include "base/time.h"
+#include "fetch/fetch_observer.h"
 #include "fetch/http_client.h"
 #include "fetch/politeness.h"
 
@@ -39,6 +43,7 @@ struct RetryOptions {
   Clock::Duration max_retry_after = std::chrono::seconds(120);
   double jitter = 0.5;
   const CancelToken* cancel = nullptr;  // borrowed; null: never cancelled
+  FetchObserver* observer = nullptr;    // borrowed; null: nobody is told
 };
 
 // Parses a Retry-After value: delta-seconds ("120") or an HTTP-date ("Wed, 21 Oct 2015
@@ -60,8 +65,14 @@ class RetryingHttpClient final : public HttpClient {
   int last_attempts() const { return last_attempts_; }
 
  private:
+  struct Delay {
+    Clock::Duration wait{};
+    bool retry_after = false;  // the server's Retry-After
+  };
   // How long to wait before the next attempt, or nullopt to give up and return `r`.
-  std::optional<Clock::Duration> RetryDelay(const HttpResponse& r, int attempts_made);
+  std::optional<Delay> RetryDelay(const HttpResponse& r, int attempts_made);
+  // Sleeps `wait` (or until a slot is released, for kWaitForRelease) and tells the observer.
+  void Wait(Clock::Duration wait, WaitKind kind, const std::string& host);
 
   HttpClient& inner_;
   Clock& clock_;

@@ -146,6 +146,55 @@ TEST(RetryTest, RetryAfterSecondsIsHonouredAndBacksOffTheHost) {
   EXPECT_EQ(Since0(rec[2]), seconds(30));
 }
 
+// Records what the client reports, as lines.
+class Recorder final : public FetchObserver {
+ public:
+  void OnRequestStart(const std::string& host, Clock::SteadyTime at) override {
+    lines.push_back("start " + host + " @" + Secs(at - Clock::SteadyTime{}));
+  }
+  void OnResponse(const std::string& host, const HttpResponse& r, Clock::SteadyTime started,
+                  Clock::SteadyTime now) override {
+    lines.push_back("response " + host + " " + RetryReason(r) + " took " + Secs(now - started));
+  }
+  void OnRetry(const RetryEvent& e) override {
+    lines.push_back("retry " + e.url + " " + e.reason + " status=" + std::to_string(e.status) +
+                    " attempt=" + std::to_string(e.attempt) + "/" +
+                    std::to_string(e.max_attempts) + " delay=" + Secs(e.delay) +
+                    (e.retry_after ? " retry-after" : ""));
+  }
+  void OnWait(WaitKind kind, const std::string& host, Clock::Duration waited) override {
+    lines.push_back("wait " + std::string(WaitKindName(kind)) + " " + host + " " + Secs(waited));
+  }
+  static std::string Secs(Clock::Duration d) {
+    return std::to_string(std::chrono::duration_cast<milliseconds>(d).count()) + "ms";
+  }
+  std::vector<std::string> lines;
+};
+
+TEST(RetryTest, TheObserverHearsOfEveryRetryAndWait) {
+  Recorder seen;
+  RetryOptions r = Retries(3);
+  r.observer = &seen;
+  Rig rig(NoJitter(seconds(2)), r);
+  rig.fake.Route("http://a.test/x", {JsonResponse(429, "{}", {{"retry-after", "20"}}),
+                                     TransportFailure(TransportError::kTimeout),
+                                     JsonResponse(200, "{}")});
+  auto got = rig.client.PerformAll({{"http://a.test/x", {}}});
+  EXPECT_EQ(got[0].status, 200);
+  EXPECT_EQ(seen.lines, (std::vector<std::string>{
+      "start a.test @0ms", "response a.test http_429 took 0ms",
+      "retry http://a.test/x http_429 status=429 attempt=1/3 delay=20000ms retry-after",
+      "wait backoff a.test 20000ms", "start a.test @20000ms", "response a.test timeout took 0ms",
+      "retry http://a.test/x timeout status=0 attempt=2/3 delay=2000ms",
+      "wait backoff a.test 2000ms", "start a.test @22000ms", "response a.test http_200 took 0ms"}));
+  // The per-host delay is a politeness wait.
+  seen.lines.clear();
+  rig.fake.Route("http://a.test/y", {JsonResponse(200, "{}")});
+  rig.client.PerformAll({{"http://a.test/y", {}}});
+  ASSERT_FALSE(seen.lines.empty());
+  EXPECT_EQ(seen.lines[0], "wait politeness a.test 2000ms");
+}
+
 TEST(RetryTest, RetryAfterHttpDateIsHonoured) {
   Rig rig(NoJitter(seconds(0)), Retries(2));
   // FakeClock's wall clock starts at 2026-01-17T08:00:00Z.

@@ -127,6 +127,7 @@ Result<std::unique_ptr<SiteSource>> MakeSiteSource(const FetchSettings& settings
     s.curl.cancel = shared.cancel;
     s.retry.cancel = shared.cancel;
   }
+  s.retry.observer = shared.observer;
   Result<std::unique_ptr<fetch::CurlHttpClient>> curl = fetch::CurlHttpClient::Create(s.curl);
   if (!curl.ok()) return curl.status();
   return std::unique_ptr<SiteSource>(new HttpSource(std::move(*curl), s, shared));

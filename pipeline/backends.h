@@ -105,6 +105,9 @@ struct SharedFetch {
   // The process's stop (the daemon's SIGTERM): transfers and retry waits end at once when it
   // is cancelled. Null: never cancelled.
   const CancelToken* cancel = nullptr;
+  // Told of every request, retry and wait of the `http` backend (fetch/fetch_observer.h): the
+  // daemon logs and counts them, the one-shot verbs print them. Null: nobody is told.
+  fetch::FetchObserver* observer = nullptr;
 };
 
 // The browser backend's options: the browser process and the page reading.

@@ -13,6 +13,24 @@
 
 namespace archivist::pipeline {
 
+Result<std::vector<std::string>> TagsOf(store::Store& store, const store::ThreadAt& thread,
+                                        const TagFunction& tags,
+                                        const normalize::Options& options) {
+  // The keyword text of docs/format.md §4: title + "\n" + for each answer its visible text
+  // + "\n".
+  const store::ThreadKey& key = thread.key;
+  std::string text = thread.title + "\n";
+  for (const store::AnswerAt& a : thread.answers) {
+    Result<std::string> html =
+        store.GetRevisionHtml(store::AnswerKey{key.source, a.id, key.id}, a.revision);
+    if (!html.ok()) return html.status();
+    text.append(normalize::VisibleText(*html, options)).push_back('\n');
+  }
+  Result<std::vector<std::string>> words = tags(text);
+  if (!words.ok()) return words.status().WithContext("keyword tags of " + store::ToString(key));
+  return words;
+}
+
 Result<std::string> RenderThreadAt(store::Store& store, const store::ThreadKey& key,
                                    Timestamp at, const TagFunction& tags,
                                    const normalize::Options& options) {
@@ -26,19 +44,8 @@ Result<std::string> RenderThreadAt(store::Store& store, const store::ThreadKey& 
   doc.date = thread->first_archived;
   doc.lastmod = thread->last_event;
   if (tags) {
-    // The keyword text of docs/format.md §4: title + "\n" + for each answer its visible text
-    // + "\n".
-    std::string text = doc.title + "\n";
-    for (const store::AnswerAt& a : thread->answers) {
-      Result<std::string> html =
-          store.GetRevisionHtml(store::AnswerKey{key.source, a.id, key.id}, a.revision);
-      if (!html.ok()) return html.status();
-      text.append(normalize::VisibleText(*html, options)).push_back('\n');
-    }
-    Result<std::vector<std::string>> words = tags(text);
-    if (!words.ok()) {
-      return words.status().WithContext("keyword tags of " + store::ToString(key));
-    }
+    Result<std::vector<std::string>> words = TagsOf(store, *thread, tags, options);
+    if (!words.ok()) return words.status();
     doc.tags = std::move(*words);
   }
   for (store::AnswerAt& a : thread->answers) {

@@ -34,6 +34,13 @@ Result<std::string> RenderThreadAt(store::Store& store, const store::ThreadKey& 
                                    Timestamp at, const TagFunction& tags,
                                    const normalize::Options& options = {});
 
+// The keyword tags of `thread` (docs/format.md §4), from the title and each answer's visible
+// text (its revision's raw HTML, read an answer at a time): the document's `tags`, and
+// `show --json`'s.
+Result<std::vector<std::string>> TagsOf(store::Store& store, const store::ThreadAt& thread,
+                                        const TagFunction& tags,
+                                        const normalize::Options& options = {});
+
 // "<dir>/<question id>.md", written with WriteFileAtomically (base/atomic_file.h).
 std::string ExportPath(const std::string& dir, const store::ThreadKey& key);
 

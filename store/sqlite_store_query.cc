@@ -34,7 +34,11 @@ constexpr const char* kSummarySql =
     "t.added_at, t.first_archived_at, t.next_due_at, t.interval_s, t.gone_at IS NOT NULL, "
     "(SELECT MAX(at) FROM events e WHERE e.thread_id = t.id), "
     "(SELECT count(*) FROM answers a WHERE a.thread_id = t.id AND a.state = 'present'), "
-    "(SELECT started_at FROM fetches f WHERE f.thread_id = t.id ORDER BY f.id DESC LIMIT 1), "
+    // The last fetch ended when its result was stamped: its events carry that time, which
+    // is after its start, so a start would show a last change later than the last fetch.
+    "(SELECT MAX(f.started_at + f.duration_ms * 1000, "
+    "            COALESCE((SELECT MAX(e.at) FROM events e WHERE e.fetch_id = f.id), 0)) "
+    " FROM fetches f WHERE f.thread_id = t.id ORDER BY f.id DESC LIMIT 1), "
     "(SELECT outcome FROM fetches f WHERE f.thread_id = t.id ORDER BY f.id DESC LIMIT 1) "
     "FROM threads t ";
 

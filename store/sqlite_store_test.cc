@@ -89,6 +89,34 @@ TEST_F(StoreTest, TimelineRoundTrip) {
   EXPECT_EQ(summary->last_outcome, "complete");
 }
 
+TEST_F(StoreTest, TheLastFetchIsNeverBeforeTheLastChange) {
+  // As the pipeline stamps them: the fetch starts at 100 s and takes 40 s (a Retry-After),
+  // its events are stamped when it ends.
+  model::ChangeSet cs = diff::Classify(*store_->LoadState({"zhihu", kQ}), Snap({A(1, "one")}),
+                                       {}, classify_, Timestamp::FromSeconds(140));
+  RefreshRecord rec = testing::Record(kQ, 140, std::move(cs));
+  rec.fetch.started_at = Timestamp::FromSeconds(100);
+  rec.fetch.duration_ms = 39'990;
+  ASSERT_TRUE(store_->CommitRefresh(rec).ok());
+  auto threads = store_->ListThreads();
+  ASSERT_TRUE(threads.ok());
+  ASSERT_EQ(threads->size(), 1u);
+  const ThreadSummary& t = threads->front();
+  ASSERT_TRUE(t.last_event && t.last_fetch);
+  EXPECT_EQ(*t.last_event, Timestamp::FromSeconds(140));
+  EXPECT_EQ(*t.last_fetch, Timestamp::FromSeconds(140));
+  // A fetch without events ended at its start plus its duration.
+  cs = diff::Classify(*store_->LoadState({"zhihu", kQ}), Snap({A(1, "one")}), {}, classify_,
+                      Timestamp::FromSeconds(200));
+  rec = testing::Record(kQ, 200, std::move(cs));
+  rec.fetch.started_at = Timestamp::FromSeconds(195);
+  rec.fetch.duration_ms = 3'000;
+  ASSERT_TRUE(store_->CommitRefresh(rec).ok());
+  threads = store_->ListThreads();
+  EXPECT_EQ(*threads->front().last_event, Timestamp::FromSeconds(140));
+  EXPECT_EQ(*threads->front().last_fetch, Timestamp::FromSeconds(198));
+}
+
 TEST_F(StoreTest, LoadStateReflectsCommittedState) {
   ASSERT_TRUE(Refresh(100, Snap({A(1, "one"), A(2, "two")})).ok());
   ASSERT_TRUE(Refresh(200, Snap({A(2, "two", 170)})).ok());  // 1 absent once; 2 edited

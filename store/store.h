@@ -99,6 +99,8 @@ struct ThreadSummary {
   Timestamp added_at;
   std::optional<Timestamp> first_archived;  // unset until the first usable snapshot
   std::optional<Timestamp> last_event;
+  // When the last fetch ended: never before the events it recorded, so never before
+  // last_event (every event comes from a fetch, stamped after the fetch's start).
   std::optional<Timestamp> last_fetch;
   std::string last_outcome;                 // outcome name of the last fetch, "" if none
   std::optional<Schedule> schedule;

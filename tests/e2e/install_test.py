@@ -129,7 +129,8 @@ class CompletionTest(unittest.TestCase):
         self.assertEqual(self.bash_complete("refresh", "--"),
                          sorted(help_options("refresh") + ["--help"]))
         self.assertEqual(self.bash_complete("help", "di"), ["diff"])
-        self.assertEqual(self.bash_complete("--"), ["--config", "--db", "--help", "--version",
+        self.assertEqual(self.bash_complete("--"), ["--config", "--db", "--help", "--no-pager",
+                                                    "--version",
                                                     "--zhihu-base-url"])
 
     def test_zsh_completes_a_verb_and_an_option(self):
