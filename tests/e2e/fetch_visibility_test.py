@@ -25,8 +25,8 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from daemon_run import Daemon, Mock, http, wait_until, write_config  # noqa: E402
-from harness import parse_args, run_unittest  # noqa: E402
+from harness import (FixtureMock, archivist_daemon, http, parse_args, run_unittest,  # noqa: E402
+                     wait_until, write_config)
 
 ARGS = None
 Q = "1909560805764077000"
@@ -44,20 +44,20 @@ def metric(body, name):
 class FetchVisibilityTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
-        self.mock = Mock(ARGS.mock, ARGS.data, self.tmp.name, [Q])
+        self.mock = FixtureMock(ARGS.mock, ARGS.data, self.tmp.name, [Q])
         self.daemon = None
 
     def tearDown(self):
         if self.daemon:
             self.daemon.stop()
-        self.mock.close()
+        self.mock.stop()
         self.tmp.cleanup()
 
     def run_a(self, *args):
         env = dict(os.environ, HOME=self.tmp.name)
         env.pop("XDG_CONFIG_HOME", None)
         return subprocess.run([ARGS.archivist, "--db", os.path.join(self.tmp.name, "a.db"),
-                               "--zhihu-base-url", self.mock.url, *args],
+                               "--zhihu-base-url", self.mock.base, *args],
                               capture_output=True, text=True, env=env, timeout=60)
 
     def test_one_shot_verbs_tell_of_a_retry_that_ended_well(self):
@@ -76,9 +76,9 @@ class FetchVisibilityTest(unittest.TestCase):
 
     def start_daemon(self):
         cfg = os.path.join(self.tmp.name, "d.toml")
-        write_config(cfg, os.path.join(self.tmp.name, "d.db"), self.mock.url, [Q],
+        write_config(cfg, os.path.join(self.tmp.name, "d.db"), self.mock.base, [Q],
                      min_i="1s", init_i="1s", max_i="2s", workers=1)
-        self.daemon = Daemon(ARGS.archivist, self.tmp.name, cfg)
+        self.daemon = archivist_daemon(ARGS.archivist, self.tmp.name, cfg)
         return cfg
 
     def metrics(self):
