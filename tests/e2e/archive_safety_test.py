@@ -341,6 +341,9 @@ class DamageTest(Fixture):
     def test_damage_found_while_running_makes_healthz_say_so(self):
         live = os.path.join(self.tmp, "live.db")
         shutil.copy(self.db, live)
+        with sqlite3.connect(live) as c:  # refreshed by hand, so scheduled: make them due now
+            c.execute("UPDATE threads SET next_due_at = NULL")
+        c.close()
         log_path = os.path.join(self.tmp, "daemon.log")
         with open(log_path, "w") as log:
             proc = subprocess.Popen([ARGS.archivist, "--config", self.config(live, "live"),
@@ -349,7 +352,7 @@ class DamageTest(Fixture):
             ready = wait_until(lambda: re.search(r"ready: .* status 127\.0\.0\.1:(\d+)",
                                                  read(log_path)), "the daemon to be ready")
             url = "http://127.0.0.1:%s/healthz" % ready.group(1)
-            # The configured threads have no schedule yet: all are refreshed once, then idle.
+            # The configured threads are due: all are refreshed once, then idle.
             wait_until(lambda: read(log_path).count("refresh zhihu:") == len(self.QUESTIONS),
                        "the first refreshes")
             self.assertEqual(http_get(url), (200, "ok\n"))
