@@ -24,17 +24,49 @@ struct flock Range(short type, LockFile::Role role) {
 
 std::string LockFile::PathFor(const std::string& archive_path) { return archive_path + ".lock"; }
 
-Result<LockFile> LockFile::Open(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+namespace {
+
+// An open descriptor of a regular file, or the error.
+Result<int> OpenRegular(const std::string& path, int flags) {
+  const int fd = ::open(path.c_str(), flags | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0) {
-    return Status::IoError("cannot open the lock file " + path + ": " + std::strerror(errno));
+    const int err = errno;
+    const std::string why = "cannot open the lock file " + path + ": " + std::strerror(err);
+    return err == ENOENT ? Status::NotFound(why) : Status::IoError(why);
   }
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
     return Status::IoError("the lock file " + path + " is not a regular file");
   }
-  return LockFile(path, fd);
+  return fd;
+}
+
+}  // namespace
+
+Result<LockFile> LockFile::ForArchive(const std::string& archive_path) {
+  const std::string path = PathFor(archive_path);
+  Result<int> fd = OpenRegular(path, O_RDWR | O_CREAT | O_EXCL);
+  if (fd.ok()) {
+    struct stat archive {};
+    if (::geteuid() == 0 && ::stat(archive_path.c_str(), &archive) == 0 &&
+        archive.st_uid != 0) {
+      [[maybe_unused]] const int rc = ::fchown(*fd, archive.st_uid, archive.st_gid);
+    }
+  } else {
+    fd = OpenRegular(path, O_RDWR);
+  }
+  if (!fd.ok()) return fd.status().code() == Status::Code::kNotFound
+                           ? Status::IoError(fd.status().message())
+                           : fd.status();
+  return LockFile(path, *fd);
+}
+
+Result<LockFile> LockFile::Probe(const std::string& archive_path) {
+  const std::string path = PathFor(archive_path);
+  Result<int> fd = OpenRegular(path, O_RDONLY);
+  if (!fd.ok()) return fd.status();
+  return LockFile(path, *fd);
 }
 
 LockFile::LockFile(LockFile&& other) noexcept

@@ -30,9 +30,14 @@ class LockFile {
   // The lock file of an archive: `<archive_path>.lock`.
   static std::string PathFor(const std::string& archive_path);
 
-  // Opens (creating, mode 0644) the lock file at `path`. kIoError names the file and the
-  // system's reason.
-  static Result<LockFile> Open(const std::string& path);
+  // Opens the lock file of the archive at `archive_path` for TryLock, creating it (mode 0644)
+  // when missing. A file root creates is given to the archive's owner, as SQLite does with
+  // its -wal and -shm files, so that root writing into a service's archive (`--db`) leaves
+  // nothing the service cannot open. kIoError names the file and the system's reason.
+  static Result<LockFile> ForArchive(const std::string& archive_path);
+  // Opens it read-only, only to ask who holds a role: kNotFound when there is no lock file
+  // (then nobody ever held one).
+  static Result<LockFile> Probe(const std::string& archive_path);
 
   LockFile(LockFile&& other) noexcept;
   LockFile& operator=(LockFile&& other) noexcept;

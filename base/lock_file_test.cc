@@ -18,9 +18,11 @@ std::string TempArchive() {
 }
 
 TEST(LockFile, AnotherProcessIsRefusedWithTheHoldersPid) {
-  const std::string path = LockFile::PathFor(TempArchive());
+  const std::string archive = TempArchive();
+  const std::string path = LockFile::PathFor(archive);
   std::filesystem::remove(path);
-  Result<LockFile> lock = LockFile::Open(path);
+  EXPECT_EQ(LockFile::Probe(archive).status().code(), Status::Code::kNotFound);
+  Result<LockFile> lock = LockFile::ForArchive(archive);
   ASSERT_TRUE(lock.ok()) << lock.status().ToString();
   ASSERT_TRUE(lock->TryLock(LockFile::Role::kDaemon, nullptr).ok());
   std::ifstream text(path);
@@ -31,7 +33,7 @@ TEST(LockFile, AnotherProcessIsRefusedWithTheHoldersPid) {
   ASSERT_EQ(::pipe(fds), 0);
   const pid_t child = ::fork();
   if (child == 0) {  // another process: the daemon byte is refused, the other one is free
-    Result<LockFile> other = LockFile::Open(path);
+    Result<LockFile> other = LockFile::ForArchive(archive);
     pid_t holder = 0;
     const bool refused = other.ok() &&
         other->TryLock(LockFile::Role::kDaemon, &holder).code() == Status::Code::kUnavailable;
@@ -52,10 +54,11 @@ TEST(LockFile, AnotherProcessIsRefusedWithTheHoldersPid) {
 }
 
 TEST(LockFile, ALockFileThatIsNotAFileIsRefused) {
-  const std::string path = LockFile::PathFor(TempArchive());
+  const std::string archive = TempArchive();
+  const std::string path = LockFile::PathFor(archive);
   std::filesystem::remove_all(path);
   std::filesystem::create_directory(path);
-  Result<LockFile> lock = LockFile::Open(path);
+  Result<LockFile> lock = LockFile::ForArchive(archive);
   EXPECT_FALSE(lock.ok());
   std::filesystem::remove_all(path);
 }

@@ -46,7 +46,7 @@ Result<bool> Discover(const config::Config& config, store::Store& archive,
 Result<DueRefresh> PrepareDueRefresh(const config::Config& config, store::Store& archive,
                                      pipeline::HotListSource& hot_list, Clock& clock) {
   DueRefresh due;
-  Result<LockFile> lock = LockFile::Open(LockFile::PathFor(config.store_path));
+  Result<LockFile> lock = LockFile::ForArchive(config.store_path);
   if (!lock.ok()) return lock.status();
   if (std::optional<pid_t> daemon = lock->Holder(LockFile::Role::kDaemon)) {
     return Status::Unavailable(
@@ -79,7 +79,7 @@ Result<DueRefresh> PrepareDueRefresh(const config::Config& config, store::Store&
 }
 
 std::optional<pid_t> ArchiveDaemon(const std::string& store_path) {
-  Result<LockFile> lock = LockFile::Open(LockFile::PathFor(store_path));
+  Result<LockFile> lock = LockFile::Probe(store_path);
   if (!lock.ok()) return std::nullopt;
   return lock->Holder(LockFile::Role::kDaemon);
 }

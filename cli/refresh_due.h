@@ -36,7 +36,9 @@ struct DueRefresh {
 Result<DueRefresh> PrepareDueRefresh(const config::Config& config, store::Store& archive,
                                      pipeline::HotListSource& hot_list, Clock& clock);
 
-// The pid of the daemon that holds the archive at `store_path`, if one does.
+// The pid of the daemon that holds the archive at `store_path`, if one does. Not to be called
+// by a process that holds a lock of that archive (base/lock_file.h: closing a descriptor of
+// the lock file releases the process's locks on it).
 std::optional<pid_t> ArchiveDaemon(const std::string& store_path);
 
 }  // namespace archivist::cli

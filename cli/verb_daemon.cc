@@ -35,7 +35,7 @@ Result<LockFile> LockDaemon(const std::string& store_path) {
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(store_path).parent_path(), ec);
   }
-  Result<LockFile> lock = LockFile::Open(LockFile::PathFor(store_path));
+  Result<LockFile> lock = LockFile::ForArchive(store_path);
   if (!lock.ok()) return lock.status();
   pid_t holder = 0;
   if (Status st = lock->TryLock(LockFile::Role::kDaemon, &holder); !st.ok()) {

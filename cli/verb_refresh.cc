@@ -186,7 +186,9 @@ int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
     tagger = std::move(*loaded);
   }
   pipeline::PipelineOptions options = pipeline::PipelineOptionsOf(*config);
-  if (due || !ArchiveDaemon(config->store_path)) {  // a daemon's scheduler owns the schedule
+  // A daemon's scheduler owns the schedule. (No probe while `due` holds its lock: closing the
+  // probe's descriptor would release the lock, base/lock_file.h.)
+  if (due || !ArchiveDaemon(config->store_path)) {
     options.schedule = pipeline::KeepSchedule(**archive, clock,
                                               pipeline::IntervalPolicyOf(config->schedule),
                                               std::random_device{}());

@@ -285,6 +285,27 @@ class UnreadableFileTest(OperatorTest):
                       % cookies, p.stderr)
 
 
+@unittest.skipUnless(os.geteuid() == 0 and shutil.which("setpriv"),
+                     "needs root to run archivist as another user")
+class RootOnAServiceArchiveTest(OperatorTest):
+    def test_root_refreshing_a_services_archive_leaves_every_file_to_the_service(self):
+        state = os.path.join(self.tmp, "state")
+        os.mkdir(state, 0o700)
+        os.chown(state, 65534, 65534)
+        db = os.path.join(state, "archive.db")
+        self.assertEqual(self.a("--db", db, "add", Q1, user="nobody").returncode, 0)
+        self.ok("--db", db, "refresh", Q1)   # root, by hand, a named thread
+        harness.sql(db, "UPDATE threads SET next_due_at = 0")
+        self.ok("--db", db, "refresh")       # root, the due threads: takes the lock
+        owners = {n: os.stat(os.path.join(state, n)).st_uid for n in os.listdir(state)}
+        self.assertIn("archive.db.lock", owners)
+        self.assertEqual(set(owners.values()), {65534}, owners)
+        harness.sql(db, "UPDATE threads SET next_due_at = 0")
+        p = self.a("--db", db, "refresh", user="nobody")  # the service's user can lock it
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(p.stdout.startswith(Q1), p.stdout)
+
+
 class CredentialsTest(OperatorTest):
     def setUp(self):
         super().setUp()
