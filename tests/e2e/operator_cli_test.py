@@ -285,6 +285,17 @@ class UnreadableFileTest(OperatorTest):
                       % cookies, p.stderr)
 
 
+    def test_an_unreadable_archive_names_the_user_and_is_not_missing(self):
+        self.ok("add", Q1)
+        os.chmod(self.db, 0o600)
+        for verb in (["list"], ["add", Q2], ["refresh", Q1]):
+            p = self.a(*verb, user="nobody")
+            self.assertEqual(p.returncode, 1, p.stderr)
+            self.assertIn("Permission denied for user nobody (uid 65534): the file is owned by "
+                          "root:root with mode 0600", p.stderr)
+            self.assertNotIn("no archive", p.stderr)
+
+
 @unittest.skipUnless(os.geteuid() == 0 and shutil.which("setpriv"),
                      "needs root to run archivist as another user")
 class RootOnAServiceArchiveTest(OperatorTest):
