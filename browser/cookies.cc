@@ -1,8 +1,10 @@
 #include "browser/cookies.h"
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
+#include "base/file_access.h"
 #include "fetch/http_client.h"
 #include "fetch/sources/zhihu_url.h"
 
@@ -93,6 +95,9 @@ Result<std::vector<Cookie>> ParseCookiesFile(std::string_view text, std::string_
 }
 
 Result<std::vector<Cookie>> ReadCookiesFile(const std::string& path, std::string_view host) {
+  if (std::optional<std::string> why = CheckReadable(path)) {
+    return Status::InvalidArgument("cookies file '" + path + "' cannot be read: " + *why);
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::InvalidArgument("cookies file '" + path + "' cannot be read");
   std::stringstream ss;

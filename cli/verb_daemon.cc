@@ -5,12 +5,18 @@
 // same --config/--db/--zhihu-base-url). SIGTERM/SIGINT cancel the refreshes in flight (none
 // is half stored) and exit 0 within a few seconds; a second one exits at once with 128 + the
 // signal. Exit 1 when it cannot start (status address, refresh setup, an unwritable store), 2
-// for a bad configuration, 3 when the archive is damaged or not an archive (the unit does not
-// restart on 3).
+// for a bad configuration, 3 when the archive is damaged or not an archive, 4 when another
+// daemon holds the archive (the unit restarts on neither).
+//
+// One daemon per archive: the daemon holds the daemon lock of `<archive>.lock`
+// (base/lock_file.h) for its lifetime; a second one is refused, naming the holder's pid.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <filesystem>
+#include <system_error>
 
+#include "base/lock_file.h"
 #include "cli/archive.h"
 #include "cli/load_config.h"
 #include "cli/verbs.h"
@@ -20,6 +26,27 @@
 #include "daemon/zhihu_hot_list.h"
 
 namespace archivist::cli {
+namespace {
+
+// The daemon lock of the archive at `store_path`, held until the result is destroyed.
+// kUnavailable names the daemon that holds it.
+Result<LockFile> LockDaemon(const std::string& store_path) {
+  if (store_path == config::DefaultStorePath()) {  // a first run: the store's folder is ours
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(store_path).parent_path(), ec);
+  }
+  Result<LockFile> lock = LockFile::ForArchive(store_path);
+  if (!lock.ok()) return lock.status();
+  pid_t holder = 0;
+  if (Status st = lock->TryLock(LockFile::Role::kDaemon, &holder); !st.ok()) {
+    if (st.code() != Status::Code::kUnavailable) return st;
+    return Status::Unavailable("the archive " + store_path + " is in use by another daemon (pid " +
+                               std::to_string(holder) + ")");
+  }
+  return lock;
+}
+
+}  // namespace
 
 void AddDaemonVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   auto verbose = std::make_shared<bool>(false);
@@ -30,6 +57,12 @@ void AddDaemonVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
       daemon::SetUpLogging(*verbose);
       Result<config::Config> c = LoadEffectiveConfig(global, /*check_browser=*/true);
       if (!c.ok()) return PrintConfigError("daemon", c.status()), kExitUsage;
+      Result<LockFile> lock = LockDaemon(c->store_path);
+      if (!lock.ok()) {
+        PrintError("daemon", lock.status());
+        return lock.status().code() == Status::Code::kUnavailable ? daemon::kExitArchiveInUse
+                                                                   : kExitFailure;
+      }
       CancelToken stop;  // outlives the service, its workers and their refreshers
       daemon::ServiceOptions options;
       options.reload_config = [&global] { return LoadEffectiveConfig(global, true); };

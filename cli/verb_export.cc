@@ -1,6 +1,7 @@
 // `archivist export <dir> [--at TIME]`: one <dir>/<question id>.md per thread archived at
 // TIME (default now), each written atomically; threads not yet archived then are skipped.
-// The directory is created when missing. A thread that cannot be rendered or written is
+// The directory is created when missing; files and folder get export.mode
+// (pipeline/document.h PrepareExportDir). A thread that cannot be rendered or written is
 // reported and the others are still exported; the exit status is then 1.
 #include <CLI/CLI.hpp>
 
@@ -12,6 +13,7 @@
 #include "base/atomic_file.h"
 #include "base/clock.h"
 #include "cli/archive.h"
+#include "cli/load_config.h"
 
 namespace archivist::cli {
 namespace {
@@ -30,12 +32,11 @@ int RunExport(const ExportArgs& args, const GlobalOptions& global) {
   }
   auto archive = OpenArchiveToRead(global, "export");
   if (!archive.ok()) return PrintError("export", archive.status()), OpenArchiveExit(archive.status());
-  std::error_code ec;
-  std::filesystem::create_directories(args.dir, ec);
-  if (ec || !std::filesystem::is_directory(args.dir)) {
-    return PrintError("export", "cannot create the directory " + args.dir +
-                                    (ec ? ": " + ec.message() : std::string())),
-           kExitFailure;
+  // The files and the folder get export.mode, as the refreshes' exports do.
+  const Result<config::Config> config = LoadEffectiveConfig(global);
+  const unsigned mode = config.ok() ? config->export_mode : pipeline::kDefaultExportMode;
+  if (Status st = pipeline::PrepareExportDir(args.dir, mode); !st.ok()) {
+    return PrintError("export", st), kExitFailure;
   }
   auto threads = (*archive)->ListThreads();
   if (!threads.ok()) return PrintError("export", threads.status()), kExitFailure;
@@ -50,6 +51,7 @@ int RunExport(const ExportArgs& args, const GlobalOptions& global) {
     Result<std::string> doc = pipeline::RenderThreadAt(**archive, t.key, at, *tagger);
     AtomicWriteOptions write;
     write.keep = (*archive)->Files();  // never the archive itself, under any name
+    write.mode = mode;
     const Status st = doc.ok() ? WriteFileAtomically(pipeline::ExportPath(args.dir, t.key), *doc,
                                                      write)
                                : doc.status();

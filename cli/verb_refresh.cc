@@ -1,7 +1,10 @@
 // `archivist refresh [<question>...]`: fetch now and record what changed, through the same
 // pipeline the daemon runs (pipeline/pipeline.h). Named questions not yet in the archive are
-// added first; without names, every due active thread is refreshed (one-shot use stores no
-// schedule, so that is every active thread until the daemon schedules them).
+// added first; without names, the due active threads are refreshed after what the daemon
+// would do first (cli/refresh_due.h: new [[thread]]s, retirements, the hot list), and a run
+// is refused while a daemon keeps the archive. Every refresh stores the thread's next due
+// time by the daemon's interval policy (pipeline/standalone.h), except while a daemon holds
+// the archive: its scheduler owns the schedule then.
 //
 // Prints one line per thread: question, title, +added ~edited -deleted, answers now, outcome
 // (--json: one JSON object per thread, cli/refresh_output.h). A progress bar goes to stderr
@@ -9,16 +12,20 @@
 // --quiet, for cron: only threads that changed or failed, no progress bar, no retry notices. Exit 0 when every refresh
 // committed with a complete (or not_modified) listing and its export, if any, was written;
 // 1 otherwise (the per-thread lines say which and why), a refresh superseded by another
-// refresh of the same thread included (its snapshot was dropped, pipeline/pipeline.h). A damaged archive is refused at open
-// (cli/archive.h) and, found later by a failing read, stops the run at once.
+// refresh of the same thread included (its snapshot was dropped, pipeline/pipeline.h), and
+// when the hot-list poll failed or the archive is held by a daemon or another such run. A
+// damaged archive is refused at open (cli/archive.h) and, found later by a failing read,
+// stops the run at once.
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
+#include <random>
 #include <system_error>
 
 #include "base/bounded_text.h"
@@ -28,9 +35,11 @@
 #include "cli/fetch_flags.h"
 #include "cli/fetch_notices.h"
 #include "cli/load_config.h"
+#include "cli/refresh_due.h"
 #include "cli/refresh_output.h"
 #include "pipeline/backends.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/standalone.h"
 
 namespace archivist::cli {
 namespace {
@@ -108,20 +117,18 @@ void Progress(size_t done, size_t total, model::QuestionId id) {
   std::fflush(stderr);
 }
 
-Result<std::vector<store::ThreadKey>> Targets(const RefreshArgs& args,
-                                              const std::vector<config::ThreadEntry>& config_threads,
-                                              store::Store& archive, Clock& clock,
+// The named questions, added when new; without names, the due threads (cli/refresh_due.h),
+// whose lock `due` then holds.
+Result<std::vector<store::ThreadKey>> Targets(const RefreshArgs& args, const config::Config& config,
+                                              store::Store& archive, pipeline::SiteSource& source,
+                                              Clock& clock, std::optional<DueRefresh>* due,
                                               bool* usage_error) {
   std::vector<store::ThreadKey> keys;
   if (args.questions.empty()) {
-    // Threads listed in the configuration are tracked as if added (docs/operations.md).
-    for (const config::ThreadEntry& t : config_threads) {
-      Result<store::ThreadKey> key = ParseQuestion(t.url);
-      if (!key.ok() || archive.GetThread(*key).ok()) continue;
-      Result<bool> added = archive.AddThread(*key, clock.WallNow());
-      if (!added.ok()) return added.status();
-    }
-    return archive.DueThreads(clock.WallNow(), 1 << 30);
+    Result<DueRefresh> prepared = PrepareDueRefresh(config, archive, source, clock);
+    if (!prepared.ok()) return prepared.status();
+    due->emplace(std::move(*prepared));
+    return (*due)->threads;
   }
   for (const std::string& q : args.questions) {
     Result<store::ThreadKey> key = ParseQuestion(q);
@@ -134,6 +141,29 @@ Result<std::vector<store::ThreadKey>> Targets(const RefreshArgs& args,
     if (!added.ok()) return added.status();
   }
   return keys;
+}
+
+// Threads that were not due still get their export file when it is missing or stale (an
+// export.dir set since their last refresh), so one run exports every active thread.
+int CatchUpExports(store::Store& archive, pipeline::Pipeline& refresher,
+                   const std::vector<store::ThreadKey>& refreshed, int rc) {
+  Result<std::vector<store::ThreadSummary>> threads = archive.ListThreads();
+  if (!threads.ok()) return PrintError("refresh", threads.status()), kExitFailure;
+  for (const store::ThreadSummary& t : *threads) {
+    const auto same = [&t](const store::ThreadKey& k) {
+      return k.source == t.key.source && k.id == t.key.id;
+    };
+    if (t.tracking != store::Tracking::kActive ||
+        std::any_of(refreshed.begin(), refreshed.end(), same)) {
+      continue;
+    }
+    Result<std::string> written = refresher.ExportIfStale(t.key);
+    if (!written.ok()) {
+      PrintError("refresh", written.status().WithContext(std::to_string(t.key.id) + ": export"));
+      rc = kExitFailure;
+    }
+  }
+  return rc;
 }
 
 int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
@@ -152,28 +182,36 @@ int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
   auto archive = OpenArchive(global, /*read_only=*/false);
   if (!archive.ok()) return PrintError("refresh", archive.status()), OpenArchiveExit(archive.status());
   bool usage_error = false;
-  auto targets = Targets(args, config->threads, **archive, clock, &usage_error);
+  std::optional<DueRefresh> due;
+  auto targets = Targets(args, *config, **archive, **source, clock, &due, &usage_error);
   if (!targets.ok()) {
     return PrintError("refresh", targets.status()), usage_error ? kExitUsage : kExitFailure;
   }
   const std::string& export_dir = config->export_dir;
   pipeline::TagFunction tagger;
   if (!export_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(export_dir, ec);
-    if (ec || !std::filesystem::is_directory(export_dir)) {
-      return PrintError("refresh", "cannot create the export directory " + export_dir +
-                                       (ec ? ": " + ec.message() : std::string())),
-             kExitFailure;
+    if (Status st = pipeline::PrepareExportDir(export_dir, config->export_mode); !st.ok()) {
+      return PrintError("refresh", st), kExitFailure;
     }
     auto loaded = LoadTagger();
     if (!loaded.ok()) return PrintError("refresh", loaded.status()), kExitFailure;
     tagger = std::move(*loaded);
   }
-  pipeline::Pipeline refresher(**source, **archive, clock, tagger,
-                               pipeline::PipelineOptionsOf(*config));
+  pipeline::PipelineOptions options = pipeline::PipelineOptionsOf(*config);
+  // A daemon's scheduler owns the schedule. (No probe while `due` holds its lock: closing the
+  // probe's descriptor would release the lock, base/lock_file.h.)
+  if (due || !ArchiveDaemon(config->store_path)) {
+    options.schedule = pipeline::KeepSchedule(**archive, clock,
+                                              pipeline::IntervalPolicyOf(config->schedule),
+                                              std::random_device{}());
+  }
+  pipeline::Pipeline refresher(**source, **archive, clock, tagger, std::move(options));
+  if (due && targets->empty() && !args.quiet) {
+    std::fprintf(stderr, "archivist refresh: no thread is due (`archivist list` shows when each "
+                 "is; name questions to refresh them now)\n");
+  }
   const bool bar = !args.quiet && ::isatty(STDERR_FILENO) && targets->size() > 1;
-  int rc = kExitOk;
+  int rc = due && due->discovery_failed ? kExitFailure : kExitOk;
   for (size_t i = 0; i < targets->size(); ++i) {
     if (bar) Progress(i, targets->size(), (*targets)[i].id);
     const pipeline::RefreshSummary s = refresher.Refresh((*targets)[i]);
@@ -188,6 +226,7 @@ int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
       break;
     }
   }
+  if (due && !export_dir.empty()) rc = CatchUpExports(**archive, refresher, *targets, rc);
   return rc;
 }
 

@@ -1,14 +1,30 @@
 // `archivist remove <question>...`: stop tracking; the history is kept (tracking = removed).
-// Every question must be in the archive, checked before anything changes.
+// Every question must be in the archive, checked before anything changes. A removal sticks:
+// the configuration's [[thread]] list adds only threads the archive has never seen
+// (pipeline/discovery.h), so a removed thread it lists is not tracked again, and remove says
+// so; `archivist add` tracks it again.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <memory>
 
+#include "base/terminal_text.h"
 #include "cli/archive.h"
+#include "cli/load_config.h"
 
 namespace archivist::cli {
 namespace {
+
+// The [[thread]] entry of the configuration that lists `key`, as "file:line" ("" if none).
+std::string ConfiguredAt(const config::Config& config, const store::ThreadKey& key) {
+  for (const config::ThreadEntry& t : config.threads) {
+    Result<store::ThreadKey> listed = ParseQuestion(t.url);
+    if (listed.ok() && listed->source == key.source && listed->id == key.id) {
+      return config.source + ":" + std::to_string(t.line);
+    }
+  }
+  return "";
+}
 
 int RunRemove(const std::vector<std::string>& questions, const GlobalOptions& global) {
   std::vector<store::ThreadKey> keys;
@@ -24,11 +40,18 @@ int RunRemove(const std::vector<std::string>& questions, const GlobalOptions& gl
       return PrintError("remove", st), ExitFor(st, true);
     }
   }
+  const Result<config::Config> config = LoadEffectiveConfig(global);
   for (const store::ThreadKey& key : keys) {
     if (Status st = (*archive)->SetTracking(key, store::Tracking::kRemoved); !st.ok()) {
       return PrintError("remove", st), kExitFailure;
     }
     std::printf("removed %s (history kept)\n", store::ToString(key).c_str());
+    const std::string at = config.ok() ? ConfiguredAt(*config, key) : "";
+    if (!at.empty()) {
+      std::printf("  %s lists it as a [[thread]]; it stays removed all the same (the "
+                  "configuration adds only threads the archive has never seen; `archivist add` "
+                  "tracks it again)\n", TerminalSafe(at).c_str());
+    }
   }
   return kExitOk;
 }

@@ -17,12 +17,15 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <tuple>
 #include <map>
 #include <set>
 #include <sstream>
 
+#include "base/bounded_text.h"
+#include "base/file_access.h"
 #include "config/config.h"
 #include "config/listen_address.h"
 #include "config/toml_text.h"
@@ -117,12 +120,21 @@ Setter String(std::string* out) {
   };
 }
 
-// A path; relative paths are taken relative to the config file's folder.
+// A path; relative paths are taken relative to the config file's folder. A leading
+// ${CREDENTIALS_DIRECTORY} is the folder systemd gives a unit's LoadCredential= files
+// (docs/operations.md "Cookies"); while it is not set (a shell), the path stays as written.
 Setter Path(std::string* out) {
   return [out](Parser& p, const std::string& name, const toml::node& n) {
     auto v = n.value_exact<std::string>();
     if (!v) return p.WrongType(name, n, "a string (a path)");
     *out = *v;
+    if (out->starts_with(kCredentialsDirectory)) {
+      const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
+      if (dir != nullptr && *dir != '\0') {
+        *out = std::string(dir) + out->substr(kCredentialsDirectory.size());
+      }
+      return;
+    }
     const std::string& file = p.file();
     if (!out->empty() && (*out)[0] != '/' && file.find('/') != std::string::npos) {
       *out = file.substr(0, file.rfind('/') + 1) + *out;
@@ -167,6 +179,29 @@ Setter Strings(std::vector<std::string>* out) {
       values.push_back(*v);
     }
     *out = std::move(values);
+  };
+}
+
+// A file mode as chmod takes it, in octal ("0644", "640"); it must let the owner read and
+// write (archivist rewrites its files).
+Setter FileMode(unsigned* out) {
+  return [out](Parser& p, const std::string& name, const toml::node& n) {
+    auto v = n.value_exact<std::string>();
+    if (!v) return p.WrongType(name, n, "an octal file mode such as \"0644\"");
+    unsigned mode = 0;
+    bool octal = !v->empty() && v->size() <= 4;
+    for (char ch : *v) {
+      octal = octal && ch >= '0' && ch <= '7';
+      mode = mode * 8 + static_cast<unsigned>(ch - '0');
+    }
+    if (!octal || mode > 0777) {
+      return p.Error(PosOf(n.source()), name + " = \"" + BoundText(*v, 16) +
+                                            "\" is not a file mode such as \"0644\" (octal, 0..0777)");
+    }
+    if ((mode & 0600) != 0600) {
+      return p.Error(PosOf(n.source()), name + " = \"" + *v + "\" must let the owner read and write (0600 at least)");
+    }
+    *out = mode;
   };
 }
 
@@ -287,7 +322,7 @@ void Parser::Run(const toml::table& root) {
     if (k == "store") {
       BindTable(k, value, {{"path", Path(&c.store_path)}});
     } else if (k == "export") {
-      BindTable(k, value, {{"dir", Path(&c.export_dir)}});
+      BindTable(k, value, {{"dir", Path(&c.export_dir)}, {"mode", FileMode(&c.export_mode)}});
     } else if (k == "fetch") {
       FetchConfig& f = c.fetch;
       BindTable(k, value, {{"user_agent", String(&f.user_agent)},
@@ -446,10 +481,12 @@ void Parser::Validate() {
     Status st = options_.check_browser(c.fetch.browser);
     Check(st.ok(), {"fetch.browser", "fetch.backend"}, "fetch.browser: " + st.message());
   }
-  if (options_.check_files && !c.fetch.cookies_file.empty()) {
-    std::ifstream in(c.fetch.cookies_file);
-    Check(in.good(), {"fetch.cookies_file"},
-          "fetch.cookies_file \"" + c.fetch.cookies_file + "\" cannot be read");
+  // A credential outside its unit is checked only when a fetch needs it.
+  if (options_.check_files && !c.fetch.cookies_file.empty() &&
+      !c.fetch.cookies_file.starts_with(kCredentialsDirectory)) {
+    const std::optional<std::string> why = CheckReadable(c.fetch.cookies_file);
+    Check(!why, {"fetch.cookies_file"},
+          "fetch.cookies_file \"" + c.fetch.cookies_file + "\" cannot be read: " + why.value_or(""));
   }
 }
 

@@ -64,6 +64,10 @@ struct ZhihuConfig {
   std::string image_proxy = "https://images.weserv.nl/?url=";
 };
 
+// A path key may begin with this: systemd's folder of the unit's credentials
+// (LoadCredential=), taken from $CREDENTIALS_DIRECTORY when set.
+inline constexpr std::string_view kCredentialsDirectory = "${CREDENTIALS_DIRECTORY}";
+
 struct ScheduleConfig {
   Duration min_interval = std::chrono::minutes(10);
   Duration max_interval = std::chrono::hours(24 * 7);
@@ -93,6 +97,7 @@ struct Config {
   std::string source;  // the file it came from; "" for defaults only
   std::string store_path;  // default: DefaultStorePath()
   std::string export_dir;  // "" = no export
+  unsigned export_mode = 0644;  // of exported files; the folder gets the matching x bits
   FetchConfig fetch;
   ZhihuConfig zhihu;
   ScheduleConfig schedule;

@@ -5,6 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -358,7 +364,33 @@ TEST(Config, ThreadUrlsAreCheckedByTheCallerAndNeedAUrl) {
 TEST(Config, UnreadableCookiesFileIsAnError) {
   ParseResult r = ParseConfig("[fetch]\ncookies_file = \"/nonexistent/c.txt\"\n", "f.toml");
   EXPECT_EQ(Lines(r), (std::vector<std::string>{
-                          "2:fetch.cookies_file \"/nonexistent/c.txt\" cannot be read"}));
+                          "2:fetch.cookies_file \"/nonexistent/c.txt\" cannot be read: No such "
+                          "file or directory"}));
+}
+
+TEST(Config, ExportMode) {
+  EXPECT_EQ(Parse("").config.export_mode, 0644u);
+  EXPECT_EQ(Parse("[export]\nmode = \"0640\"\n").config.export_mode, 0640u);
+  EXPECT_EQ(Parse("[export]\nmode = \"600\"\n").config.export_mode, 0600u);
+  ParseResult r = Parse("[export]\nmode = \"0444\"\n");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_NE(r.errors[0].message.find("must let the owner read and write"), std::string::npos);
+  for (const char* bad : {"\"0x644\"", "\"0888\"", "\"01777\"", "\"\"", "644"}) {
+    ParseResult e = Parse(std::string("[export]\nmode = ") + bad + "\n");
+    EXPECT_EQ(e.errors.size(), 1u) << bad;
+  }
+}
+
+TEST(Config, CredentialsDirectoryInAPath) {
+  const std::string text = "[fetch]\ncookies_file = \"${CREDENTIALS_DIRECTORY}/zhihu\"\n";
+  ::unsetenv("CREDENTIALS_DIRECTORY");
+  ParseResult outside = ParseConfig(text, "/etc/a.toml");  // files checked: not an error
+  ASSERT_TRUE(outside.ok()) << Lines(outside)[0];
+  EXPECT_EQ(outside.config.fetch.cookies_file, "${CREDENTIALS_DIRECTORY}/zhihu");
+  ::setenv("CREDENTIALS_DIRECTORY", "/run/credentials/archivist.service", 1);
+  ParseResult inside = Parse(text);
+  ::unsetenv("CREDENTIALS_DIRECTORY");
+  EXPECT_EQ(inside.config.fetch.cookies_file, "/run/credentials/archivist.service/zhihu");
 }
 
 TEST(Config, BrowserBackendKeys) {

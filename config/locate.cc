@@ -2,11 +2,13 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
+#include "base/file_access.h"
 #include "config/config.h"
 
 namespace archivist::config {
@@ -78,13 +80,13 @@ Result<Config> LoadConfig(std::string_view explicit_path, const ParseOptions& op
     return defaults.config;
   }
   const std::string& file = **path;
-  errno = 0;
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    // Say why: "Too many open files" is not "missing" or "permission denied".
-    return Status::IoError("cannot read config file " + file +
-                           (errno != 0 ? ": " + std::string(std::strerror(errno)) : ""));
+  // Say why: "Too many open files" is not "missing", and "permission denied" names the user
+  // (a unit's DynamicUser cannot read a file kept at 0600 by root).
+  if (std::optional<std::string> why = CheckReadable(file)) {
+    return Status::IoError("cannot read config file " + file + ": " + *why);
   }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Status::IoError("cannot read config file " + file);
   std::ostringstream text;
   text << in.rdbuf();
   ParseResult parsed = ParseConfig(text.str(), file, options);
@@ -123,7 +125,9 @@ std::string FormatConfig(const Config& c) {
   o << "# effective configuration"
     << (c.source.empty() ? " (defaults: no config file)" : " from " + c.source) << "\n";
   o << "[store]\npath = " << Quote(c.store_path) << "\n\n";
-  o << "[export]\ndir = " << Quote(c.export_dir) << "\n\n";
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%04o", c.export_mode);
+  o << "[export]\ndir = " << Quote(c.export_dir) << "\nmode = \"" << mode << "\"\n\n";
   const FetchConfig& f = c.fetch;
   o << "[fetch]\nuser_agent = " << Quote(f.user_agent)
     << (f.user_agent.empty() ? "  # archivist/<version> libcurl/<version>" : "") << "\ntimeout = " << Dur(f.timeout)

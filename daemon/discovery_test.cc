@@ -1,4 +1,4 @@
-#include "daemon/discovery.h"
+#include "pipeline/discovery.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -12,6 +12,8 @@
 
 namespace archivist::daemon {
 namespace {
+
+using pipeline::AddDiscovered;
 
 store::ThreadKey Key(uint64_t id) { return {std::string(store::kZhihu), id}; }
 

@@ -53,11 +53,8 @@ RefresherFactory PipelineRefresherFactory() {
     if (!c.export_dir.empty()) {
       // Like `archivist refresh --export-dir`: the directory is ours to create. Failing here
       // refuses the start (the service probes the factory before READY).
-      std::error_code ec;
-      std::filesystem::create_directories(c.export_dir, ec);
-      if (ec || !std::filesystem::is_directory(c.export_dir)) {
-        return Status::IoError("cannot create the export directory " + c.export_dir +
-                               " (export.dir)" + (ec ? ": " + ec.message() : std::string()));
+      if (Status st = pipeline::PrepareExportDir(c.export_dir, c.export_mode); !st.ok()) {
+        return st.WithContext("export.dir");
       }
       Result<pipeline::TagFunction> loaded = shared.tagger.Get();
       if (!loaded.ok()) return loaded.status();

@@ -31,43 +31,27 @@
 #include <cmath>
 
 namespace archivist::daemon {
-namespace {
 
-constexpr int64_t kMicros = 1'000'000;
+using pipeline::ClampInterval;
+using pipeline::PlusSeconds;
 
-Timestamp Plus(Timestamp t, int64_t seconds) {
-  return Timestamp::FromMicros(t.micros() + seconds * kMicros);
-}
-
-}  // namespace
-
-bool IsHostFailure(model::Outcome o) {
-  using model::Outcome;
-  return o == Outcome::kRateLimited || o == Outcome::kBlocked || o == Outcome::kTransient ||
-         o == Outcome::kAuthRequired;
-}
-
-bool IsSuccess(model::Outcome o) {
-  using model::Outcome;
-  return o == Outcome::kComplete || o == Outcome::kPartial || o == Outcome::kNotModified;
+pipeline::IntervalPolicy PolicyOf(const SchedulerOptions& o) {
+  pipeline::IntervalPolicy p;
+  p.min_interval = o.min_interval;
+  p.max_interval = o.max_interval;
+  p.initial_interval = o.initial_interval;
+  p.factor = o.factor;
+  p.jitter = o.jitter;
+  p.host_backoff_base = o.host_backoff_base;
+  p.host_backoff_max = o.host_backoff_max;
+  return p;
 }
 
 Scheduler::Scheduler(Clock& clock, SchedulerOptions options, uint64_t seed)
-    : clock_(clock), options_(options), rng_(seed) {}
+    : clock_(clock), options_(options), policy_(PolicyOf(options)), rng_(seed) {}
 
 std::string Scheduler::Name(const store::ThreadKey& key) {
   return store::ToString(key);
-}
-
-int64_t Scheduler::Clamp(int64_t interval_s) const {
-  return std::clamp<int64_t>(interval_s, options_.min_interval.count(),
-                             options_.max_interval.count());
-}
-
-Timestamp Scheduler::Jittered(Timestamp now, int64_t seconds) {
-  std::uniform_real_distribution<double> u(1.0 - options_.jitter, 1.0 + options_.jitter);
-  const double micros = static_cast<double>(seconds) * kMicros * u(rng_);
-  return Timestamp::FromMicros(now.micros() + std::llround(micros));
 }
 
 void Scheduler::Enqueue(Entry& e) { queue_.insert({e.next_due.micros(), Name(e.key)}); }
@@ -75,10 +59,11 @@ void Scheduler::Dequeue(const Entry& e) { queue_.erase({e.next_due.micros(), Nam
 
 void Scheduler::SetOptions(const SchedulerOptions& options) {
   options_ = options;
+  policy_ = PolicyOf(options);
   const Timestamp now = clock_.WallNow();
   for (auto& [name, e] : threads_) {
-    e.interval_s = Clamp(e.interval_s);
-    const Timestamp latest = Plus(now, e.interval_s);
+    e.interval_s = ClampInterval(policy_, e.interval_s);
+    const Timestamp latest = PlusSeconds(now, e.interval_s);
     if (!e.in_flight && e.next_due > latest) {
       Dequeue(e);
       e.next_due = latest;
@@ -104,11 +89,10 @@ void Scheduler::Track(const TrackedThread& t) {
   e.key = t.key;
   e.host = t.host;
   e.track_until = t.track_until;
+  e.interval_s = pipeline::StartingInterval(policy_, t.schedule ? t.schedule->interval_seconds : 0);
   if (t.schedule && t.schedule->interval_seconds > 0) {
-    e.interval_s = Clamp(t.schedule->interval_seconds);
-    e.next_due = std::min(t.schedule->next_due, Plus(now, e.interval_s));
+    e.next_due = std::min(t.schedule->next_due, PlusSeconds(now, e.interval_s));
   } else {
-    e.interval_s = Clamp(options_.initial_interval.count());
     e.next_due = t.schedule ? t.schedule->next_due : now;
   }
   Enqueue(e);
@@ -163,15 +147,8 @@ Scheduler::Tick Scheduler::Next() {
 
 void Scheduler::BackOffHost(Host& host, Timestamp now, const RefreshReport& report) {
   ++host.failures;
-  int64_t seconds;
-  if (report.retry_after_seconds && *report.retry_after_seconds >= 0) {
-    seconds = *report.retry_after_seconds;
-  } else {
-    const int shift = std::min(host.failures - 1, 30);
-    seconds = options_.host_backoff_base.count() << shift;
-  }
-  seconds = std::min<int64_t>(seconds, options_.host_backoff_max.count());
-  host.backed_off_until = std::max(host.backed_off_until, Plus(now, seconds));
+  const int64_t seconds = pipeline::HostBackoff(policy_, host.failures, report.retry_after_seconds);
+  host.backed_off_until = std::max(host.backed_off_until, PlusSeconds(now, seconds));
 }
 
 store::Schedule Scheduler::Finish(const store::ThreadKey& key, const RefreshReport& report) {
@@ -186,17 +163,13 @@ store::Schedule Scheduler::Finish(const store::ThreadKey& key, const RefreshRepo
   if (IsSuccess(report.outcome)) {
     host.failures = 0;
     e.failures = 0;
-    const double next = report.changed ? e.interval_s / options_.factor
-                                       : e.interval_s * options_.factor;
-    e.interval_s = Clamp(std::llround(next));
-    e.next_due = Jittered(now, e.interval_s);
+    e.interval_s = pipeline::AdaptedInterval(policy_, e.interval_s, report.changed);
+    e.next_due = pipeline::Jittered(policy_, now, e.interval_s, rng_);
   } else {
     if (IsHostFailure(report.outcome)) BackOffHost(host, now, report);
     ++e.failures;
-    const int shift = std::min(e.failures - 1, 30);
-    const int64_t retry =
-        std::min<int64_t>(e.interval_s, options_.min_interval.count() << shift);
-    e.next_due = std::max(Jittered(now, retry), host.backed_off_until);
+    const int64_t retry = pipeline::RetryDelay(policy_, e.interval_s, e.failures);
+    e.next_due = std::max(pipeline::Jittered(policy_, now, retry, rng_), host.backed_off_until);
   }
   const store::Schedule schedule{e.next_due, e.interval_s};
   if (e.untracked) {

@@ -4,7 +4,8 @@
 // back, and persists the Schedule that Finish returns.
 //
 // Policy (docs/operations.md "Scheduling, in short"; the approach is explained in
-// scheduler.cc):
+// scheduler.cc; the per-thread rules are pipeline/interval_policy.h, which one-shot
+// refreshes follow too):
 //   - each thread has an interval in [min, max]; after a refresh with changes it is divided
 //     by 1.5, after one without multiplied by 1.5; next_due = now + interval·U[1-j, 1+j];
 //   - failures never change a thread's interval. Host-level failures (rate_limited, blocked,
@@ -35,6 +36,7 @@
 #include "base/clock.h"
 #include "base/time.h"
 #include "model/model.h"
+#include "pipeline/interval_policy.h"
 #include "store/store.h"
 
 namespace archivist::daemon {
@@ -67,8 +69,11 @@ struct RefreshReport {
 };
 
 // Whether an outcome is the host's fault (back off the host) or the thread's.
-bool IsHostFailure(model::Outcome outcome);
-bool IsSuccess(model::Outcome outcome);
+using pipeline::IsHostFailure;
+using pipeline::IsSuccess;
+
+// The per-thread part of the options.
+pipeline::IntervalPolicy PolicyOf(const SchedulerOptions& options);
 
 class Scheduler {
  public:
@@ -127,14 +132,13 @@ class Scheduler {
   using QueueKey = std::pair<int64_t, std::string>;  // (next_due micros, key)
 
   static std::string Name(const store::ThreadKey& key);
-  int64_t Clamp(int64_t interval_s) const;
-  Timestamp Jittered(Timestamp now, int64_t seconds);
   void Enqueue(Entry& e);
   void Dequeue(const Entry& e);
   void BackOffHost(Host& host, Timestamp now, const RefreshReport& report);
 
   Clock& clock_;
   SchedulerOptions options_;
+  pipeline::IntervalPolicy policy_;  // of options_
   std::mt19937_64 rng_;
   std::map<std::string, Entry> threads_;
   std::map<std::string, Host> hosts_;

@@ -20,7 +20,8 @@ Status Service::Loop::TrackConfigThreads(const config::Config& c) {
   for (const config::ThreadEntry& t : c.threads) {
     Result<model::QuestionId> id = options.parse_thread(t.url);
     if (!id.ok()) return id.status().WithContext(c.source + ":" + std::to_string(t.line));
-    Result<bool> added = store->AddThread({std::string(store::kZhihu), *id}, now);
+    // Only threads the archive has never seen: a removed one stays removed.
+    Result<bool> added = AddConfiguredThread(*store, {std::string(store::kZhihu), *id}, now);
     if (!added.ok()) return added.status();
     if (*added) spdlog::info("tracking zhihu:{} (from the configuration)", *id);
   }

@@ -1,6 +1,7 @@
 // Service: `archivist daemon`, the long-running process (docs/operations.md).
 //
-// Run() opens the store, tracks the [[thread]]s of the config, loads every active thread's
+// Run() opens the store, tracks the [[thread]]s of the config that the archive has never
+// seen (a thread removed with `archivist remove` stays removed), loads every active thread's
 // persisted schedule into the Scheduler, starts the status listener and the workers, and
 // tells systemd READY=1. Then one asio event loop (the calling thread) does everything but
 // the refreshes themselves:
@@ -53,6 +54,8 @@
 namespace archivist::daemon {
 
 inline constexpr int kExitArchiveDamaged = 3;
+// Another daemon holds the archive's lock (cli/verb_daemon.cc): a restart cannot help either.
+inline constexpr int kExitArchiveInUse = 4;
 
 struct ServiceOptions {
   // Reads the configuration again (SIGHUP).

@@ -16,7 +16,6 @@
 #include <cstring>
 
 #include "config/listen_address.h"
-#include "daemon/discovery.h"
 #include "daemon/logging.h"
 #include "daemon/fetch_log.h"
 #include "daemon/metrics.h"
@@ -27,8 +26,13 @@
 #include "daemon/worker_pool.h"
 #include "fetch/http_client.h"
 #include "fetch/sources/zhihu_url.h"
+#include "pipeline/discovery.h"
 
 namespace archivist::daemon {
+
+using pipeline::AddConfiguredThread;
+using pipeline::AddDiscovered;
+using pipeline::DiscoveredThread;
 
 struct Service::Loop {
   Loop(Service& service, config::Config config)

@@ -29,6 +29,7 @@
 #include <mutex>
 #include <optional>
 
+#include "base/file_access.h"
 #include "base/header_text.h"
 #include "fetch/url_origin.h"
 
@@ -168,12 +169,10 @@ Result<std::unique_ptr<CurlHttpClient>> CurlHttpClient::Create(CurlOptions optio
     if (!bad.empty()) return Status::InvalidArgument("header '" + name + "' has " + bad);
   }
   if (!options.cookies_file.empty()) {
-    std::FILE* f = std::fopen(options.cookies_file.c_str(), "r");
-    if (f == nullptr) {
+    if (std::optional<std::string> why = CheckReadable(options.cookies_file)) {
       return Status::InvalidArgument("cookies file '" + options.cookies_file +
-                                     "' cannot be read");
+                                     "' cannot be read: " + *why);
     }
-    std::fclose(f);
   }
   if ((!options.cookie.empty() || !options.cookies_file.empty()) && !OriginOf(options.cookie_url)) {
     return Status::InvalidArgument("the cookie's URL '" + options.cookie_url +

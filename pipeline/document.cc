@@ -9,6 +9,13 @@
 // allocation.
 #include "pipeline/document.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
 #include <utility>
 
 namespace archivist::pipeline {
@@ -65,6 +72,24 @@ std::string ExportPath(const std::string& dir, const store::ThreadKey& key) {
   std::string out = dir;
   if (out.empty() || out.back() != '/') out += '/';
   return out + std::to_string(key.id) + ".md";
+}
+
+Status PrepareExportDir(const std::string& dir, unsigned file_mode) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  struct stat st {};
+  if (ec || ::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return Status::IoError("cannot create the export directory " + dir +
+                           (ec ? ": " + ec.message() : std::string(": not a directory")));
+  }
+  const unsigned read = file_mode & 0444;
+  const mode_t wanted = static_cast<mode_t>(0700 | read | (read >> 2));
+  if (st.st_uid == ::geteuid() && (st.st_mode & wanted) != wanted &&
+      ::chmod(dir.c_str(), (st.st_mode & 07777) | wanted) != 0) {
+    return Status::IoError("cannot make the export directory " + dir + " readable: " +
+                           std::strerror(errno));
+  }
+  return Status::Ok();
 }
 
 }  // namespace archivist::pipeline

@@ -44,6 +44,17 @@ Result<std::vector<std::string>> TagsOf(store::Store& store, const store::Thread
 // "<dir>/<question id>.md", written with WriteFileAtomically (base/atomic_file.h).
 std::string ExportPath(const std::string& dir, const store::ThreadKey& key);
 
+// The mode of exported files when the configuration says nothing (export.mode).
+inline constexpr unsigned kDefaultExportMode = 0644;
+
+// Creates the export directory `dir` (and its missing parents) and makes it as readable as
+// the files written into it with `file_mode` (export.mode): the read bits of the mode give
+// the directory read and search bits (0644 → 0755, 0640 → 0750, 0600 → 0700), whatever the
+// umask (a unit's UMask=0077 would leave it 0700). The bits are added to a directory this
+// process owns, never taken away (an operator's stricter or set-group-ID folder keeps its own
+// bits); a folder of another owner is left as it is. kIoError names the folder and why.
+Status PrepareExportDir(const std::string& dir, unsigned file_mode);
+
 }  // namespace archivist::pipeline
 
 #endif  // ARCHIVIST_PIPELINE_DOCUMENT_H_

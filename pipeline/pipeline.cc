@@ -90,6 +90,7 @@ PipelineOptions PipelineOptionsOf(const config::Config& c) {
       std::chrono::duration_cast<std::chrono::microseconds>(c.schedule.gone_after).count();
   o.normalize.image_proxy = c.zhihu.image_proxy;
   o.export_dir = c.export_dir;
+  o.export_mode = c.export_mode;
   return o;
 }
 
@@ -225,6 +226,15 @@ bool Pipeline::ExportIsStale(const store::ThreadKey& thread) {
   return mtime_us < t->last_event->micros();
 }
 
+Result<std::string> Pipeline::ExportIfStale(const store::ThreadKey& thread) {
+  if (options_.export_dir.empty() || !ExportIsStale(thread)) return std::string();
+  RefreshSummary summary;
+  summary.observed_at = clock_.WallNow();
+  Export(thread, summary);
+  if (!summary.export_error.ok()) return summary.export_error;
+  return summary.export_path;
+}
+
 void Pipeline::Export(const store::ThreadKey& thread, RefreshSummary& summary) {
   Result<std::string> doc =
       RenderThreadAt(store_, thread, summary.observed_at, tags_, options_.normalize);
@@ -235,6 +245,7 @@ void Pipeline::Export(const store::ThreadKey& thread, RefreshSummary& summary) {
   const std::string path = ExportPath(options_.export_dir, thread);
   AtomicWriteOptions write;
   write.keep = store_.Files();  // never the archive itself, under any name
+  write.mode = options_.export_mode;
   summary.export_error = WriteFileAtomically(path, *doc, write);
   if (summary.export_error.ok()) summary.export_path = path;
 }

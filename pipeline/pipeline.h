@@ -92,12 +92,13 @@ struct PipelineOptions {
   diff::ClassifyOptions classify;   // config schedule.delete_confirmations and gone_after
   normalize::Options normalize;     // image proxy (config zhihu.image_proxy)
   std::string export_dir;           // "" = no export
+  unsigned export_mode = kDefaultExportMode;  // of the exported files (config export.mode)
   ScheduleDecider schedule;         // may be empty: no schedule is stored
   const CancelToken* cancel = nullptr;  // borrowed; null: never cancelled
 };
 
 // The options of the configuration: schedule.delete_confirmations, zhihu.image_proxy,
-// export.dir.
+// export.dir, export.mode.
 PipelineOptions PipelineOptionsOf(const config::Config& config);
 
 class Pipeline {
@@ -109,6 +110,12 @@ class Pipeline {
   // One refresh of `thread`, which must be in the store (AddThread). Never throws; every
   // failure is in the summary (outcome for the fetch, error for the store, export_error).
   RefreshSummary Refresh(const store::ThreadKey& thread);
+
+  // Without a fetch: writes the thread's export file when an export dir is set and the file
+  // is missing or older than the thread's latest event (export.dir set or changed since,
+  // the file removed), rendering the document as of now. Returns the path written ("" when
+  // the file was current, or no export is set); the error names the thread's file.
+  Result<std::string> ExportIfStale(const store::ThreadKey& thread);
 
  private:
   Status ClassifyAndCommit(const store::ThreadKey& thread, const model::ThreadState& state,

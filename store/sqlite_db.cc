@@ -1,5 +1,11 @@
 #include "store/sqlite_db.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "base/file_access.h"
+
 namespace archivist::store {
 
 Status SqliteError(sqlite3* db, int rc, const std::string& path, std::string_view context) {
@@ -10,8 +16,13 @@ Status SqliteError(sqlite3* db, int rc, const std::string& path, std::string_vie
       return Status::IoError(where + "the disk is full; nothing of this operation was stored");
     case SQLITE_READONLY:
       return Status::IoError(where + "the archive is read-only (" + detail + ")");
-    case SQLITE_CANTOPEN:
-      return Status::IoError(where + "cannot open the file (" + detail + ")");
+    case SQLITE_CANTOPEN: {
+      // Say why when it is a permission (the service's user, a file kept by root).
+      const int err = ::access(path.c_str(), R_OK | W_OK) != 0 ? errno : 0;
+      return Status::IoError(where + "cannot open the file (" + detail + ")" +
+                             (err == EACCES || err == EPERM ? ": " + UnreadableReason(path, err)
+                                                            : std::string()));
+    }
     case SQLITE_NOTADB:
       return Status::Corruption(where + "not an archivist database (not an SQLite file; if it " +
                                 "was an archive, it is damaged: " + DamageAdvice(path) + ")");

@@ -10,8 +10,12 @@
 // is resolved and checked inside the transaction; any failure rolls everything back.
 #include "store/sqlite_store.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 
+#include "base/file_access.h"
 #include "store/schema.h"
 #include "store/sqlite_db.h"
 #include "store/zstd_codec.h"
@@ -72,10 +76,11 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::OpenWithMigrations(
     const std::string& path, const SqliteOptions& options,
     std::span<const Migration> migrations) {
   if (!options.create || options.read_only) {
-    if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
-      std::fclose(f);
-    } else {
+    if (::access(path.c_str(), F_OK) != 0 && errno == ENOENT) {
       return Status::NotFound("no archive at " + path);
+    }
+    if (std::optional<std::string> why = CheckReadable(path)) {
+      return Status::IoError("cannot read the archive " + path + ": " + *why);
     }
   }
   Result<std::unique_ptr<Db>> db = Db::Open(path, options.create, options.read_only);

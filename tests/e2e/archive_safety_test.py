@@ -254,6 +254,9 @@ class DamageTest(Fixture):
     def test_damage_found_while_running_makes_healthz_say_so(self):
         live = os.path.join(self.tmp, "live.db")
         shutil.copy(self.db, live)
+        with sqlite3.connect(live) as c:  # refreshed by hand, so scheduled: make them due now
+            c.execute("UPDATE threads SET next_due_at = NULL")
+        c.close()
         log_path = os.path.join(self.tmp, "daemon.log")
         d = Daemon([ARGS.archivist, "--config", self.config(live, "live"), "daemon"], log_path,
                    dict(os.environ))
@@ -261,7 +264,7 @@ class DamageTest(Fixture):
         try:
             url = d.ready().status_url + "/healthz"
             self.assertTrue(url.startswith("http://127.0.0.1:"), url)
-            # The configured threads have no schedule yet: all are refreshed once, then idle.
+            # The configured threads are due: all are refreshed once, then idle.
             wait_until(lambda: read(log_path).count("refresh zhihu:") == len(self.QUESTIONS),
                        "the first refreshes")
             self.assertEqual(http("GET", url), (200, "ok\n"))

@@ -123,6 +123,10 @@ class HostileCliTest(unittest.TestCase):
                     '[[thread]]\nurl = "https://www.zhihu.com/question/%d"\n'
                     % (self.db, self.base, QID))
         self.server.set_knobs(knobs)
+        if os.path.exists(self.db):  # a refresh by hand scheduled the thread: due now
+            with sqlite3.connect(self.db) as c:
+                c.execute("UPDATE threads SET next_due_at = NULL")
+            c.close()
         log = open(os.path.join(self.tmp.name, "daemon.log"), "w+b")
         d = subprocess.Popen([ARGS.archivist, "--config", cfg, "daemon"], stdout=log,
                              stderr=log, env=self.env())

@@ -1,8 +1,8 @@
-#include "daemon/discovery.h"
+#include "pipeline/discovery.h"
 
 #include <set>
 
-namespace archivist::daemon {
+namespace archivist::pipeline {
 
 Result<std::vector<DiscoveredThread>> AddDiscovered(store::Store& store,
                                                     const std::vector<model::HotItem>& items,
@@ -24,4 +24,11 @@ Result<std::vector<DiscoveredThread>> AddDiscovered(store::Store& store,
   return added;
 }
 
-}  // namespace archivist::daemon
+Result<bool> AddConfiguredThread(store::Store& store, const store::ThreadKey& key, Timestamp now) {
+  Result<store::ThreadSummary> known = store.GetThread(key);
+  if (known.ok()) return false;
+  if (known.status().code() != Status::Code::kNotFound) return known.status();
+  return store.AddThread(key, now);
+}
+
+}  // namespace archivist::pipeline
