@@ -24,7 +24,6 @@ import tempfile
 import time
 import unittest
 
-import daemon_run
 import harness
 
 ARGS = None
@@ -37,7 +36,7 @@ class OperatorTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="operator_cli_test.")
         os.chmod(self.tmp, 0o755)  # another user must reach files here (the permission tests)
-        self.mock = daemon_run.Mock(ARGS.mock, ARGS.data, self.tmp, [Q1, Q2])
+        self.mock = harness.FixtureMock(ARGS.mock, ARGS.data, self.tmp, [Q1, Q2])
         self.db = os.path.join(self.tmp, "archive.db")
         self.cfg = os.path.join(self.tmp, "archivist.toml")
         self.env = {k: v for k, v in os.environ.items()
@@ -50,13 +49,13 @@ class OperatorTest(unittest.TestCase):
     def tearDown(self):
         for d in self.daemons:
             d.stop()
-        self.mock.close()
+        self.mock.stop()
         shutil.rmtree(self.tmp)
 
     def config(self, threads=(), extra="", fetch=""):
         text = ('[store]\npath = "%s"\n[fetch]\nper_host_delay = "0s"\nretries = 0\n%s\n'
                 '[zhihu]\nbase_url = "%s"\n[daemon]\nstatus_listen = ""\n%s\n'
-                % (self.db, fetch, self.mock.url, extra))
+                % (self.db, fetch, self.mock.base, extra))
         for q in threads:
             text += '[[thread]]\nurl = "https://www.zhihu.com/question/%s"\n' % q
         with open(self.cfg, "w") as f:
@@ -84,7 +83,7 @@ class OperatorTest(unittest.TestCase):
         return [t for t in self.mock.requests() if "/questions/" in t]
 
     def daemon(self, name="daemon"):
-        d = daemon_run.Daemon(ARGS.archivist, self.tmp, self.cfg, name=name)
+        d = harness.archivist_daemon(ARGS.archivist, self.tmp, self.cfg, name=name)
         self.daemons.append(d)
         return d
 
@@ -136,7 +135,7 @@ class ScheduleTest(OperatorTest):
         self.assertLess(in_s, MIN_INTERVAL * 1.1 + 5)
 
     def mock_clear(self):
-        daemon_run.http("DELETE", self.mock.url + "/_mock/requests")
+        harness.http("DELETE", self.mock.base + "/_mock/requests")
 
     def test_a_timer_run_polls_the_hot_list_once_per_interval_and_refreshes_what_it_found(self):
         self.config(extra='[discovery]\nzhihu_hot = true\ninterval = "1h"\ntrack_for = "2d"')
@@ -258,7 +257,7 @@ class ExportTest(OperatorTest):
             self.assertEqual(f.read(), show)
 
     def mock_clear(self):
-        daemon_run.http("DELETE", self.mock.url + "/_mock/requests")
+        harness.http("DELETE", self.mock.base + "/_mock/requests")
 
 
 @unittest.skipUnless(os.geteuid() == 0 and shutil.which("setpriv"),
@@ -329,7 +328,7 @@ class CredentialsTest(OperatorTest):
     def test_a_cookies_file_in_the_units_credentials_folder_is_sent(self):
         env = dict(self.env, CREDENTIALS_DIRECTORY=self.creds)
         self.ok("refresh", Q1, env=env)
-        log = json.loads(daemon_run.http("GET", self.mock.url + "/_mock/requests")[1])
+        log = json.loads(harness.http("GET", self.mock.base + "/_mock/requests")[1])
         cookies = [r["headers"].get("cookie", "") for r in log if "/questions/" in r["target"]]
         self.assertTrue(cookies and all("z_c0=from-credentials" in c for c in cookies), cookies)
 
