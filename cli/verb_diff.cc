@@ -2,19 +2,30 @@
 // unified diff of an answer's Markdown between two revisions (usable with `patch`). Defaults:
 // --to the latest revision, --from the one before it; revision 0 is the empty text (before
 // the answer existed). An answer id stored under several questions needs its question: from
-// the answer URL or --question (store.h AnswerKey). On a terminal the diff is coloured
-// (+ green, - red, @@ cyan; not with NO_COLOR) and paged when long (cli/pager.h). --json: one
-// object with the answer, its question, the two revisions compared and the diff text.
+// the answer URL or --question (store.h AnswerKey).
+//
+// Before the diff, lines say who and how much (cli/revision_facts.h): the answer's author,
+// each side's time seen and source edit time, the size of the change; `patch` skips them.
+// --words marks changes inside the lines, as `git diff --word-diff=plain` does
+// (diff/word_diff.h), with jieba's words for Chinese text (loaded as `tags` loads it). On a
+// terminal the diff is coloured (+ green, - red, @@ cyan; not with NO_COLOR) and paged when
+// long (cli/pager.h). --json: one object with the answer, its question, the two revisions
+// compared, the size of the change and the diff text.
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <map>
 #include <memory>
 
+#include "base/terminal_text.h"
 #include "cli/archive.h"
 #include "cli/pager.h"
+#include "cli/revision_facts.h"
 #include "diff/unified_diff.h"
+#include "diff/word_diff.h"
 #include "fetch/sources/zhihu_url.h"
+#include "tags/jieba.h"
 
 namespace archivist::cli {
 namespace {
@@ -23,6 +34,7 @@ struct DiffArgs {
   std::string answer, question;
   int from = -1, to = -1;
   bool json = false;
+  bool words = false;
 };
 
 // Colours a unified diff made TerminalSafe: headers bold, hunk lines cyan, + green, - red.
@@ -63,6 +75,55 @@ nlohmann::json RevisionJson(const std::vector<store::RevisionRecord>& revs, int 
             {"author", r.author_name}};
   }
   return nullptr;
+}
+
+
+// "answer ID by NAME" and a line per side; "" for the sides' facts unknown.
+std::string Header(const std::string& id, const std::map<int, RevisionFacts>& facts, int from,
+                   int to, const diff::EditSize& size) {
+  const auto side = [&](int n) {
+    if (n == 0) return std::string("r0  (nothing: before the answer existed)\n");
+    auto f = facts.find(n);
+    if (f == facts.end()) return std::string();
+    return "r" + std::to_string(n) + "  seen " + HumanTime(f->second.observed_at) + "  " +
+           FactsText(f->second, /*with_size=*/false) + "\n";
+  };
+  auto latest = facts.find(to);
+  std::string out = "answer " + id;
+  if (latest != facts.end() && !latest->second.author.empty()) out += " by " + latest->second.author;
+  out += "\n" + side(from) + side(to) + "size +" + std::to_string(size.added) + " -" +
+         std::to_string(size.removed) + "\n";
+  return TerminalSafe(out, /*keep_layout=*/true);
+}
+
+Result<diff::Segmenter> LoadSegmenter() {
+  Result<std::unique_ptr<tags::Jieba>> jieba = tags::Jieba::Load({});
+  if (!jieba.ok()) return jieba.status().WithContext("--words: loading jieba");
+  std::shared_ptr<const tags::Jieba> shared(std::move(*jieba));
+  return diff::Segmenter([shared](std::string_view run) {
+    Result<std::vector<std::string>> words = shared->Cut(run);
+    return words.ok() ? std::move(*words) : std::vector<std::string>();
+  });
+}
+
+// The diff of revision `from` (text a) and `to` (text b): unified, or word-marked.
+Result<std::string> Render(const std::string& a, const std::string& b, bool words,
+                           const std::string& id, int from, int to) {
+  const std::string from_label = id + "@r" + std::to_string(from);
+  const std::string to_label = id + "@r" + std::to_string(to);
+  if (!words) {
+    diff::UnifiedDiffOptions options;
+    options.from_label = from_label;
+    options.to_label = to_label;
+    return diff::UnifiedDiff(a, b, options);
+  }
+  Result<diff::Segmenter> segment = LoadSegmenter();
+  if (!segment.ok()) return segment.status();
+  diff::WordDiffOptions options;
+  options.from_label = from_label;
+  options.to_label = to_label;
+  options.segment = std::move(*segment);
+  return diff::WordDiff(a, b, options);
 }
 
 Result<std::string> MarkdownOf(store::Store& archive, const store::AnswerKey& key, int number) {
@@ -118,22 +179,26 @@ int RunDiff(const DiffArgs& args, const GlobalOptions& global) {
   auto a = MarkdownOf(**archive, key, from);
   auto b = a.ok() ? MarkdownOf(**archive, key, to) : a;
   if (!a.ok() || !b.ok()) return PrintError("diff", a.ok() ? b.status() : a.status()), kExitFailure;
-  diff::UnifiedDiffOptions options;
-  options.from_label = id + "@r" + std::to_string(from);
-  options.to_label = id + "@r" + std::to_string(to);
-  const std::string out = diff::UnifiedDiff(*a, *b, options);
+  auto facts = FactsOf(**archive, key);
+  if (!facts.ok()) return PrintError("diff", facts.status()), kExitFailure;
+  Result<std::string> out = Render(*a, *b, args.words, id, from, to);
+  if (!out.ok()) return PrintError("diff", out.status()), kExitFailure;
+  const diff::EditSize size = diff::MeasureEdit(*a, *b);
   if (args.json) {
     const nlohmann::json j = {{"answer", id},
                               {"question", std::to_string(revs->back().question)},
                               {"from", RevisionJson(*revs, from)},
                               {"to", RevisionJson(*revs, to)},
-                              {"from_label", options.from_label},
-                              {"to_label", options.to_label},
-                              {"diff", out}};
+                              {"from_label", id + "@r" + std::to_string(from)},
+                              {"to_label", id + "@r" + std::to_string(to)},
+                              {"added", size.added},
+                              {"removed", size.removed},
+                              {"diff", *out}};
     std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return std::fflush(stdout) == 0 ? kExitOk : kExitFailure;
   }
-  return WriteLayoutText(out, global.no_pager, PaintDiff) ? kExitOk : kExitFailure;
+  if (!out->empty()) *out = Header(id, *facts, from, to, size) + *out;
+  return WriteLayoutText(*out, global.no_pager, PaintDiff) ? kExitOk : kExitFailure;
 }
 
 }  // namespace
@@ -156,6 +221,8 @@ void AddDiffVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
       ->check(revision);
   cmd->add_option("--to", args->to, "revision number (default: the latest)")->check(revision);
   cmd->add_flag("--json", args->json, "one JSON object: the revisions compared and the diff text");
+  cmd->add_flag("--words", args->words,
+                "mark changed words inside lines ([-old-]{+new+}; jieba words for Chinese)");
   cmd->callback([args, &global, run] { *run = [args, &global] { return RunDiff(*args, global); }; });
 }
 

@@ -1,16 +1,20 @@
 // `archivist history <question> [--answer ID] [--since TIME] [--json]`: the thread's events,
-// oldest first. --json prints one object per line with the fields documented in docs/cli.md:
-// time, kind, question, answer, revision, details. On a terminal the kinds are coloured (not
-// with NO_COLOR) and a long history is paged (cli/pager.h).
+// oldest first. Answer events show who and how much (cli/revision_facts.h): the author, the
+// size of the edit, the source's own edit time beside the time archivist saw it. --json
+// prints one object per line with the fields documented in docs/cli.md: time, kind,
+// question, answer, revision, details, author, updated_time, added, removed. On a terminal
+// the kinds are coloured (not with NO_COLOR) and a long history is paged (cli/pager.h).
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <map>
 #include <memory>
 
 #include "base/terminal_text.h"
 #include "cli/archive.h"
 #include "cli/pager.h"
+#include "cli/revision_facts.h"
 #include "fetch/sources/zhihu_url.h"
 
 namespace archivist::cli {
@@ -36,28 +40,57 @@ Colour KindColour(model::EventKind kind) {
   return Colour::kCyan;
 }
 
-// The event as a text line for a person (TerminalSafe; `colour`: the kind coloured).
-std::string EventLine(const store::EventRecord& e, bool colour) {
+using FactsByAnswer = std::map<model::AnswerId, std::map<int, RevisionFacts>>;
+
+// The facts of the event's revision; for a deletion, of the answer's last revision.
+const RevisionFacts* FactsFor(const store::EventRecord& e, const FactsByAnswer& facts) {
+  if (!e.answer) return nullptr;
+  auto answer = facts.find(*e.answer);
+  if (answer == facts.end() || answer->second.empty()) return nullptr;
+  if (e.revision == 0) return &answer->second.rbegin()->second;
+  auto rev = answer->second.find(e.revision);
+  return rev == answer->second.end() ? nullptr : &rev->second;
+}
+
+// The event as a text line for a person (TerminalSafe; `colour`: the kind coloured), with who
+// and how much when `f` has them.
+std::string EventLine(const store::EventRecord& e, const RevisionFacts* f, bool colour) {
+  const bool revised = f != nullptr && e.revision > 0;
+  const bool made_here = revised && f->observed_at == e.at;
   const std::string kind(model::EventKindName(e.kind));
   std::string line = TerminalSafe(HumanTime(e.at)) + "  " +
                      (colour ? Paint(kind, KindColour(e.kind)) : kind);
   std::string rest;
   if (e.answer) rest += "  answer " + std::to_string(*e.answer);
   if (e.revision > 0) rest += " r" + std::to_string(e.revision);
+  if (f != nullptr) {
+    if (revised) {
+      rest += "  " + FactsText(*f, made_here);
+    } else if (!f->author.empty()) {
+      rest += "  by " + f->author;
+    }
+  }
   if (!e.details.empty()) rest += "  " + e.details;
   return line + TerminalSafe(rest) + "\n";
 }
 
-void PrintEvent(const store::EventRecord& e, bool json) {
-  if (json) {
-    nlohmann::json j = {{"time", e.at.ToIso8601()},
-                        {"kind", std::string(model::EventKindName(e.kind))},
-                        {"question", std::to_string(e.thread.id)},
-                        {"answer", e.answer ? nlohmann::json(std::to_string(*e.answer)) : nullptr},
-                        {"revision", e.revision > 0 ? nlohmann::json(e.revision) : nullptr},
-                        {"details", e.details}};
-    std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
-  }
+void PrintJson(const store::EventRecord& e, const RevisionFacts* f) {
+  const bool revised = f != nullptr && e.revision > 0;
+  // The size belongs to the refresh that stored the revision (a restore may show an older one).
+  const bool made_here = revised && f->observed_at == e.at;
+  nlohmann::json j = {{"time", e.at.ToIso8601()},
+                      {"kind", std::string(model::EventKindName(e.kind))},
+                      {"question", std::to_string(e.thread.id)},
+                      {"answer", e.answer ? nlohmann::json(std::to_string(*e.answer)) : nullptr},
+                      {"revision", e.revision > 0 ? nlohmann::json(e.revision) : nullptr},
+                      {"details", e.details},
+                      {"author", f ? nlohmann::json(f->author) : nullptr},
+                      {"updated_time", revised && f->updated_at
+                                           ? nlohmann::json(f->updated_at->ToIso8601())
+                                           : nullptr},
+                      {"added", made_here ? nlohmann::json(f->size.added) : nullptr},
+                      {"removed", made_here ? nlohmann::json(f->size.removed) : nullptr}};
+  std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
 }
 
 int RunHistory(const HistoryArgs& args, const GlobalOptions& global) {
@@ -98,13 +131,20 @@ int RunHistory(const HistoryArgs& args, const GlobalOptions& global) {
   }
   auto events = (*archive)->Events(query);
   if (!events.ok()) return PrintError("history", events.status()), kExitFailure;
+  FactsByAnswer facts;
+  for (const store::EventRecord& e : *events) {
+    if (!e.answer || facts.count(*e.answer)) continue;
+    auto f = FactsOf(**archive, {key->source, *e.answer, key->id});
+    if (!f.ok()) return PrintError("history", f.status()), kExitFailure;
+    facts.emplace(*e.answer, std::move(*f));
+  }
   if (args.json) {
-    for (const store::EventRecord& e : *events) PrintEvent(e, true);
+    for (const store::EventRecord& e : *events) PrintJson(e, FactsFor(e, facts));
     return kExitOk;
   }
   const bool colour = ColourWanted();
   std::string text;
-  for (const store::EventRecord& e : *events) text += EventLine(e, colour);
+  for (const store::EventRecord& e : *events) text += EventLine(e, FactsFor(e, facts), colour);
   return WritePaged(text, global.no_pager) ? kExitOk : kExitFailure;
 }
 

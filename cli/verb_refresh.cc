@@ -37,6 +37,7 @@
 #include "cli/load_config.h"
 #include "cli/refresh_due.h"
 #include "cli/refresh_output.h"
+#include "cli/notify_hooks.h"
 #include "pipeline/backends.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/standalone.h"
@@ -211,6 +212,7 @@ int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
                  "is; name questions to refresh them now)\n");
   }
   const bool bar = !args.quiet && ::isatty(STDERR_FILENO) && targets->size() > 1;
+  RefreshHooks hooks(*config);  // drained when the run ends
   int rc = due && due->discovery_failed ? kExitFailure : kExitOk;
   for (size_t i = 0; i < targets->size(); ++i) {
     if (bar) Progress(i, targets->size(), (*targets)[i].id);
@@ -218,6 +220,7 @@ int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
     if (bar) std::fprintf(stderr, "\r\x1b[K");
     if (!args.quiet || WorthPrintingWhenQuiet(s)) PrintSummary(s, args.json);
     std::fflush(stdout);
+    hooks.Post(s);
     if (RefreshFailed(s)) rc = kExitFailure;
     if (s.error.code() == Status::Code::kCorruption && i + 1 < targets->size()) {
       PrintError("refresh", "stopping: the archive is damaged; " +

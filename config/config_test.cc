@@ -152,7 +152,7 @@ TEST(Config, UnknownKeysAtEveryLevel) {
   ParseResult r = Parse("colour = 1\n[fetch]\ntimout = \"3s\"\n[[thread]]\nurl = \"1\"\nname = \"x\"\n");
   EXPECT_EQ(Lines(r), (std::vector<std::string>{
                           "1:unknown key colour (known: store, export, fetch, zhihu, schedule, "
-                          "discovery, daemon, thread)",
+                          "discovery, daemon, thread, notify)",
                           "3:unknown key fetch.timout",
                           "6:unknown key thread.name"}));
   EXPECT_EQ(r.errors[1].ToString(), "/etc/a.toml:3:1: unknown key fetch.timout");
@@ -295,7 +295,8 @@ TEST(Config, ACallerThatNeedsFewKeysGetsTheRestAsWarnings) {
   EXPECT_EQ(r.config.store_path, "/a/b.db");
   EXPECT_EQ(warned, (std::vector<std::string>{
       "4:fetch.timeout: " + ParseDuration("soon").status().message(), "5:unknown key fetch.bogus",
-      "6:unknown key nope (known: store, export, fetch, zhihu, schedule, discovery, daemon, thread)"}));
+      "6:unknown key nope (known: store, export, fetch, zhihu, schedule, discovery, daemon, thread, "
+                "notify)"}));
   // A problem of a needed key, of its table, or of the file's syntax is still an error.
   EXPECT_EQ(ParseConfig("[store]\npath = 3\n", "/etc/a.toml", o).errors.size(), 1u);
   EXPECT_EQ(ParseConfig("store = 3\n", "/etc/a.toml", o).errors.size(), 1u);

@@ -27,6 +27,7 @@
 #include "fetch/http_client.h"
 #include "fetch/sources/zhihu_url.h"
 #include "pipeline/discovery.h"
+#include "notify/notify.h"
 
 namespace archivist::daemon {
 
@@ -44,6 +45,10 @@ struct Service::Loop {
         metrics(this->config->store_path),
         fetch_log(metrics),
         shared{*clock, politeness, tagger, browser, options.cancel, &fetch_log},
+        hooks(this->config->notify,
+              [](bool warning, const std::string& m) {
+                warning ? spdlog::warn("{}", m) : spdlog::info("{}", m);
+              }),
         tick_timer(io), rescan_timer(io), watchdog_timer(io), discovery_timer(io), stop_timer(io),
         host_timer(io),
         signals(io, SIGTERM, SIGINT, SIGHUP) {}
@@ -83,6 +88,7 @@ struct Service::Loop {
   Metrics metrics;
   FetchLog fetch_log;  // logs and counts every request, retry and wait of the workers
   SharedPieces shared;
+  notify::HookRunner hooks;  // [[notify]]: told about each refresh that recorded events
   Notifier notifier;
   asio::io_context io;
   asio::steady_timer tick_timer, rescan_timer, watchdog_timer, discovery_timer, stop_timer;

@@ -178,7 +178,10 @@ class TerminalOutputTest(unittest.TestCase):
         self.assertEqual(d["question"], Q)
         self.assertIsNone(d["from"])  # revision 0: the empty text
         self.assertEqual(d["to"]["revision"], 1)
-        self.assertEqual(d["diff"], self.run_a("diff", self.answer).stdout)
+        plain = self.run_a("diff", self.answer).stdout
+        # The human output has the who-and-how-much lines before the diff itself.
+        self.assertEqual(d["diff"], plain[plain.index("--- "):])
+        self.assertEqual((d["added"] > 0, d["removed"]), (True, 0), d)
 
 
 def main():
