@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   AddListVerb(app, global, &run);
   AddRefreshVerb(app, global, &run);
   AddHistoryVerb(app, global, &run);
+  AddChangesVerb(app, global, &run);
   AddDiffVerb(app, global, &run);
   AddShowVerb(app, global, &run);
   AddExportVerb(app, global, &run);

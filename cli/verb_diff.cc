@@ -3,14 +3,24 @@
 // --to the latest revision, --from the one before it; revision 0 is the empty text (before
 // the answer existed). An answer id stored under several questions needs its question: from
 // the answer URL or --question (store.h AnswerKey).
+//
+// Before the diff, lines say who and how much (cli/revision_facts.h): the answer's author,
+// each side's time seen and source edit time, the size of the change; `patch` skips them.
+// --words marks changes inside the lines, as `git diff --word-diff=plain` does
+// (diff/word_diff.h), with jieba's words for Chinese text (loaded as `tags` loads it).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <map>
 #include <memory>
 
+#include "base/terminal_text.h"
 #include "cli/archive.h"
+#include "cli/revision_facts.h"
 #include "diff/unified_diff.h"
+#include "diff/word_diff.h"
 #include "fetch/sources/zhihu_url.h"
+#include "tags/jieba.h"
 
 namespace archivist::cli {
 namespace {
@@ -18,7 +28,36 @@ namespace {
 struct DiffArgs {
   std::string answer, question;
   int from = -1, to = -1;
+  bool words = false;
 };
+
+// "answer ID by NAME" and a line per side; "" for the sides' facts unknown.
+std::string Header(const std::string& id, const std::map<int, RevisionFacts>& facts, int from,
+                   int to, const diff::EditSize& size) {
+  const auto side = [&](int n) {
+    if (n == 0) return std::string("r0  (nothing: before the answer existed)\n");
+    auto f = facts.find(n);
+    if (f == facts.end()) return std::string();
+    return "r" + std::to_string(n) + "  seen " + HumanTime(f->second.observed_at) + "  " +
+           FactsText(f->second, /*with_size=*/false) + "\n";
+  };
+  auto latest = facts.find(to);
+  std::string out = "answer " + id;
+  if (latest != facts.end() && !latest->second.author.empty()) out += " by " + latest->second.author;
+  out += "\n" + side(from) + side(to) + "size +" + std::to_string(size.added) + " -" +
+         std::to_string(size.removed) + "\n";
+  return TerminalSafe(out, /*keep_layout=*/true);
+}
+
+Result<diff::Segmenter> LoadSegmenter() {
+  Result<std::unique_ptr<tags::Jieba>> jieba = tags::Jieba::Load({});
+  if (!jieba.ok()) return jieba.status().WithContext("--words: loading jieba");
+  std::shared_ptr<const tags::Jieba> shared(std::move(*jieba));
+  return diff::Segmenter([shared](std::string_view run) {
+    Result<std::vector<std::string>> words = shared->Cut(run);
+    return words.ok() ? std::move(*words) : std::vector<std::string>();
+  });
+}
 
 Result<std::string> MarkdownOf(store::Store& archive, const store::AnswerKey& key, int number) {
   if (number == 0) return std::string();
@@ -73,10 +112,24 @@ int RunDiff(const DiffArgs& args, const GlobalOptions& global) {
   auto a = MarkdownOf(**archive, key, from);
   auto b = a.ok() ? MarkdownOf(**archive, key, to) : a;
   if (!a.ok() || !b.ok()) return PrintError("diff", a.ok() ? b.status() : a.status()), kExitFailure;
-  diff::UnifiedDiffOptions options;
-  options.from_label = id + "@r" + std::to_string(from);
-  options.to_label = id + "@r" + std::to_string(to);
-  const std::string out = diff::UnifiedDiff(*a, *b, options);
+  auto facts = FactsOf(**archive, key);
+  if (!facts.ok()) return PrintError("diff", facts.status()), kExitFailure;
+  std::string out;
+  if (args.words) {
+    Result<diff::Segmenter> segment = LoadSegmenter();
+    if (!segment.ok()) return PrintError("diff", segment.status()), kExitFailure;
+    diff::WordDiffOptions options;
+    options.from_label = id + "@r" + std::to_string(from);
+    options.to_label = id + "@r" + std::to_string(to);
+    options.segment = std::move(*segment);
+    out = diff::WordDiff(*a, *b, options);
+  } else {
+    diff::UnifiedDiffOptions options;
+    options.from_label = id + "@r" + std::to_string(from);
+    options.to_label = id + "@r" + std::to_string(to);
+    out = diff::UnifiedDiff(*a, *b, options);
+  }
+  if (!out.empty()) out = Header(id, *facts, from, to, diff::MeasureEdit(*a, *b)) + out;
   return WriteLayoutText(out) ? kExitOk : kExitFailure;
 }
 
@@ -99,6 +152,8 @@ void AddDiffVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   cmd->add_option("--from", args->from, "revision number (default: the one before --to; 0 = empty)")
       ->check(revision);
   cmd->add_option("--to", args->to, "revision number (default: the latest)")->check(revision);
+  cmd->add_flag("--words", args->words,
+                "mark changed words inside lines ([-old-]{+new+}; jieba words for Chinese)");
   cmd->callback([args, &global, run] { *run = [args, &global] { return RunDiff(*args, global); }; });
 }
 

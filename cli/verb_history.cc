@@ -1,14 +1,18 @@
 // `archivist history <question> [--answer ID] [--since TIME] [--json]`: the thread's events,
-// oldest first. --json prints one object per line with the fields documented in docs/cli.md:
-// time, kind, question, answer, revision, details.
+// oldest first. Answer events show who and how much (cli/revision_facts.h): the author, the
+// size of the edit, the source's own edit time beside the time archivist saw it. --json
+// prints one object per line with the fields documented in docs/cli.md: time, kind,
+// question, answer, revision, details, author, updated_time, added, removed.
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <map>
 #include <memory>
 
 #include "base/terminal_text.h"
 #include "cli/archive.h"
+#include "cli/revision_facts.h"
 #include "fetch/sources/zhihu_url.h"
 
 namespace archivist::cli {
@@ -19,20 +23,46 @@ struct HistoryArgs {
   bool json = false;
 };
 
-void PrintEvent(const store::EventRecord& e, bool json) {
+using FactsByAnswer = std::map<model::AnswerId, std::map<int, RevisionFacts>>;
+
+// The facts of the event's revision; for a deletion, of the answer's last revision.
+const RevisionFacts* FactsFor(const store::EventRecord& e, const FactsByAnswer& facts) {
+  if (!e.answer) return nullptr;
+  auto answer = facts.find(*e.answer);
+  if (answer == facts.end() || answer->second.empty()) return nullptr;
+  if (e.revision == 0) return &answer->second.rbegin()->second;
+  auto rev = answer->second.find(e.revision);
+  return rev == answer->second.end() ? nullptr : &rev->second;
+}
+
+void PrintEvent(const store::EventRecord& e, const RevisionFacts* f, bool json) {
+  const bool revised = f != nullptr && e.revision > 0;
   if (json) {
     nlohmann::json j = {{"time", e.at.ToIso8601()},
                         {"kind", std::string(model::EventKindName(e.kind))},
                         {"question", std::to_string(e.thread.id)},
                         {"answer", e.answer ? nlohmann::json(std::to_string(*e.answer)) : nullptr},
                         {"revision", e.revision > 0 ? nlohmann::json(e.revision) : nullptr},
-                        {"details", e.details}};
+                        {"details", e.details},
+                        {"author", f ? nlohmann::json(f->author) : nullptr},
+                        {"updated_time", revised && f->updated_at
+                                             ? nlohmann::json(f->updated_at->ToIso8601())
+                                             : nullptr},
+                        {"added", revised ? nlohmann::json(f->size.added) : nullptr},
+                        {"removed", revised ? nlohmann::json(f->size.removed) : nullptr}};
     std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return;
   }
   std::string line = HumanTime(e.at) + "  " + std::string(model::EventKindName(e.kind));
   if (e.answer) line += "  answer " + std::to_string(*e.answer);
   if (e.revision > 0) line += " r" + std::to_string(e.revision);
+  if (f != nullptr) {
+    if (revised) {
+      line += "  " + FactsText(*f);
+    } else if (!f->author.empty()) {
+      line += "  by " + f->author;
+    }
+  }
   if (!e.details.empty()) line += "  " + e.details;
   std::printf("%s\n", TerminalSafe(line).c_str());
 }
@@ -75,7 +105,14 @@ int RunHistory(const HistoryArgs& args, const GlobalOptions& global) {
   }
   auto events = (*archive)->Events(query);
   if (!events.ok()) return PrintError("history", events.status()), kExitFailure;
-  for (const store::EventRecord& e : *events) PrintEvent(e, args.json);
+  FactsByAnswer facts;
+  for (const store::EventRecord& e : *events) {
+    if (!e.answer || facts.count(*e.answer)) continue;
+    auto f = FactsOf(**archive, {key->source, *e.answer, key->id});
+    if (!f.ok()) return PrintError("history", f.status()), kExitFailure;
+    facts.emplace(*e.answer, std::move(*f));
+  }
+  for (const store::EventRecord& e : *events) PrintEvent(e, FactsFor(e, facts), args.json);
   return kExitOk;
 }
 

@@ -25,6 +25,7 @@
 #include "cli/archive.h"
 #include "cli/fetch_flags.h"
 #include "cli/load_config.h"
+#include "cli/notify_hooks.h"
 #include "pipeline/backends.h"
 #include "pipeline/pipeline.h"
 
@@ -161,6 +162,7 @@ int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
   pipeline::Pipeline refresher(**source, **archive, clock, tagger,
                                pipeline::PipelineOptionsOf(*config));
   const bool bar = ::isatty(STDERR_FILENO) && targets->size() > 1;
+  RefreshHooks hooks(*config);  // drained when the run ends
   int rc = kExitOk;
   for (size_t i = 0; i < targets->size(); ++i) {
     if (bar) Progress(i, targets->size(), (*targets)[i].id);
@@ -168,6 +170,7 @@ int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
     if (bar) std::fprintf(stderr, "\r\x1b[K");
     PrintSummary(s);
     std::fflush(stdout);
+    hooks.Post(s);
     const bool fetched = s.outcome == model::Outcome::kComplete ||
                          s.outcome == model::Outcome::kNotModified;
     if (!fetched || s.superseded || !s.error.ok() || !s.export_error.ok()) rc = kExitFailure;

@@ -56,6 +56,7 @@ void AddRemoveVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 void AddListVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 void AddRefreshVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 void AddHistoryVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
+void AddChangesVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 void AddDiffVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 void AddShowVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 void AddExportVerb(CLI::App& app, const GlobalOptions& global, Runner* run);

@@ -21,6 +21,7 @@
 
 #include "config/config.h"
 #include "config/listen_address.h"
+#include "config/notify_parse.h"
 #include "config/toml_text.h"
 
 namespace archivist::config {
@@ -314,10 +315,14 @@ void Parser::Run(const toml::table& root) {
       BindTable(k, value, {{"status_listen", String(&c.daemon.status_listen)}});
     } else if (k == "thread") {
       BindThreads(value);
+    } else if (k == "notify") {
+      ParseNotify(value, &c.notify, [this](int line, int column, std::string message) {
+        Error({line, column}, std::move(message));
+      });
     } else {
       Error(PosOf(key.source()), "unknown key " + k +
                                      " (known: store, export, fetch, zhihu, schedule, "
-                                     "discovery, daemon, thread)");
+                                     "discovery, daemon, thread, notify)");
     }
   }
 }

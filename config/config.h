@@ -11,7 +11,7 @@
 // max_interval, …) are all collected, each with file:line:column, and reported together.
 // A TOML syntax error stops the TOML parser itself, so it is reported alone.
 //
-// toml++ is used only here (config.cc), header-only with exceptions off.
+// toml++ is used only here (config.cc and notify_parse.cc), header-only with exceptions off.
 //
 // Thread-safety: plain values and pure functions.
 #ifndef ARCHIVIST_CONFIG_CONFIG_H_
@@ -84,6 +84,16 @@ struct DaemonConfig {
   std::string status_listen = "127.0.0.1:9184";  // "" disables the listener
 };
 
+// One [[notify]] hook (docs/operations.md "Notifications"): exactly one of `exec` (a command
+// run by /bin/sh with the JSON on stdin) and `url` (an http:// or https:// URL the JSON is
+// POSTed to).
+struct NotifyConfig {
+  std::string exec;
+  std::string url;
+  Duration timeout = std::chrono::seconds(10);
+  int line = 0;  // where it was configured (for messages)
+};
+
 struct ThreadEntry {
   std::string url;
   int line = 0;  // where it was configured (for messages)
@@ -99,6 +109,7 @@ struct Config {
   DiscoveryConfig discovery;
   DaemonConfig daemon;
   std::vector<ThreadEntry> threads;
+  std::vector<NotifyConfig> notify;
 };
 
 // One problem found in a file.

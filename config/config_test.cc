@@ -146,7 +146,7 @@ TEST(Config, UnknownKeysAtEveryLevel) {
   ParseResult r = Parse("colour = 1\n[fetch]\ntimout = \"3s\"\n[[thread]]\nurl = \"1\"\nname = \"x\"\n");
   EXPECT_EQ(Lines(r), (std::vector<std::string>{
                           "1:unknown key colour (known: store, export, fetch, zhihu, schedule, "
-                          "discovery, daemon, thread)",
+                          "discovery, daemon, thread, notify)",
                           "3:unknown key fetch.timout",
                           "6:unknown key thread.name"}));
   EXPECT_EQ(r.errors[1].ToString(), "/etc/a.toml:3:1: unknown key fetch.timout");

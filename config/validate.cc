@@ -34,6 +34,7 @@ constexpr Limit kLimits[] = {
     {"schedule.gone_after", U::kDuration, 0, 3650 * kDay},
     {"discovery.interval", U::kDuration, kSecond, 365 * kDay},
     {"discovery.track_for", U::kDuration, kSecond, 3650 * kDay},
+    {"notify.timeout", U::kDuration, 100, 10 * kMinute},
 };
 
 class Checker {

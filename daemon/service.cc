@@ -188,6 +188,7 @@ void Service::Loop::OnRefreshed(const store::ThreadKey& key,
   } else if (!damaged) {
     StoreWrite(store->SetSchedule(key, next), "saving the schedule of " + store::ToString(key));
   }
+  if (s.committed && s.error.ok()) hooks.Post({s.thread, s.title, s.events});
   const int64_t in_s = (next.next_due.micros() - clock->WallNow().micros()) / 1'000'000;
   const RefreshLine line = FormatRefresh(key, s, in_s);
   if (line.warning) {

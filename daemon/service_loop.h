@@ -26,6 +26,7 @@
 #include "daemon/worker_pool.h"
 #include "fetch/http_client.h"
 #include "fetch/sources/zhihu_url.h"
+#include "notify/notify.h"
 
 namespace archivist::daemon {
 
@@ -38,6 +39,10 @@ struct Service::Loop {
         browser(*clock, [](const std::string& w) { spdlog::warn("browser: {}", w); }),
         shared{*clock, politeness, tagger, browser, options.cancel},
         metrics(this->config->store_path),
+        hooks(this->config->notify,
+              [](bool warning, const std::string& m) {
+                warning ? spdlog::warn("{}", m) : spdlog::info("{}", m);
+              }),
         tick_timer(io), rescan_timer(io), watchdog_timer(io), discovery_timer(io), stop_timer(io),
         signals(io, SIGTERM, SIGINT, SIGHUP) {}
 
@@ -74,6 +79,7 @@ struct Service::Loop {
   std::atomic<bool> browser_backend{false};  // read by the status listener's thread
   SharedPieces shared;
   Metrics metrics;
+  notify::HookRunner hooks;  // [[notify]]: told about each refresh that recorded events
   Notifier notifier;
   asio::io_context io;
   asio::steady_timer tick_timer, rescan_timer, watchdog_timer, discovery_timer, stop_timer;

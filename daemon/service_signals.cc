@@ -67,6 +67,7 @@ void Service::Loop::Reload() {
       std::min(scheduling.per_host_concurrency, svc.config_.fetch.per_host_concurrency);
   scheduler->SetOptions(scheduling);
   pool->SetConfig(config);
+  hooks.SetHooks(config->notify);
   if (config->discovery.zhihu_hot && !was_polling) Poll();
   if (!config->discovery.zhihu_hot) discovery_timer.cancel();
   spdlog::info("configuration reloaded from {}", config->source.empty() ? "defaults" : config->source);

@@ -1,23 +1,12 @@
-// Unified line diff: Myers' O(ND) algorithm in its linear-space form (E. W. Myers, "An O(ND)
-// Difference Algorithm and Its Variations", 1986, section 4b), as GNU diff's diffseq does it.
-//
-// Lines are interned to integers first, so comparisons are O(1). compareseq trims the common
-// prefix and suffix of a box, handles the one-sided boxes (pure insertion or deletion), and
-// otherwise finds a point on an optimal edit path about halfway along it by running the
-// greedy search from both corners at once until the frontiers overlap ("middle snake"); it
-// then recurses on the two halves. Recursion depth is O(log D) because each half costs at
-// most ceil(D/2); memory is two frontier vectors per level.
-//
-// Bounded cost: when the search in a box passes `max_cost` rounds without meeting, the box is
-// marked as replaced wholesale. The output is then not minimal, but it is a correct diff.
-//
-// The edit marks (deleted lines of A, inserted lines of B) are then walked once to emit
-// hunks with `context` lines around changes, merging hunks whose context would overlap.
+// Unified line diff: lines are interned to integers, diffed by diff/myers.h (minimal unless a
+// part costs more than max_cost edits), and the script's hunks written in GNU's format.
 #include "diff/unified_diff.h"
 
 #include <algorithm>
 #include <unordered_map>
 #include <vector>
+
+#include "diff/myers.h"
 
 namespace archivist::diff {
 namespace {
@@ -34,96 +23,6 @@ std::vector<std::string_view> SplitLines(std::string_view text) {
   return lines;
 }
 
-struct Sequences {
-  std::vector<int> a, b;          // interned lines
-  std::vector<char> deleted;      // per line of a
-  std::vector<char> inserted;     // per line of b
-  int max_cost = 0;
-};
-
-// A point on an optimal path through the box [x0,x1) × [y0,y1), or false if too costly.
-bool MiddlePoint(const Sequences& s, int x0, int x1, int y0, int y1, int* mid_x, int* mid_y) {
-  const int n = x1 - x0, m = y1 - y0;
-  const int delta = n - m;
-  const bool odd = (delta & 1) != 0;
-  const int max_d = std::min((n + m + 1) / 2, s.max_cost);
-  const int offset = max_d + 1;
-  // vf[k]: furthest x on forward diagonal k = x - y (box-relative); vb[c]: smallest x on
-  // backward diagonal c = k - delta.
-  std::vector<int> vf(2 * max_d + 3, 0), vb(2 * max_d + 3, n);
-  for (int d = 0; d <= max_d; ++d) {
-    for (int k = -d; k <= d; k += 2) {
-      int x = (k == -d || (k != d && vf[offset + k - 1] < vf[offset + k + 1]))
-                  ? vf[offset + k + 1]
-                  : vf[offset + k - 1] + 1;
-      int y = x - k;
-      while (x < n && y < m && s.a[x0 + x] == s.b[y0 + y]) ++x, ++y;
-      vf[offset + k] = x;
-      const int c = k - delta;
-      if (odd && c >= -(d - 1) && c <= d - 1 && x >= vb[offset + c]) {
-        *mid_x = x0 + x;
-        *mid_y = y0 + y;
-        return true;
-      }
-    }
-    for (int c = -d; c <= d; c += 2) {
-      int x = (c == d || (c != -d && vb[offset + c - 1] < vb[offset + c + 1]))
-                  ? vb[offset + c - 1]
-                  : vb[offset + c + 1] - 1;
-      const int k = c + delta;
-      int y = x - k;
-      while (x > 0 && y > 0 && s.a[x0 + x - 1] == s.b[y0 + y - 1]) --x, --y;
-      vb[offset + c] = x;
-      if (!odd && k >= -d && k <= d && x <= vf[offset + k]) {
-        *mid_x = x0 + x;
-        *mid_y = y0 + y;
-        return true;
-      }
-    }
-  }
-  return false;
-}
-
-void CompareSeq(Sequences& s, int x0, int x1, int y0, int y1) {
-  while (x0 < x1 && y0 < y1 && s.a[x0] == s.b[y0]) ++x0, ++y0;
-  while (x0 < x1 && y0 < y1 && s.a[x1 - 1] == s.b[y1 - 1]) --x1, --y1;
-  if (x0 == x1 || y0 == y1) {
-    for (int x = x0; x < x1; ++x) s.deleted[x] = 1;
-    for (int y = y0; y < y1; ++y) s.inserted[y] = 1;
-    return;
-  }
-  int mx = 0, my = 0;
-  if (!MiddlePoint(s, x0, x1, y0, y1, &mx, &my)) {
-    for (int x = x0; x < x1; ++x) s.deleted[x] = 1;
-    for (int y = y0; y < y1; ++y) s.inserted[y] = 1;
-    return;
-  }
-  CompareSeq(s, x0, mx, y0, my);
-  CompareSeq(s, mx, x1, my, y1);
-}
-
-struct Op {
-  char tag;  // ' ', '-', '+'
-  int a;     // index in a (for ' ' and '-')
-  int b;     // index in b (for ' ' and '+')
-};
-
-std::vector<Op> Script(const Sequences& s) {
-  std::vector<Op> ops;
-  const int n = static_cast<int>(s.a.size()), m = static_cast<int>(s.b.size());
-  int i = 0, j = 0;
-  while (i < n || j < m) {
-    if (i < n && s.deleted[i]) {
-      ops.push_back({'-', i++, j});
-    } else if (j < m && s.inserted[j]) {
-      ops.push_back({'+', i, j++});
-    } else {
-      ops.push_back({' ', i++, j++});
-    }
-  }
-  return ops;
-}
-
 void AppendLine(std::string& out, char tag, std::string_view line) {
   out.push_back(tag);
   out.append(line);
@@ -137,7 +36,7 @@ std::string RangeText(int first_line_index, int count) {
   return std::to_string(start) + "," + std::to_string(count);
 }
 
-void EmitHunk(std::string& out, const std::vector<Op>& ops, size_t begin, size_t end,
+void EmitHunk(std::string& out, const std::vector<EditOp>& ops, size_t begin, size_t end,
               const std::vector<std::string_view>& la, const std::vector<std::string_view>& lb) {
   int count_a = 0, count_b = 0;
   for (size_t i = begin; i < end; ++i) {
@@ -147,7 +46,7 @@ void EmitHunk(std::string& out, const std::vector<Op>& ops, size_t begin, size_t
   out += "@@ -" + RangeText(ops[begin].a, count_a) + " +" + RangeText(ops[begin].b, count_b) +
          " @@\n";
   for (size_t i = begin; i < end; ++i) {
-    const Op& op = ops[i];
+    const EditOp& op = ops[i];
     AppendLine(out, op.tag, op.tag == '+' ? lb[op.b] : la[op.a]);
   }
 }
@@ -157,38 +56,15 @@ void EmitHunk(std::string& out, const std::vector<Op>& ops, size_t begin, size_t
 std::string UnifiedDiff(std::string_view from, std::string_view to,
                         const UnifiedDiffOptions& options) {
   const std::vector<std::string_view> la = SplitLines(from), lb = SplitLines(to);
-  Sequences s;
-  s.max_cost = std::max(1, options.max_cost);
+  std::vector<int> a, b;
   std::unordered_map<std::string_view, int> ids;
-  for (std::string_view l : la) s.a.push_back(ids.emplace(l, ids.size()).first->second);
-  for (std::string_view l : lb) s.b.push_back(ids.emplace(l, ids.size()).first->second);
-  s.deleted.assign(la.size(), 0);
-  s.inserted.assign(lb.size(), 0);
-  CompareSeq(s, 0, static_cast<int>(la.size()), 0, static_cast<int>(lb.size()));
-  const std::vector<Op> ops = Script(s);
-
+  for (std::string_view l : la) a.push_back(ids.emplace(l, ids.size()).first->second);
+  for (std::string_view l : lb) b.push_back(ids.emplace(l, ids.size()).first->second);
+  const std::vector<EditOp> ops = EditScript(a, b, options.max_cost);
   std::string out;
-  const size_t context = static_cast<size_t>(std::max(0, options.context));
-  size_t i = 0;
-  while (i < ops.size()) {
-    while (i < ops.size() && ops[i].tag == ' ') ++i;
-    if (i == ops.size()) break;
+  for (const auto& [begin, end] : HunkRanges(ops, options.context)) {
     if (out.empty()) out = "--- " + options.from_label + "\n+++ " + options.to_label + "\n";
-    const size_t begin = i >= context ? i - context : 0;
-    // Extend through changes separated by at most 2·context unchanged lines.
-    size_t last_change = i;
-    size_t j = i;
-    while (j < ops.size()) {
-      if (ops[j].tag != ' ') {
-        last_change = j;
-      } else if (j - last_change > 2 * context) {
-        break;
-      }
-      ++j;
-    }
-    const size_t end = std::min(ops.size(), last_change + 1 + context);
     EmitHunk(out, ops, begin, end, la, lb);
-    i = end;
   }
   return out;
 }

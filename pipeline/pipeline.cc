@@ -48,6 +48,32 @@ void ReleaseRevisedContent(model::Snapshot& snapshot, const model::ChangeSet& ch
   }
 }
 
+// The events as the store will hold them, each with its answer's author: the revision's when
+// the event has one, else the answer's latest.
+std::vector<store::ChangeRecord> EventsOf(const model::ThreadState& state,
+                                          const model::ChangeSet& changes,
+                                          const RefreshSummary& s) {
+  std::vector<store::ChangeRecord> out;
+  for (const model::Event& e : changes.events) {
+    store::ChangeRecord c;
+    c.event = {s.observed_at, e.kind, s.thread, std::nullopt, e.revision, e.details};
+    if (e.answer_id != 0) {
+      c.event.answer = e.answer_id;
+      for (const model::StoredAnswer& a : state.answers) {
+        if (a.id == e.answer_id) c.author = a.author_name;
+      }
+      for (const model::AnswerUpdate& a : changes.answers) {
+        if (a.id == e.answer_id && !a.author_name.empty()) c.author = a.author_name;
+      }
+      for (const model::NewRevision& r : changes.revisions) {
+        if (r.answer_id == e.answer_id && r.number == e.revision) c.author = r.author_name;
+      }
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 void CountChanges(const model::ThreadState& state, const model::ChangeSet& changes,
                   RefreshSummary& s) {
   using model::EventKind;
@@ -62,6 +88,7 @@ void CountChanges(const model::ThreadState& state, const model::ChangeSet& chang
   s.changed = !changes.events.empty();
   s.title = changes.thread.title ? *changes.thread.title : state.title;
   s.answers_now = PresentAfter(state, changes);
+  s.events = EventsOf(state, changes, s);
 }
 
 // The error as stored and reported: whatever the source, its strings came from a server.

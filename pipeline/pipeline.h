@@ -69,6 +69,8 @@ struct RefreshSummary {
   bool superseded = false;     // another refresh of the thread committed after this fetch
                                // began: this snapshot was dropped, nothing stored, no error
   bool changed = false;        // events were recorded
+  std::vector<store::ChangeRecord> events;  // those events, with the thread's title unset
+                                            // and each answer's author (for notifications)
   Status error;                // store failure: nothing of this refresh was stored
   std::string export_path;     // set when a document was written
   Status export_error;         // the commit stands; the export file is stale or missing

@@ -145,9 +145,16 @@ CREATE INDEX events_answer ON events (answer_id, at);
 CREATE INDEX events_fetch ON events (fetch_id);
 )sql";
 
+// Version 3: events by time, for the whole-archive question "what changed since T"
+// (Store::Changes). The index on (at) carries the row id, so ORDER BY at, id is served by it.
+constexpr const char* kSchemaV3 = R"sql(
+CREATE INDEX events_at ON events (at);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
+    {3, kSchemaV3},
 };
 
 // What the file is, read without writing: its header fields and whether it has any tables.

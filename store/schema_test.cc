@@ -26,8 +26,8 @@ TEST(SchemaTest, CurrentVersionFromScratch) {
     auto store = SqliteStore::Open(path);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
   }
-  EXPECT_EQ(CurrentSchemaVersion(), 2);
-  EXPECT_EQ(Query(path, "PRAGMA user_version"), "2\n");
+  EXPECT_EQ(CurrentSchemaVersion(), 3);
+  EXPECT_EQ(Query(path, "PRAGMA user_version"), "3\n");
   EXPECT_EQ(Query(path, "PRAGMA application_id"), std::to_string(kApplicationId) + "\n");
   EXPECT_EQ(Query(path, "PRAGMA journal_mode"), "wal\n");
   EXPECT_EQ(Query(path, kTables), "answers\nevents\nfetches\norders\nrevisions\nthreads\n");
@@ -42,7 +42,7 @@ TEST(SchemaTest, EmptyExistingFileIsInitialized) {
   const std::string path = dir.Path("empty.db");
   testing::WriteBytes(path, "");
   ASSERT_TRUE(SqliteStore::Open(path).ok());
-  EXPECT_EQ(Query(path, "PRAGMA user_version"), "2\n");
+  EXPECT_EQ(Query(path, "PRAGMA user_version"), "3\n");
 }
 
 // Version 2 (thread_returned, threads.first_not_found_at) on a version-1 file holding
@@ -77,7 +77,8 @@ TEST(SchemaTest, Version2KeepsTheDataOfVersion1) {
   const std::string events = Query(path, "SELECT * FROM events ORDER BY id");
   const std::string others = Query(path, "SELECT * FROM fetches; SELECT * FROM answers; "
                                          "SELECT * FROM revisions; SELECT * FROM orders");
-  auto store = SqliteStore::Open(path);
+  const std::vector<Migration> v2(Migrations().begin(), Migrations().begin() + 2);
+  auto store = SqliteStore::OpenWithMigrations(path, {}, v2);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   EXPECT_EQ(Query(path, "PRAGMA user_version"), "2\n");
   EXPECT_EQ(Query(path, "SELECT * FROM events ORDER BY id"), events);
@@ -111,6 +112,48 @@ TEST(SchemaTest, Version2KeepsTheDataOfVersion1) {
   EXPECT_EQ(Query(path, "SELECT not_found_count, first_not_found_at, gone_at FROM threads "
                         "WHERE source_id = 42"),
             "0|∅|∅\n");
+}
+
+// Version 3 (the events_at index) on a version-2 file holding data: every row kept, the
+// index built over the existing events, and Changes answers from it.
+TEST(SchemaTest, Version3IndexesTheEventsOfVersion2) {
+  TempDir dir;
+  const std::string path = dir.Path("v2.db");
+  const std::vector<Migration> v2(Migrations().begin(), Migrations().begin() + 2);
+  {
+    auto store = SqliteStore::OpenWithMigrations(path, {}, v2);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    ASSERT_TRUE((*store)->AddThread({"zhihu", 42}, Timestamp::FromSeconds(1)).ok());
+    Result<model::ThreadState> state = (*store)->LoadState({"zhihu", 42});
+    ASSERT_TRUE(state.ok());
+    model::Snapshot snap;
+    snap.question.id = 42;
+    snap.question.title = "Forty-two";
+    snap.outcome = model::Outcome::kComplete;
+    snap.answers.push_back({});
+    snap.answers[0].id = 7;
+    snap.answers[0].author.name = "author7";
+    snap.answers[0].content_html = "<p>seven</p>";
+    model::ChangeSet cs = diff::Classify(*state, snap, {}, {}, Timestamp::FromSeconds(100));
+    for (auto& r : cs.revisions) r.markdown = "seven", r.normalizer_version = 1;
+    ASSERT_TRUE((*store)->CommitRefresh(testing::Record(42, 100, cs)).ok());
+  }
+  ASSERT_EQ(Query(path, "PRAGMA user_version"), "2\n");
+  const std::string before = testing::DumpArchive(path);
+  auto store = SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ(Query(path, "PRAGMA user_version"), "3\n");
+  EXPECT_EQ(testing::DumpArchive(path), before);
+  EXPECT_EQ(Query(path, "SELECT name FROM sqlite_master WHERE type = 'index' AND "
+                        "tbl_name = 'events' ORDER BY name"),
+            "events_answer\nevents_at\nevents_fetch\nevents_thread\n");
+  EXPECT_EQ(Query(path, "PRAGMA integrity_check"), "ok\n");
+  auto changes = (*store)->Changes(Timestamp::FromSeconds(0));
+  ASSERT_TRUE(changes.ok()) << changes.status().ToString();
+  ASSERT_EQ(changes->size(), 2u);
+  EXPECT_EQ((*changes)[1].event.kind, model::EventKind::kAnswerAdded);
+  EXPECT_EQ((*changes)[1].title, "Forty-two");
+  EXPECT_EQ((*changes)[1].author, "author7");
 }
 
 // The pattern for every future version: a file of the previous version holding data is

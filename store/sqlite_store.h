@@ -63,6 +63,7 @@ class SqliteStore final : public Store {
   Status CommitRefresh(const RefreshRecord& record) override;
 
   Result<std::vector<EventRecord>> Events(const EventQuery& query) override;
+  Result<std::vector<ChangeRecord>> Changes(Timestamp since) override;
   Result<std::vector<FetchRecord>> FetchRecords(const ThreadKey& key) override;
   Result<std::vector<RevisionRecord>> Revisions(const AnswerKey& answer) override;
   Result<RevisionRecord> GetRevision(const AnswerKey& answer, int number,

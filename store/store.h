@@ -115,6 +115,14 @@ struct EventRecord {
   std::string details;
 };
 
+// One event of the whole archive with what a reader of `changes` needs beside it.
+struct ChangeRecord {
+  EventRecord event;
+  std::string title;   // the thread's latest title ('' before its first usable snapshot)
+  std::string author;  // answer events: the author of the event's revision, else the answer's
+                       // latest; '' for thread events
+};
+
 struct EventQuery {
   ThreadKey thread;
   std::optional<model::AnswerId> answer;  // only this answer's events
@@ -177,6 +185,10 @@ class Store {
 
   // History, oldest first (ties in commit order).
   virtual Result<std::vector<EventRecord>> Events(const EventQuery& query) = 0;
+  // Every event of every thread at or after `since`, oldest first (ties in commit order),
+  // with its thread's title and its answer's author: one query over the events' time index
+  // (cost grows with the events returned, not with the archive). An empty result is OK.
+  virtual Result<std::vector<ChangeRecord>> Changes(Timestamp since) = 0;
   virtual Result<std::vector<FetchRecord>> FetchRecords(const ThreadKey& key) = 0;
   // Revisions of an answer, oldest first, without HTML. kNotFound when the answer is not in
   // the archive (under `answer.question`, when given); kInvalidArgument when no question is

@@ -1,0 +1,42 @@
+// SqliteStore::Changes: every event of the archive since a time, in one query.
+//
+// The scan is a range over the events_at index (schema version 3), so its cost follows the
+// number of events in the window, not the number of threads or revisions; each event joins
+// its thread (title), its answer and its revision (author) by primary key.
+#include "store/sqlite_db.h"
+#include "store/sqlite_store.h"
+
+namespace archivist::store {
+
+Result<std::vector<ChangeRecord>> SqliteStore::Changes(Timestamp since) {
+  Result<Stmt> q = db_->Prepare(
+      "SELECT e.at, e.kind, t.source, t.source_id, t.title, a.source_id, r.number, "
+      "coalesce(r.author_name, a.author_name, ''), e.details FROM events e "
+      "JOIN threads t ON t.id = e.thread_id "
+      "LEFT JOIN answers a ON a.id = e.answer_id LEFT JOIN revisions r ON r.id = e.revision_id "
+      "WHERE e.at >= ?1 ORDER BY e.at, e.id");
+  if (!q.ok()) return q.status();
+  q->Bind(1, since.micros());
+  std::vector<ChangeRecord> out;
+  for (;;) {
+    Result<bool> row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    ChangeRecord c;
+    c.event.at = Timestamp::FromMicros(q->Int(0));
+    const auto kind = model::ParseEventKind(q->Text(1));
+    if (!kind) {
+      return Status::Corruption("unknown event kind '" + q->Text(1) + "' in " + db_->path());
+    }
+    c.event.kind = *kind;
+    c.event.thread = ThreadKey{q->Text(2), static_cast<model::QuestionId>(q->Int(3))};
+    c.title = q->Text(4);
+    if (!q->IsNull(5)) c.event.answer = static_cast<model::AnswerId>(q->Int(5));
+    c.event.revision = q->IsNull(6) ? 0 : static_cast<int>(q->Int(6));
+    c.author = q->Text(7);
+    c.event.details = q->Text(8);
+    out.push_back(std::move(c));
+  }
+}
+
+}  // namespace archivist::store
