@@ -2,11 +2,12 @@
 // cmark-gfm (the only user of cmark-gfm in archivist), GitHub's tables, strikethrough,
 // autolinks and tag filter.
 //
-// Safe by construction: raw HTML in the Markdown is never passed through (cmark-gfm's default
-// safe mode: an HTML block or inline tag becomes a comment "raw HTML omitted"), and link and
-// image destinations with javascript:, vbscript:, file: or (for links) data: schemes are
-// emptied. Text is escaped by the renderer. So an answer holding <script>, an onerror=
-// attribute or a javascript: link yields inert text, never markup. Input above kMaxMarkdown
+// Safe by construction: raw HTML in the Markdown is never passed through — it is shown as
+// text (the archive's Markdown holds a literal "<script>" only where the answer's text said
+// so), and cmark-gfm's safe mode stays on behind that — and link and image destinations
+// with javascript:, vbscript:, file: or (for links) data: schemes are emptied. Text is
+// escaped by the renderer. So an answer holding <script>, an onerror= attribute or a
+// javascript: link yields inert text, never markup. Input above kMaxMarkdown
 // bytes is shown as escaped preformatted text instead (bounded work per page).
 //
 // Thread-safety: reentrant (the extensions are registered once, under a once-flag).

@@ -70,6 +70,11 @@ Site::Site(store::Store& store, SiteOptions options)
   if (options_.clock == nullptr) options_.clock = &real_clock_;
 }
 
+void Site::SetFallbackHost(std::string host) {
+  std::lock_guard<std::mutex> lock(mu_);
+  options_.fallback_host = std::move(host);
+}
+
 Reply Site::Handle(const Request& request) {
   std::lock_guard<std::mutex> lock(mu_);
   Reply reply = Route(request);

@@ -49,6 +49,8 @@ class Site {
  public:
   Site(store::Store& store, SiteOptions options);
   Reply Handle(const Request& request);
+  // Replaces SiteOptions::fallback_host (e.g. with the port bound).
+  void SetFallbackHost(std::string host);
 
  private:
   Reply Route(const Request& request);

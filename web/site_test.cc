@@ -9,6 +9,7 @@
 #include "web/feeds.h"
 
 namespace archivist::web {
+void ExpectInertMarkup(const std::string& html);  // html_test.cc
 namespace {
 
 using model::EventKind;
@@ -98,12 +99,8 @@ bool Has(const std::string& text, const std::string& part) {
 }
 
 void ExpectInert(const std::string& body) {
-  EXPECT_FALSE(Has(body, "<script")) << body;
+  ExpectInertMarkup(body);
   EXPECT_FALSE(Has(body, "<img src=\"x\"")) << body;
-  EXPECT_FALSE(Has(body, "<svg")) << body;
-  EXPECT_FALSE(Has(body, "onerror=")) << body;
-  EXPECT_FALSE(Has(body, "onload=")) << body;
-  EXPECT_FALSE(Has(body, "javascript:")) << body;
 }
 
 TEST_F(SiteTest, EveryReplyCarriesTheContentSecurityPolicy) {
@@ -134,6 +131,7 @@ TEST_F(SiteTest, ThreadNowShowsTheLatestTextAndMarksTheDeletedAnswer) {
   EXPECT_TRUE(Has(reply.body, "<span class=\"badge\">deleted</span> 1970-01-01 00:50 UTC"));
   EXPECT_TRUE(Has(reply.body, "probe: gone"));
   EXPECT_TRUE(Has(reply.body, "<html lang=\"zh\">"));
+  EXPECT_TRUE(Has(reply.body, "&lt;script&gt;alert(1)&lt;/script&gt;"));  // shown, as text
   ExpectInert(reply.body);
 }
 

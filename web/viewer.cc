@@ -38,6 +38,7 @@ Result<std::unique_ptr<Viewer>> Viewer::Start(const std::string& db_path,
   Result<std::unique_ptr<Server>> server = Server::Start(listen, *viewer->site_);
   if (!server.ok()) return server.status();
   viewer->server_ = std::move(*server);
+  viewer->site_->SetFallbackHost(address->WithPort(viewer->server_->port()));
   viewer->url_ = "http://" + address->WithPort(viewer->server_->port()) + "/";
   return viewer;
 }
