@@ -26,7 +26,7 @@ import urllib.request
 
 import feedparser
 
-from harness import MockServer, main, read, scratch, sql, wait_until
+from harness import MockServer, archivist_daemon, main, read, scratch, sql, write_config
 
 ARGS = None
 QID = "1982867494206211639"
@@ -221,6 +221,25 @@ class ViewerTest(unittest.TestCase):
                                    "archive.example:9185")
             if name == "all.atom":
                 self.assertEqual([e.id for e in feed.entries], [e.id for e in served.entries])
+
+    def test_the_daemon_serves_the_viewer_with_web_listen(self):
+        home = os.path.join(self.tmp, "daemon")
+        os.makedirs(home)
+        db = os.path.join(home, "archive.db")
+        shutil.copy(self.db, db)
+        config = os.path.join(home, "archivist.toml")
+        write_config(config, db, self.mock.base, [], extra='[web]\nlisten = "127.0.0.1:0"\n')
+        d = archivist_daemon(ARGS.archivist, home, config)
+        try:
+            m = re.search(r"archive viewer at (http://127\.0\.0\.1:\d+)/", d.log())
+            self.assertTrue(m, d.tail())
+            code, headers, body = get(m.group(1) + "/question/" + QID)
+            self.assertEqual(code, 200)
+            self.assertIn("probe: gone", body)
+            self.assertIn("default-src 'none'", headers["Content-Security-Policy"])
+            d.end(signal.SIGTERM)
+        finally:
+            d.stop()
 
     def test_hostile_answers_run_nothing_in_a_real_browser(self):
         from mock_web_browser_test import Cdp
