@@ -83,6 +83,34 @@ Reply Site::Handle(const Request& request) {
   return reply;
 }
 
+Reply Site::RouteAnswer(const Request& r) {
+  std::string_view rest = std::string_view(r.path).substr(8);
+  const bool diff = rest.size() > 5 && rest.substr(rest.size() - 5) == "/diff";
+  if (diff) rest.remove_suffix(5);
+  const auto id = ParseId(rest);
+  if (!id) return ErrorPage(404, "no such page: " + r.path);
+  store::AnswerKey key{std::string(store::kZhihu), *id, 0};
+  const std::string question = Param(r, "question");
+  if (!question.empty()) {
+    const auto q = ParseId(question);
+    if (!q) return ErrorPage(400, "question: not a question id: " + question);
+    key.question = *q;
+  }
+  if (!diff) return AnswerPage(store_, key);
+  int numbers[2] = {0, 0};
+  const char* names[2] = {"from", "to"};
+  for (int k = 0; k < 2; ++k) {
+    const std::string text = Param(r, names[k]);
+    if (text.empty()) continue;
+    const auto n = ParseId(text);
+    if (!n || *n > 1'000'000'000) {
+      return ErrorPage(400, std::string(names[k]) + ": not a revision number: " + text);
+    }
+    numbers[k] = static_cast<int>(*n);
+  }
+  return DiffPage(store_, key, numbers[0], numbers[1], options_.segment);
+}
+
 Reply Site::Route(const Request& r) {
   const std::string_view path = r.path;
   const Timestamp now = options_.clock->WallNow();
@@ -99,33 +127,7 @@ Reply Site::Route(const Request& r) {
     if (at && !at->ok()) return ErrorPage(400, "at: " + at->status().message());
     return QuestionPage(store_, {std::string(store::kZhihu), *id}, at ? **at : now, at.has_value());
   }
-  if (StartsWith(path, "/answer/")) {
-    std::string_view rest = path.substr(8);
-    const bool diff = rest.size() > 5 && rest.substr(rest.size() - 5) == "/diff";
-    if (diff) rest.remove_suffix(5);
-    const auto id = ParseId(rest);
-    if (!id) return ErrorPage(404, "no such page: " + r.path);
-    store::AnswerKey key{std::string(store::kZhihu), *id, 0};
-    const std::string question = Param(r, "question");
-    if (!question.empty()) {
-      const auto q = ParseId(question);
-      if (!q) return ErrorPage(400, "question: not a question id: " + question);
-      key.question = *q;
-    }
-    if (!diff) return AnswerPage(store_, key);
-    int numbers[2] = {0, 0};
-    const char* names[2] = {"from", "to"};
-    for (int k = 0; k < 2; ++k) {
-      const std::string text = Param(r, names[k]);
-      if (text.empty()) continue;
-      const auto n = ParseId(text);
-      if (!n || *n > 1'000'000'000) {
-        return ErrorPage(400, std::string(names[k]) + ": not a revision number: " + text);
-      }
-      numbers[k] = static_cast<int>(*n);
-    }
-    return DiffPage(store_, key, numbers[0], numbers[1], options_.segment);
-  }
+  if (StartsWith(path, "/answer/")) return RouteAnswer(r);
   if (path == "/changes") {
     const auto since = time_param("since");
     if (since && !since->ok()) return ErrorPage(400, "since: " + since->status().message());

@@ -54,6 +54,7 @@ class Site {
 
  private:
   Reply Route(const Request& request);
+  Reply RouteAnswer(const Request& request);  // /answer/<aid>[/diff]
   store::Store& store_;
   SiteOptions options_;
   RealClock real_clock_;
