@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <vector>
 
 #include "store/sqlite_store.h"
@@ -80,6 +81,31 @@ TEST_F(ServerTest, RefusesOversizedAndNonGetRequests) {
       server_->port(),
       "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
   EXPECT_FALSE(post.starts_with("HTTP/1.1 200")) << post.substr(0, 200);
+}
+
+// Sockets this process holds (the test's client ends and the server's ends alike).
+int Sockets() {
+  int n = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code ec;
+    n += std::filesystem::read_symlink(entry.path(), ec).string().starts_with("socket:");
+  }
+  return n;
+}
+
+TEST_F(ServerTest, AcceptsNoMoreConnectionsThanThePoolAndItsQueue) {
+  Start({.threads = 1, .max_queued = 2, .io_timeout = std::chrono::seconds(1), .keep_alive_max = 1});
+  const int before = Sockets();
+  std::vector<int> idle;
+  // 8: more than the server takes, fewer than its listen backlog holds besides (so that no
+  // connect waits for a SYN retry).
+  for (int i = 0; i < 8; ++i) idle.push_back(Connect(server_->port()));
+  usleep(300 * 1000);  // time for the server to accept what it will
+  const int accepted = Sockets() - before - 8;
+  // One being served, two queued, one held by the accept loop waiting for room.
+  EXPECT_LE(accepted, 4) << "max_queued " << 2;
+  EXPECT_GE(accepted, 1);
+  for (int fd : idle) close(fd);
 }
 
 TEST_F(ServerTest, IdleConnectionsBeyondThePoolDoNotLockItOut) {
