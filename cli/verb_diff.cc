@@ -59,6 +59,26 @@ Result<diff::Segmenter> LoadSegmenter() {
   });
 }
 
+// The diff of revision `from` (text a) and `to` (text b): unified, or word-marked.
+Result<std::string> Render(const std::string& a, const std::string& b, bool words,
+                           const std::string& id, int from, int to) {
+  const std::string from_label = id + "@r" + std::to_string(from);
+  const std::string to_label = id + "@r" + std::to_string(to);
+  if (!words) {
+    diff::UnifiedDiffOptions options;
+    options.from_label = from_label;
+    options.to_label = to_label;
+    return diff::UnifiedDiff(a, b, options);
+  }
+  Result<diff::Segmenter> segment = LoadSegmenter();
+  if (!segment.ok()) return segment.status();
+  diff::WordDiffOptions options;
+  options.from_label = from_label;
+  options.to_label = to_label;
+  options.segment = std::move(*segment);
+  return diff::WordDiff(a, b, options);
+}
+
 Result<std::string> MarkdownOf(store::Store& archive, const store::AnswerKey& key, int number) {
   if (number == 0) return std::string();
   auto rev = archive.GetRevision(key, number);
@@ -114,23 +134,10 @@ int RunDiff(const DiffArgs& args, const GlobalOptions& global) {
   if (!a.ok() || !b.ok()) return PrintError("diff", a.ok() ? b.status() : a.status()), kExitFailure;
   auto facts = FactsOf(**archive, key);
   if (!facts.ok()) return PrintError("diff", facts.status()), kExitFailure;
-  std::string out;
-  if (args.words) {
-    Result<diff::Segmenter> segment = LoadSegmenter();
-    if (!segment.ok()) return PrintError("diff", segment.status()), kExitFailure;
-    diff::WordDiffOptions options;
-    options.from_label = id + "@r" + std::to_string(from);
-    options.to_label = id + "@r" + std::to_string(to);
-    options.segment = std::move(*segment);
-    out = diff::WordDiff(*a, *b, options);
-  } else {
-    diff::UnifiedDiffOptions options;
-    options.from_label = id + "@r" + std::to_string(from);
-    options.to_label = id + "@r" + std::to_string(to);
-    out = diff::UnifiedDiff(*a, *b, options);
-  }
-  if (!out.empty()) out = Header(id, *facts, from, to, diff::MeasureEdit(*a, *b)) + out;
-  return WriteLayoutText(out) ? kExitOk : kExitFailure;
+  Result<std::string> out = Render(*a, *b, args.words, id, from, to);
+  if (!out.ok()) return PrintError("diff", out.status()), kExitFailure;
+  if (!out->empty()) *out = Header(id, *facts, from, to, diff::MeasureEdit(*a, *b)) + *out;
+  return WriteLayoutText(*out) ? kExitOk : kExitFailure;
 }
 
 }  // namespace

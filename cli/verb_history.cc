@@ -37,6 +37,8 @@ const RevisionFacts* FactsFor(const store::EventRecord& e, const FactsByAnswer& 
 
 void PrintEvent(const store::EventRecord& e, const RevisionFacts* f, bool json) {
   const bool revised = f != nullptr && e.revision > 0;
+  // The size belongs to the refresh that stored the revision (a restore may show an older one).
+  const bool made_here = revised && f->observed_at == e.at;
   if (json) {
     nlohmann::json j = {{"time", e.at.ToIso8601()},
                         {"kind", std::string(model::EventKindName(e.kind))},
@@ -48,8 +50,8 @@ void PrintEvent(const store::EventRecord& e, const RevisionFacts* f, bool json) 
                         {"updated_time", revised && f->updated_at
                                              ? nlohmann::json(f->updated_at->ToIso8601())
                                              : nullptr},
-                        {"added", revised ? nlohmann::json(f->size.added) : nullptr},
-                        {"removed", revised ? nlohmann::json(f->size.removed) : nullptr}};
+                        {"added", made_here ? nlohmann::json(f->size.added) : nullptr},
+                        {"removed", made_here ? nlohmann::json(f->size.removed) : nullptr}};
     std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return;
   }
@@ -58,7 +60,7 @@ void PrintEvent(const store::EventRecord& e, const RevisionFacts* f, bool json) 
   if (e.revision > 0) line += " r" + std::to_string(e.revision);
   if (f != nullptr) {
     if (revised) {
-      line += "  " + FactsText(*f);
+      line += "  " + FactsText(*f, made_here);
     } else if (!f->author.empty()) {
       line += "  by " + f->author;
     }

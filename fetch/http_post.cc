@@ -29,10 +29,15 @@ size_t Drop(char* /*data*/, size_t size, size_t n, void* user) {
   return size * n;
 }
 
+int Progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* cancel = static_cast<const std::atomic<bool>*>(user);
+  return cancel != nullptr && cancel->load() ? 1 : 0;  // non-zero aborts the transfer
+}
+
 }  // namespace
 
 PostResult PostBody(const std::string& url, std::string_view content_type, std::string_view body,
-                    std::chrono::milliseconds timeout) {
+                    std::chrono::milliseconds timeout, const std::atomic<bool>* cancel) {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   PostResult result;
@@ -61,6 +66,11 @@ PostResult PostBody(const std::string& url, std::string_view content_type, std::
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeout.count()));
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Drop);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+  if (cancel != nullptr) {
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, Progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, cancel);
+  }
   const CURLcode rc = curl_easy_perform(c);
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
@@ -71,6 +81,7 @@ PostResult PostBody(const std::string& url, std::string_view content_type, std::
     case CURLE_OPERATION_TIMEDOUT: result.error = TransportError::kTimeout; break;
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_CONNECT: result.error = TransportError::kConnect; break;
+    case CURLE_ABORTED_BY_CALLBACK: result.error = TransportError::kCancelled; break;
     case CURLE_WRITE_ERROR:
       result.error = sink.too_large ? TransportError::kTooLarge : TransportError::kOther;
       break;

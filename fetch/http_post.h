@@ -9,6 +9,7 @@
 #ifndef ARCHIVIST_FETCH_HTTP_POST_H_
 #define ARCHIVIST_FETCH_HTTP_POST_H_
 
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <string_view>
@@ -23,8 +24,10 @@ struct PostResult {
   int status = 0;             // HTTP status; 0 when no response arrived
 };
 
+// `cancel`, when given and turned true, ends the transfer early (kCancelled).
 PostResult PostBody(const std::string& url, std::string_view content_type, std::string_view body,
-                    std::chrono::milliseconds timeout);
+                    std::chrono::milliseconds timeout,
+                    const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace archivist::fetch
 

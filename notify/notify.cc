@@ -130,7 +130,8 @@ void HookRunner::RunUrl(const Job& job, const config::NotifyConfig& hook) {
   const int attempts = std::max(1, options_.url_attempts);
   for (int attempt = 1; attempt <= attempts; ++attempt) {
     const fetch::PostResult r = fetch::PostBody(hook.url, "application/json", job.payload,
-                                                hook.timeout);
+                                                hook.timeout, &stopping_);
+    if (stopping_) return;
     const bool transport = r.error != fetch::TransportError::kNone;
     if (!transport && r.status >= 200 && r.status < 300) return;
     const std::string what = transport ? r.error_message : "HTTP status " + std::to_string(r.status);

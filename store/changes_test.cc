@@ -139,7 +139,8 @@ TEST_F(ChangesTest, DeletionCarriesTheAnswersAuthor) {
 TEST_F(ChangesTest, UsesTheTimeIndex) {
   const std::string plan = Query(
       path_,
-      "EXPLAIN QUERY PLAN SELECT e.at FROM events e JOIN threads t ON t.id = e.thread_id "
+      "EXPLAIN QUERY PLAN SELECT e.at, t.title, a.source_id, r.number, "
+      "coalesce(r.author_name, a.author_name) FROM events e JOIN threads t ON t.id = e.thread_id "
       "LEFT JOIN answers a ON a.id = e.answer_id LEFT JOIN revisions r ON r.id = e.revision_id "
       "WHERE e.at >= 5 ORDER BY e.at, e.id");
   EXPECT_NE(plan.find("USING INDEX events_at (at>?)"), std::string::npos) << plan;

@@ -207,7 +207,9 @@ class TimelineTest(unittest.TestCase):
         self.assertEqual(kinds, expected)
         for e in events:
             self.assertEqual(e["question"], QID)
-            self.assertEqual(set(e), {"time", "kind", "question", "answer", "revision", "details"})
+            self.assertEqual(set(e), {"time", "kind", "question", "answer", "revision", "details",
+                                      "author", "updated_time", "added", "removed"})
+            self.assertEqual(e["author"] is None, e["answer"] is None, e)
             datetime.datetime.fromisoformat(e["time"])
         self.assertEqual(events[-2]["details"], "怎么弥补自己的过错？（\"新\"标题）")
         self.assertEqual(events[-3]["details"], "probe: gone")
@@ -215,9 +217,14 @@ class TimelineTest(unittest.TestCase):
         self.assertEqual(len(times), 4)
         text = self.cli.run("history", QID, check=0).stdout.splitlines()
         self.assertEqual(len(text), len(events))
-        self.assertEqual(text[-1], events[-1]["time"] + "  answer_restored  answer " + self.D + " r1")
+        author_d = [a for a in self.original if str(a["id"]) == self.D][0]["author"]["name"]
+        # A restore of the stored r1: its author and source edit time, not r1's size.
+        self.assertTrue(text[-1].startswith(events[-1]["time"] + "  answer_restored  answer " +
+                                            self.D + " r1  by " + author_d +
+                                            "  edited at the source "), text[-1])
+        self.assertEqual((events[-1]["added"], events[-1]["removed"]), (None, None))
         self.assertEqual(text[-3], events[-3]["time"] + "  answer_deleted  answer " + self.D +
-                         "  probe: gone")
+                         "  by " + author_d + "  probe: gone")
         only_a = self.history_json("--answer", self.A)
         self.assertEqual([(e["kind"], e["revision"]) for e in only_a],
                          [("answer_added", 1), ("answer_edited", 2), ("answer_edited", 3)])
@@ -229,12 +236,16 @@ class TimelineTest(unittest.TestCase):
         r1 = self.convert(self.original[0]["content"])
         r3 = self.convert(self.dumps["s4_edited_deleted"][1][0]["content"])
         d = self.cli.run("diff", self.A, "--from", "1", "--to", "3", check=0).stdout
-        self.assertTrue(d.startswith("--- " + self.A + "@r1\n+++ " + self.A + "@r3\n"), d)
+        # Lines naming the author and the sizes come first; patch skips them.
+        self.assertTrue(d.startswith("answer " + self.A + " by "), d)
+        self.assertTrue(d[d.index("--- "):].startswith(
+            "--- " + self.A + "@r1\n+++ " + self.A + "@r3\n"), d)
         self.assertIn("+补充一：第一次修改。", d)
         self.assertIn("+补充二：第二次修改。", d)
         r2 = self.convert(self.dumps["s2_added_edited"][1][0]["content"])
         latest = self.cli.run("diff", self.A, check=0).stdout  # default: r2 → r3
-        self.assertTrue(latest.startswith("--- " + self.A + "@r2\n+++ " + self.A + "@r3\n"), latest)
+        self.assertTrue(latest[latest.index("--- "):].startswith(
+            "--- " + self.A + "@r2\n+++ " + self.A + "@r3\n"), latest)
         created = self.cli.run("diff", NEW_ID, check=0).stdout  # r0 (nothing) → r1
         for before, patch_text, after in ((r1, d, r3), (r2, latest, r3), ("", created,
                                           self.convert(self.dumps["s2_added_edited"][1][2]["content"]))):

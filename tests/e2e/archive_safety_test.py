@@ -354,11 +354,13 @@ class SharedAnswerIdTest(Fixture):
             self.X, Q2, Q1), p.stderr)
         self.assertIn("--question", p.stderr)
         d2 = self.cli.run("diff", self.X, "--question", Q2, check=0).stdout
-        self.assertTrue(d2.startswith("--- %s@r1\n+++ %s@r2\n" % (self.X, self.X)), d2)
+        self.assertTrue(d2[d2.index("--- "):].startswith("--- %s@r1\n+++ %s@r2\n" % (self.X, self.X)),
+                        d2)
         self.assertIn("-第二个问题下的回答。", d2)
         self.assertIn("+第二个问题下的回答，改过了。", d2)
         d1 = self.cli.run("diff", self.X, "--question", Q1, check=0).stdout
-        self.assertTrue(d1.startswith("--- %s@r0\n+++ %s@r1\n" % (self.X, self.X)), d1)
+        self.assertTrue(d1[d1.index("--- "):].startswith("--- %s@r0\n+++ %s@r1\n" % (self.X, self.X)),
+                        d1)
         self.assertNotIn("第二个问题", d1)
         p = self.cli.run("diff", self.X, "--question", Q3)
         self.assertEqual(p.returncode, 2, p.stderr)

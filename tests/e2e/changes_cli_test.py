@@ -298,6 +298,29 @@ class NotifyTest(unittest.TestCase):
         p = self.e.run("check-config", check=2)
         self.assertIn("notify.url", p.stderr + p.stdout)
 
+    def test_the_daemon_runs_the_hooks(self):
+        got = os.path.join(self.e.tmp, "daemon.json")
+        self.e.configure('[daemon]\nstatus_listen = ""\n[[thread]]\nurl = "%s"\n'
+                         '[[notify]]\nexec = "exit 3"\n'
+                         '[[notify]]\nexec = "cat > \'%s.new\' && mv \'%s.new\' \'%s\'"\n'
+                         % (Q3, got, got, got))
+        log = open(os.path.join(self.e.tmp, "daemon.log"), "w+")
+        d = subprocess.Popen([ARGS.archivist, "--config", self.e.config, "daemon"],
+                             stdout=log, stderr=subprocess.STDOUT, env=self.e.env)
+        try:
+            deadline = time.monotonic() + 30
+            while not os.path.exists(got) and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            d.terminate()
+            self.assertEqual(d.wait(timeout=30), 0)
+            log.seek(0)
+            text = log.read()
+            log.close()
+        self.assertTrue(os.path.exists(got), text)
+        self.payload_matches_history(read_json(got), Q3)
+        self.assertIn("notify: exec hook \"exit 3\" for zhihu:%s: exit status 3" % Q3, text)
+
     def test_url_hooks_post_and_retry(self):
         self.e.configure('[[notify]]\nurl = "%s/fail"\ntimeout = "2s"\n'
                          '[[notify]]\nurl = "%s/ok"\n' % (self.url, self.url))
