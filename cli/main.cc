@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   AddExportVerb(app, global, &run);
   AddRenormalizeVerb(app, global, &run);
   AddBackupVerb(app, global, &run);
+  AddServeVerb(app, global, &run);
   AddHelpVerb(app, &run);
 
   try {

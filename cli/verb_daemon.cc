@@ -10,7 +10,12 @@
 //
 // One daemon per archive: the daemon holds the daemon lock of `<archive>.lock`
 // (base/lock_file.h) for its lifetime; a second one is refused, naming the holder's pid.
+//
+// With [web] listen, the read-only viewer (web/viewer.h) runs beside it on its own threads,
+// over its own read-only connection to the archive.
 #include <CLI/CLI.hpp>
+
+#include <spdlog/spdlog.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -24,6 +29,8 @@
 #include "daemon/pipeline_refresher.h"
 #include "daemon/service.h"
 #include "daemon/zhihu_hot_list.h"
+#include "store/sqlite_store.h"
+#include "web/viewer.h"
 
 namespace archivist::cli {
 namespace {
@@ -44,6 +51,23 @@ Result<LockFile> LockDaemon(const std::string& store_path) {
                                std::to_string(holder) + ")");
   }
   return lock;
+}
+
+// The viewer of [web] listen, or null without one. The archive is created first when
+// missing (the viewer opens it read-only).
+Result<std::unique_ptr<web::Viewer>> StartViewer(const config::Config& c) {
+  if (c.web.listen.empty()) return std::unique_ptr<web::Viewer>();
+  if (!std::filesystem::exists(c.store_path)) {
+    Result<std::unique_ptr<store::SqliteStore>> created = store::SqliteStore::Open(c.store_path);
+    if (!created.ok()) return created.status();
+  }
+  Result<std::unique_ptr<web::Viewer>> viewer = web::Viewer::Start(c.store_path, c.web.listen);
+  if (!viewer.ok()) return viewer.status().WithContext("web.listen " + c.web.listen);
+  if (const std::string warning = web::ViewerExposureWarning(c.web.listen); !warning.empty()) {
+    spdlog::warn("web.listen: {}", warning);
+  }
+  spdlog::info("archive viewer at {}", (*viewer)->url());
+  return viewer;
 }
 
 }  // namespace
@@ -69,6 +93,8 @@ void AddDaemonVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
       options.refreshers = daemon::PipelineRefresherFactory();
       options.hot_lists = daemon::MakeZhihuHotList;
       options.cancel = &stop;
+      Result<std::unique_ptr<web::Viewer>> viewer = StartViewer(*c);
+      if (!viewer.ok()) return PrintError("daemon", viewer.status()), kExitFailure;
       daemon::Service service(std::move(*c), std::move(options));
       const int rc = service.Run();
       return rc == 0 || rc == daemon::kExitArchiveDamaged ? rc : kExitFailure;

@@ -3,6 +3,8 @@
 // The directory is created when missing; files and folder get export.mode
 // (pipeline/document.h PrepareExportDir). A thread that cannot be rendered or written is
 // reported and the others are still exported; the exit status is then 1.
+// The Atom feeds of the viewer (web/feeds.h) are written beside them, DIR/feeds/all.atom and
+// DIR/feeds/<question id>.atom, their links under --base-url (the viewer's address).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -14,12 +16,15 @@
 #include "base/clock.h"
 #include "cli/archive.h"
 #include "cli/load_config.h"
+#include "web/feeds.h"
+#include "web/viewer.h"
 
 namespace archivist::cli {
 namespace {
 
 struct ExportArgs {
   std::string dir, at;
+  std::string base_url = std::string("http://") + web::kDefaultListen;
 };
 
 int RunExport(const ExportArgs& args, const GlobalOptions& global) {
@@ -29,6 +34,12 @@ int RunExport(const ExportArgs& args, const GlobalOptions& global) {
     Result<Timestamp> t = ParseTime("--at", args.at);
     if (!t.ok()) return PrintError("export", t.status()), kExitUsage;
     at = *t;
+  }
+  std::string base_url = args.base_url;
+  while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
+  if (!base_url.starts_with("http://") && !base_url.starts_with("https://")) {
+    return PrintError("export", "--base-url \"" + args.base_url + "\" must start with http:// or https://"),
+           kExitUsage;
   }
   auto archive = OpenArchiveToRead(global, "export");
   if (!archive.ok()) return PrintError("export", archive.status()), OpenArchiveExit(archive.status());
@@ -62,6 +73,13 @@ int RunExport(const ExportArgs& args, const GlobalOptions& global) {
     }
     ++written;
   }
+  AtomicWriteOptions write;
+  write.keep = (*archive)->Files();
+  Result<int> feeds = web::WriteFeeds(**archive, args.dir, base_url, write);
+  if (!feeds.ok()) {
+    PrintError("export", feeds.status().WithContext("feeds"));
+    ++failed;
+  }
   std::printf("exported %d threads to %s (%d not archived at %s%s)\n", written, args.dir.c_str(),
               skipped, HumanTime(at).c_str(),
               failed == 0 ? "" : ("; " + std::to_string(failed) + " failed").c_str());
@@ -76,6 +94,8 @@ void AddExportVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   cmd->add_option("dir", args->dir, "output directory")->required();
   cmd->add_option("--at", args->at, "TIME: ISO 8601, or 24h, 7d, today, yesterday (default: now)");
+  cmd->add_option("--base-url", args->base_url,
+                  "the viewer's address for the feeds' links (default http://127.0.0.1:9185)");
   cmd->callback([args, &global, run] { *run = [args, &global] { return RunExport(*args, global); }; });
 }
 

@@ -365,6 +365,8 @@ void Parser::Run(const toml::table& root) {
                            {"track_for", DurationField(&d.track_for)}});
     } else if (k == "daemon") {
       BindTable(k, value, {{"status_listen", String(&c.daemon.status_listen)}});
+    } else if (k == "web") {
+      BindTable(k, value, {{"listen", String(&c.web.listen)}});
     } else if (k == "thread") {
       BindThreads(value);
     } else if (k == "notify") {
@@ -470,6 +472,11 @@ void Parser::Validate() {
     Result<ListenAddress> listen = ParseListenAddress(c.daemon.status_listen);
     Check(listen.ok(), {"daemon.status_listen"},
           "daemon.status_listen " + listen.status().message() + ", or \"\" to disable it");
+  }
+  if (!c.web.listen.empty()) {
+    Result<ListenAddress> listen = ParseListenAddress(c.web.listen);
+    Check(listen.ok(), {"web.listen"},
+          "web.listen " + listen.status().message() + ", or \"\" for no viewer");
   }
   Check(!c.store_path.empty(), {"store.path"}, "store.path must not be empty");
   Check(!c.fetch.browser.empty(), {"fetch.browser"},

@@ -88,6 +88,11 @@ struct DaemonConfig {
   std::string status_listen = "127.0.0.1:9184";  // "" disables the listener
 };
 
+// [web]: the read-only archive viewer the daemon serves (docs/viewer.md).
+struct WebConfig {
+  std::string listen;  // HOST:PORT (config/listen_address.h); "" = no viewer
+};
+
 // One [[notify]] hook (docs/operations.md "Notifications"): exactly one of `exec` (a command
 // run by /bin/sh with the JSON on stdin) and `url` (an http:// or https:// URL the JSON is
 // POSTed to).
@@ -113,6 +118,7 @@ struct Config {
   ScheduleConfig schedule;
   DiscoveryConfig discovery;
   DaemonConfig daemon;
+  WebConfig web;
   std::vector<ThreadEntry> threads;
   std::vector<NotifyConfig> notify;
 };

@@ -165,6 +165,7 @@ std::string FormatConfig(const Config& c) {
   o << "[discovery]\nzhihu_hot = " << (d.zhihu_hot ? "true" : "false")
     << "\ninterval = " << Dur(d.interval) << "\ntrack_for = " << Dur(d.track_for) << "\n\n";
   o << "[daemon]\nstatus_listen = " << Quote(c.daemon.status_listen) << "\n";
+  o << "\n[web]\nlisten = " << Quote(c.web.listen) << "\n";
   for (const ThreadEntry& t : c.threads) o << "\n[[thread]]\nurl = " << Quote(t.url) << "\n";
   for (const NotifyConfig& n : c.notify) {
     o << "\n[[notify]]\n" << (n.exec.empty() ? "url = " + Quote(n.url) : "exec = " + Quote(n.exec))

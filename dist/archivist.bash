@@ -28,7 +28,7 @@ _archivist() {
       COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --zhihu-base-url|--at|--since|--answer|--from|--to|--cookie|--user-agent|--header|\
     --proxy|--timeout|--connect-timeout|--delay|--retries|--page-size|--max-pages|--max-body|\
-    --delete-confirmations|--listen|--image-proxy)
+    --delete-confirmations|--listen|--image-proxy|--base-url)
       return ;;
     --profile)
       COMPREPLY=($(compgen -W "zhihu plain" -- "$cur")); return ;;

@@ -9,10 +9,12 @@ packages=(
   libsqlite3-dev libzstd-dev libspdlog-dev libfmt-dev libasio-dev
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libsystemd-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libcmark-gfm-dev libcmark-gfm-extensions-dev libcpp-httplib-dev  # the viewer (web/)
   python3 python3-jieba patch
   go-md2man                 # the man page, generated at build time from docs/archivist.1.md
   man-db groff-base zsh     # tests: the man page renders without warnings; zsh completion
   chromium  # the browser source and the web-mode tests (run sandboxed, as nobody under root)
+  python3-feedparser fonts-noto-cjk  # viewer_cli_test: the Atom feeds; Chinese in screenshots
   python3-seccomp  # unit_sandbox_test: the unit's system-call filter, emulated
   clang libclang-rt-dev
 )

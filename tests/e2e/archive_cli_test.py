@@ -292,7 +292,8 @@ class TimelineTest(unittest.TestCase):
         self.assertEqual(read(os.path.join(out, QID + ".md"), "rb"), self.snapshots["s4_edited_deleted"])
         self.cli.run("export", out, check=0)
         self.assertEqual(read(os.path.join(out, QID + ".md"), "rb"), self.snapshots["s6_restored_title"])
-        self.assertEqual(os.listdir(out), [QID + ".md"])
+        self.assertEqual(sorted(os.listdir(out)), [QID + ".md", "feeds"])  # feeds: docs/viewer.md
+        self.assertEqual(sorted(os.listdir(os.path.join(out, "feeds"))), [QID + ".atom", "all.atom"])
         p = self.cli.run("export", os.path.join(self.tmp, "early"), "--at", "2000-01-01", check=0)
         self.assertIn("exported 0 threads", p.stdout)
 
