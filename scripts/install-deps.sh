@@ -17,6 +17,7 @@ packages=(
   python3-feedparser fonts-noto-cjk  # viewer_cli_test: the Atom feeds; Chinese in screenshots
   python3-seccomp  # unit_sandbox_test: the unit's system-call filter, emulated
   clang libclang-rt-dev
+  libpq-dev postgresql  # the PostgreSQL archive (store/pg_store) and its tests' throwaway server
 )
 
 missing=()

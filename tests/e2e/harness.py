@@ -355,3 +355,73 @@ def archivist_daemon(archivist, tmp, config, name="daemon", nofile=None, **env):
     tmp/<name>.log; waits for its ready line."""
     return Daemon([archivist, "--config", config, "daemon"], os.path.join(tmp, name + ".log"),
                   daemon_env(tmp, **env), nofile=nofile).ready()
+
+
+PG_BIN = os.environ.get("ARCHIVIST_PG_BIN") or "/usr/lib/postgresql/15/bin"
+
+
+class PgServer:
+    """A throwaway PostgreSQL server (Debian's postgresql 15) in a fresh folder, listening on a
+    Unix socket in that folder only (listen_addresses is empty: no TCP). Run as root, the folder
+    is given to `nobody` and the server programs run as that user (PostgreSQL refuses root).
+    Use as a context manager: the server is stopped and the folder removed on exit.
+    The C++ tests' twin is tests/support/pg_server.h."""
+
+    def __init__(self, keep=False):
+        self.keep = keep
+        self.dir = None
+        self.running = False
+
+    def _run(self, *argv):
+        if os.geteuid() == 0:
+            argv = ("/usr/sbin/runuser", "-u", "nobody", "--") + argv
+        proc = subprocess.run(argv, cwd=self.dir, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if proc.returncode != 0:
+            raise AssertionError("%s failed (%d): %s" % (argv, proc.returncode, proc.stdout[-2000:]))
+        return proc.stdout
+
+    def __enter__(self):
+        if not os.access(os.path.join(PG_BIN, "initdb"), os.X_OK):
+            raise unittest.SkipTest("no PostgreSQL server programs in " + PG_BIN)
+        self.dir = tempfile.mkdtemp(prefix="archivist_pg")
+        try:
+            if os.geteuid() == 0:
+                import pwd
+                nobody = pwd.getpwnam("nobody")
+                os.chown(self.dir, nobody.pw_uid, nobody.pw_gid)
+            data = os.path.join(self.dir, "data")
+            self._run(os.path.join(PG_BIN, "initdb"), "-D", data, "-U", "archivist", "-A",
+                      "trust", "-E", "UTF8", "--locale=C", "--no-sync")
+            options = ("-c listen_addresses='' -c unix_socket_directories='%s' -c fsync=off "
+                       "-c synchronous_commit=off -c full_page_writes=off" % self.dir)
+            self._run(os.path.join(PG_BIN, "pg_ctl"), "-D", data, "-l",
+                      os.path.join(self.dir, "server.log"), "-w", "-t", "60", "-o", options,
+                      "start")
+            self.running = True
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        if self.running:
+            self._run(os.path.join(PG_BIN, "pg_ctl"), "-D", os.path.join(self.dir, "data"),
+                      "-m", "immediate", "-w", "stop")
+            self.running = False
+        if self.keep:
+            print("kept " + self.dir)
+        else:
+            shutil.rmtree(self.dir, ignore_errors=True)
+        return False
+
+    def create_database(self, name):
+        self._run(os.path.join(PG_BIN, "createdb"), "-h", self.dir, "-U", "archivist", name)
+
+    def uri(self, database):
+        return "postgresql://archivist@/%s?host=%s" % (database, self.dir)
+
+    def psql(self, database, sql):
+        """Rows of `sql` as 'col|col' lines (psql -At), run as the test's own connection."""
+        return self._run(os.path.join(PG_BIN, "psql"), "-h", self.dir, "-U", "archivist",
+                         "-d", database, "-At", "-v", "ON_ERROR_STOP=1", "-c", sql)
