@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "diff/classify.h"
-#include "store/sqlite_store.h"
 #include "store/store_test_util.h"
+#include "store/test_archive.h"
 
 namespace archivist::store {
 namespace {
@@ -27,12 +27,13 @@ model::Snapshot Snap(model::QuestionId q, const std::string& text, int64_t updat
   return s;
 }
 
-class AnswerIdentityTest : public ::testing::Test {
+class AnswerIdentityTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    auto s = SqliteStore::Open(dir_.Path("archive.db"));
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
+    auto a = GetParam().open();
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+    archive_ = std::move(*a);
+    store_ = &archive_->store();
     for (model::QuestionId q : {kQ1, kQ2, kQ3}) {
       ASSERT_TRUE(store_->AddThread({"zhihu", q}, Timestamp::FromSeconds(1)).ok());
     }
@@ -49,11 +50,11 @@ class AnswerIdentityTest : public ::testing::Test {
     ASSERT_TRUE(store_->CommitRefresh(testing::Record(q, seconds, std::move(cs))).ok());
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<testing::TestArchive> archive_;
+  Store* store_ = nullptr;  // archive_'s
 };
 
-TEST_F(AnswerIdentityTest, ALookupNamingTheQuestionFindsThatQuestionsAnswer) {
+TEST_P(AnswerIdentityTest, ALookupNamingTheQuestionFindsThatQuestionsAnswer) {
   auto two = store_->Revisions({"zhihu", kX, kQ2});
   ASSERT_TRUE(two.ok()) << two.status().ToString();
   ASSERT_EQ(two->size(), 2u);
@@ -73,7 +74,7 @@ TEST_F(AnswerIdentityTest, ALookupNamingTheQuestionFindsThatQuestionsAnswer) {
   EXPECT_NE(none.message().find("under question 33"), std::string::npos) << none.message();
 }
 
-TEST_F(AnswerIdentityTest, ALookupNamingNoQuestionRefusesToGuess) {
+TEST_P(AnswerIdentityTest, ALookupNamingNoQuestionRefusesToGuess) {
   const Status st = store_->Revisions({"zhihu", kX}).status();
   EXPECT_EQ(st.code(), Status::Code::kInvalidArgument);
   EXPECT_NE(st.message().find("is under more than one question (11, 22)"), std::string::npos)
@@ -82,7 +83,7 @@ TEST_F(AnswerIdentityTest, ALookupNamingNoQuestionRefusesToGuess) {
             Status::Code::kInvalidArgument);
 }
 
-TEST_F(AnswerIdentityTest, EventsAndThreadAtTimeStayScopedByThread) {
+TEST_P(AnswerIdentityTest, EventsAndThreadAtTimeStayScopedByThread) {
   auto events = store_->Events({{"zhihu", kQ2}, kX, std::nullopt});
   ASSERT_TRUE(events.ok());
   ASSERT_EQ(events->size(), 2u);
@@ -93,6 +94,9 @@ TEST_F(AnswerIdentityTest, EventsAndThreadAtTimeStayScopedByThread) {
   EXPECT_EQ(at->answers[0].markdown, "under one");
   EXPECT_EQ(at->answers[0].revision, 1);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, AnswerIdentityTest,
+                         ::testing::ValuesIn(testing::Backends()), testing::BackendName);
 
 }  // namespace
 }  // namespace archivist::store

@@ -1,5 +1,6 @@
 // Store::Changes: the whole archive's events since a time, with titles and authors, equal to
-// the union of every thread's Events; and the query plan uses the events' time index.
+// the union of every thread's Events, on every backend; and SQLite's query plan uses the
+// events' time index.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include "diff/classify.h"
 #include "store/sqlite_store.h"
 #include "store/store_test_util.h"
+#include "store/test_archive.h"
 
 namespace archivist::store {
 namespace {
@@ -34,13 +36,13 @@ model::Snapshot Snap(model::QuestionId q, const std::string& title,
   return s;
 }
 
-class ChangesTest : public ::testing::Test {
+class ChangesTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    path_ = dir_.Path("archive.db");
-    auto s = SqliteStore::Open(path_);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
+    auto a = GetParam().open();
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+    archive_ = std::move(*a);
+    store_ = &archive_->store();
   }
 
   void Refresh(int64_t seconds, const model::Snapshot& snap) {
@@ -61,12 +63,11 @@ class ChangesTest : public ::testing::Test {
            " " + e.details;
   }
 
-  TempDir dir_;
-  std::string path_;
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<testing::TestArchive> archive_;
+  Store* store_ = nullptr;  // archive_'s
 };
 
-TEST_F(ChangesTest, EqualsTheUnionOfEveryThreadsEventsInTimeOrder) {
+TEST_P(ChangesTest, EqualsTheUnionOfEveryThreadsEventsInTimeOrder) {
   Refresh(100, Snap(11, "Eleven", {{1, "one"}, {2, "two"}}));
   Refresh(150, Snap(22, "Twenty-two", {{5, "five"}}));
   Refresh(200, Snap(11, "Eleven", {{1, "one, edited"}, {2, "two"}}));
@@ -108,7 +109,7 @@ TEST_F(ChangesTest, EqualsTheUnionOfEveryThreadsEventsInTimeOrder) {
   }
 }
 
-TEST_F(ChangesTest, SinceIsInclusiveAndFilters) {
+TEST_P(ChangesTest, SinceIsInclusiveAndFilters) {
   Refresh(100, Snap(11, "Eleven", {{1, "one"}}));
   Refresh(200, Snap(11, "Eleven", {{1, "one, edited"}}));
   Refresh(300, Snap(22, "Twenty-two", {{5, "five"}}));
@@ -125,7 +126,7 @@ TEST_F(ChangesTest, SinceIsInclusiveAndFilters) {
 }
 
 // A deleted answer's event names the author it had.
-TEST_F(ChangesTest, DeletionCarriesTheAnswersAuthor) {
+TEST_P(ChangesTest, DeletionCarriesTheAnswersAuthor) {
   Refresh(100, Snap(11, "Eleven", {{1, "one"}, {2, "two"}}));
   Refresh(200, Snap(11, "Eleven", {{1, "one"}}));
   auto changes = store_->Changes(Timestamp::FromSeconds(200));
@@ -136,9 +137,12 @@ TEST_F(ChangesTest, DeletionCarriesTheAnswersAuthor) {
 }
 
 // The query is a range over events_at, not a scan of the events table.
-TEST_F(ChangesTest, UsesTheTimeIndex) {
+TEST(ChangesSqliteTest, UsesTheTimeIndex) {
+  TempDir dir;
+  const std::string path = dir.Path("archive.db");
+  ASSERT_TRUE(SqliteStore::Open(path).ok());
   const std::string plan = Query(
-      path_,
+      path,
       "EXPLAIN QUERY PLAN SELECT e.at, t.title, a.source_id, r.number, "
       "coalesce(r.author_name, a.author_name) FROM events e JOIN threads t ON t.id = e.thread_id "
       "LEFT JOIN answers a ON a.id = e.answer_id LEFT JOIN revisions r ON r.id = e.revision_id "
@@ -147,6 +151,9 @@ TEST_F(ChangesTest, UsesTheTimeIndex) {
   EXPECT_EQ(plan.find("SCAN e"), std::string::npos) << plan;
   EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, ChangesTest, ::testing::ValuesIn(testing::Backends()),
+                         testing::BackendName);
 
 }  // namespace
 }  // namespace archivist::store

@@ -14,6 +14,7 @@ PgRows::~PgRows() {
 PgRows::PgRows(PgRows&& other) noexcept : r_(other.r_) { other.r_ = nullptr; }
 
 int PgRows::size() const { return PQntuples(r_); }
+int PgRows::columns() const { return PQnfields(r_); }
 bool PgRows::IsNull(int row, int col) const { return PQgetisnull(r_, row, col) != 0; }
 
 int64_t PgRows::Int(int row, int col) const {

@@ -46,6 +46,7 @@ class PgRows {
   PgRows& operator=(const PgRows&) = delete;
 
   int size() const;
+  int columns() const;
   bool IsNull(int row, int col) const;
   int64_t Int(int row, int col) const;  // 0 for NULL
   std::string Text(int row, int col) const;  // "" for NULL

@@ -1,20 +1,22 @@
 // SqliteStore and its file: backup as a consistent copy and its refusals, a read-only archive,
 // a full disk, and fault injection proving a refresh is all or nothing. The fixture is
-// sqlite_store_test_util.h.
+// store_fixture_test_util.h.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
 
-#include "store/sqlite_store_test_util.h"
+#include "store/sqlite_store.h"
+
+#include "store/store_fixture_test_util.h"
 
 namespace archivist::store::testing {
 namespace {
 
 using model::Outcome;
 
-TEST_F(StoreTest, BackupIsAConsistentCopy) {
+TEST_F(SqliteFileTest, BackupIsAConsistentCopy) {
   ASSERT_TRUE(Refresh(100, Snap({A(1, "one"), A(2, "two")})).ok());
   const std::string copy = dir_.Path("copy.db");
   ASSERT_TRUE(store_->Backup(copy).ok());
@@ -33,7 +35,7 @@ TEST_F(StoreTest, BackupIsAConsistentCopy) {
 
 // Renaming a copy over the live file (under any of its names) would leave this connection
 // writing into an unlinked inode: every later commit lost, the file at the path stale.
-TEST_F(StoreTest, BackupRefusesTheArchiveItselfAndWhatIsNotAFile) {
+TEST_F(SqliteFileTest, BackupRefusesTheArchiveItselfAndWhatIsNotAFile) {
   ASSERT_TRUE(Refresh(100, Snap({A(1, "one")})).ok());
   ASSERT_EQ(::link(path_.c_str(), dir_.Path("hard.db").c_str()), 0);
   ASSERT_EQ(::symlink(path_.c_str(), dir_.Path("soft.db").c_str()), 0);
@@ -68,7 +70,7 @@ TEST_F(StoreTest, BackupRefusesTheArchiveItselfAndWhatIsNotAFile) {
   EXPECT_EQ(std::string(target), dir_.Path("old.db"));
 }
 
-TEST_F(StoreTest, ReadOnlyArchiveReadsButRefusesWritesClearly) {
+TEST_F(SqliteFileTest, ReadOnlyArchiveReadsButRefusesWritesClearly) {
   ASSERT_TRUE(Refresh(100, Snap({A(1, "one")})).ok());
   const std::string before = DumpArchive(path_);
   SqliteOptions options;
@@ -89,13 +91,14 @@ TEST_F(StoreTest, ReadOnlyArchiveReadsButRefusesWritesClearly) {
             Status::Code::kNotFound);
 }
 
-TEST_F(StoreTest, FullDiskFailsTheRefreshCleanly) {
+TEST_F(SqliteFileTest, FullDiskFailsTheRefreshCleanly) {
   ASSERT_TRUE(Refresh(100, Snap({A(1, "one")})).ok());
   const std::string before = DumpArchive(path_);
   const int64_t pages = std::stoll(Query(path_, "PRAGMA page_count"));
   SqliteOptions options;
   options.max_pages = pages + 2;
-  store_.reset();
+  archive_.reset();
+  store_ = nullptr;
   auto capped = SqliteStore::Open(path_, options);
   ASSERT_TRUE(capped.ok()) << capped.status().ToString();
   std::vector<model::Answer> big;
@@ -114,7 +117,7 @@ TEST_F(StoreTest, FullDiskFailsTheRefreshCleanly) {
 
 // Fail each write of a refresh in turn, and then its commit: every time the archive must be
 // exactly as it was before; afterwards the same refresh must go through.
-TEST_F(StoreTest, FaultInjectionLeavesNothingHalfWritten) {
+TEST_F(SqliteFileTest, FaultInjectionLeavesNothingHalfWritten) {
   ASSERT_TRUE(Refresh(100, Snap({A(1, "one"), A(2, "two"), A(3, "three")})).ok());
   const auto snap = Snap({A(4, "four"), A(1, "one v2", 130), A(3, "three")}, Outcome::kComplete,
                          "Renamed");
@@ -135,7 +138,7 @@ TEST_F(StoreTest, FaultInjectionLeavesNothingHalfWritten) {
   for (int fail_at = 1; fail_at <= total_ops; ++fail_at) {
     int op = 0;
     std::string failed_op;
-    store_->SetFaultHook([&](std::string_view name) {
+    archive_->SetFaultHook([&](std::string_view name) {
       if (++op == fail_at) {
         failed_op = name;
         return Status::IoError("injected failure");
@@ -147,7 +150,7 @@ TEST_F(StoreTest, FaultInjectionLeavesNothingHalfWritten) {
     EXPECT_EQ(DumpArchive(path_), before) << "after failing operation " << fail_at << " ("
                                           << failed_op << ")";
   }
-  store_->SetFaultHook(nullptr);
+  archive_->SetFaultHook(nullptr);
   ASSERT_TRUE(Refresh(200, snap, {{2, model::ProbeResult::kGone}}).ok());
   EXPECT_NE(DumpArchive(path_), before);
   EXPECT_EQ(Kinds({{"zhihu", kQ}, std::nullopt, Timestamp::FromSeconds(200)}),

@@ -1,11 +1,10 @@
-// SqliteStore: round trips, the refresh transaction, as-of-time queries and renormalize. The
-// archive file itself (backup, read-only, a full disk, fault injection) is
-// sqlite_store_file_test.cc's; the fixture is sqlite_store_test_util.h.
-#include "store/sqlite_store.h"
-
+// The contract of every Store, run against each backend (SQLite and PostgreSQL): round trips,
+// the refresh transaction, as-of-time queries and renormalize. The SQLite file itself (backup,
+// read-only, a full disk, fault injection) is sqlite_store_file_test.cc's; the fixture is
+// store_fixture_test_util.h.
 #include <gtest/gtest.h>
 
-#include "store/sqlite_store_test_util.h"
+#include "store/store_fixture_test_util.h"
 
 namespace archivist::store::testing {
 namespace {
@@ -13,7 +12,7 @@ namespace {
 using model::EventKind;
 using model::Outcome;
 
-TEST_F(StoreTest, AddThreadIsIdempotentAndReactivates) {
+TEST_P(StoreTest, AddThreadIsIdempotentAndReactivates) {
   auto again = store_->AddThread({"zhihu", kQ}, Timestamp::FromSeconds(5));
   ASSERT_TRUE(again.ok());
   EXPECT_FALSE(*again);
@@ -29,7 +28,7 @@ TEST_F(StoreTest, AddThreadIsIdempotentAndReactivates) {
 
 // A whole timeline through Classify and back: every event kind, history queries, and the
 // thread as it was at each point.
-TEST_F(StoreTest, TimelineRoundTrip) {
+TEST_P(StoreTest, TimelineRoundTrip) {
   ASSERT_TRUE(Refresh(100, Snap({A(1, "one"), A(2, "two")})).ok());
   ASSERT_TRUE(Refresh(200, Snap({A(3, "three"), A(1, "one"), A(2, "two v2", 150)})).ok());
   ASSERT_TRUE(Refresh(250, Snap({}, Outcome::kBlocked)).ok());
@@ -89,7 +88,7 @@ TEST_F(StoreTest, TimelineRoundTrip) {
   EXPECT_EQ(summary->last_outcome, "complete");
 }
 
-TEST_F(StoreTest, TheLastFetchIsNeverBeforeTheLastChange) {
+TEST_P(StoreTest, TheLastFetchIsNeverBeforeTheLastChange) {
   // As the pipeline stamps them: the fetch starts at 100 s and takes 40 s (a Retry-After),
   // its events are stamped when it ends.
   model::ChangeSet cs = diff::Classify(*store_->LoadState({"zhihu", kQ}), Snap({A(1, "one")}),
@@ -117,7 +116,7 @@ TEST_F(StoreTest, TheLastFetchIsNeverBeforeTheLastChange) {
   EXPECT_EQ(*threads->front().last_fetch, Timestamp::FromSeconds(198));
 }
 
-TEST_F(StoreTest, LoadStateReflectsCommittedState) {
+TEST_P(StoreTest, LoadStateReflectsCommittedState) {
   ASSERT_TRUE(Refresh(100, Snap({A(1, "one"), A(2, "two")})).ok());
   ASSERT_TRUE(Refresh(200, Snap({A(2, "two", 170)})).ok());  // 1 absent once; 2 edited
   auto st = store_->LoadState({"zhihu", kQ});
@@ -138,22 +137,22 @@ TEST_F(StoreTest, LoadStateReflectsCommittedState) {
   EXPECT_EQ(store_->LoadState({"zhihu", kQ})->answers[1].absent_count, 0);
 }
 
-TEST_F(StoreTest, FailedFetchCommitsOnlyItsFetchRecord) {
+TEST_P(StoreTest, FailedFetchCommitsOnlyItsFetchRecord) {
   ASSERT_TRUE(Refresh(100, Snap({A(1, "one")})).ok());
-  const std::string before = Query(path_, "SELECT count(*) FROM events; SELECT count(*) FROM revisions;"
+  const std::string before = Query("SELECT count(*) FROM events; SELECT count(*) FROM revisions;"
                                           "SELECT * FROM answers");
   for (Outcome o : {Outcome::kBlocked, Outcome::kAuthRequired, Outcome::kTransient,
                     Outcome::kRateLimited, Outcome::kTooLarge, Outcome::kInvalidResponse}) {
     ASSERT_TRUE(Refresh(200, Snap({}, o)).ok());
   }
-  EXPECT_EQ(Query(path_, "SELECT count(*) FROM events; SELECT count(*) FROM revisions;"
+  EXPECT_EQ(Query("SELECT count(*) FROM events; SELECT count(*) FROM revisions;"
                          "SELECT * FROM answers"), before);
-  EXPECT_EQ(Query(path_, "SELECT count(*) FROM fetches"), "7\n");
+  EXPECT_EQ(Query("SELECT count(*) FROM fetches"), "7\n");
 }
 
 // A fetch that failed on a later page keeps the whole answers of the pages before it
 // (docs/store.md): they are recorded like a partial listing's, and nothing is deleted.
-TEST_F(StoreTest, FailedFetchWithWholeAnswersAddsAndEditsOnly) {
+TEST_P(StoreTest, FailedFetchWithWholeAnswersAddsAndEditsOnly) {
   ASSERT_TRUE(Refresh(100, Snap({A(1, "one"), A(2, "two")})).ok());
   ASSERT_TRUE(Refresh(200, Snap({A(1, "one v2", 150), A(3, "three")}, Outcome::kRateLimited),
                       {{2, model::ProbeResult::kGone}}).ok());
@@ -162,7 +161,7 @@ TEST_F(StoreTest, FailedFetchWithWholeAnswersAddsAndEditsOnly) {
   EXPECT_EQ(store_->GetThread({"zhihu", kQ})->present_answers, 3);
 }
 
-TEST_F(StoreTest, NotFoundTwiceRecordsThreadGone) {
+TEST_P(StoreTest, NotFoundTwiceRecordsThreadGone) {
   ASSERT_TRUE(Refresh(100, Snap({A(1, "one")})).ok());
   ASSERT_TRUE(Refresh(200, Snap({}, Outcome::kNotFound)).ok());
   EXPECT_FALSE(store_->GetThread({"zhihu", kQ})->gone);
@@ -175,7 +174,7 @@ TEST_F(StoreTest, NotFoundTwiceRecordsThreadGone) {
 
 // schedule.gone_after through the store: the start of the not_found run is kept across
 // refreshes (and across outcomes without evidence), and thread_returned ends the gap.
-TEST_F(StoreTest, GoneAfterASpanAndReturned) {
+TEST_P(StoreTest, GoneAfterASpanAndReturned) {
   classify_.gone_after_us = 1000 * 1'000'000;  // 1000 s
   ASSERT_TRUE(Refresh(100, Snap({A(1, "one")})).ok());
   ASSERT_TRUE(Refresh(200, Snap({}, Outcome::kNotFound)).ok());
@@ -208,9 +207,9 @@ TEST_F(StoreTest, GoneAfterASpanAndReturned) {
 }
 
 // Defence in depth: even a buggy caller cannot store a deletion from a partial fetch.
-TEST_F(StoreTest, StoreRefusesDeletionFromIncompleteFetch) {
+TEST_P(StoreTest, StoreRefusesDeletionFromIncompleteFetch) {
   ASSERT_TRUE(Refresh(100, Snap({A(1, "one")})).ok());
-  const std::string before = DumpArchive(path_);
+  const std::string before = Dump();
   model::ChangeSet cs;
   cs.base_version = store_->LoadState({"zhihu", kQ})->version;
   cs.answers.push_back({1, false, model::AnswerState::kDeleted, "author1", 2, false});
@@ -219,22 +218,22 @@ TEST_F(StoreTest, StoreRefusesDeletionFromIncompleteFetch) {
     Status st = store_->CommitRefresh(testing::Record(kQ, 200, cs, o));
     EXPECT_EQ(st.code(), Status::Code::kInternal) << st.ToString();
   }
-  EXPECT_EQ(DumpArchive(path_), before);
+  EXPECT_EQ(Dump(), before);
 }
 
-TEST_F(StoreTest, StaleStateIsRefused) {
+TEST_P(StoreTest, StaleStateIsRefused) {
   auto stale = store_->LoadState({"zhihu", kQ});
   ASSERT_TRUE(Refresh(100, Snap({A(1, "one")})).ok());
-  const std::string before = DumpArchive(path_);
+  const std::string before = Dump();
   model::ChangeSet cs = diff::Classify(*stale, Snap({A(2, "two")}), {});
   Status st = store_->CommitRefresh(testing::Record(kQ, 200, cs));
   EXPECT_EQ(st.code(), Status::Code::kUnavailable) << st.ToString();
-  EXPECT_EQ(DumpArchive(path_), before);
+  EXPECT_EQ(Dump(), before);
 }
 
-TEST_F(StoreTest, RevisionNumbersMustBeDense) {
+TEST_P(StoreTest, RevisionNumbersMustBeDense) {
   ASSERT_TRUE(Refresh(100, Snap({A(1, "one")})).ok());
-  const std::string before = DumpArchive(path_);
+  const std::string before = Dump();
   model::ChangeSet cs;
   cs.base_version = store_->LoadState({"zhihu", kQ})->version;
   cs.answers.push_back({1, false, model::AnswerState::kPresent, "author1", 0, true});
@@ -243,10 +242,10 @@ TEST_F(StoreTest, RevisionNumbersMustBeDense) {
   Status st = store_->CommitRefresh(testing::Record(kQ, 200, cs));
   EXPECT_EQ(st.code(), Status::Code::kInternal) << st.ToString();
   EXPECT_NE(st.message().find("dense"), std::string::npos);
-  EXPECT_EQ(DumpArchive(path_), before);
+  EXPECT_EQ(Dump(), before);
 }
 
-TEST_F(StoreTest, UnknownThreadIsNotFound) {
+TEST_P(StoreTest, UnknownThreadIsNotFound) {
   EXPECT_EQ(store_->LoadState({"zhihu", 12}).status().code(), Status::Code::kNotFound);
   EXPECT_EQ(store_->Events({{"zhihu", 12}, std::nullopt, std::nullopt}).status().code(),
             Status::Code::kNotFound);
@@ -255,7 +254,7 @@ TEST_F(StoreTest, UnknownThreadIsNotFound) {
   EXPECT_NE(st.message().find("zhihu:12"), std::string::npos);
 }
 
-TEST_F(StoreTest, LargeIdsRoundTrip) {
+TEST_P(StoreTest, LargeIdsRoundTrip) {
   const model::QuestionId big = 18446744073709551000ULL;  // above 2^63
   ASSERT_TRUE(store_->AddThread({"zhihu", big}, Timestamp::FromSeconds(1)).ok());
   model::ThreadState st = *store_->LoadState({"zhihu", big});
@@ -270,7 +269,7 @@ TEST_F(StoreTest, LargeIdsRoundTrip) {
   EXPECT_EQ(store_->LoadState({"zhihu", big})->answers[0].id, 18446744073709551557ULL);
 }
 
-TEST_F(StoreTest, ScheduleAndDueThreads) {
+TEST_P(StoreTest, ScheduleAndDueThreads) {
   ASSERT_TRUE(store_->AddThread({"zhihu", 5}, Timestamp::FromSeconds(1)).ok());
   ASSERT_TRUE(store_->SetSchedule({"zhihu", kQ}, {Timestamp::FromSeconds(500), 600}).ok());
   auto due = store_->DueThreads(Timestamp::FromSeconds(100), 10);
@@ -291,34 +290,36 @@ TEST_F(StoreTest, ScheduleAndDueThreads) {
   EXPECT_EQ(store_->ListThreads()->size(), 2u);
 }
 
-TEST_F(StoreTest, RenormalizeRewritesMarkdownWithoutEvents) {
+TEST_P(StoreTest, RenormalizeRewritesMarkdownWithoutEvents) {
   std::vector<model::Answer> answers;
   for (int i = 1; i <= 450; ++i) answers.push_back(A(i, "text " + std::to_string(i)));
   ASSERT_TRUE(Refresh(100, Snap(answers)).ok());
-  const std::string events_before = Query(path_, "SELECT * FROM events ORDER BY id");
+  const std::string events_before = Query("SELECT * FROM events ORDER BY id");
   auto n = store_->Renormalize(2, [](std::string_view html) { return "v2 " + std::string(html); });
   ASSERT_TRUE(n.ok()) << n.status().ToString();
   EXPECT_EQ(*n, 450);
-  EXPECT_EQ(Query(path_, "SELECT * FROM events ORDER BY id"), events_before);
+  EXPECT_EQ(Query("SELECT * FROM events ORDER BY id"), events_before);
   EXPECT_EQ(store_->GetRevision({"zhihu", 7}, 1)->markdown, "v2 <p>text 7</p>");
   EXPECT_EQ(store_->GetRevision({"zhihu", 7}, 1)->normalizer_version, 2);
   EXPECT_EQ(*store_->Renormalize(2, [](std::string_view) { return std::string("x"); }), 0);
 }
 
-TEST_F(StoreTest, InterruptedRenormalizeResumes) {
+TEST_P(StoreTest, InterruptedRenormalizeResumes) {
   std::vector<model::Answer> answers;
   for (int i = 1; i <= 450; ++i) answers.push_back(A(i, "t" + std::to_string(i)));
   ASSERT_TRUE(Refresh(100, Snap(answers)).ok());
   int writes = 0;
-  store_->SetFaultHook([&](std::string_view op) {
+  archive_->SetFaultHook([&](std::string_view op) {
     return op == "update markdown" && ++writes == 250 ? Status::IoError("injected") : Status::Ok();
   });
   auto convert = [](std::string_view html) { return "v3 " + std::string(html); };
   EXPECT_FALSE(store_->Renormalize(3, convert).ok());
-  EXPECT_EQ(Query(path_, "SELECT count(*) FROM revisions WHERE normalizer_version = 3"), "200\n");
-  store_->SetFaultHook(nullptr);
+  EXPECT_EQ(Query("SELECT count(*) FROM revisions WHERE normalizer_version = 3"), "200\n");
+  archive_->SetFaultHook(nullptr);
   EXPECT_EQ(*store_->Renormalize(3, convert), 250);
-  EXPECT_EQ(Query(path_, "SELECT count(*) FROM revisions WHERE normalizer_version = 3"), "450\n");
+  EXPECT_EQ(Query("SELECT count(*) FROM revisions WHERE normalizer_version = 3"), "450\n");
 }
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(Backends()), BackendName);
+
 }  // namespace
 }  // namespace archivist::store::testing

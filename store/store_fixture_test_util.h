@@ -1,8 +1,9 @@
-// The fixture of the SqliteStore tests (sqlite_store_test.cc, sqlite_store_file_test.cc): an
-// archive in a fresh folder with one thread, refreshed as the pipeline does it, and the
-// answer and snapshot builders. Tests only.
-#ifndef ARCHIVIST_STORE_SQLITE_STORE_TEST_UTIL_H_
-#define ARCHIVIST_STORE_SQLITE_STORE_TEST_UTIL_H_
+// The fixtures of the store tests: StoreFixture, an archive with one thread, refreshed as the
+// pipeline does it, and the answer and snapshot builders; StoreTest, the same over every
+// backend (value-parameterized, store_contract_test.cc); SqliteFileTest, an SQLite archive
+// at a known path (sqlite_store_file_test.cc). Tests only.
+#ifndef ARCHIVIST_STORE_STORE_FIXTURE_TEST_UTIL_H_
+#define ARCHIVIST_STORE_STORE_FIXTURE_TEST_UTIL_H_
 
 #include <gtest/gtest.h>
 
@@ -13,6 +14,7 @@
 #include "diff/classify.h"
 #include "store/sqlite_store.h"
 #include "store/store_test_util.h"
+#include "store/test_archive.h"
 
 namespace archivist::store::testing {
 
@@ -40,15 +42,25 @@ inline model::Snapshot Snap(std::vector<model::Answer> answers,
   return s;
 }
 
-class StoreTest : public ::testing::Test {
+class StoreFixture : public ::testing::Test {
  protected:
+  virtual Result<std::unique_ptr<TestArchive>> OpenArchive() = 0;
+
   void SetUp() override {
-    path_ = dir_.Path("archive.db");
-    auto s = SqliteStore::Open(path_);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
+    auto a = OpenArchive();
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+    archive_ = std::move(*a);
+    store_ = &archive_->store();
     ASSERT_TRUE(store_->AddThread({"zhihu", kQ}, Timestamp::FromSeconds(1)).ok());
   }
+
+  // Raw SQL on the archive and its whole contents (test_archive.h).
+  std::string Query(const std::string& sql) { return archive_->Query(sql); }
+  // SQL on an SQLite file (store_test_util.h), which the member above would hide.
+  static std::string Query(const std::string& db_path, const std::string& sql) {
+    return testing::Query(db_path, sql);
+  }
+  std::string Dump() { return archive_->Dump(); }
 
   // One refresh as the pipeline does it (pipeline/pipeline.cc): load, probe list, classify,
   // derive Markdown, commit.
@@ -88,12 +100,29 @@ class StoreTest : public ::testing::Test {
     return s;
   }
 
+  std::unique_ptr<TestArchive> archive_;
+  Store* store_ = nullptr;  // archive_'s
+  diff::ClassifyOptions classify_{2, 2, 0};  // thread_gone on the count alone unless a test says
+};
+
+// The contract of every Store, run once per backend (test_archive.h).
+class StoreTest : public StoreFixture, public ::testing::WithParamInterface<Backend> {
+ protected:
+  Result<std::unique_ptr<TestArchive>> OpenArchive() override { return GetParam().open(); }
+};
+
+// An SQLite archive at path_ in dir_, for what only a file has (backup, read-only, size cap).
+class SqliteFileTest : public StoreFixture {
+ protected:
+  Result<std::unique_ptr<TestArchive>> OpenArchive() override {
+    path_ = dir_.Path("archive.db");
+    return OpenSqliteArchive(path_);
+  }
+
   TempDir dir_;
   std::string path_;
-  std::unique_ptr<SqliteStore> store_;
-  diff::ClassifyOptions classify_{2, 2, 0};  // thread_gone on the count alone unless a test says
 };
 
 }  // namespace archivist::store::testing
 
-#endif  // ARCHIVIST_STORE_SQLITE_STORE_TEST_UTIL_H_
+#endif  // ARCHIVIST_STORE_STORE_FIXTURE_TEST_UTIL_H_
