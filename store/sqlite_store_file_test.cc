@@ -1,5 +1,5 @@
 // SqliteStore and its file: backup as a consistent copy and its refusals, a read-only archive,
-// a full disk, and fault injection proving a refresh is all or nothing. The fixture is
+// and a full disk. (Fault injection is store_contract_test.cc's.) The fixture is
 // store_fixture_test_util.h.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -14,7 +14,6 @@
 namespace archivist::store::testing {
 namespace {
 
-using model::Outcome;
 
 TEST_F(SqliteFileTest, BackupIsAConsistentCopy) {
   ASSERT_TRUE(Refresh(100, Snap({A(1, "one"), A(2, "two")})).ok());
@@ -113,49 +112,6 @@ TEST_F(SqliteFileTest, FullDiskFailsTheRefreshCleanly) {
   capped->reset();
   EXPECT_EQ(DumpArchive(path_), before);
   EXPECT_EQ(Query(path_, "PRAGMA integrity_check"), "ok\n");
-}
-
-// Fail each write of a refresh in turn, and then its commit: every time the archive must be
-// exactly as it was before; afterwards the same refresh must go through.
-TEST_F(SqliteFileTest, FaultInjectionLeavesNothingHalfWritten) {
-  ASSERT_TRUE(Refresh(100, Snap({A(1, "one"), A(2, "two"), A(3, "three")})).ok());
-  const auto snap = Snap({A(4, "four"), A(1, "one v2", 130), A(3, "three")}, Outcome::kComplete,
-                         "Renamed");
-  const std::string before = DumpArchive(path_);
-  int total_ops = 0;
-  {
-    // Count the operations of this refresh in a copy, not in the archive under test.
-    const std::string copy = dir_.Path("count.db");
-    ASSERT_TRUE(store_->Backup(copy).ok());
-    auto counter = SqliteStore::Open(copy);
-    ASSERT_TRUE(counter.ok());
-    (*counter)->SetFaultHook([&](std::string_view) { ++total_ops; return Status::Ok(); });
-    model::ChangeSet cs = diff::Classify(*(*counter)->LoadState({"zhihu", kQ}), snap,
-                                        {{2, model::ProbeResult::kGone}});
-    ASSERT_TRUE((*counter)->CommitRefresh(testing::Record(kQ, 200, cs)).ok());
-  }
-  ASSERT_GT(total_ops, 10);
-  for (int fail_at = 1; fail_at <= total_ops; ++fail_at) {
-    int op = 0;
-    std::string failed_op;
-    archive_->SetFaultHook([&](std::string_view name) {
-      if (++op == fail_at) {
-        failed_op = name;
-        return Status::IoError("injected failure");
-      }
-      return Status::Ok();
-    });
-    Status st = Refresh(200, snap, {{2, model::ProbeResult::kGone}});
-    EXPECT_FALSE(st.ok()) << "operation " << fail_at;
-    EXPECT_EQ(DumpArchive(path_), before) << "after failing operation " << fail_at << " ("
-                                          << failed_op << ")";
-  }
-  archive_->SetFaultHook(nullptr);
-  ASSERT_TRUE(Refresh(200, snap, {{2, model::ProbeResult::kGone}}).ok());
-  EXPECT_NE(DumpArchive(path_), before);
-  EXPECT_EQ(Kinds({{"zhihu", kQ}, std::nullopt, Timestamp::FromSeconds(200)}),
-            (std::vector<std::string>{"title_changed", "answer_added 4 r1", "answer_edited 1 r2",
-                                      "answer_deleted 2"}));
 }
 
 }  // namespace

@@ -319,6 +319,45 @@ TEST_P(StoreTest, InterruptedRenormalizeResumes) {
   EXPECT_EQ(*store_->Renormalize(3, convert), 250);
   EXPECT_EQ(Query("SELECT count(*) FROM revisions WHERE normalizer_version = 3"), "450\n");
 }
+// Fail each write of a refresh in turn, and then its commit: every time the archive must be
+// exactly as it was before; afterwards the same refresh must go through.
+TEST_P(StoreTest, FaultInjectionLeavesNothingHalfWritten) {
+  ASSERT_TRUE(Refresh(100, Snap({A(1, "one"), A(2, "two"), A(3, "three")})).ok());
+  const auto snap = Snap({A(4, "four"), A(1, "one v2", 130), A(3, "three")}, Outcome::kComplete,
+                         "Renamed");
+  const std::string before = Dump();
+  // Count the operations of this refresh: the last one is the commit, failed here.
+  int total_ops = 0;
+  archive_->SetFaultHook([&](std::string_view name) {
+    ++total_ops;
+    return name == "commit" ? Status::IoError("counted") : Status::Ok();
+  });
+  ASSERT_FALSE(Refresh(200, snap, {{2, model::ProbeResult::kGone}}).ok());
+  ASSERT_GT(total_ops, 10);
+  ASSERT_EQ(Dump(), before);
+  for (int fail_at = 1; fail_at <= total_ops; ++fail_at) {
+    int op = 0;
+    std::string failed_op;
+    archive_->SetFaultHook([&](std::string_view name) {
+      if (++op == fail_at) {
+        failed_op = name;
+        return Status::IoError("injected failure");
+      }
+      return Status::Ok();
+    });
+    Status st = Refresh(200, snap, {{2, model::ProbeResult::kGone}});
+    EXPECT_FALSE(st.ok()) << "operation " << fail_at;
+    EXPECT_EQ(Dump(), before) << "after failing operation " << fail_at << " ("
+                                          << failed_op << ")";
+  }
+  archive_->SetFaultHook(nullptr);
+  ASSERT_TRUE(Refresh(200, snap, {{2, model::ProbeResult::kGone}}).ok());
+  EXPECT_NE(Dump(), before);
+  EXPECT_EQ(Kinds({{"zhihu", kQ}, std::nullopt, Timestamp::FromSeconds(200)}),
+            (std::vector<std::string>{"title_changed", "answer_added 4 r1", "answer_edited 1 r2",
+                                      "answer_deleted 2"}));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(Backends()), BackendName);
 
 }  // namespace

@@ -99,6 +99,18 @@ test_support::PgServer* Server(std::string* error) {
 }
 
 Result<std::unique_ptr<TestArchive>> OpenPgArchive() {
+  Result<std::string> uri = FreshPgDatabase();
+  if (!uri.ok()) return uri.status();
+  Result<std::unique_ptr<PgStore>> store = PgStore::Open(*uri);
+  if (!store.ok()) return store.status();
+  Result<std::unique_ptr<PgConn>> raw = PgConn::Connect(*uri);
+  if (!raw.ok()) return raw.status();
+  return std::unique_ptr<TestArchive>(new PgArchive(std::move(*store), std::move(*raw)));
+}
+
+}  // namespace
+
+Result<std::string> FreshPgDatabase() {
   static std::atomic<int> counter{0};
   std::string error;
   test_support::PgServer* server = Server(&error);
@@ -107,14 +119,8 @@ Result<std::unique_ptr<TestArchive>> OpenPgArchive() {
   if (std::string err = server->CreateDatabase(name); !err.empty()) {
     return Status::IoError("cannot create database " + name + ": " + err);
   }
-  Result<std::unique_ptr<PgStore>> store = PgStore::Open(server->Uri(name));
-  if (!store.ok()) return store.status();
-  Result<std::unique_ptr<PgConn>> raw = PgConn::Connect(server->Uri(name));
-  if (!raw.ok()) return raw.status();
-  return std::unique_ptr<TestArchive>(new PgArchive(std::move(*store), std::move(*raw)));
+  return server->Uri(name);
 }
-
-}  // namespace
 
 std::string TestArchive::Dump() {
   std::string out;

@@ -35,6 +35,10 @@ class TestArchive {
 // An archive on the SQLite file `path` (created when missing).
 Result<std::unique_ptr<TestArchive>> OpenSqliteArchive(const std::string& path);
 
+// The URI of a fresh, empty database on the test binary's PostgreSQL server (started on
+// first use, stopped at exit); kIoError when the server cannot start.
+Result<std::string> FreshPgDatabase();
+
 struct Backend {
   std::string name;  // "Sqlite", "Postgres": the suffix of the test names
   std::function<Result<std::unique_ptr<TestArchive>>()> open;

@@ -1,0 +1,146 @@
+// PgStore beyond the shared contract (store_contract_test.cc): what the database is and which
+// version it has, refusals that leave a database untouched, a read-only session, two writers
+// of one thread, and text PostgreSQL cannot hold.
+#include "store/pg_store.h"
+
+#include <gtest/gtest.h>
+
+#include "diff/classify.h"
+#include "store/pg_conn.h"
+#include "store/pg_schema.h"
+#include "store/store_fixture_test_util.h"
+
+namespace archivist::store::testing {
+namespace {
+
+class PgStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Result<std::string> uri = FreshPgDatabase();
+    ASSERT_TRUE(uri.ok()) << uri.status().ToString();
+    uri_ = *uri;
+    auto raw = PgConn::Connect(uri_);
+    ASSERT_TRUE(raw.ok()) << raw.status().ToString();
+    raw_ = std::move(*raw);
+  }
+
+  // Rows of one statement as "col|col" lines.
+  std::string Sql(const std::string& sql) {
+    Result<PgRows> rows = raw_->Query(sql);
+    EXPECT_TRUE(rows.ok()) << sql << ": " << rows.status().ToString();
+    if (!rows.ok()) return "";
+    std::string out;
+    for (int r = 0; r < rows->size(); ++r) {
+      for (int c = 0; c < rows->columns(); ++c) out += (c ? "|" : "") + rows->Text(r, c);
+      out += "\n";
+    }
+    return out;
+  }
+
+  std::string uri_;
+  std::unique_ptr<PgConn> raw_;
+};
+
+TEST_F(PgStoreTest, ANewArchiveRecordsItsSchemaVersionAndReopensWithoutMigrating) {
+  ASSERT_TRUE(PgStore::Open(uri_).ok());
+  EXPECT_EQ(Sql("SELECT application, version FROM archivist_schema"),
+            "archivist|" + std::to_string(PgCurrentSchemaVersion()) + "\n");
+  auto again = PgStore::Open(uri_);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(Sql("SELECT count(*) FROM archivist_schema"), "1\n");
+}
+
+TEST_F(PgStoreTest, AnotherApplicationsDatabaseIsRefusedUntouched) {
+  ASSERT_TRUE(raw_->Exec("CREATE TABLE invoices (id int); INSERT INTO invoices VALUES (7)",
+                         "setting up").ok());
+  auto s = PgStore::Open(uri_);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), Status::Code::kCorruption) << s.status().ToString();
+  EXPECT_NE(s.status().message().find("not an archivist database"), std::string::npos);
+  EXPECT_EQ(Sql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), "1\n");
+  EXPECT_EQ(Sql("SELECT id FROM invoices"), "7\n");
+}
+
+TEST_F(PgStoreTest, MigratesInOrderAndRefusesANewerDatabaseUntouched) {
+  const Migration future[] = {PgMigrations()[0], {2, "ALTER TABLE threads ADD COLUMN extra bigint"}};
+  ASSERT_TRUE(PgStore::Open(uri_).ok());
+  auto newer = PgStore::OpenWithMigrations(uri_, {}, future);
+  ASSERT_TRUE(newer.ok()) << newer.status().ToString();
+  EXPECT_EQ(Sql("SELECT version FROM archivist_schema"), "2\n");
+  ASSERT_TRUE((*newer)->AddThread({"zhihu", 5}, Timestamp::FromSeconds(1)).ok());
+  newer->reset();
+  auto old = PgStore::Open(uri_);
+  ASSERT_FALSE(old.ok());
+  EXPECT_EQ(old.status().code(), Status::Code::kInvalidArgument) << old.status().ToString();
+  EXPECT_NE(old.status().message().find("newer than this archivist"), std::string::npos);
+  EXPECT_EQ(Sql("SELECT version FROM archivist_schema"), "2\n");
+  EXPECT_EQ(Sql("SELECT source_id FROM threads"), "5\n");
+}
+
+TEST_F(PgStoreTest, ReadOnlyReadsButRefusesWrites) {
+  {
+    auto rw = PgStore::Open(uri_);
+    ASSERT_TRUE(rw.ok());
+    ASSERT_TRUE((*rw)->AddThread({"zhihu", kQ}, Timestamp::FromSeconds(1)).ok());
+  }
+  PgOptions options;
+  options.read_only = true;
+  auto ro = PgStore::Open(uri_, options);
+  ASSERT_TRUE(ro.ok()) << ro.status().ToString();
+  EXPECT_EQ((*ro)->ListThreads()->size(), 1u);
+  Result<bool> added = (*ro)->AddThread({"zhihu", 3}, Timestamp());
+  ASSERT_FALSE(added.ok());
+  EXPECT_EQ(added.status().code(), Status::Code::kIoError);
+  EXPECT_NE(added.status().message().find("read-only"), std::string::npos)
+      << added.status().message();
+  EXPECT_EQ(Sql("SELECT count(*) FROM threads"), "1\n");
+  // An empty database is not migrated by a read-only open.
+  Result<std::string> empty = FreshPgDatabase();
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(PgStore::Open(*empty, options).status().code(), Status::Code::kInvalidArgument);
+}
+
+// Two daemons refresh the same thread from the same state: the second commit is refused and
+// leaves nothing of itself.
+TEST_F(PgStoreTest, TheSecondOfTwoWritersOfOneThreadIsRefused) {
+  auto a = PgStore::Open(uri_);
+  auto b = PgStore::Open(uri_);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE((*a)->AddThread({"zhihu", kQ}, Timestamp::FromSeconds(1)).ok());
+  const model::ThreadState state_a = *(*a)->LoadState({"zhihu", kQ});
+  const model::ThreadState state_b = *(*b)->LoadState({"zhihu", kQ});
+  ASSERT_TRUE((*a)->CommitRefresh(Record(kQ, 100, diff::Classify(state_a, Snap({A(1, "one")}), {})))
+                  .ok());
+  const std::string fetches = Sql("SELECT count(*) FROM fetches");
+  Status st = (*b)->CommitRefresh(Record(kQ, 101, diff::Classify(state_b, Snap({A(2, "two")}), {})));
+  EXPECT_EQ(st.code(), Status::Code::kUnavailable) << st.ToString();
+  EXPECT_EQ(Sql("SELECT count(*) FROM fetches"), fetches);
+  EXPECT_EQ(Sql("SELECT source_id FROM answers"), "1\n");
+}
+
+// PostgreSQL text cannot hold a NUL byte: such a refresh is refused whole, naming the cause.
+TEST_F(PgStoreTest, TextWithANulByteIsRefusedWhole) {
+  auto s = PgStore::Open(uri_);
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE((*s)->AddThread({"zhihu", kQ}, Timestamp::FromSeconds(1)).ok());
+  model::ChangeSet cs = diff::Classify(*(*s)->LoadState({"zhihu", kQ}),
+                                       Snap({A(1, "one")}, model::Outcome::kComplete,
+                                            std::string("Ti\0tle", 6)),
+                                       {});
+  Status st = (*s)->CommitRefresh(Record(kQ, 100, cs));
+  EXPECT_EQ(st.code(), Status::Code::kInvalidArgument) << st.ToString();
+  EXPECT_NE(st.message().find("NUL"), std::string::npos) << st.message();
+  EXPECT_EQ(Sql("SELECT count(*) FROM fetches"), "0\n");
+  EXPECT_EQ(Sql("SELECT version FROM threads"), "0\n");
+}
+
+TEST_F(PgStoreTest, AnUnreachableServerIsAClearIoError) {
+  auto s = PgStore::Open("postgresql://archivist@/none?host=/nonexistent/socket/dir");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), Status::Code::kIoError);
+  EXPECT_NE(s.status().message().find("cannot connect"), std::string::npos)
+      << s.status().message();
+}
+
+}  // namespace
+}  // namespace archivist::store::testing
