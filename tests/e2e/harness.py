@@ -10,6 +10,9 @@ questions that a test may edit.
 Daemon is the one way the tests run `archivist daemon`: stdout and stderr to a log file, its
 one-line refresh log parsed. Waits (wait_until) are hang guards, not timing assertions.
 
+PgServer is the one way the tests start a PostgreSQL server: Debian's postgresql 15 in a fresh
+folder, on a Unix socket there only (tests/support/pg_server.h is its C++ twin).
+
 sql() runs one statement on an archive file over a connection of its own, committed and
 closed at once, so that no lock or open WAL is left behind for the archivist under test;
 check_whole() asserts that an archive holds only whole refreshes.
