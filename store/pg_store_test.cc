@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 #include "diff/classify.h"
 #include "store/pg_conn.h"
 #include "store/pg_schema.h"
@@ -118,6 +122,29 @@ TEST_F(PgStoreTest, TheSecondOfTwoWritersOfOneThreadIsRefused) {
   EXPECT_EQ(Sql("SELECT source_id FROM answers"), "1\n");
 }
 
+// A commit that meets the thread row locked by another transaction waits for it, then sees
+// the version that transaction committed and is refused: the check is not a stale read.
+TEST_F(PgStoreTest, ACommitWaitsForTheRowLockThenSeesTheNewVersion) {
+  auto b = PgStore::Open(uri_);
+  ASSERT_TRUE(b.ok());
+  ASSERT_TRUE((*b)->AddThread({"zhihu", kQ}, Timestamp::FromSeconds(1)).ok());
+  const model::ThreadState state = *(*b)->LoadState({"zhihu", kQ});
+  ASSERT_TRUE(raw_->Exec("BEGIN; SELECT 1 FROM threads FOR UPDATE; "
+                         "UPDATE threads SET version = version + 1", "locking the thread").ok());
+  std::atomic<bool> done{false};
+  Status st;
+  std::thread writer([&] {
+    st = (*b)->CommitRefresh(Record(kQ, 100, diff::Classify(state, Snap({A(1, "one")}), {})));
+    done = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(done) << "the commit did not wait for the row lock";
+  ASSERT_TRUE(raw_->Exec("COMMIT", "unlocking").ok());
+  writer.join();
+  EXPECT_EQ(st.code(), Status::Code::kUnavailable) << st.ToString();
+  EXPECT_EQ(Sql("SELECT count(*) FROM fetches"), "0\n");
+}
+
 // PostgreSQL text cannot hold a NUL byte: such a refresh is refused whole, naming the cause.
 TEST_F(PgStoreTest, TextWithANulByteIsRefusedWhole) {
   auto s = PgStore::Open(uri_);
@@ -132,6 +159,37 @@ TEST_F(PgStoreTest, TextWithANulByteIsRefusedWhole) {
   EXPECT_NE(st.message().find("NUL"), std::string::npos) << st.message();
   EXPECT_EQ(Sql("SELECT count(*) FROM fetches"), "0\n");
   EXPECT_EQ(Sql("SELECT version FROM threads"), "0\n");
+}
+
+// E1 holds in the database itself, not only in the commit code: the CHECKs are SQLite's.
+TEST_F(PgStoreTest, TheDatabaseRefusesAnEventThatBreaksE1) {
+  auto s = PgStore::Open(uri_);
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE((*s)->AddThread({"zhihu", kQ}, Timestamp::FromSeconds(1)).ok());
+  ASSERT_TRUE(raw_->Exec("INSERT INTO fetches (thread_id, started_at, outcome) "
+                         "SELECT id, 1, 'complete' FROM threads", "setting up").ok());
+  auto insert = [&](const std::string& kind) {
+    return raw_->Exec("INSERT INTO events (thread_id, fetch_id, at, kind, answer_id, "
+                      "revision_id) SELECT t.id, f.id, 1, '" + kind +
+                          "', NULL, NULL FROM threads t, fetches f",
+                      "inserting an event");
+  };
+  EXPECT_FALSE(insert("answer_added").ok());    // names no answer and no revision
+  EXPECT_FALSE(insert("answer_deleted").ok());  // names no answer
+  EXPECT_TRUE(insert("thread_gone").ok());      // a thread event names neither
+  EXPECT_EQ(Sql("SELECT kind FROM events"), "thread_gone\n");
+}
+
+// Changes reads a range of events_at, as SQLite's does (the plan, with sequential scans
+// priced out: the test tables are tiny).
+TEST_F(PgStoreTest, ChangesCanUseTheTimeIndex) {
+  ASSERT_TRUE(PgStore::Open(uri_).ok());
+  ASSERT_TRUE(raw_->Exec("SET enable_seqscan = off; SET enable_bitmapscan = off",
+                         "setting up").ok());
+  const std::string plan = Sql(
+      "EXPLAIN SELECT e.at, e.kind FROM events e WHERE e.at >= 5 ORDER BY e.at, e.id");
+  EXPECT_NE(plan.find("events_at"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("Sort"), std::string::npos) << plan;
 }
 
 TEST_F(PgStoreTest, AnUnreachableServerIsAClearIoError) {
