@@ -102,7 +102,7 @@ Result<std::vector<store::ChangeRecord>> ThreadChanges(store::Store& store,
 }
 
 Result<std::string> ArchiveFeed(store::Store& store, const std::string& base_url, size_t limit) {
-  Result<std::vector<store::ChangeRecord>> changes = store.Changes(Timestamp());
+  Result<std::vector<store::ChangeRecord>> changes = store.LatestChanges(limit);
   if (!changes.ok()) return changes.status();
   return Feed(*changes, "tag:archivist.invalid,2026:feed/all", "archivist: every change",
               base_url, base_url + "/feeds/all.atom", base_url + "/changes", limit);
