@@ -10,7 +10,10 @@ an empty compressed HTML: `changes` reads neither.
 
 Then the real `archivist changes --since 7d` (human and --json, output to /dev/null) runs RUNS
 times each, and the 24h window too; p50 and p99 of the wall time of the whole process are
-printed, with the number of events each window returned and the query plan.
+printed, with the number of events each window returned and the query plan. Last, `archivist
+serve` on the same archive: p50 and p99 of RUNS requests each to the viewer's thread list
+(`/`), a thread page (`/question/<qid>`, a different thread each time), `/changes?since=7d`
+and the Atom feed of everything (`/feeds/all.atom`), with the size of each reply.
 
 usage: bench/changes_bench.py --archivist build/cli/archivist [--threads 10000]
        [--answers 4] [--revisions 3] [--runs 30] [--drop-index]
@@ -18,6 +21,9 @@ Not a test: prints numbers. Needs a quiet machine to mean much.
 """
 import argparse
 import os
+import re
+import signal
+import urllib.request
 import random
 import sqlite3
 import statistics
@@ -105,6 +111,33 @@ def measure(archivist, db, args, runs):
     return statistics.median(times), percentile(times, 99), lines
 
 
+def measure_viewer(archivist, db, threads, runs):
+    """p50/p99 of GETs to a running `archivist serve` on `db`."""
+    serve = subprocess.Popen([archivist, "--db", db, "serve", "--listen", "127.0.0.1:0"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        m = re.search(r"(http://127\.0\.0\.1:\d+)", serve.stdout.readline())
+        assert m, serve.stderr.read()
+        base = m.group(1)
+        rng = random.Random(11)
+        pages = [("/", lambda: "/"),
+                 ("/question/<qid>", lambda: "/question/%d" % (10_000_000 + rng.randint(1, threads))),
+                 ("/changes?since=7d", lambda: "/changes?since=7d"),
+                 ("/feeds/all.atom", lambda: "/feeds/all.atom")]
+        for name, path in pages:
+            times, size = [], 0
+            for _ in range(runs):
+                s = time.monotonic()
+                with urllib.request.urlopen(base + path(), timeout=60) as r:
+                    size = len(r.read())
+                times.append((time.monotonic() - s) * 1000)
+            print("viewer %-26s p50 %6.1f ms  p99 %6.1f ms  (%d bytes, %d runs)" % (
+                name, statistics.median(times), percentile(times, 99), size, runs))
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        serve.wait(timeout=30)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--archivist", required=True)
@@ -148,6 +181,7 @@ def main():
             p50, p99, lines = measure(a.archivist, db, args, a.runs)
             print("%-32s p50 %6.1f ms  p99 %6.1f ms  (%d lines, %d runs)" % (
                 " ".join(args), p50, p99, lines, a.runs))
+        measure_viewer(a.archivist, db, n_threads, a.runs)
 
 
 if __name__ == "__main__":

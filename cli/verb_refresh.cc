@@ -41,6 +41,7 @@
 #include "pipeline/backends.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/standalone.h"
+#include "web/feeds.h"
 
 namespace archivist::cli {
 namespace {
@@ -199,6 +200,10 @@ int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
     tagger = std::move(*loaded);
   }
   pipeline::PipelineOptions options = pipeline::PipelineOptionsOf(*config);
+  options.export_more = [dir = config->export_dir, base = web::ConfiguredBaseUrl(config->web.listen)](
+                            store::Store& s, const store::ThreadKey& key, const AtomicWriteOptions& w) {
+    return web::WriteThreadFeeds(s, dir, key, base, w);
+  };
   // A daemon's scheduler owns the schedule. (No probe while `due` holds its lock: closing the
   // probe's descriptor would release the lock, base/lock_file.h.)
   if (due || !ArchiveDaemon(config->store_path)) {

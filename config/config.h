@@ -93,7 +93,7 @@ struct WebConfig {
   std::string listen;  // HOST:PORT (config/listen_address.h); "" = no viewer
 };
 
-// One [[notify]] hook (docs/operations.md "Notifications"): exactly one of `exec` (a command
+// One [[notify]] hook (docs/notifications.md): exactly one of `exec` (a command
 // run by /bin/sh with the JSON on stdin) and `url` (an http:// or https:// URL the JSON is
 // POSTed to).
 struct NotifyConfig {

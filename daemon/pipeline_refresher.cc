@@ -8,6 +8,7 @@
 #include "pipeline/backends.h"
 #include "pipeline/pipeline.h"
 #include "store/sqlite_store.h"
+#include "web/feeds.h"
 
 namespace archivist::daemon {
 
@@ -31,6 +32,10 @@ class PipelineRefresher final : public Refresher {
   static pipeline::PipelineOptions OptionsOf(const config::Config& c, const CancelToken* cancel) {
     pipeline::PipelineOptions o = pipeline::PipelineOptionsOf(c);
     o.cancel = cancel;  // the daemon's stop: nothing of a cancelled refresh is stored
+    o.export_more = [dir = c.export_dir, base = web::ConfiguredBaseUrl(c.web.listen)](
+                        store::Store& s, const store::ThreadKey& key, const AtomicWriteOptions& w) {
+      return web::WriteThreadFeeds(s, dir, key, base, w);
+    };
     return o;
   }
 

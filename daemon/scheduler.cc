@@ -35,20 +35,8 @@ namespace archivist::daemon {
 using pipeline::ClampInterval;
 using pipeline::PlusSeconds;
 
-pipeline::IntervalPolicy PolicyOf(const SchedulerOptions& o) {
-  pipeline::IntervalPolicy p;
-  p.min_interval = o.min_interval;
-  p.max_interval = o.max_interval;
-  p.initial_interval = o.initial_interval;
-  p.factor = o.factor;
-  p.jitter = o.jitter;
-  p.host_backoff_base = o.host_backoff_base;
-  p.host_backoff_max = o.host_backoff_max;
-  return p;
-}
-
 Scheduler::Scheduler(Clock& clock, SchedulerOptions options, uint64_t seed)
-    : clock_(clock), options_(options), policy_(PolicyOf(options)), rng_(seed) {}
+    : clock_(clock), options_(options), policy_(options.policy), rng_(seed) {}
 
 std::string Scheduler::Name(const store::ThreadKey& key) {
   return store::ToString(key);
@@ -59,7 +47,7 @@ void Scheduler::Dequeue(const Entry& e) { queue_.erase({e.next_due.micros(), Nam
 
 void Scheduler::SetOptions(const SchedulerOptions& options) {
   options_ = options;
-  policy_ = PolicyOf(options);
+  policy_ = options.policy;
   const Timestamp now = clock_.WallNow();
   for (auto& [name, e] : threads_) {
     e.interval_s = ClampInterval(policy_, e.interval_s);

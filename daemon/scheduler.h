@@ -42,15 +42,9 @@
 namespace archivist::daemon {
 
 struct SchedulerOptions {
-  std::chrono::seconds min_interval{600};
-  std::chrono::seconds max_interval{7 * 86400};
-  std::chrono::seconds initial_interval{1800};
-  double factor = 1.5;   // shrink ÷factor after a change, grow ×factor after none
-  double jitter = 0.1;   // next_due spread: interval·U[1-jitter, 1+jitter]
+  pipeline::IntervalPolicy policy;  // intervals and host back-off, shared with one-shot refreshes
   int concurrency = 4;
   int per_host_concurrency = 1;
-  std::chrono::seconds host_backoff_base{30};
-  std::chrono::seconds host_backoff_max{3600};
 };
 
 // A thread as the service hands it over.

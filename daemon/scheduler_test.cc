@@ -18,9 +18,9 @@ store::ThreadKey Key(uint64_t id) { return {std::string(store::kZhihu), id}; }
 
 SchedulerOptions Options() {
   SchedulerOptions o;
-  o.min_interval = seconds(600);
-  o.max_interval = seconds(7 * 86400);
-  o.initial_interval = seconds(1800);
+  o.policy.min_interval = seconds(600);
+  o.policy.max_interval = seconds(7 * 86400);
+  o.policy.initial_interval = seconds(1800);
   o.concurrency = 4;
   o.per_host_concurrency = 1;
   return o;
@@ -147,9 +147,9 @@ TEST_F(SchedulerTest, RetryAfter120KeepsTheHostQuietFor120Seconds) {
 
 TEST_F(SchedulerTest, HostBackoffIsExponentialCappedAndResetBySuccess) {
   SchedulerOptions o = Options();
-  o.host_backoff_base = seconds(30);
-  o.host_backoff_max = seconds(3600);
-  o.min_interval = seconds(1);
+  o.policy.host_backoff_base = seconds(30);
+  o.policy.host_backoff_max = seconds(3600);
+  o.policy.min_interval = seconds(1);
   Scheduler s(clock_, o);
   s.Track({Key(1), "h", std::nullopt, std::nullopt});
   std::vector<int64_t> backoffs;
@@ -194,8 +194,8 @@ TEST_F(SchedulerTest, ThreadFailuresDoNotBackOffTheHost) {
 // small hosts are not held up behind the big one.
 TEST_F(SchedulerTest, NothingStarvesWhenAThousandAreDueAtOnce) {
   SchedulerOptions o = Options();
-  o.min_interval = seconds(60);
-  o.initial_interval = seconds(60);
+  o.policy.min_interval = seconds(60);
+  o.policy.initial_interval = seconds(60);
   o.concurrency = 3;
   o.per_host_concurrency = 2;
   Scheduler s(clock_, o);
@@ -286,7 +286,7 @@ TEST_F(SchedulerTest, ReloadWithASmallerMaximumPullsSchedulesIn) {
   const Timestamp far = Timestamp::FromMicros(Now().micros() + 6 * 86400LL * 1'000'000);
   s.Track({Key(1), "h", store::Schedule{far, 6 * 86400}, std::nullopt});
   SchedulerOptions o = Options();
-  o.max_interval = seconds(3600);
+  o.policy.max_interval = seconds(3600);
   s.SetOptions(o);
   EXPECT_EQ(s.ScheduleOf(Key(1))->interval_seconds, 3600);
   EXPECT_EQ(s.ScheduleOf(Key(1))->next_due.micros(), Now().micros() + 3600LL * 1'000'000);

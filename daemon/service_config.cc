@@ -6,22 +6,19 @@
 #include <filesystem>
 
 #include "pipeline/backends.h"
+#include "pipeline/standalone.h"
 #include "store/sqlite_store.h"
 
 namespace archivist::daemon {
 
 SchedulerOptions SchedulerOptionsOf(const config::Config& c, const ServiceOptions& o,
                                     int workers) {
-  using std::chrono::duration_cast;
-  using std::chrono::seconds;
   SchedulerOptions s;
-  s.min_interval = duration_cast<seconds>(c.schedule.min_interval);
-  s.max_interval = duration_cast<seconds>(c.schedule.max_interval);
-  s.initial_interval = duration_cast<seconds>(c.schedule.initial_interval);
+  s.policy = pipeline::IntervalPolicyOf(c.schedule);
   s.concurrency = std::min(c.fetch.concurrency, workers);
   s.per_host_concurrency = c.fetch.per_host_concurrency;
-  s.host_backoff_base = o.host_backoff_base;
-  s.host_backoff_max = o.host_backoff_max;
+  s.policy.host_backoff_base = o.host_backoff_base;
+  s.policy.host_backoff_max = o.host_backoff_max;
   return s;
 }
 

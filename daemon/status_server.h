@@ -7,7 +7,7 @@
 // GET gets 405, an oversized head 431; the handler decides the rest.
 //
 // It must stay small whatever the clients do, because it shares the process's file
-// descriptors with the refreshes (docs/operations.md "Security"):
+// descriptors with the refreshes (docs/security.md):
 //   - at most `max_connections` are open at once: a new connection beyond that closes the
 //     oldest one still waiting for its request (a flood of idle connections cannot lock out
 //     /healthz, and costs at most that many descriptors);

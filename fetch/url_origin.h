@@ -1,5 +1,5 @@
 // Origin: where a URL points, as libcurl will connect to it — scheme, host and port — so that
-// archivist can keep what it sends to the base URL's origin (docs/operations.md "Security").
+// archivist can keep what it sends to the base URL's origin (docs/security.md).
 //
 // OriginOf parses with libcurl's own URL parser (curl_url), the one that decides where a
 // transfer connects: no second parser to disagree with it on "http://a\@b/" and the like.

@@ -1,4 +1,4 @@
-// notify: the operator's [[notify]] hooks (docs/operations.md "Notifications"), told about
+// notify: the operator's [[notify]] hooks (docs/notifications.md), told about
 // the events each refresh recorded.
 //
 // After a refresh that recorded events, its caller (`archivist refresh`, the daemon) Posts a

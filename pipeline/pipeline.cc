@@ -275,6 +275,9 @@ void Pipeline::Export(const store::ThreadKey& thread, RefreshSummary& summary) {
   write.mode = options_.export_mode;
   summary.export_error = WriteFileAtomically(path, *doc, write);
   if (summary.export_error.ok()) summary.export_path = path;
+  if (summary.export_error.ok() && options_.export_more) {
+    summary.export_error = options_.export_more(store_, thread, write);
+  }
 }
 
 }  // namespace archivist::pipeline

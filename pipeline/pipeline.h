@@ -34,6 +34,7 @@
 #include <optional>
 #include <string>
 
+#include "base/atomic_file.h"
 #include "base/cancel.h"
 #include "base/clock.h"
 #include "base/status.h"
@@ -95,6 +96,10 @@ struct PipelineOptions {
   normalize::Options normalize;     // image proxy (config zhihu.image_proxy)
   std::string export_dir;           // "" = no export
   unsigned export_mode = kDefaultExportMode;  // of the exported files (config export.mode)
+  // After a thread's document was exported: what else goes into the export folder (the
+  // viewer's Atom feeds, web/feeds.h WriteThreadFeeds). Its failure is an export failure.
+  std::function<Status(store::Store&, const store::ThreadKey&, const AtomicWriteOptions&)>
+      export_more;
   ScheduleDecider schedule;         // may be empty: no schedule is stored
   const CancelToken* cancel = nullptr;  // borrowed; null: never cancelled
 };

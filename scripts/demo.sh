@@ -5,13 +5,23 @@
 # SQLite archive (with an export directory), then asks the archive what it holds. Set
 # ARCHIVIST_DEMO_QUESTION to another fixture question id, or ARCHIVIST_DEMO_BASE_URL to a
 # real base URL (e.g. https://www.zhihu.com, with cookies configured) to leave the mock out.
+# Set ARCHIVIST_DEMO_DIR to a folder to keep the archive and the export there (to browse it
+# afterwards with `archivist --db DIR/archive.db serve`); by default all is deleted on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=build/cli/archivist
 mock=build/tests/mock_zhihu/mock_zhihu
 qid=${ARCHIVIST_DEMO_QUESTION:-1968000000000000001}
-work=$(mktemp -d)
-trap 'kill "${mock_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+keep=${ARCHIVIST_DEMO_DIR:-}
+if [ -n "$keep" ]; then
+  mkdir -p "$keep"
+  work=$(cd "$keep" && pwd)
+  rm -f "$work/archive.db" "$work/archive.db-wal" "$work/archive.db-shm" "$work/archive.db.lock"
+  trap 'kill "${mock_pid:-}" 2>/dev/null || true' EXIT
+else
+  work=$(mktemp -d)
+  trap 'kill "${mock_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+fi
 
 base=${ARCHIVIST_DEMO_BASE_URL:-}
 if [ -z "$base" ]; then
@@ -35,4 +45,9 @@ echo "== archivist show $qid (first 16 lines of the document; also in the export
 a show "$qid" >"$work/show.md"
 head -n 16 "$work/show.md"
 echo
-echo "demo archive: $(du -h "$work/archive.db" | cut -f1) (deleted on exit)"
+if [ -n "$keep" ]; then
+  echo "demo archive: $work/archive.db ($(du -h "$work/archive.db" | cut -f1)); browse it with"
+  echo "  $bin --db $work/archive.db serve     # then open http://127.0.0.1:9185/"
+else
+  echo "demo archive: $(du -h "$work/archive.db" | cut -f1) (deleted on exit; keep it with ARCHIVIST_DEMO_DIR=DIR)"
+fi

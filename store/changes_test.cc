@@ -109,6 +109,27 @@ TEST_P(ChangesTest, EqualsTheUnionOfEveryThreadsEventsInTimeOrder) {
   }
 }
 
+// The newest N, oldest first: the tail of every change, ties at 200 s in commit order too.
+TEST_P(ChangesTest, LatestChangesAreTheTailOfEveryChange) {
+  Refresh(100, Snap(11, "Eleven", {{1, "one"}, {2, "two"}}));
+  Refresh(200, Snap(11, "Eleven", {{1, "one, edited"}, {2, "two"}}));
+  Refresh(200, Snap(22, "Twenty-two", {{5, "five"}}));
+  Refresh(300, Snap(11, "Eleven", {{1, "one, edited"}}));
+  auto all = store_->Changes(Timestamp::FromSeconds(0));
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 7u);
+  for (size_t n : {size_t{0}, size_t{1}, size_t{3}, size_t{7}, size_t{50}}) {
+    auto latest = store_->LatestChanges(n);
+    ASSERT_TRUE(latest.ok()) << latest.status().ToString();
+    std::vector<std::string> got, want;
+    for (const ChangeRecord& c : *latest) got.push_back(Line(c.event) + " " + c.author);
+    for (size_t i = all->size() - std::min(n, all->size()); i < all->size(); ++i) {
+      want.push_back(Line((*all)[i].event) + " " + (*all)[i].author);
+    }
+    EXPECT_EQ(got, want) << n;
+  }
+}
+
 TEST_P(ChangesTest, SinceIsInclusiveAndFilters) {
   Refresh(100, Snap(11, "Eleven", {{1, "one"}}));
   Refresh(200, Snap(11, "Eleven", {{1, "one, edited"}}));

@@ -4,6 +4,7 @@
 // explicit parameter types where PostgreSQL cannot infer them.
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <unordered_map>
 
 #include "store/pg_conn.h"
@@ -152,33 +153,52 @@ Result<std::vector<EventRecord>> PgStore::Events(const EventQuery& query) {
   return out;
 }
 
-Result<std::vector<ChangeRecord>> PgStore::Changes(Timestamp since) {
-  Result<PgRows> q = db_->Query(
-      "SELECT e.at, e.kind, t.source, t.source_id, t.title, a.source_id, r.number, "
-      "coalesce(r.author_name, a.author_name, ''), e.details FROM events e "
-      "JOIN threads t ON t.id = e.thread_id "
-      "LEFT JOIN answers a ON a.id = e.answer_id LEFT JOIN revisions r ON r.id = e.revision_id "
-      "WHERE e.at >= $1 ORDER BY e.at, e.id",
-      {since.micros()});
-  if (!q.ok()) return q.status();
+namespace {
+
+constexpr const char* kChangeColumns =
+    "SELECT e.at, e.kind, t.source, t.source_id, t.title, a.source_id, r.number, "
+    "coalesce(r.author_name, a.author_name, ''), e.details, e.id FROM events e "
+    "JOIN threads t ON t.id = e.thread_id "
+    "LEFT JOIN answers a ON a.id = e.answer_id LEFT JOIN revisions r ON r.id = e.revision_id ";
+
+// The rows of a query over kChangeColumns, as ChangeRecords.
+Result<std::vector<ChangeRecord>> ReadChanges(const PgRows& q, const std::string& name) {
   std::vector<ChangeRecord> out;
-  for (int i = 0; i < q->size(); ++i) {
+  for (int i = 0; i < q.size(); ++i) {
     ChangeRecord c;
-    c.event.at = Timestamp::FromMicros(q->Int(i, 0));
-    const auto kind = model::ParseEventKind(q->Text(i, 1));
+    c.event.at = Timestamp::FromMicros(q.Int(i, 0));
+    const auto kind = model::ParseEventKind(q.Text(i, 1));
     if (!kind) {
-      return Status::Corruption("unknown event kind '" + q->Text(i, 1) + "' in " + db_->name());
+      return Status::Corruption("unknown event kind '" + q.Text(i, 1) + "' in " + name);
     }
     c.event.kind = *kind;
-    c.event.thread = ThreadKey{q->Text(i, 2), static_cast<model::QuestionId>(q->Int(i, 3))};
-    c.title = q->Text(i, 4);
-    if (!q->IsNull(i, 5)) c.event.answer = static_cast<model::AnswerId>(q->Int(i, 5));
-    c.event.revision = q->IsNull(i, 6) ? 0 : static_cast<int>(q->Int(i, 6));
-    c.author = q->Text(i, 7);
-    c.event.details = q->Text(i, 8);
+    c.event.thread = ThreadKey{q.Text(i, 2), static_cast<model::QuestionId>(q.Int(i, 3))};
+    c.title = q.Text(i, 4);
+    if (!q.IsNull(i, 5)) c.event.answer = static_cast<model::AnswerId>(q.Int(i, 5));
+    c.event.revision = q.IsNull(i, 6) ? 0 : static_cast<int>(q.Int(i, 6));
+    c.author = q.Text(i, 7);
+    c.event.details = q.Text(i, 8);
     out.push_back(std::move(c));
   }
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<ChangeRecord>> PgStore::Changes(Timestamp since) {
+  Result<PgRows> q = db_->Query(std::string(kChangeColumns) + "WHERE e.at >= $1 ORDER BY e.at, e.id",
+                                {since.micros()});
+  if (!q.ok()) return q.status();
+  return ReadChanges(*q, db_->name());
+}
+
+Result<std::vector<ChangeRecord>> PgStore::LatestChanges(size_t count) {
+  Result<PgRows> q = db_->Query("SELECT * FROM (" + std::string(kChangeColumns) +
+                                    "ORDER BY e.at DESC, e.id DESC LIMIT $1) AS newest "
+                                    "ORDER BY 1, 10",
+                                {static_cast<int64_t>(std::min<size_t>(count, INT64_MAX))});
+  if (!q.ok()) return q.status();
+  return ReadChanges(*q, db_->name());
 }
 
 Result<std::vector<FetchRecord>> PgStore::FetchRecords(const ThreadKey& key) {

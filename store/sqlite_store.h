@@ -64,6 +64,7 @@ class SqliteStore final : public Store {
 
   Result<std::vector<EventRecord>> Events(const EventQuery& query) override;
   Result<std::vector<ChangeRecord>> Changes(Timestamp since) override;
+  Result<std::vector<ChangeRecord>> LatestChanges(size_t count) override;
   Result<std::vector<FetchRecord>> FetchRecords(const ThreadKey& key) override;
   Result<std::vector<RevisionRecord>> Revisions(const AnswerKey& answer) override;
   Result<RevisionRecord> GetRevision(const AnswerKey& answer, int number,

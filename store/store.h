@@ -191,6 +191,9 @@ class Store {
   // with its thread's title and its answer's author: one query over the events' time index
   // (cost grows with the events returned, not with the archive). An empty result is OK.
   virtual Result<std::vector<ChangeRecord>> Changes(Timestamp since) = 0;
+  // The newest `count` events of the archive (all when fewer), oldest first, as Changes has
+  // them: one backward range over the same index (the Atom feed of everything).
+  virtual Result<std::vector<ChangeRecord>> LatestChanges(size_t count) = 0;
   virtual Result<std::vector<FetchRecord>> FetchRecords(const ThreadKey& key) = 0;
   // Revisions of an answer, oldest first, without HTML. kNotFound when the answer is not in
   // the archive (under `answer.question`, when given); kInvalidArgument when no question is

@@ -1,5 +1,7 @@
 #include "web/feeds.h"
 
+#include "web/viewer.h"
+
 #include <filesystem>
 #include <map>
 
@@ -102,7 +104,7 @@ Result<std::vector<store::ChangeRecord>> ThreadChanges(store::Store& store,
 }
 
 Result<std::string> ArchiveFeed(store::Store& store, const std::string& base_url, size_t limit) {
-  Result<std::vector<store::ChangeRecord>> changes = store.Changes(Timestamp());
+  Result<std::vector<store::ChangeRecord>> changes = store.LatestChanges(limit);
   if (!changes.ok()) return changes.status();
   return Feed(*changes, "tag:archivist.invalid,2026:feed/all", "archivist: every change",
               base_url, base_url + "/feeds/all.atom", base_url + "/changes", limit);
@@ -117,6 +119,24 @@ Result<std::string> ThreadFeed(store::Store& store, const store::ThreadKey& key,
   return Feed(*changes, "tag:archivist.invalid,2026:feed/" + key.source + "/" + id,
               "archivist: «" + title + "»", base_url, base_url + "/feeds/" + id + ".atom",
               base_url + "/question/" + id, limit);
+}
+
+Status WriteThreadFeeds(store::Store& store, const std::string& dir, const store::ThreadKey& key,
+                        const std::string& base_url, const AtomicWriteOptions& write) {
+  const std::string feeds = dir + "/feeds";
+  std::error_code ec;
+  std::filesystem::create_directories(feeds, ec);
+  if (ec) return Status::IoError("cannot create " + feeds + ": " + ec.message());
+  Result<std::string> all = ArchiveFeed(store, base_url);
+  if (!all.ok()) return all.status();
+  if (Status st = WriteFileAtomically(feeds + "/all.atom", *all, write); !st.ok()) return st;
+  Result<std::string> feed = ThreadFeed(store, key, base_url);
+  if (!feed.ok()) return feed.status();
+  return WriteFileAtomically(feeds + "/" + std::to_string(key.id) + ".atom", *feed, write);
+}
+
+std::string ConfiguredBaseUrl(const std::string& web_listen) {
+  return "http://" + (web_listen.empty() ? std::string(kDefaultListen) : web_listen);
 }
 
 Result<int> WriteFeeds(store::Store& store, const std::string& dir, const std::string& base_url,

@@ -40,6 +40,15 @@ Result<std::vector<store::ChangeRecord>> ThreadChanges(store::Store& store,
 Result<int> WriteFeeds(store::Store& store, const std::string& dir, const std::string& base_url,
                        const AtomicWriteOptions& write = {});
 
+// After a refresh exported `key`: DIR/feeds/all.atom and DIR/feeds/<qid>.atom, each
+// atomically (what WriteFeeds writes, for the one thread that changed).
+Status WriteThreadFeeds(store::Store& store, const std::string& dir, const store::ThreadKey& key,
+                        const std::string& base_url, const AtomicWriteOptions& write = {});
+
+// The viewer's address for feed links written without a request to take it from:
+// http://<web.listen>, or the default listen address when the viewer is off.
+std::string ConfiguredBaseUrl(const std::string& web_listen);
+
 // The link of an event's viewer page, under base_url.
 std::string EventLink(const store::ChangeRecord& change, const std::string& base_url);
 

@@ -34,7 +34,10 @@ Reply ErrorPage(int status, std::string_view message);
 Reply StatusPage(const Status& status);
 
 // "/": every thread, the most recent change first.
-Reply IndexPage(store::Store& store);
+// The threads, recent changes first, kIndexPageSize a page (`page` from 1; the last page
+// when beyond it), with links to the newer and older pages.
+inline constexpr size_t kIndexPageSize = 100;
+Reply IndexPage(store::Store& store, size_t page = 1);
 // "/question/<qid>[?at=T]": the thread as it was at `at` (default `now`).
 Reply QuestionPage(store::Store& store, const store::ThreadKey& key, Timestamp at, bool at_given);
 // "/answer/<aid>[?question=Q]": its revisions; with several questions and none given, the

@@ -132,16 +132,27 @@ std::string QuestionAt(const store::ThreadKey& key, Timestamp at) {
   return "/question/" + std::to_string(key.id) + "?at=" + UrlEncode(UrlTime(at));
 }
 
-Reply IndexPage(store::Store& store) {
+Reply IndexPage(store::Store& store, size_t page) {
   Result<std::vector<store::ThreadSummary>> threads = store.ListThreads();
   if (!threads.ok()) return StatusPage(threads.status());
   std::stable_sort(threads->begin(), threads->end(), [](const auto& a, const auto& b) {
     return a.last_event.value_or(a.added_at) > b.last_event.value_or(b.added_at);
   });
+  const size_t pages = std::max<size_t>(1, (threads->size() + kIndexPageSize - 1) / kIndexPageSize);
+  page = std::clamp<size_t>(page, 1, pages);
+  const size_t first = (page - 1) * kIndexPageSize;
+  const size_t last = std::min(threads->size(), first + kIndexPageSize);
+  std::string nav = "<p class=\"meta\" lang=\"en\">" + std::to_string(threads->size()) +
+                    " threads · page " + std::to_string(page) + " of " + std::to_string(pages);
+  if (page > 1) nav += " · <a href=\"/?page=" + std::to_string(page - 1) + "\">newer</a>";
+  if (page < pages) nav += " · <a href=\"/?page=" + std::to_string(page + 1) + "\">older</a>";
+  nav += "</p>\n";
   Reply reply;
-  reply.body = PageStart("threads") + "<h1 lang=\"en\">Threads</h1>\n<table>\n<thead lang=\"en\">"
+  reply.body = PageStart("threads") + "<h1 lang=\"en\">Threads</h1>\n" + nav +
+               "<table>\n<thead lang=\"en\">"
                "<tr><th>question</th><th>answers</th><th>last change</th></tr></thead>\n<tbody>\n";
-  for (const store::ThreadSummary& t : *threads) {
+  for (size_t i = first; i < last; ++i) {
+    const store::ThreadSummary& t = (*threads)[i];
     const std::string title = t.title.empty() ? ToString(t.key) + " (not archived yet)" : t.title;
     reply.body += "<tr><td><a lang=\"" + std::string(LangOf(title)) + "\" href=\"/question/" +
                   std::to_string(t.key.id) + "\">" + Escape(title) + "</a>";
@@ -152,7 +163,7 @@ Reply IndexPage(store::Store& store) {
     reply.body += "</td><td>" + std::to_string(t.present_answers) + "</td><td>" +
                   (t.last_event ? PageTime(*t.last_event) : std::string("—")) + "</td></tr>\n";
   }
-  reply.body += "</tbody>\n</table>\n" + PageEnd();
+  reply.body += "</tbody>\n</table>\n" + (pages > 1 ? nav : std::string()) + PageEnd();
   return reply;
 }
 

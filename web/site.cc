@@ -1,5 +1,7 @@
 #include "web/site.h"
 
+#include <algorithm>
+
 #include <charconv>
 #include <optional>
 
@@ -119,7 +121,12 @@ Reply Site::Route(const Request& r) {
     if (text.empty()) return std::nullopt;
     return ParseTimeSpec(text, now, Zone::kUtc);
   };
-  if (path == "/") return IndexPage(store_);
+  if (path == "/") {
+    const std::string page = Param(r, "page");
+    const auto n = page.empty() ? std::optional<uint64_t>(1) : ParseId(page);
+    if (!n || *n == 0) return ErrorPage(400, "page: not a page number: " + page);
+    return IndexPage(store_, static_cast<size_t>(std::min<uint64_t>(*n, 1'000'000'000)));
+  }
   if (StartsWith(path, "/question/")) {
     const auto id = ParseId(path.substr(10));
     if (!id) return ErrorPage(404, "no such page: " + r.path);

@@ -122,6 +122,31 @@ TEST_F(SiteTest, IndexListsTheThreadWithItsTitleEscaped) {
   EXPECT_FALSE(Has(reply.body, "<b>bold"));
 }
 
+// A large archive is listed a page at a time: 100 threads a page, newer and older links, a
+// page beyond the last shows the last, and a page that is not a number is refused.
+TEST_F(SiteTest, TheIndexIsPaged) {
+  for (model::QuestionId q = 1000; q < 1229; ++q) {  // 229 more: 230 threads, 3 pages
+    ASSERT_TRUE(store_->AddThread({"zhihu", q}, Timestamp::FromSeconds(800)).ok());
+  }
+  auto rows = [](const std::string& body) {
+    size_t n = 0;
+    for (size_t at = body.find("<tr><td>"); at != std::string::npos; at = body.find("<tr><td>", at + 1)) ++n;
+    return n;
+  };
+  const Reply first = Get("/");
+  EXPECT_EQ(rows(first.body), 100u);
+  EXPECT_TRUE(Has(first.body, "230 threads · page 1 of 3")) << first.body.substr(0, 2000);
+  EXPECT_TRUE(Has(first.body, "href=\"/?page=2\">older</a>"));
+  EXPECT_FALSE(Has(first.body, ">newer</a>"));
+  EXPECT_TRUE(Has(first.body, "href=\"/question/42\""));  // the one with a change comes first
+  const Reply last = Get("/", {{"page", "3"}});
+  EXPECT_EQ(rows(last.body), 30u);
+  EXPECT_TRUE(Has(last.body, "href=\"/?page=2\">newer</a>"));
+  EXPECT_EQ(Get("/", {{"page", "99"}}).body, last.body);
+  EXPECT_EQ(Get("/", {{"page", "0"}}).status, 400);
+  EXPECT_EQ(Get("/", {{"page", "x"}}).status, 400);
+}
+
 TEST_F(SiteTest, ThreadNowShowsTheLatestTextAndMarksTheDeletedAnswer) {
   const Reply reply = Get("/question/42");
   ASSERT_EQ(reply.status, 200);

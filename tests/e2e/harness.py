@@ -20,14 +20,18 @@ check_whole() asserts that an archive holds only whole refreshes.
 import argparse
 import contextlib
 import json
+import fcntl
 import os
+import pty
 import re
 import resource
 import shutil
 import sqlite3
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 import unittest
 import urllib.error
@@ -428,3 +432,29 @@ class PgServer:
         """Rows of `sql` as 'col|col' lines (psql -At), run as the test's own connection."""
         return self._run(os.path.join(PG_BIN, "psql"), "-h", self.dir, "-U", "archivist",
                          "-d", database, "-At", "-v", "ON_ERROR_STOP=1", "-c", sql)
+
+
+def on_a_terminal(argv, env, rows=0, cols=80, stderr_too=False):
+    """Runs argv with stdout (and, with stderr_too, stderr) on a pseudo-terminal of `rows` x
+    `cols` (rows 0: the size left unset). Returns (exit status, what the terminal received
+    with CRLF as LF, stderr when not on the terminal)."""
+    master, slave = pty.openpty()
+    if rows:
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    p = subprocess.Popen(argv, stdout=slave, stderr=slave if stderr_too else subprocess.PIPE,
+                         stdin=subprocess.DEVNULL, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    err = "" if stderr_too else p.stderr.read().decode("utf-8", "replace")
+    if not stderr_too:
+        p.stderr.close()
+    return p.wait(), b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n"), err

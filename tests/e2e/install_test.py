@@ -54,6 +54,7 @@ class InstallTest(unittest.TestCase):
                     "lib/systemd/system/archivist-refresh.service",
                     "lib/systemd/system/archivist-refresh.timer",
                     "share/doc/archivist/operations.md",
+                    "share/doc/archivist/security.md",
                     "share/doc/archivist/examples/archivist.example.toml"):
             for prefix in (PREFIX, STRIPPED):
                 self.assertTrue(os.path.isfile(os.path.join(prefix, rel)), (prefix, rel))

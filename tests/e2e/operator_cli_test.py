@@ -251,7 +251,9 @@ class ExportTest(OperatorTest):
         self.mock_clear()
         p = self.ok("refresh")  # nothing is due
         self.assertEqual(self.question_fetches(), [])
-        self.assertEqual(sorted(os.listdir(out)), sorted([Q1 + ".md", Q2 + ".md"]), p.stderr)
+        # Every thread's document, and the feeds written beside them (docs/viewer.md).
+        self.assertEqual(sorted(os.listdir(out)), sorted([Q1 + ".md", Q2 + ".md", "feeds"]),
+                         p.stderr)
         show = self.ok("show", Q2).stdout
         with open(os.path.join(out, Q2 + ".md")) as f:
             self.assertEqual(f.read(), show)

@@ -44,6 +44,13 @@ def check_exports(export_dir):
             doc = f.read()
         assert doc.startswith(b"---\nlayout: default\n") and doc.endswith(b"\n"), name
         assert doc.count(b"\n---\n") >= 1, name
+    feeds = os.path.join(export_dir, "feeds")
+    for name in os.listdir(feeds) if os.path.isdir(feeds) else []:
+        if not name.endswith(".atom"):
+            continue  # a temporary file of a killed write
+        with open(os.path.join(feeds, name), "rb") as f:
+            feed = f.read()
+        assert feed.startswith(b"<?xml") and feed.rstrip().endswith(b"</feed>"), name
 
 
 def agrees_with_dumps(db, root):
@@ -138,7 +145,7 @@ def main():
         agrees_with_dumps(db, root)
         fetches = sql(db, "SELECT count(*) FROM fetches")[0][0]
         events = sql(db, "SELECT count(*) FROM events")[0][0]
-        leftovers = [n for n in os.listdir(export) if not n.endswith(".md")]
+        leftovers = [n for n in os.listdir(export) if not n.endswith(".md") and n != "feeds"]
         print("%d runs, %d SIGKILLs (one uninterrupted run %.2f s); %d fetch records, %d events; "
               "archive whole and equal to the dumps; %d temporary export files left by kills"
               % (runs, kills, duration, fetches, events, len(leftovers)))

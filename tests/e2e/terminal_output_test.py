@@ -9,18 +9,15 @@ objects with the documented fields.
 
 usage: terminal_output_test.py --archivist PATH --mock PATH --data tests/data
 """
-import fcntl
 import json
 import os
 import pty
 import shutil
-import struct
 import subprocess
 import tempfile
-import termios
 import unittest
 
-from harness import MockServer, parse_args, run_unittest
+from harness import MockServer, on_a_terminal, parse_args, run_unittest
 
 ARGS = None
 Q = "1968000000000000001"
@@ -60,26 +57,11 @@ class TerminalOutputTest(unittest.TestCase):
 
     def on_a_terminal(self, *args, rows=0, cols=80, env=None, stderr_too=False):
         """Runs with stdout (and stderr) on a pty of `rows` x `cols`; what the terminal got."""
-        master, slave = pty.openpty()
-        if rows:
-            fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-        p = subprocess.Popen([ARGS.archivist, "--db", self.db, "--zhihu-base-url",
-                              self.mock.base, *args], stdout=slave,
-                             stderr=slave if stderr_too else subprocess.PIPE,
-                             stdin=subprocess.DEVNULL, env=env or self.env)
-        os.close(slave)
-        chunks = []
-        while True:
-            try:
-                data = os.read(master, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-        os.close(master)
-        self.assertEqual(p.wait(), 0, args)
-        return b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+        rc, text, err = on_a_terminal(
+            [ARGS.archivist, "--db", self.db, "--zhihu-base-url", self.mock.base, *args],
+            env or self.env, rows=rows, cols=cols, stderr_too=stderr_too)
+        self.assertEqual(rc, 0, (args, err))
+        return text
 
     def test_history_and_diff_in_colour_on_a_terminal_only(self):
         text = self.on_a_terminal("history", Q)

@@ -21,7 +21,6 @@ usage: terminal_text_test.py --archivist PATH --mock PATH --data tests/data [--k
 """
 import http.server
 import os
-import pty
 import re
 import signal
 import subprocess
@@ -29,7 +28,7 @@ import sys
 import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (FixtureMock, archivist_daemon, parse_args, scratch, wait_until,  # noqa: E402
+from harness import (FixtureMock, archivist_daemon, on_a_terminal, parse_args, scratch, wait_until,  # noqa: E402
                      write_config)
 
 Q, QERR = "1982867494206211639", "1924958977629884887"
@@ -66,22 +65,9 @@ class Run:
 
     def on_a_terminal(self, *args):
         """Runs with stdout on a pty; returns what the terminal received."""
-        master, slave = pty.openpty()
-        p = subprocess.Popen([ARGS.archivist, "--db", self.db, *args], stdout=slave,
-                             stderr=subprocess.PIPE, env=self.env)
-        os.close(slave)
-        chunks = []
-        while True:
-            try:
-                data = os.read(master, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-        os.close(master)
-        assert p.wait() == 0, p.stderr.read()
-        return b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+        rc, text, err = on_a_terminal([ARGS.archivist, "--db", self.db, *args], self.env)
+        assert rc == 0, err
+        return text
 
 
 def cli_outputs(run, mock, tmp):

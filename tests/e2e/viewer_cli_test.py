@@ -87,7 +87,8 @@ class ViewerTest(unittest.TestCase):
         answers[i] = dict(answers[i], content=HOSTILE_HTML + "<p>&lt;iframe src=\"javascript:alert('frame')\"&gt;</p>",
                           updated_time=answers[i]["updated_time"] + 60)
         cls.write(answers)
-        cls.refresh("--delete-confirmations", "1")
+        cls.export_dir = os.path.join(cls.tmp, "refresh-export")
+        cls.refresh("--delete-confirmations", "1", "--export-dir", cls.export_dir)
         cls.t2 = now_iso()
         cls.serve = subprocess.Popen([ARGS.archivist, "--db", cls.db, "serve", "--listen",
                                       "127.0.0.1:0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -221,6 +222,17 @@ class ViewerTest(unittest.TestCase):
                                    "archive.example:9185")
             if name == "all.atom":
                 self.assertEqual([e.id for e in feed.entries], [e.id for e in served.entries])
+
+    def test_a_refresh_with_an_export_folder_writes_the_feeds_too(self):
+        # The refresh that recorded the edit and the deletion exported the thread: its document
+        # and the feeds, linked to the viewer's default address (no [web] listen configured).
+        self.assertTrue(os.path.isfile(os.path.join(self.export_dir, QID + ".md")))
+        kinds = self.events()
+        served = feedparser.parse(self.page("/feeds/all.atom"))
+        for name in ("all.atom", QID + ".atom"):
+            feed = self.check_feed(read(os.path.join(self.export_dir, "feeds", name)), kinds,
+                                   "127.0.0.1:9185")
+            self.assertEqual([e.id for e in feed.entries], [e.id for e in served.entries])
 
     def test_the_daemon_serves_the_viewer_with_web_listen(self):
         home = os.path.join(self.tmp, "daemon")
