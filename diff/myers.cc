@@ -18,6 +18,7 @@
 #include "diff/myers.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace archivist::diff {
 namespace {
@@ -144,6 +145,29 @@ std::vector<std::pair<size_t, size_t>> HunkRanges(const std::vector<EditOp>& ops
     i = end;
   }
   return hunks;
+}
+
+std::vector<EditOp> EditScriptOf(const std::vector<std::string_view>& a,
+                                 const std::vector<std::string_view>& b, int max_cost) {
+  std::vector<int> x, y;
+  x.reserve(a.size());
+  y.reserve(b.size());
+  std::unordered_map<std::string_view, int> ids;
+  for (std::string_view s : a) x.push_back(ids.emplace(s, ids.size()).first->second);
+  for (std::string_view s : b) y.push_back(ids.emplace(s, ids.size()).first->second);
+  return EditScript(x, y, max_cost);
+}
+
+std::vector<std::string_view> SplitLines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    const size_t nl = text.find('\n', start);
+    const size_t end = nl == std::string_view::npos ? text.size() : nl + 1;
+    lines.push_back(text.substr(start, end - start));
+    start = end;
+  }
+  return lines;
 }
 
 }  // namespace archivist::diff

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <utility>
+#include <string_view>
 #include <vector>
 
 namespace archivist::diff {
@@ -23,6 +24,13 @@ struct EditOp {
 // insertions within a change.
 std::vector<EditOp> EditScript(const std::vector<int>& a, const std::vector<int>& b,
                                int max_cost);
+
+// EditScript over tokens compared as text (interned to integers first).
+std::vector<EditOp> EditScriptOf(const std::vector<std::string_view>& a,
+                                 const std::vector<std::string_view>& b, int max_cost);
+
+// The lines of `text`, each with its '\n' (the last one may have none).
+std::vector<std::string_view> SplitLines(std::string_view text);
 
 // [begin, end) ranges of `ops` to show: each change with up to `context` kept items around
 // it, changes closer than 2·context merged into one hunk. Empty when nothing changed.

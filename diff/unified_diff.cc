@@ -3,25 +3,12 @@
 #include "diff/unified_diff.h"
 
 #include <algorithm>
-#include <unordered_map>
 #include <vector>
 
 #include "diff/myers.h"
 
 namespace archivist::diff {
 namespace {
-
-std::vector<std::string_view> SplitLines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t nl = text.find('\n', start);
-    size_t end = nl == std::string_view::npos ? text.size() : nl + 1;
-    lines.push_back(text.substr(start, end - start));
-    start = end;
-  }
-  return lines;
-}
 
 void AppendLine(std::string& out, char tag, std::string_view line) {
   out.push_back(tag);
@@ -56,11 +43,7 @@ void EmitHunk(std::string& out, const std::vector<EditOp>& ops, size_t begin, si
 std::string UnifiedDiff(std::string_view from, std::string_view to,
                         const UnifiedDiffOptions& options) {
   const std::vector<std::string_view> la = SplitLines(from), lb = SplitLines(to);
-  std::vector<int> a, b;
-  std::unordered_map<std::string_view, int> ids;
-  for (std::string_view l : la) a.push_back(ids.emplace(l, ids.size()).first->second);
-  for (std::string_view l : lb) b.push_back(ids.emplace(l, ids.size()).first->second);
-  const std::vector<EditOp> ops = EditScript(a, b, options.max_cost);
+  const std::vector<EditOp> ops = EditScriptOf(la, lb, options.max_cost);
   std::string out;
   for (const auto& [begin, end] : HunkRanges(ops, options.context)) {
     if (out.empty()) out = "--- " + options.from_label + "\n+++ " + options.to_label + "\n";

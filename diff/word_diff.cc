@@ -25,36 +25,12 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
-#include <unordered_map>
 #include <vector>
 
 #include "diff/myers.h"
 
 namespace archivist::diff {
 namespace {
-
-std::vector<std::string_view> SplitLines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  size_t start = 0;
-  while (start < text.size()) {
-    const size_t nl = text.find('\n', start);
-    const size_t end = nl == std::string_view::npos ? text.size() : nl + 1;
-    lines.push_back(text.substr(start, end - start));
-    start = end;
-  }
-  return lines;
-}
-
-std::vector<EditOp> Diff(const std::vector<std::string_view>& x,
-                         const std::vector<std::string_view>& y, int max_cost) {
-  std::vector<int> a, b;
-  a.reserve(x.size());
-  b.reserve(y.size());
-  std::unordered_map<std::string_view, int> ids;
-  for (std::string_view s : x) a.push_back(ids.emplace(s, ids.size()).first->second);
-  for (std::string_view s : y) b.push_back(ids.emplace(s, ids.size()).first->second);
-  return EditScript(a, b, max_cost);
-}
 
 // The text of a block: lines [from, to) of `lines`, contiguous in the original text.
 std::string_view Join(const std::vector<std::string_view>& lines, size_t from, size_t to) {
@@ -137,7 +113,7 @@ void AppendBlock(std::string& out, const Block& block, const WordDiffOptions& op
     return;
   }
   const auto ta = WordTokens(block.a, options.segment), tb = WordTokens(block.b, options.segment);
-  const std::vector<EditOp> ops = Diff(ta, tb, options.max_cost);
+  const std::vector<EditOp> ops = EditScriptOf(ta, tb, options.max_cost);
   std::string removed, added;
   for (const EditOp& op : ops) {
     if (op.tag == '-') {
@@ -166,7 +142,7 @@ std::string RangeText(int first_line_index, int count) {
 std::string WordDiff(std::string_view from, std::string_view to,
                      const WordDiffOptions& options) {
   const std::vector<std::string_view> la = SplitLines(from), lb = SplitLines(to);
-  const std::vector<EditOp> ops = Diff(la, lb, options.max_cost);
+  const std::vector<EditOp> ops = EditScriptOf(la, lb, options.max_cost);
   std::string out;
   for (const auto& [begin, end] : HunkRanges(ops, options.context)) {
     if (out.empty()) out = "--- " + options.from_label + "\n+++ " + options.to_label + "\n";
@@ -190,7 +166,7 @@ std::string WordDiff(std::string_view from, std::string_view to,
 
 EditSize MeasureEdit(std::string_view from, std::string_view to, size_t max_block_bytes) {
   const std::vector<std::string_view> la = SplitLines(from), lb = SplitLines(to);
-  const std::vector<EditOp> ops = Diff(la, lb, 2000);
+  const std::vector<EditOp> ops = EditScriptOf(la, lb, 2000);
   EditSize size;
   WalkBlocks(
       ops, 0, ops.size(), la, lb, [](std::string_view) {},
@@ -201,7 +177,7 @@ EditSize MeasureEdit(std::string_view from, std::string_view to, size_t max_bloc
           return;
         }
         const auto ta = WordTokens(block.a), tb = WordTokens(block.b);
-        for (const EditOp& op : Diff(ta, tb, 2000)) {
+        for (const EditOp& op : EditScriptOf(ta, tb, 2000)) {
           if (op.tag == '-') size.removed += CodePoints(ta[op.a]);
           if (op.tag == '+') size.added += CodePoints(tb[op.b]);
         }

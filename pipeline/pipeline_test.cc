@@ -262,6 +262,32 @@ TEST_F(PipelineTest, ExportFailureIsReportedAndTheCommitStands) {
   EXPECT_FALSE(fs::exists(dir_ + "/no"));
 }
 
+// What an export writes beside the document (the viewer's feeds) runs after the document,
+// with the same write options; its failure is an export failure and the commit stands. A
+// later export of the thread (here: its file was removed) runs it again.
+TEST_F(PipelineTest, AFailureOfWhatGoesBesideTheDocumentIsAnExportFailure) {
+  std::vector<store::ThreadKey> called;
+  options_.export_more = [&](store::Store&, const store::ThreadKey& key,
+                             const AtomicWriteOptions& write) {
+    called.push_back(key);
+    EXPECT_EQ(write.mode, options_.export_mode);
+    return Status::IoError("feeds: disk full");
+  };
+  const RefreshSummary s = Run(Snap({A(1, "一")}));
+  EXPECT_TRUE(s.committed);
+  EXPECT_EQ(s.export_error.code(), Status::Code::kIoError);
+  EXPECT_EQ(called.size(), 1u);
+  EXPECT_TRUE(fs::exists(ExportFile()));  // the document itself was written first
+  options_.export_more = [&](store::Store&, const store::ThreadKey& key, const AtomicWriteOptions&) {
+    called.push_back(key);
+    return Status::Ok();
+  };
+  fs::remove(ExportFile());
+  EXPECT_TRUE(Run(Snap({A(1, "一")})).export_error.ok());
+  EXPECT_EQ(called.size(), 2u);
+  EXPECT_TRUE(fs::exists(ExportFile()));
+}
+
 TEST_F(PipelineTest, TagFailureIsAnExportFailure) {
   tags_ = [](std::string_view) -> Result<std::vector<std::string>> {
     return Status::InvalidArgument("bad text");

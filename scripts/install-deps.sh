@@ -15,7 +15,7 @@ packages=(
   man-db groff-base zsh     # tests: the man page renders without warnings; zsh completion
   chromium  # the browser source and the web-mode tests (run sandboxed, as nobody under root)
   python3-feedparser fonts-noto-cjk  # viewer_cli_test: the Atom feeds; Chinese in screenshots
-  python3-seccomp  # unit_sandbox_test: the unit's system-call filter, emulated
+  python3-seccomp systemd  # unit_sandbox_test: the unit's filters emulated; systemd-analyze
   clang libclang-rt-dev
   libpq-dev postgresql  # the PostgreSQL archive (store/pg_store) and its tests' throwaway server
 )
