@@ -14,7 +14,7 @@
 #include "base/terminal_text.h"
 #include "base/clock.h"
 #include "fetch/sources/zhihu_url.h"
-#include "store/sqlite_store.h"
+#include "store/open.h"
 
 namespace archivist::cli {
 
@@ -42,20 +42,21 @@ namespace {
 
 Result<std::unique_ptr<store::Store>> Open(const GlobalOptions& global, const std::string& path,
                                            bool read_only) {
-  store::SqliteOptions options;
+  store::OpenOptions options;
   options.read_only = read_only;
   options.create = !read_only;
   options.check_integrity = !read_only;  // never write into a damaged archive
-  if (read_only && !std::filesystem::exists(path)) {
-    return Status::NotFound("no archive at " + path + " (use --db FILE, or `archivist add` first)");
+  if (!store::IsDatabaseUri(path)) {
+    if (read_only && !std::filesystem::exists(path)) {
+      return Status::NotFound("no archive at " + path +
+                              " (use --db FILE, or `archivist add` first)");
+    }
+    if (!read_only && global.db_path.empty()) {
+      std::error_code ec;  // the default location's directory may not exist yet
+      std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    }
   }
-  if (!read_only && global.db_path.empty()) {
-    std::error_code ec;  // the default location's directory may not exist yet
-    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-  }
-  Result<std::unique_ptr<store::SqliteStore>> db = store::SqliteStore::Open(path, options);
-  if (!db.ok()) return db.status();
-  return std::unique_ptr<store::Store>(std::move(*db));
+  return store::OpenStore(path, options);
 }
 
 }  // namespace

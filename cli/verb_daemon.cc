@@ -19,6 +19,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <system_error>
 
 #include "base/lock_file.h"
@@ -29,7 +30,7 @@
 #include "daemon/pipeline_refresher.h"
 #include "daemon/service.h"
 #include "daemon/zhihu_hot_list.h"
-#include "store/sqlite_store.h"
+#include "store/open.h"
 #include "web/viewer.h"
 
 namespace archivist::cli {
@@ -57,8 +58,8 @@ Result<LockFile> LockDaemon(const std::string& store_path) {
 // missing (the viewer opens it read-only).
 Result<std::unique_ptr<web::Viewer>> StartViewer(const config::Config& c) {
   if (c.web.listen.empty()) return std::unique_ptr<web::Viewer>();
-  if (!std::filesystem::exists(c.store_path)) {
-    Result<std::unique_ptr<store::SqliteStore>> created = store::SqliteStore::Open(c.store_path);
+  if (!store::IsDatabaseUri(c.store_path) && !std::filesystem::exists(c.store_path)) {
+    Result<std::unique_ptr<store::Store>> created = store::OpenStore(c.store_path);
     if (!created.ok()) return created.status();
   }
   Result<std::unique_ptr<web::Viewer>> viewer = web::Viewer::Start(c.store_path, c.web.listen);
@@ -81,11 +82,17 @@ void AddDaemonVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
       daemon::SetUpLogging(*verbose);
       Result<config::Config> c = LoadEffectiveConfig(global, /*check_browser=*/true);
       if (!c.ok()) return PrintConfigError("daemon", c.status()), kExitUsage;
-      Result<LockFile> lock = LockDaemon(c->store_path);
-      if (!lock.ok()) {
-        PrintError("daemon", lock.status());
-        return lock.status().code() == Status::Code::kUnavailable ? daemon::kExitArchiveInUse
-                                                                   : kExitFailure;
+      // A file archive has one daemon (its lock file); a PostgreSQL archive is shared by any
+      // number, which claim threads by lease (docs/operations.md).
+      std::optional<LockFile> held;
+      if (!store::IsDatabaseUri(c->store_path)) {
+        Result<LockFile> lock = LockDaemon(c->store_path);
+        if (!lock.ok()) {
+          PrintError("daemon", lock.status());
+          return lock.status().code() == Status::Code::kUnavailable ? daemon::kExitArchiveInUse
+                                                                     : kExitFailure;
+        }
+        held.emplace(std::move(*lock));
       }
       CancelToken stop;  // outlives the service, its workers and their refreshers
       daemon::ServiceOptions options;

@@ -7,6 +7,7 @@
 #include "base/bounded_text.h"
 #include "base/file_access.h"
 #include "config/config_parser.h"
+#include "base/archive_location.h"
 
 namespace archivist::config::internal {
 
@@ -48,6 +49,7 @@ Setter Path(std::string* out) {
       return;
     }
     const std::string& file = p.file();
+    if (IsDatabaseUri(*out)) return;  // a PostgreSQL archive (store/open.h), not a file
     if (!out->empty() && (*out)[0] != '/' && file.find('/') != std::string::npos) {
       *out = file.substr(0, file.rfind('/') + 1) + *out;
     }

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "base/archive_location.h"
 #include "model/change.h"
 
 namespace archivist::daemon {
@@ -36,6 +37,7 @@ std::string Label(const std::string& text) {
 
 int64_t StoreSizeBytes(const std::string& path) {
   int64_t total = 0;
+  if (IsDatabaseUri(path)) return 0;  // not a file on this machine
   for (const std::string& p : {path, path + "-wal"}) {
     struct stat st;
     if (::stat(p.c_str(), &st) == 0) total += st.st_size;

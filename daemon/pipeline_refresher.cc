@@ -7,7 +7,7 @@
 
 #include "pipeline/backends.h"
 #include "pipeline/pipeline.h"
-#include "store/sqlite_store.h"
+#include "store/open.h"
 #include "web/feeds.h"
 
 namespace archivist::daemon {
@@ -16,7 +16,7 @@ namespace {
 
 class PipelineRefresher final : public Refresher {
  public:
-  PipelineRefresher(std::unique_ptr<store::SqliteStore> store,
+  PipelineRefresher(std::unique_ptr<store::Store> store,
                     std::unique_ptr<pipeline::SiteSource> source, const config::Config& c,
                     const SharedPieces& shared, pipeline::TagFunction tagger)
       : store_(std::move(store)),
@@ -39,7 +39,7 @@ class PipelineRefresher final : public Refresher {
     return o;
   }
 
-  std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<store::Store> store_;
   std::unique_ptr<pipeline::SiteSource> source_;
   pipeline::Pipeline pipeline_;
 };
@@ -49,8 +49,10 @@ class PipelineRefresher final : public Refresher {
 RefresherFactory PipelineRefresherFactory() {
   return [](const config::Config& c,
             const SharedPieces& shared) -> Result<std::unique_ptr<Refresher>> {
-    Result<std::unique_ptr<store::SqliteStore>> store = store::SqliteStore::Open(c.store_path);
-    if (!store.ok()) return store.status().WithContext("opening the archive " + c.store_path);
+    Result<std::unique_ptr<store::Store>> store = store::OpenStore(c.store_path);
+    if (!store.ok()) {
+      return store.status().WithContext("opening the archive " + store::RedactLocation(c.store_path));
+    }
     Result<std::unique_ptr<pipeline::SiteSource>> source = pipeline::MakeSiteSource(
         pipeline::FetchSettingsOf(c), shared.fetch());
     if (!source.ok()) return source.status();

@@ -11,6 +11,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "base/archive_location.h"
 #include "daemon/service_loop.h"
 
 namespace archivist::daemon {
@@ -66,10 +67,10 @@ Status Service::Loop::StartStatus() {
 }
 
 int Service::Loop::Start() {
-  notifier.Status("checking the archive " + config->store_path);
+  notifier.Status("checking the archive " + RedactLocation(config->store_path));
   Result<std::unique_ptr<store::Store>> opened = options.open_store(*config);
   if (!opened.ok()) {
-    spdlog::critical("cannot open the store {}: {}", config->store_path,
+    spdlog::critical("cannot open the store {}: {}", RedactLocation(config->store_path),
                      opened.status().ToString());
     return opened.status().code() == Status::Code::kCorruption ? kExitArchiveDamaged : 1;
   }
@@ -104,7 +105,7 @@ int Service::Loop::Start() {
   Publish();
   notifier.Ready(StatusLine());
   spdlog::info("archivist daemon ready: store {}, {} threads tracked, status {}",
-               config->store_path, scheduler->tracked(), status ? status_address : "off");
+               RedactLocation(config->store_path), scheduler->tracked(), status ? status_address : "off");
   ScheduleTick(std::chrono::milliseconds(0));
   rescan_timer.expires_after(options.rescan);
   rescan_timer.async_wait([this](const asio::error_code& ec) {
@@ -234,7 +235,7 @@ bool Service::Loop::FoundDamage(const Status& st) {
 
 void Service::Loop::Rescan() {
   // The store must stay writable even when nothing is written for hours.
-  if (::access(config->store_path.c_str(), W_OK) != 0) {
+  if (!IsDatabaseUri(config->store_path) && ::access(config->store_path.c_str(), W_OK) != 0) {
     metrics.SetStoreProblem(config->store_path + ": " + std::strerror(errno));
   }
   Result<std::vector<store::ThreadSummary>> threads = store->ListThreads();

@@ -62,7 +62,7 @@ struct ServiceOptions {
   std::function<Result<config::Config>()> reload_config;
   RefresherFactory refreshers;
   HotListFactory hot_lists;  // may be empty: discovery then reports itself unavailable
-  // Opens the loop's own Store (default: SqliteStore at config.store_path).
+  // Opens the loop's own Store (default: store::OpenStore of config.store_path).
   std::function<Result<std::unique_ptr<store::Store>>(const config::Config&)> open_store;
   // Question references of [[thread]] (default: fetch::ParseQuestionRef).
   std::function<Result<model::QuestionId>(std::string_view)> parse_thread;

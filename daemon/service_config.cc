@@ -7,7 +7,7 @@
 
 #include "pipeline/backends.h"
 #include "pipeline/standalone.h"
-#include "store/sqlite_store.h"
+#include "store/open.h"
 
 namespace archivist::daemon {
 
@@ -23,15 +23,13 @@ SchedulerOptions SchedulerOptionsOf(const config::Config& c, const ServiceOption
 }
 
 Result<std::unique_ptr<store::Store>> OpenConfiguredStore(const config::Config& c) {
-  if (c.store_path == config::DefaultStorePath()) {
+  if (!store::IsDatabaseUri(c.store_path) && c.store_path == config::DefaultStorePath()) {
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(c.store_path).parent_path(), ec);
   }
-  store::SqliteOptions checked;
+  store::OpenOptions checked;
   checked.check_integrity = true;  // refuse to run on a damaged archive
-  Result<std::unique_ptr<store::SqliteStore>> s = store::SqliteStore::Open(c.store_path, checked);
-  if (!s.ok()) return s.status();
-  return std::unique_ptr<store::Store>(std::move(*s));
+  return store::OpenStore(c.store_path, checked);
 }
 
 void WarnAboutRestartOnlyKeys(const config::FetchConfig& start, const config::Config& fresh) {

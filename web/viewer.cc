@@ -1,7 +1,7 @@
 #include "web/viewer.h"
 
 #include "config/listen_address.h"
-#include "store/sqlite_store.h"
+#include "store/open.h"
 #include "tags/jieba.h"
 
 namespace archivist::web {
@@ -24,10 +24,10 @@ Result<std::unique_ptr<Viewer>> Viewer::Start(const std::string& db_path,
                                               const std::string& listen) {
   Result<config::ListenAddress> address = config::ParseListenAddress(listen);
   if (!address.ok()) return address.status();
-  store::SqliteOptions options;
+  store::OpenOptions options;
   options.read_only = true;
   options.create = false;
-  Result<std::unique_ptr<store::SqliteStore>> opened = store::SqliteStore::Open(db_path, options);
+  Result<std::unique_ptr<store::Store>> opened = store::OpenStore(db_path, options);
   if (!opened.ok()) return opened.status();
   std::unique_ptr<Viewer> viewer(new Viewer());
   viewer->store_ = std::move(*opened);
