@@ -77,7 +77,52 @@ Status PgConn::ErrorOf(pg_result* r, std::string_view context) {
   return Status::IoError(msg);
 }
 
+Status PgConn::ReconnectIfLost() {
+  if (in_transaction_ || PQstatus(conn_) != CONNECTION_BAD) return Status::Ok();
+  PQreset(conn_);
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    std::string why = PQerrorMessage(conn_);
+    while (!why.empty() && why.back() == '\n') why.pop_back();
+    return Status::IoError("the connection to " + name_ + " was lost and cannot be made again: " +
+                           why);
+  }
+  ++reconnections_;
+  prepared_.clear();  // statements are per connection
+  for (const std::string& sql : session_) {
+    pg_result* r = PQexec(conn_, sql.c_str());
+    if (r == nullptr || PQresultStatus(r) != PGRES_COMMAND_OK) {
+      return ErrorOf(r, "configuring the connection again");
+    }
+    PQclear(r);
+  }
+  return Status::Ok();
+}
+
+Status PgConn::SetSession(const std::string& sql, std::string_view context) {
+  ARCHIVIST_RETURN_IF_ERROR(Exec(sql, context));
+  session_.push_back(sql);
+  return Status::Ok();
+}
+
+Status PgConn::Begin(std::string_view context) {
+  ARCHIVIST_RETURN_IF_ERROR(Exec("BEGIN", context));
+  in_transaction_ = true;
+  return Status::Ok();
+}
+
+Status PgConn::Commit(std::string_view context) {
+  Status st = Exec("COMMIT", context);
+  in_transaction_ = false;
+  return st;
+}
+
+void PgConn::Rollback(std::string_view context) {
+  if (PQstatus(conn_) == CONNECTION_OK) (void)Exec("ROLLBACK", context);
+  in_transaction_ = false;
+}
+
 Status PgConn::Exec(const std::string& sql, std::string_view context) {
+  ARCHIVIST_RETURN_IF_ERROR(ReconnectIfLost());
   pg_result* r = PQexec(conn_, sql.c_str());
   const ExecStatusType st = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return ErrorOf(r, context);
@@ -86,6 +131,7 @@ Status PgConn::Exec(const std::string& sql, std::string_view context) {
 }
 
 Result<PgRows> PgConn::Query(const std::string& sql, const std::vector<PgParam>& params) {
+  ARCHIVIST_RETURN_IF_ERROR(ReconnectIfLost());
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
     const std::string name = "s" + std::to_string(prepared_.size() + 1);

@@ -10,6 +10,13 @@
 // statement is kIoError with the server's message, or kUnavailable for a serialization
 // failure or deadlock (a retry may succeed).
 //
+// A lost connection (the server restarted, a failover, an idle timeout) is taken up again
+// by the next statement that starts outside a transaction: PQreset, the session settings of
+// SetSession again, statements prepared anew. Never inside a transaction: the statements
+// after a lost BEGIN would otherwise run one by one on the new connection, each committing
+// on its own. A transaction that loses its connection fails (kIoError) and the server rolls it
+// back; the next BEGIN reconnects. Begin/Commit/Rollback mark where transactions are.
+//
 // Thread-safety: one object per thread.
 #ifndef ARCHIVIST_STORE_PG_CONN_H_
 #define ARCHIVIST_STORE_PG_CONN_H_
@@ -67,6 +74,14 @@ class PgConn {
 
   // Runs `sql` (several statements allowed, no parameters).
   Status Exec(const std::string& sql, std::string_view context);
+  // Runs `sql` now and again after every reconnection (SET … of the session).
+  Status SetSession(const std::string& sql, std::string_view context);
+  // A transaction: BEGIN (reconnecting first when the connection was lost), COMMIT, ROLLBACK.
+  Status Begin(std::string_view context);
+  Status Commit(std::string_view context);
+  void Rollback(std::string_view context);
+  // How many times a lost connection was taken up again.
+  int reconnections() const { return reconnections_; }
   // Prepares (once) and runs `sql` with `params` ($1, $2, …).
   Result<PgRows> Query(const std::string& sql, const std::vector<PgParam>& params = {});
 
@@ -76,8 +91,13 @@ class PgConn {
  private:
   explicit PgConn(pg_conn* c);
   Status ErrorOf(pg_result* r, std::string_view context);
+  // Outside a transaction, takes up a lost connection again (see above).
+  Status ReconnectIfLost();
 
   pg_conn* conn_;
+  bool in_transaction_ = false;
+  int reconnections_ = 0;
+  std::vector<std::string> session_;  // SetSession's statements, in order
   std::string name_;
   std::unordered_map<std::string, std::string> prepared_;  // SQL → statement name
 };

@@ -138,7 +138,7 @@ Result<int64_t> Identify(PgConn& db) {
 }
 
 Status ApplyMigration(PgConn& db, const Migration& m) {
-  ARCHIVIST_RETURN_IF_ERROR(db.Exec("BEGIN", "starting a migration"));
+  ARCHIVIST_RETURN_IF_ERROR(db.Begin("starting a migration"));
   Status st = [&]() -> Status {
     ARCHIVIST_RETURN_IF_ERROR(db.Exec(kMigrationLock, "locking for a migration"));
     Result<int64_t> ver = Identify(db);  // under the lock: another process may have migrated
@@ -162,10 +162,10 @@ Status ApplyMigration(PgConn& db, const Migration& m) {
     return set.ok() ? Status::Ok() : set.status();
   }();
   if (!st.ok()) {
-    (void)db.Exec("ROLLBACK", "abandoning a migration");
+    db.Rollback("abandoning a migration");
     return st;
   }
-  return db.Exec("COMMIT", "committing a migration");
+  return db.Commit("committing a migration");
 }
 
 }  // namespace
@@ -191,7 +191,7 @@ Status PreparePgDatabase(PgConn& db, std::span<const Migration> migrations, bool
                                      std::to_string(latest) +
                                      ", which a read-only open cannot do; open it once read-write");
     }
-    return db.Exec("SET default_transaction_read_only = on", "configuring the connection");
+    return db.SetSession("SET default_transaction_read_only = on", "configuring the connection");
   }
   for (const Migration& m : migrations) {
     if (m.version <= *ver) continue;

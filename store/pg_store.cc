@@ -40,8 +40,8 @@ Result<std::unique_ptr<PgStore>> PgStore::OpenWithMigrations(
     const std::string& uri, const PgOptions& options, std::span<const Migration> migrations) {
   Result<std::unique_ptr<PgConn>> db = PgConn::Connect(uri);
   if (!db.ok()) return db.status();
-  ARCHIVIST_RETURN_IF_ERROR((*db)->Exec("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'",
-                                        "configuring the connection"));
+  ARCHIVIST_RETURN_IF_ERROR((*db)->SetSession("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'",
+                                              "configuring the connection"));
   ARCHIVIST_RETURN_IF_ERROR(PreparePgDatabase(**db, migrations, options.read_only));
   return std::unique_ptr<PgStore>(new PgStore(std::move(*db)));
 }
@@ -51,11 +51,13 @@ Status PgStore::Fault(std::string_view operation) const {
 }
 
 Status PgStore::InTransaction(const std::function<Status()>& body) {
-  ARCHIVIST_RETURN_IF_ERROR(db_->Exec("BEGIN", "starting a transaction"));
+  ARCHIVIST_RETURN_IF_ERROR(db_->Begin("starting a transaction"));
   Status st = body();
-  if (st.ok()) st = db_->Exec("COMMIT", "committing");
-  if (!st.ok()) (void)db_->Exec("ROLLBACK", "rolling back");
-  return st;
+  if (!st.ok()) {
+    db_->Rollback("rolling back");
+    return st;
+  }
+  return db_->Commit("committing");
 }
 
 Result<int64_t> PgStore::ThreadRowId(const ThreadKey& key) {

@@ -145,6 +145,75 @@ TEST_F(PgStoreTest, ACommitWaitsForTheRowLockThenSeesTheNewVersion) {
   EXPECT_EQ(Sql("SELECT count(*) FROM fetches"), "0\n");
 }
 
+// The server ends every other session of the database (as a restart or failover would).
+void TerminateOtherSessions(PgConn& raw) {
+  Result<PgRows> ended = raw.Query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+      "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  ASSERT_TRUE(ended.ok()) << ended.status().ToString();
+  ASSERT_GE(ended->size(), 1);
+}
+
+// A daemon outlives its connection: after the server ends the session, the call that meets
+// the loss fails, the next one works on a new connection with the same session settings
+// (a read-only archive stays read-only).
+TEST_F(PgStoreTest, ALostConnectionIsTakenUpAgainWithItsSessionSettings) {
+  auto w = PgStore::Open(uri_);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  ASSERT_TRUE((*w)->AddThread({"zhihu", kQ}, Timestamp::FromSeconds(1)).ok());
+  PgOptions read_only;
+  read_only.read_only = true;
+  auto r = PgStore::Open(uri_, read_only);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  TerminateOtherSessions(*raw_);
+
+  for (Store* s : {static_cast<Store*>(w->get()), static_cast<Store*>(r->get())}) {
+    Result<std::vector<ThreadSummary>> first = s->ListThreads();
+    if (!first.ok()) {
+      EXPECT_EQ(first.status().code(), Status::Code::kIoError) << first.status().ToString();
+    }
+    Result<std::vector<ThreadSummary>> again = s->ListThreads();
+    ASSERT_TRUE(again.ok()) << again.status().ToString();
+    EXPECT_EQ(again->size(), 1u);
+  }
+  EXPECT_FALSE((*r)->AddThread({"zhihu", kQ + 1}, Timestamp::FromSeconds(2)).ok());
+  const model::ThreadState state = *(*w)->LoadState({"zhihu", kQ});
+  EXPECT_TRUE((*w)->CommitRefresh(Record(kQ, 100, diff::Classify(state, Snap({A(1, "one")}), {})))
+                  .ok());
+  EXPECT_EQ(Sql("SELECT count(*) FROM threads"), "1\n");
+  EXPECT_EQ(Sql("SELECT count(*) FROM fetches"), "1\n");
+}
+
+// A refresh whose connection is lost midway leaves nothing (the server rolls it back; no
+// later statement of it runs on a new connection), and the next refresh commits whole.
+TEST_F(PgStoreTest, ARefreshThatLosesItsConnectionLeavesNothing) {
+  auto w = PgStore::Open(uri_);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  ASSERT_TRUE((*w)->AddThread({"zhihu", kQ}, Timestamp::FromSeconds(1)).ok());
+  bool terminated = false;
+  (*w)->SetFaultHook([&](std::string_view operation) {
+    if (operation == "insert event" && !terminated) {
+      terminated = true;
+      TerminateOtherSessions(*raw_);
+    }
+    return Status::Ok();
+  });
+  const model::ThreadState state = *(*w)->LoadState({"zhihu", kQ});
+  const model::ChangeSet changes = diff::Classify(state, Snap({A(1, "one"), A(2, "two")}), {});
+  Status lost = (*w)->CommitRefresh(Record(kQ, 100, changes));
+  ASSERT_TRUE(terminated);
+  EXPECT_FALSE(lost.ok());
+  EXPECT_EQ(Sql("SELECT count(*) FROM fetches"), "0\n");
+  EXPECT_EQ(Sql("SELECT count(*) FROM revisions"), "0\n");
+  EXPECT_EQ(Sql("SELECT count(*) FROM answers"), "0\n");
+  EXPECT_EQ(Sql("SELECT version FROM threads"), "0\n");
+
+  Status again = (*w)->CommitRefresh(Record(kQ, 101, changes));
+  EXPECT_TRUE(again.ok()) << again.ToString();
+  EXPECT_EQ(Sql("SELECT count(*) FROM revisions"), "2\n");
+  EXPECT_EQ(Sql("SELECT count(*) FROM events WHERE kind = 'answer_added'"), "2\n");
+}
+
 // PostgreSQL text cannot hold a NUL byte: such a refresh is refused whole, naming the cause.
 TEST_F(PgStoreTest, TextWithANulByteIsRefusedWhole) {
   auto s = PgStore::Open(uri_);
