@@ -148,13 +148,13 @@ store::Schedule Scheduler::Finish(const store::ThreadKey& key, const RefreshRepo
   e.in_flight = false;
   --host.in_flight;
   --in_flight_;
-  if (IsSuccess(report.outcome)) {
+  if (report.stored && IsSuccess(report.outcome)) {
     host.failures = 0;
     e.failures = 0;
     e.interval_s = pipeline::AdaptedInterval(policy_, e.interval_s, report.changed);
     e.next_due = pipeline::Jittered(policy_, now, e.interval_s, rng_);
   } else {
-    if (IsHostFailure(report.outcome)) BackOffHost(host, now, report);
+    if (report.fetched && IsHostFailure(report.outcome)) BackOffHost(host, now, report);
     ++e.failures;
     const int64_t retry = pipeline::RetryDelay(policy_, e.interval_s, e.failures);
     e.next_due = std::max(pipeline::Jittered(policy_, now, retry, rng_), host.backed_off_until);

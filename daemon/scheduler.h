@@ -60,6 +60,10 @@ struct RefreshReport {
   model::Outcome outcome = model::Outcome::kTransient;
   bool changed = false;                      // the refresh recorded at least one event
   std::optional<int64_t> retry_after_seconds;
+  // A refresh the store failed (before the fetch, or at the commit) is the thread's failure,
+  // retried as one, never its host's: only an outcome the source gave backs the host off.
+  bool fetched = true;  // the source was asked
+  bool stored = true;   // the refresh was committed (or had nothing to commit)
 };
 
 // Whether an outcome is the host's fault (back off the host) or the thread's.

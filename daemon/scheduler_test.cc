@@ -189,6 +189,31 @@ TEST_F(SchedulerTest, ThreadFailuresDoNotBackOffTheHost) {
   EXPECT_LE(wait, 660);
 }
 
+// The store failing (a database restart) is no fault of the source's host: neither a failure
+// before the fetch (no outcome from the source) nor a complete fetch whose commit failed backs
+// the host off. The thread is retried as a failed one, its interval unchanged.
+TEST_F(SchedulerTest, AStoreFailureIsTheThreadsNotTheHosts) {
+  Scheduler s(clock_, Options());
+  s.Track({Key(1), "h", std::nullopt, std::nullopt});
+  s.Track({Key(2), "h", std::nullopt, std::nullopt});
+  RefreshReport before_fetch{Outcome::kTransient, false, std::nullopt};
+  before_fetch.fetched = false;
+  before_fetch.stored = false;
+  s.Finish(s.Next().start.at(0), before_fetch);
+  EXPECT_FALSE(s.HostBackedOffUntil("h").has_value());
+  RefreshReport at_commit{Outcome::kComplete, true, std::nullopt};
+  at_commit.stored = false;
+  s.Finish(s.Next().start.at(0), at_commit);
+  EXPECT_FALSE(s.HostBackedOffUntil("h").has_value());
+  EXPECT_EQ(s.failing(), 2);
+  for (uint64_t id : {1, 2}) {
+    EXPECT_EQ(s.ScheduleOf(Key(id))->interval_seconds, 1800);
+    const int64_t wait = (s.ScheduleOf(Key(id))->next_due.micros() - Now().micros()) / 1'000'000;
+    EXPECT_GE(wait, 540);  // retried after min_interval, as a failed thread
+    EXPECT_LE(wait, 660);
+  }
+}
+
 // 1,000 threads due at once, 980 on one host and 10 on each of two others: on each host,
 // every thread is refreshed once before any is refreshed twice, the limits hold, and the
 // small hosts are not held up behind the big one.

@@ -178,7 +178,8 @@ void Service::Loop::OnRefreshed(const store::ThreadKey& key,
   }
   const pipeline::RefreshSummary& s = *done;
   const store::Schedule next =
-      scheduler->Finish(key, {s.outcome, s.EventCount() > 0, s.retry_after_seconds});
+      scheduler->Finish(key, {s.outcome, s.EventCount() > 0, s.retry_after_seconds, s.fetched,
+                              s.error.ok()});
   if (s.cancelled) {  // only a stop cancels; the thread stays due for the next start
     spdlog::info("refresh {} cancelled by the stop: nothing of it was stored", store::ToString(key));
     return MaybeFinish();

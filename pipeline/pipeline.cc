@@ -163,6 +163,7 @@ RefreshSummary Pipeline::Refresh(const store::ThreadKey& thread) {
   fetch.started_at = clock_.WallNow();
   const Clock::SteadyTime start = clock_.SteadyNow();
   model::Snapshot snapshot = source_.Fetch(thread.id);
+  summary.fetched = true;
   summary.fetch_duration =
       std::chrono::duration_cast<std::chrono::milliseconds>(clock_.SteadyNow() - start);
   fetch.duration_ms = summary.fetch_duration.count();

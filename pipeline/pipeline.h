@@ -63,6 +63,7 @@ struct RefreshSummary {
   bool thread_returned = false;  // thread_returned recorded by this refresh
   int answers_now = 0;         // present answers after the refresh
   int pages = 0;               // listing pages fetched
+  bool fetched = false;        // the source was asked (false: the store failed before)
   std::chrono::milliseconds fetch_duration{0};  // Source::Fetch alone (not probes, commit, export)
   int skipped_items = 0;       // listing items that were not answers (unknown card types)
   bool committed = false;      // the refresh (at least its fetch record) is stored

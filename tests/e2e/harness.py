@@ -400,22 +400,29 @@ class PgServer:
             data = os.path.join(self.dir, "data")
             self._run(os.path.join(PG_BIN, "initdb"), "-D", data, "-U", "archivist", "-A",
                       "trust", "-E", "UTF8", "--locale=C", "--no-sync")
-            options = ("-c listen_addresses='' -c unix_socket_directories='%s' -c fsync=off "
-                       "-c synchronous_commit=off -c full_page_writes=off" % self.dir)
-            self._run(os.path.join(PG_BIN, "pg_ctl"), "-D", data, "-l",
-                      os.path.join(self.dir, "server.log"), "-w", "-t", "60", "-o", options,
-                      "start")
-            self.running = True
+            self.start()
         except BaseException:
             self.__exit__(None, None, None)
             raise
         return self
 
-    def __exit__(self, *exc):
+    def start(self):
+        """Starts the server (again, after stop())."""
+        options = ("-c listen_addresses='' -c unix_socket_directories='%s' -c fsync=off "
+                   "-c synchronous_commit=off -c full_page_writes=off" % self.dir)
+        self._run(os.path.join(PG_BIN, "pg_ctl"), "-D", os.path.join(self.dir, "data"), "-l",
+                  os.path.join(self.dir, "server.log"), "-w", "-t", "60", "-o", options, "start")
+        self.running = True
+
+    def stop(self, mode="immediate"):
+        """Stops the server (`mode`: pg_ctl's -m; immediate is a crash as far as clients see)."""
         if self.running:
             self._run(os.path.join(PG_BIN, "pg_ctl"), "-D", os.path.join(self.dir, "data"),
-                      "-m", "immediate", "-w", "stop")
+                      "-m", mode, "-w", "stop")
             self.running = False
+
+    def __exit__(self, *exc):
+        self.stop()
         if self.keep:
             print("kept " + self.dir)
         else:
