@@ -27,7 +27,7 @@ import time
 import unittest
 import urllib.request
 
-from harness import MockServer, PgServer, main, read, sql
+from harness import MockServer, PgServer, main, on_a_terminal, read, sql
 
 ARGS = None
 QID = "1982867494206211639"  # 7 short answers
@@ -264,6 +264,18 @@ class ParityTest(unittest.TestCase):
         # The copy refreshes on from where the source was.
         self.assertIn("+0 ~0 -0", Cli(back, self.mock.base).out(
             "refresh", QID, "--delay", "0", "--retries", "0"))
+
+    def test_copy_shows_progress_on_a_terminal_only(self):
+        rc, screen, _ = on_a_terminal([ARGS.archivist, "copy-archive", self.lite.db,
+                                       os.path.join(self.tmp, "tty.db")], dict(os.environ),
+                                      stderr_too=True)
+        self.assertEqual(rc, 0, screen)
+        self.assertIn("copying threads 0/2", screen)
+        self.assertIn("copying revisions 10/10", screen)
+        self.assertIn("\r\x1b[Kcopied ", screen)  # the progress line is cleared first
+        p = copy_archive(self.lite.db, os.path.join(self.tmp, "pipe.db"))
+        self.assertEqual(p.stderr, "")
+        self.assertTrue(p.stdout.startswith("copied "), p.stdout)
 
     def test_copy_postgres_to_sqlite_is_exact(self):
         original = self.exact_views(self.post)
