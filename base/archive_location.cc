@@ -95,10 +95,10 @@ std::string RedactPasswordsIn(std::string_view text, std::string_view location) 
     if (redacted.compare(j, 3, "***") == 0 && location.compare(i, 3, "***") != 0) {
       const size_t next_j = j + 3;
       const char stop = next_j < redacted.size() ? redacted[next_j] : '\0';
-      size_t end = stop == '\0' ? location.size() : location.find(stop, i);
-      if (stop == '@') end = location.rfind('@', location.find('?', i) == std::string_view::npos
-                                                     ? location.size() - 1
-                                                     : location.find('?', i));
+      // A user-part password ends at the last '@' before the query (as RedactLocation has it).
+      size_t end = stop == '@'    ? location.rfind('@', location.find('?', i))
+                   : stop == '\0' ? location.size()
+                                  : location.find(stop, i);
       if (end == std::string_view::npos || end < i) end = location.size();
       const std::string secret(location.substr(i, end - i));
       ReplaceAll(out, secret);
