@@ -329,6 +329,23 @@ class ParityTest(unittest.TestCase):
         copy_archive(big, target)  # and the empty destination takes the copy after all
         self.assertEqual(sql(target, "SELECT count(*) FROM fetches"),
                          sql(big, "SELECT count(*) FROM fetches"))
+        # The same into an SQLite file: killed once its transaction spills pages into the WAL.
+        lite = os.path.join(self.tmp, "killed.db")
+        proc = subprocess.Popen([ARGS.archivist, "copy-archive", target, lite],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and proc.poll() is None:
+            if os.path.exists(lite + "-wal") and os.path.getsize(lite + "-wal") > (4 << 20):
+                break
+            time.sleep(0.01)
+        self.assertIsNone(proc.poll(), "the copy ended before it could be killed")
+        proc.kill()
+        proc.communicate()
+        for table in ("threads", "fetches", "answers", "revisions", "events", "orders"):
+            self.assertEqual(sql(lite, "SELECT count(*) FROM " + table), [(0,)], table)
+        copy_archive(target, lite)
+        self.assertEqual(sql(lite, "SELECT count(*) FROM fetches"),
+                         sql(big, "SELECT count(*) FROM fetches"))
 
 
 class PasswordTest(unittest.TestCase):
