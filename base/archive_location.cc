@@ -32,6 +32,28 @@ void RedactQueryPasswords(std::string& uri, size_t from) {
   }
 }
 
+// "%41" → "A"; malformed escapes are kept as written.
+std::string PercentDecoded(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+void ReplaceAll(std::string& text, const std::string& secret) {
+  if (secret.empty()) return;
+  for (size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3)) {
+    text.replace(pos, secret.size(), "***");
+  }
+}
+
 }  // namespace
 
 bool IsDatabaseUri(std::string_view location) {
@@ -59,6 +81,35 @@ std::string RedactLocation(std::string_view location) {
   }
   const size_t query = out.find('?', rest);
   if (query != std::string::npos) RedactQueryPasswords(out, query + 1);
+  return out;
+}
+
+std::string RedactPasswordsIn(std::string_view text, std::string_view location) {
+  std::string out(text);
+  if (!IsDatabaseUri(location)) return out;
+  // The passwords are what RedactLocation replaced: walk both strings, and where the redacted
+  // one holds "***" the original holds a password up to the next common character.
+  const std::string redacted = RedactLocation(location);
+  size_t i = 0, j = 0;
+  while (i < location.size() && j < redacted.size()) {
+    if (redacted.compare(j, 3, "***") == 0 && location.compare(i, 3, "***") != 0) {
+      const size_t next_j = j + 3;
+      const char stop = next_j < redacted.size() ? redacted[next_j] : '\0';
+      // A user-part password ends at the last '@' before the query (as RedactLocation has it).
+      size_t end = stop == '@'    ? location.rfind('@', location.find('?', i))
+                   : stop == '\0' ? location.size()
+                                  : location.find(stop, i);
+      if (end == std::string_view::npos || end < i) end = location.size();
+      const std::string secret(location.substr(i, end - i));
+      ReplaceAll(out, secret);
+      ReplaceAll(out, PercentDecoded(secret));
+      i = end;
+      j = next_j;
+      continue;
+    }
+    ++i;
+    ++j;
+  }
   return out;
 }
 

@@ -21,6 +21,11 @@ bool IsDatabaseUri(std::string_view location);
 // parameter) replaced by "***"; a path unchanged.
 std::string RedactLocation(std::string_view location);
 
+// `text` (an error message that may quote what libpq was given) with every password that
+// `location` carries — as written and percent-decoded — replaced by "***". A path, or a URI
+// without a password, leaves the text unchanged.
+std::string RedactPasswordsIn(std::string_view text, std::string_view location);
+
 }  // namespace archivist
 
 #endif  // ARCHIVIST_BASE_ARCHIVE_LOCATION_H_

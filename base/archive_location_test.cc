@@ -36,5 +36,17 @@ TEST(ArchiveLocationTest, WhatHasNoPasswordIsUnchanged) {
   }
 }
 
+TEST(ArchiveLocationTest, PasswordsAreRedactedInMessages) {
+  EXPECT_EQ(RedactPasswordsIn("bad token \"s3cret\" and s3cret",
+                              "postgresql://alice:s3cret@db.example/archive"),
+            "bad token \"***\" and ***");
+  EXPECT_EQ(RedactPasswordsIn("a/b@c or x: again, p=w",
+                              "postgresql://bob:a/b@c@db/archive?password=again&sslmode=x"),
+            "*** or x: ***, p=w");
+  EXPECT_EQ(RedactPasswordsIn("x a/b y", "postgresql://bob:a%2Fb@db/archive"), "x *** y");
+  EXPECT_EQ(RedactPasswordsIn("keep s3cret", "/srv/s3cret.db"), "keep s3cret");
+  EXPECT_EQ(RedactPasswordsIn("keep alice", "postgresql://alice@db/archive"), "keep alice");
+}
+
 }  // namespace
 }  // namespace archivist

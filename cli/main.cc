@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
 
   GlobalOptions global;
   app.add_option("--config", global.config_path, "configuration file (TOML)");
-  app.add_option("--db", global.db_path, "the archive database (SQLite)");
+  app.add_option("--db", global.db_path, "the archive: a SQLite file or a postgresql:// URI");
   app.add_option("--zhihu-base-url", global.zhihu_base_url,
                  "base URL of the Zhihu API (overrides zhihu.base_url)");
   app.add_flag("--no-pager", global.no_pager,
@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   AddExportVerb(app, global, &run);
   AddRenormalizeVerb(app, global, &run);
   AddBackupVerb(app, global, &run);
+  AddCopyArchiveVerb(app, global, &run);
   AddServeVerb(app, global, &run);
   AddHelpVerb(app, &run);
 

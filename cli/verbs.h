@@ -63,6 +63,8 @@ void AddShowVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 void AddExportVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 void AddRenormalizeVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 void AddBackupVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
+// `copy-archive SRC DST`: a whole archive into an empty one, across backends (cli/verb_copy_archive.cc).
+void AddCopyArchiveVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 // `serve`: the read-only web viewer (cli/verb_serve.cc, web/).
 void AddServeVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 

@@ -49,7 +49,7 @@ _archivist() {
   fi
   case $verb in
     help) COMPREPLY=($(compgen -W "$(_archivist_verbs "$prog")" -- "$cur")) ;;
-    convert|export|backup) COMPREPLY=($(compgen -f -- "$cur")) ;;
+    convert|export|backup|copy-archive) COMPREPLY=($(compgen -f -- "$cur")) ;;
   esac
 }
 

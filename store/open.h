@@ -4,7 +4,7 @@
 // Every place that names an archive (--db, [store] path, the viewer, copy-archive) goes
 // through OpenStore, so both backends are reached the same way. Passwords: a URI may carry
 // one (user:secret@host, ?password=…), but RedactLocation is what is ever printed — in errors,
-// logs and /metrics. libpq's own PGPASSFILE / passfile= are the way to keep it out of the URI.
+// logs and /metrics — and OpenStore's errors have any password taken out (RedactPasswordsIn). libpq's own PGPASSFILE / passfile= are the way to keep it out of the URI.
 //
 // Thread-safety: free functions; the store returned is one object per thread (store.h).
 #ifndef ARCHIVIST_STORE_OPEN_H_
@@ -28,6 +28,7 @@ struct OpenOptions {
 
 using archivist::IsDatabaseUri;
 using archivist::RedactLocation;
+using archivist::RedactPasswordsIn;
 
 Result<std::unique_ptr<Store>> OpenStore(const std::string& location,
                                          const OpenOptions& options = {});

@@ -170,4 +170,36 @@ Result<PgRows> PgConn::Query(const std::string& sql, const std::vector<PgParam>&
   return PgRows(r);
 }
 
+Status PgConn::CopyBegin(const std::string& sql) {
+  pg_result* r = PQexec(conn_, sql.c_str());
+  if (r == nullptr || PQresultStatus(r) != PGRES_COPY_IN) return ErrorOf(r, "starting a copy");
+  PQclear(r);
+  return Status::Ok();
+}
+
+Status PgConn::CopyData(std::string_view data) {
+  if (PQputCopyData(conn_, data.data(), static_cast<int>(data.size())) != 1) {
+    return ErrorOf(nullptr, "sending rows");
+  }
+  return Status::Ok();
+}
+
+Status PgConn::CopyEnd() {
+  if (PQputCopyEnd(conn_, nullptr) != 1) return ErrorOf(nullptr, "ending a copy");
+  Status st = Status::Ok();
+  while (pg_result* r = PQgetResult(conn_)) {
+    if (st.ok() && PQresultStatus(r) != PGRES_COMMAND_OK) {
+      st = ErrorOf(r, "copying rows");  // clears r
+    } else {
+      PQclear(r);
+    }
+  }
+  return st;
+}
+
+void PgConn::CopyAbort() {
+  (void)PQputCopyEnd(conn_, "copy abandoned");
+  while (pg_result* r = PQgetResult(conn_)) PQclear(r);
+}
+
 }  // namespace archivist::store

@@ -85,6 +85,14 @@ class PgConn {
   // Prepares (once) and runs `sql` with `params` ($1, $2, …).
   Result<PgRows> Query(const std::string& sql, const std::vector<PgParam>& params = {});
 
+  // COPY … FROM STDIN (`sql`): CopyBegin starts it, CopyData sends rows in COPY's text
+  // format, CopyEnd finishes it (the server's verdict on every row). CopyAbort ends a started
+  // copy with an error (the transaction is then aborted). No other statement may run between.
+  Status CopyBegin(const std::string& sql);
+  Status CopyData(std::string_view data);
+  Status CopyEnd();
+  void CopyAbort();
+
   // What messages call the archive: "postgresql database NAME on HOST".
   const std::string& name() const { return name_; }
 

@@ -75,6 +75,9 @@ class PgStore final : public Store {
   Status Backup(const std::string& path) override;
   std::vector<ProtectedFile> Files() const override;
 
+  Status DumpTo(ArchiveSink& sink) override;
+  Result<std::unique_ptr<ArchiveSink>> BeginLoad() override;
+
  private:
   explicit PgStore(std::unique_ptr<PgConn> db);
   Status Fault(std::string_view operation) const;

@@ -1,5 +1,5 @@
 // PgStore: the maintenance operations — Renormalize (batches of committed rewrites, as
-// SqliteStore's) and Backup, which a PostgreSQL archive does not do itself yet.
+// SqliteStore's) and Backup, which a PostgreSQL archive refuses (pg_dump or copy-archive).
 #include <utility>
 #include <vector>
 
@@ -61,7 +61,7 @@ Result<int64_t> PgStore::RenormalizeBatch(int version, const Renormalizer& conve
 Status PgStore::Backup(const std::string& path) {
   return Status::InvalidArgument("backing up to " + path + ": a PostgreSQL archive (" +
                                  db_->name() + ") is not copied to a file by archivist; " +
-                                 "use pg_dump");
+                                 "use pg_dump, or copy-archive into an SQLite file");
 }
 
 std::vector<ProtectedFile> PgStore::Files() const { return {}; }

@@ -48,6 +48,8 @@ class Stmt {
 
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_.get(), col); }
   bool IsNull(int col) const { return sqlite3_column_type(stmt_.get(), col) == SQLITE_NULL; }
+  // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL: what the value is.
+  int Type(int col) const { return sqlite3_column_type(stmt_.get(), col); }
   std::optional<int64_t> OptInt(int col) const {
     return IsNull(col) ? std::nullopt : std::optional<int64_t>(Int(col));
   }

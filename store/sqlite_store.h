@@ -77,6 +77,9 @@ class SqliteStore final : public Store {
   Status Backup(const std::string& path) override;
   std::vector<ProtectedFile> Files() const override;
 
+  Status DumpTo(ArchiveSink& sink) override;
+  Result<std::unique_ptr<ArchiveSink>> BeginLoad() override;
+
  private:
   explicit SqliteStore(std::unique_ptr<Db> db);
   Status Fault(std::string_view operation) const;

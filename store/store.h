@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -163,6 +164,8 @@ struct ThreadAt {
   std::vector<AnswerAt> answers;  // present at T, in the listing order recorded at or before T
 };
 
+class ArchiveSink;  // store/copy.h
+
 // Re-derives Markdown from raw HTML (normalize::HtmlToMarkdown bound to its options).
 using Renormalizer = std::function<std::string(std::string_view html)>;
 
@@ -223,6 +226,15 @@ class Store {
   // The files this store keeps on disk (the database and its sidecars, whether they exist
   // now or not), each with a name for messages. Outputs (backup, exports) never replace them.
   virtual std::vector<ProtectedFile> Files() const = 0;
+
+  // ---- Copying a whole archive (store/copy.h: CopyArchive, `archivist copy-archive`) ----
+  // Every row of every table (CopiedTables), table by table in id order, read inside one
+  // read transaction (a consistent snapshot), into `sink`; a bounded batch of rows is held
+  // at a time. Does not Commit the sink.
+  virtual Status DumpTo(ArchiveSink& sink) = 0;
+  // A sink that writes into this archive in ONE transaction, held until its Commit (other
+  // writers wait meanwhile). kInvalidArgument naming the archive when it holds any row.
+  virtual Result<std::unique_ptr<ArchiveSink>> BeginLoad() = 0;
 };
 
 }  // namespace archivist::store

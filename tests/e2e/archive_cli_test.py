@@ -10,8 +10,13 @@ export files written at those times and against documents built independently he
 the dump (docs/format.md §1, Markdown from `archivist convert`), and export. ErrorTest checks
 every error the verbs report and that the store is left intact.
 
-usage: archive_cli_test.py --archivist PATH --mock PATH --data tests/data
+TimelineTest runs on the backend --backend names: sqlite (default: a file) or postgres (a
+database on a throwaway PostgreSQL server, harness.archive_location); ErrorTest is about
+SQLite files and runs on sqlite only.
+
+usage: archive_cli_test.py --archivist PATH --mock PATH --data tests/data [--backend postgres]
 """
+import contextlib
 import datetime
 import json
 import os
@@ -23,7 +28,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import MockServer, main, read, sql
+from harness import MockServer, archive_location, main, read, sql
 
 ARGS = None
 QID = "1982867494206211639"  # 7 short answers: 3 pages at page size 3
@@ -77,7 +82,9 @@ class TimelineTest(unittest.TestCase):
             shutil.copy(os.path.join(src, name), os.path.join(cls.root, QID, name))
         cls.fixture_doc = read(os.path.join(src, "expected/document.md"))
         cls.mock = MockServer(ARGS.mock, [cls.root], log=False)
-        cls.cli = Archivist(os.path.join(cls.tmp, "archive.db"), cls.mock.base)
+        cls.resources = contextlib.ExitStack()
+        location = cls.resources.enter_context(archive_location(ARGS.backend, cls.tmp))
+        cls.cli = Archivist(location, cls.mock.base)
         cls.export = os.path.join(cls.tmp, "export")
         cls.export_file = os.path.join(cls.export, QID + ".md")
         cls.snapshots = {}   # step → export bytes
@@ -89,6 +96,7 @@ class TimelineTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.mock.stop()
+        cls.resources.close()
         shutil.rmtree(cls.tmp)
 
     @classmethod
@@ -312,6 +320,8 @@ class ErrorTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
+        if ARGS.backend != "sqlite":
+            raise unittest.SkipTest("the errors of SQLite files")
         cls.tmp = tempfile.mkdtemp(prefix="archive_cli_err.")
         cls.mock = MockServer(ARGS.mock, [os.path.join(ARGS.data, "zhihu/questions")], log=False)
         cls.db = os.path.join(cls.tmp, "archive.db")
@@ -429,4 +439,4 @@ class ErrorTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    main(globals(), "archivist", "mock", "data", private_cache=True)
+    main(globals(), "archivist", "mock", "data", private_cache=True, backend="sqlite")

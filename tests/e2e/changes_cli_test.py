@@ -12,8 +12,12 @@ and one that sleeps past its timeout are logged, the refresh still succeeds with
 recorded, and the hooks after them run; a url hook gets the POST, and one answering 500 is
 retried.
 
-usage: changes_cli_test.py --archivist PATH --mock PATH --data tests/data
+The archive is an SQLite file, or with --backend postgres a database on a throwaway PostgreSQL
+server named by `[store] path` as a postgresql:// URI (harness.archive_location).
+
+usage: changes_cli_test.py --archivist PATH --mock PATH --data tests/data [--backend postgres]
 """
+import contextlib
 import datetime
 import http.server
 import json
@@ -25,7 +29,7 @@ import threading
 import time
 import unittest
 
-from harness import MockServer, parse_args, run_unittest
+from harness import MockServer, archive_location, parse_args, run_unittest
 
 ARGS = None
 Q1, Q2, Q3 = "10487240977", "1907498915755979433", "22509401"
@@ -68,7 +72,8 @@ class Env:
         self.env = dict(os.environ, HOME=self.tmp, XDG_CACHE_HOME=os.path.join(self.tmp, "cache"))
         for k in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "TZ"):
             self.env.pop(k, None)
-        self.db = os.path.join(self.tmp, "archive.db")
+        self.resources = contextlib.ExitStack()
+        self.db = self.resources.enter_context(archive_location(ARGS.backend, self.tmp))
         self.configure("")
 
     def configure(self, extra):
@@ -102,6 +107,7 @@ class Env:
 
     def stop(self):
         self.mock.stop()
+        self.resources.close()
         shutil.rmtree(self.tmp)
 
 
@@ -335,5 +341,5 @@ class NotifyTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    ARGS, rest = parse_args("archivist", "mock", "data")
+    ARGS, rest = parse_args("archivist", "mock", "data", backend="sqlite")
     run_unittest(rest)

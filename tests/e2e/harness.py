@@ -111,7 +111,11 @@ def read(path, mode="r"):
 
 
 def sql(db, query, args=()):
-    """The rows of one statement on `db` (committed; the connection is closed after)."""
+    """The rows of one statement on `db` (committed; the connection is closed after). `db` is
+    an SQLite file or a PostgreSQL URI of a PgServer's (pg_sql; no `args` there)."""
+    if db.startswith("postgresql://"):
+        assert not args, "pg_sql takes no parameters"
+        return pg_sql(db, query)
     c = sqlite3.connect(db, timeout=10)
     try:
         rows = c.execute(query, args).fetchall()
@@ -439,6 +443,35 @@ class PgServer:
         """Rows of `sql` as 'col|col' lines (psql -At), run as the test's own connection."""
         return self._run(os.path.join(PG_BIN, "psql"), "-h", self.dir, "-U", "archivist",
                          "-d", database, "-At", "-v", "ON_ERROR_STOP=1", "-c", sql)
+
+
+def pg_sql(uri, query):
+    """The rows of one SELECT on the PostgreSQL archive `uri` (postgresql://user@/db?host=DIR, as
+    PgServer.uri gives) as tuples of Python values: each row goes through row_to_json, so
+    integers stay integers and text stays text."""
+    m = re.match(r"postgresql://([^@/:]+)@/([^?]+)\?host=(.+)$", uri)
+    assert m, "not a PgServer URI: " + uri
+    user, database, host = m.groups()
+    p = subprocess.run([os.path.join(PG_BIN, "psql"), "-h", host, "-U", user, "-d", database,
+                        "-At", "-v", "ON_ERROR_STOP=1", "-c",
+                        "SELECT row_to_json(q) FROM (%s) q" % query],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, "psql: %s: %s" % (query, p.stderr)
+    return [tuple(json.loads(line).values()) for line in p.stdout.splitlines()]
+
+
+@contextlib.contextmanager
+def archive_location(backend, tmp, name="archive"):
+    """Where a test's archive lives on `backend`: "sqlite" (a file NAME.db in `tmp`) or
+    "postgres" (a fresh database NAME on a PgServer of its own, stopped on exit). Yields the
+    location to pass to --db; harness.sql works on either."""
+    if backend == "sqlite":
+        yield os.path.join(tmp, name + ".db")
+        return
+    assert backend == "postgres", "unknown backend " + backend
+    with PgServer() as pg:
+        pg.create_database(name)
+        yield pg.uri(name)
 
 
 def on_a_terminal(argv, env, rows=0, cols=80, stderr_too=False):
