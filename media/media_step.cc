@@ -45,6 +45,11 @@ void RetryOrFail(store::MediaFetchRecord& r, int attempts, Timestamp now, std::s
 
 }  // namespace
 
+bool FetchesImages(const config::Config& c) {
+  return c.media.archive &&
+         (!c.media.base_url.empty() || c.zhihu.base_url == config::ZhihuConfig{}.base_url);
+}
+
 MediaOptions MediaOptionsOf(const config::Config& c) {
   return {c.media.hosts, c.media.max_size, c.media.budget, c.media.base_url};
 }
@@ -181,12 +186,13 @@ Status AttachMedia(pipeline::PipelineOptions& options, const config::Config& con
                    Clock& clock, fetch::Politeness& politeness, const CancelToken* cancel,
                    fetch::FetchObserver* observer) {
   if (!config.media.archive) return Status::Ok();
-  Result<std::unique_ptr<MediaStep>> step =
-      MediaStep::Create(config, clock, politeness, cancel, observer);
-  if (!step.ok()) return step.status();
   options.media_links = [hosts = config.media.hosts](std::string_view url) {
     return AllowedImageUrl(url, hosts);
   };
+  if (!FetchesImages(config)) return Status::Ok();
+  Result<std::unique_ptr<MediaStep>> step =
+      MediaStep::Create(config, clock, politeness, cancel, observer);
+  if (!step.ok()) return step.status();
   options.media_step = [shared = std::shared_ptr<MediaStep>(std::move(*step))](
                            store::Store& store, const store::ThreadKey& thread) {
     return shared->Run(store, thread);

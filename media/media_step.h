@@ -49,6 +49,12 @@ struct MediaOptions {
   std::string base_url;  // "" = as linked
 };
 
+// Whether images are fetched: [media] archive, and the source is the site itself or a media
+// base URL is set. Answers read from another server (a mock, a mirror: --zhihu-base-url) name
+// the real site's image hosts, which such a run must not reach; their images are linked and
+// stay pending until a run that fetches them.
+bool FetchesImages(const config::Config& config);
+
 // [media] of the configuration.
 MediaOptions MediaOptionsOf(const config::Config& config);
 
@@ -80,7 +86,7 @@ class MediaStep {
 };
 
 // Sets `options.media_links` and `options.media_step` for the configuration: nothing when
-// [media] archive is false. The step's HTTP client is made here; the error names it.
+// [media] archive is false, the links alone when !FetchesImages. The step's HTTP client is made here; the error names it.
 Status AttachMedia(pipeline::PipelineOptions& options, const config::Config& config,
                    Clock& clock, fetch::Politeness& politeness, const CancelToken* cancel,
                    fetch::FetchObserver* observer);

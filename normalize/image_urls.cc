@@ -38,4 +38,12 @@ std::string ImageLink(std::string_view url, std::string_view image_proxy) {
   return std::string(image_proxy) + PyQuote(url);
 }
 
+std::vector<std::string> ImageLinkForms(std::string_view image_proxy) {
+  std::vector<std::string> out = {std::string(image_proxy)};
+  for (std::string p : {std::string(kDefaultImageProxy), std::string()}) {
+    if (p != image_proxy) out.push_back(std::move(p));
+  }
+  return out;
+}
+
 }  // namespace archivist::normalize

@@ -50,6 +50,10 @@ std::vector<std::string> ImageUrls(std::string_view html);
 // or the URL itself when the proxy is "".
 std::string ImageLink(std::string_view url, std::string_view image_proxy);
 
+// Every form a stored Markdown's image link may have: through `image_proxy` (zhihu.image_proxy
+// now), through the default proxy, or the bare URL ("") — without repeats.
+std::vector<std::string> ImageLinkForms(std::string_view image_proxy);
+
 // The visible text of one answer (docs/format.md §4), after the clean-up Z1–Z7: the input of
 // keyword tags. (The profile in `options` is ignored: the text is defined on the Zhihu tree.)
 std::string VisibleText(std::string_view html, const Options& options = {});
