@@ -65,6 +65,10 @@ Status LocalMedia::Rewrite(const store::ThreadKey& thread, model::AnswerId answe
 }
 
 Result<std::string> LocalMedia::FileOf(const store::MediaRefRecord& ref) {
+  if (!IsSha256Hex(ref.sha256)) {
+    return Status::Corruption("a stored image is named \"" + ref.sha256.substr(0, 80) +
+                              "\", not by its SHA-256 (`archivist media --check`)");
+  }
   const std::string name = MediaFileName(ref.sha256, ref.media_type);
   if (done_.count(ref.sha256)) return name;
   const std::string path = dir_ + "/" + name;

@@ -95,7 +95,7 @@ store::MediaFetchRecord Classify(const std::string& url, const fetch::HttpRespon
     out.reason = "HTTP " + std::to_string(r.status);
     return out;
   }
-  const std::string type = MediaTypeOf(r.Header("content-type"));
+  const std::string type = MediaTypeOf(BoundText(r.Header("content-type"), 100));
   if (type.rfind("image/", 0) != 0) {
     out.status = MediaStatus::kFailed;
     out.reason = "not an image: Content-Type " + BoundText(type.empty() ? "(none)" : type, 100);
@@ -148,7 +148,7 @@ Result<std::unique_ptr<MediaStep>> MediaStep::Create(const config::Config& confi
 pipeline::MediaSummary MediaStep::Run(store::MediaStore& store, const store::ThreadKey& thread) {
   pipeline::MediaSummary s;
   Result<std::vector<store::MediaTask>> due =
-      store.DueMedia(thread, clock_.WallNow(), options_.budget + 1);
+      store.DueMedia(thread, clock_.WallNow(), options_.budget + kCountLeft);
   if (!due.ok()) {
     s.error = due.status();
     return s;

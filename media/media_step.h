@@ -41,6 +41,7 @@ namespace archivist::media {
 inline constexpr int kMaxAttempts = 6;
 inline constexpr std::chrono::minutes kFirstBackOff{10};
 inline constexpr int kBatch = 4;  // images fetched at once (different hosts in parallel)
+inline constexpr int kCountLeft = 1000;  // MediaSummary::left counts at most this many
 
 struct MediaOptions {
   std::vector<std::string> hosts = {"*.zhimg.com"};

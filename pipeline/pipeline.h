@@ -56,7 +56,8 @@ struct MediaSummary {
   int stored = 0;    // images fetched and stored (or found stored) by this step
   int failed = 0;    // recorded as not_found, forbidden, too_large or failed
   int retry = 0;     // transient failures, tried again at a later refresh
-  int left = 0;      // due images left for the next refresh (the budget ran out)
+  int left = 0;      // due images left for the next refresh (the budget ran out; counted
+                     // up to a bound, media/media_step.h kCountLeft)
   Status error;      // the archive refused a media write; the refresh stands
 };
 

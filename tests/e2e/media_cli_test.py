@@ -257,6 +257,18 @@ class MediaTest(unittest.TestCase):
         self.assertEqual(sql(db, "SELECT count(*) FROM media_refs"), [(0,)])
         self.assertEqual(self.images.hits, before)
 
+    def test_the_budget_bounds_the_fetches_of_a_refresh(self):
+        config = os.path.join(self.tmp, "budget.toml")
+        with open(config, "w") as f:
+            f.write('[fetch]\ntimeout = "1s"\nper_host_delay = "0s"\n[media]\nbudget = 1\n')
+        db = os.path.join(self.tmp, "budget.db")
+        first = json.loads(self.run_a("refresh", QID, "--json", db=db, config=config).stdout)
+        self.assertEqual(first["media"], {"stored": 1, "failed": 0, "retry": 0, "left": 8,
+                                          "error": None})
+        second = json.loads(self.run_a("refresh", QID, "--json", db=db, config=config).stdout)
+        self.assertEqual(second["media"]["left"], 7)
+        self.assertEqual(sql(db, "SELECT count(*) FROM media_fetches"), [(2,)])
+
     def test_sigkill_while_fetching_images_loses_nothing_committed(self):
         db = os.path.join(self.tmp, "killed.db")
         config = os.path.join(self.tmp, "kill.toml")
