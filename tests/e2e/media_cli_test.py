@@ -6,8 +6,9 @@ stored once, 404 / 403 / a timeout / a body over max_size (with and without a le
 non-image type / a redirect to another host each recorded without failing the refresh or
 adding an event, `export --media local` and `show --media local --at` linking files whose
 hash is their name (the images of that time), the viewer serving /media/<sha256> and no
-source or proxy URL, `media --check`, `backup` carrying the images, and a SIGKILL while
-images are fetched losing nothing committed.
+source or proxy URL, `media --check`, `backup` carrying the images, `[media] budget`, the
+daemon storing the images of its refreshes, and a SIGKILL while images are fetched losing
+nothing committed.
 
 usage: media_cli_test.py --archivist PATH --mock PATH --data tests/data
 """
@@ -25,7 +26,8 @@ import time
 import unittest
 import urllib.request
 
-from harness import FixtureMock, main, read, scratch, sql, wait_until
+from harness import (FixtureMock, archivist_daemon, main, read, scratch, sql, wait_until,
+                     write_config)
 from image_server import ImageServer, image_bytes
 
 ARGS = None
@@ -256,6 +258,32 @@ class MediaTest(unittest.TestCase):
         self.assertIsNone(json.loads(p.stdout)["media"])
         self.assertEqual(sql(db, "SELECT count(*) FROM media_refs"), [(0,)])
         self.assertEqual(self.images.hits, before)
+
+    def test_media_of_one_answer(self):
+        first = self.media()[0]["answer"]
+        p = self.run_a("media", "https://www.zhihu.com/question/%s/answer/%s" % (QID, first))
+        lines = p.stdout.decode().splitlines()
+        self.assertTrue(lines)
+        self.assertTrue(all(line.startswith(first + "  r") for line in lines), lines)
+        self.assertIn("stored", lines[0])
+        self.assertEqual(self.run_a("media", check=2).returncode, 2)
+
+    def test_the_daemon_stores_the_images_of_its_refreshes(self):
+        home = os.path.join(self.tmp, "daemon")
+        os.makedirs(home)
+        db = os.path.join(home, "archive.db")
+        config = os.path.join(home, "archivist.toml")
+        write_config(config, db, self.mock.base, [QID],
+                     extra='[media]\nbase_url = "%s"\n' % self.images.base)
+        daemon = archivist_daemon(ARGS.archivist, home, config)
+        try:
+            daemon.wait_log("images=stored:", "a refresh that stored images")
+            stored = sql(db, "SELECT count(*) FROM media")[0][0]
+            self.assertGreaterEqual(stored, 1)
+            daemon.end(signal.SIGTERM)
+        finally:
+            daemon.stop()
+        self.assertEqual(sql(db, "SELECT count(*) FROM events WHERE kind = 'answer_added'"), [(7,)])
 
     def test_the_budget_bounds_the_fetches_of_a_refresh(self):
         config = os.path.join(self.tmp, "budget.toml")
