@@ -1,5 +1,5 @@
-// `archivist media <question> [--answer A] [--json]`: the images of a thread's revisions (of
-// one answer), each with its status (stored, pending, not_found, forbidden, too_large, failed
+// `archivist media <question|answer> [--answer A] [--json]`: the images of a thread's
+// revisions (of one answer: an answer URL or id names it), each with its status (stored, pending, not_found, forbidden, too_large, failed
 // and why), size and SHA-256; `archivist media --check`: every stored image's bytes hashed
 // again against its name (docs/media.md). Exit 1 when an image does not match.
 #include <CLI/CLI.hpp>
@@ -86,9 +86,17 @@ int RunMedia(const MediaArgs& args, const GlobalOptions& global) {
   }
   auto archive = OpenArchiveToRead(global, "media");
   if (!archive.ok()) return PrintError("media", archive.status()), OpenArchiveExit(archive.status());
-  if (Status st = RequireThread(**archive, *key); !st.ok()) {
-    return PrintError("media", st), ExitFor(st, true);
+  Status known = RequireThread(**archive, *key);
+  if (known.code() == Status::Code::kNotFound && !answer) {
+    // A bare id that is no question may be an answer's: its revisions name its question.
+    auto revisions = (*archive)->Revisions({std::string(store::kZhihu), key->id, 0});
+    if (revisions.ok() && !revisions->empty()) {
+      answer = key->id;
+      key = store::ThreadKey{std::string(store::kZhihu), revisions->front().question};
+      known = Status::Ok();
+    }
   }
+  if (!known.ok()) return PrintError("media", known), ExitFor(known, true);
   auto refs = (*archive)->MediaRefs(*key, answer);
   if (!refs.ok()) return PrintError("media", refs.status()), kExitFailure;
   for (const store::MediaRefRecord& r : *refs) {
@@ -107,7 +115,7 @@ void AddMediaVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   auto args = std::make_shared<MediaArgs>();
   CLI::App* cmd = app.add_subcommand("media", "the images of a thread's answers, or --check them all");
   cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  cmd->add_option("question", args->target, "question URL or id, or an answer URL");
+  cmd->add_option("question", args->target, "question URL or id, or an answer URL or id");
   cmd->add_option("--answer", args->answer, "only this answer's images (id or URL)");
   cmd->add_flag("--json", args->json, "one JSON object per image link per line");
   cmd->add_flag("--check", args->check,

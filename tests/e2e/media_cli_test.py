@@ -266,6 +266,7 @@ class MediaTest(unittest.TestCase):
         self.assertTrue(lines)
         self.assertTrue(all(line.startswith(first + "  r") for line in lines), lines)
         self.assertIn("stored", lines[0])
+        self.assertEqual(self.run_a("media", first).stdout.decode().splitlines(), lines)
         self.assertEqual(self.run_a("media", check=2).returncode, 2)
 
     def test_the_daemon_stores_the_images_of_its_refreshes(self):
