@@ -88,6 +88,7 @@ Result<config::Config> LoadEffectiveConfig(const GlobalOptions& global, bool che
   if (!c.ok()) return c.status();
   if (!global.db_path.empty()) c->store_path = global.db_path;
   if (!global.zhihu_base_url.empty()) c->zhihu.base_url = global.zhihu_base_url;
+  if (!global.media_base_url.empty()) c->media.base_url = global.media_base_url;
   return c;
 }
 
@@ -106,6 +107,7 @@ Result<config::Config> LoadConfigFor(const GlobalOptions& global, std::string_vi
   if (!c.ok()) return c.status();
   if (!global.db_path.empty()) c->store_path = global.db_path;
   if (!global.zhihu_base_url.empty()) c->zhihu.base_url = global.zhihu_base_url;
+  if (!global.media_base_url.empty()) c->media.base_url = global.media_base_url;
   return c;
 }
 

@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
   app.add_option("--db", global.db_path, "the archive: a SQLite file or a postgresql:// URI");
   app.add_option("--zhihu-base-url", global.zhihu_base_url,
                  "base URL of the Zhihu API (overrides zhihu.base_url)");
+  app.add_option("--media-base-url", global.media_base_url,
+                 "scheme and host for every image URL, path and query kept (overrides "
+                 "media.base_url; for tests against a local image server)");
   app.add_flag("--no-pager", global.no_pager,
                "never page long output on a terminal ($PAGER, default less -FRX)");
 
@@ -47,6 +50,7 @@ int main(int argc, char** argv) {
   AddRefreshVerb(app, global, &run);
   AddHistoryVerb(app, global, &run);
   AddChangesVerb(app, global, &run);
+  AddMediaVerb(app, global, &run);
   AddDiffVerb(app, global, &run);
   AddShowVerb(app, global, &run);
   AddExportVerb(app, global, &run);

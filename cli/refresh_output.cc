@@ -52,7 +52,13 @@ std::string RefreshJson(const pipeline::RefreshSummary& s) {
       {"error", StatusOrNull(s.error)},
       {"export_path", s.export_path.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.export_path)},
       {"export_error", StatusOrNull(s.export_error)},
-      {"fetch_error", fetch_error}};
+      {"fetch_error", fetch_error},
+      {"media", s.media.ran ? nlohmann::json{{"stored", s.media.stored},
+                                              {"failed", s.media.failed},
+                                              {"retry", s.media.retry},
+                                              {"left", s.media.left},
+                                              {"error", StatusOrNull(s.media.error)}}
+                            : nlohmann::json(nullptr)}};
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

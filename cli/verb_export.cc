@@ -5,17 +5,22 @@
 // reported and the others are still exported; the exit status is then 1.
 // The Atom feeds of the viewer (web/feeds.h) are written beside them, DIR/feeds/all.atom and
 // DIR/feeds/<question id>.atom, their links under --base-url (the viewer's address).
+// With --media local, every stored image a document shows is written to DIR/media/<sha256>.<ext>
+// and the document links it there (relative: media/…); the default keeps the links as stored
+// (docs/media.md).
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <system_error>
 
 #include "base/atomic_file.h"
 #include "base/clock.h"
 #include "cli/archive.h"
 #include "cli/load_config.h"
+#include "media/local_media.h"
 #include "web/feeds.h"
 #include "web/viewer.h"
 
@@ -24,6 +29,7 @@ namespace {
 
 struct ExportArgs {
   std::string dir, at;
+  std::string media = "links";
   std::string base_url = std::string("http://") + web::kDefaultListen;
 };
 
@@ -41,6 +47,10 @@ int RunExport(const ExportArgs& args, const GlobalOptions& global) {
     return PrintError("export", "--base-url \"" + args.base_url + "\" must start with http:// or https://"),
            kExitUsage;
   }
+  if (args.media != "links" && args.media != "local") {
+    return PrintError("export", "--media must be \"links\" or \"local\", not \"" + args.media + "\""),
+           kExitUsage;
+  }
   auto archive = OpenArchiveToRead(global, "export");
   if (!archive.ok()) return PrintError("export", archive.status()), OpenArchiveExit(archive.status());
   // The files and the folder get export.mode, as the refreshes' exports do.
@@ -53,13 +63,24 @@ int RunExport(const ExportArgs& args, const GlobalOptions& global) {
   if (!threads.ok()) return PrintError("export", threads.status()), kExitFailure;
   auto tagger = LoadTagger();
   if (!tagger.ok()) return PrintError("export", tagger.status()), kExitFailure;
+  AtomicWriteOptions media_write;
+  media_write.keep = (*archive)->Files();
+  media_write.mode = mode;
+  std::optional<media::LocalMedia> local;
+  if (args.media == "local") {
+    local.emplace(**archive, args.dir + "/media", "media/",
+                  normalize::ImageLinkForms(config.ok() ? config->zhihu.image_proxy
+                                               : std::string(normalize::kDefaultImageProxy)),
+                  media_write);
+  }
   int written = 0, skipped = 0, failed = 0;
   for (const store::ThreadSummary& t : *threads) {
     if (!t.first_archived || *t.first_archived > at) {
       ++skipped;
       continue;
     }
-    Result<std::string> doc = pipeline::RenderThreadAt(**archive, t.key, at, *tagger);
+    Result<std::string> doc = pipeline::RenderThreadAt(
+        **archive, t.key, at, *tagger, {}, local ? local->For(t.key) : pipeline::MarkdownRewrite());
     AtomicWriteOptions write;
     write.keep = (*archive)->Files();  // never the archive itself, under any name
     write.mode = mode;
@@ -94,6 +115,9 @@ void AddExportVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   cmd->add_option("dir", args->dir, "output directory")->required();
   cmd->add_option("--at", args->at, "TIME: ISO 8601, or 24h, 7d, today, yesterday (default: now)");
+  cmd->add_option("--media", args->media,
+                  "links: image links as stored (default); local: DIR/media/<sha256>.<ext>, "
+                  "linked relatively");
   cmd->add_option("--base-url", args->base_url,
                   "the viewer's address for the feeds' links (default http://127.0.0.1:9185)");
   cmd->callback([args, &global, run] { *run = [args, &global] { return RunExport(*args, global); }; });

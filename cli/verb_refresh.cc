@@ -38,6 +38,7 @@
 #include "cli/refresh_due.h"
 #include "cli/refresh_output.h"
 #include "cli/notify_hooks.h"
+#include "media/media_step.h"
 #include "pipeline/backends.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/standalone.h"
@@ -104,6 +105,10 @@ void PrintSummary(const pipeline::RefreshSummary& s, bool json) {
                  static_cast<unsigned long long>(s.thread.id), s.skipped_items);
   }
   if (!s.error.ok()) PrintError("refresh", s.error.WithContext(std::to_string(s.thread.id)));
+  if (!s.media.error.ok()) {
+    PrintError("refresh", s.media.error.WithContext(std::to_string(s.thread.id) +
+                                                    ": recorded, but storing its images failed"));
+  }
   if (!s.export_error.ok()) {
     PrintError("refresh", s.export_error.WithContext(std::to_string(s.thread.id) +
                                                      ": recorded, but the export failed"));
@@ -204,6 +209,11 @@ int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
                             store::Store& s, const store::ThreadKey& key, const AtomicWriteOptions& w) {
     return web::WriteThreadFeeds(s, dir, key, base, w);
   };
+  if (Status st = media::AttachMedia(options, *config, clock, politeness, nullptr,
+                                     args.quiet ? nullptr : &notices);
+      !st.ok()) {
+    return PrintError("refresh", st), kExitUsage;
+  }
   // A daemon's scheduler owns the schedule. (No probe while `due` holds its lock: closing the
   // probe's descriptor would release the lock, base/lock_file.h.)
   if (due || !ArchiveDaemon(config->store_path)) {

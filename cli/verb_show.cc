@@ -4,20 +4,26 @@
 // are shown as escapes instead, and a long document is paged (cli/archive.h WriteLayoutText).
 // --json prints the document's metadata as one object instead of its Markdown: the question,
 // its title and author, the times, the tags and each answer's id, author, revision and times.
+// --media local writes every stored image the document shows (the images of TIME) into
+// --media-dir (default ./media) and links them there, by that folder's path as given.
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "base/clock.h"
 #include "cli/archive.h"
+#include "cli/load_config.h"
+#include "media/local_media.h"
 
 namespace archivist::cli {
 namespace {
 
 struct ShowArgs {
   std::string question, at;
+  std::string media = "links", media_dir = "media";
   bool json = false;
 };
 
@@ -56,6 +62,11 @@ Result<nlohmann::json> MetadataAt(store::Store& archive, const store::ThreadKey&
 int RunShow(const ShowArgs& args, const GlobalOptions& global) {
   Result<store::ThreadKey> key = ParseQuestion(args.question);
   if (!key.ok()) return PrintError("show", key.status()), kExitUsage;
+  if (args.media != "links" && args.media != "local") {
+    return PrintError("show", "--media must be \"links\" or \"local\", not \"" + args.media + "\""),
+           kExitUsage;
+  }
+  if (args.media_dir.empty()) return PrintError("show", "--media-dir must not be empty"), kExitUsage;
   RealClock clock;
   Timestamp at = clock.WallNow();
   if (!args.at.empty()) {
@@ -76,7 +87,20 @@ int RunShow(const ShowArgs& args, const GlobalOptions& global) {
     std::printf("%s\n", meta->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return std::fflush(stdout) == 0 ? kExitOk : kExitFailure;
   }
-  Result<std::string> doc = pipeline::RenderThreadAt(**archive, *key, at, *tagger);
+  std::optional<media::LocalMedia> local;
+  if (args.media == "local") {
+    const Result<config::Config> config = LoadEffectiveConfig(global);
+    AtomicWriteOptions write;
+    write.keep = (*archive)->Files();
+    std::string prefix = args.media_dir;
+    if (!prefix.empty() && prefix.back() != '/') prefix += '/';
+    local.emplace(**archive, args.media_dir, prefix,
+                  normalize::ImageLinkForms(config.ok() ? config->zhihu.image_proxy
+                                               : std::string(normalize::kDefaultImageProxy)),
+                  write);
+  }
+  Result<std::string> doc = pipeline::RenderThreadAt(
+      **archive, *key, at, *tagger, {}, local ? local->For(*key) : pipeline::MarkdownRewrite());
   if (!doc.ok()) return PrintError("show", doc.status()), kExitFailure;
   return WriteLayoutText(*doc, global.no_pager) ? kExitOk : kExitFailure;
 }
@@ -89,6 +113,11 @@ void AddShowVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
   cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   cmd->add_option("question", args->question, "question URL or id")->required();
   cmd->add_option("--at", args->at, "TIME: ISO 8601, or 24h, 7d, today, yesterday (default: now)");
+  cmd->add_option("--media", args->media,
+                  "links: image links as stored (default); local: the stored images written "
+                  "into --media-dir and linked there");
+  cmd->add_option("--media-dir", args->media_dir,
+                  "DIR: where --media local writes the images (default ./media)");
   cmd->add_flag("--json", args->json,
                 "the document's metadata as one JSON object (title, answers, tags), not its text");
   cmd->callback([args, &global, run] { *run = [args, &global] { return RunShow(*args, global); }; });

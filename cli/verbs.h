@@ -24,6 +24,7 @@ struct GlobalOptions {
   std::string config_path;     // --config FILE
   std::string db_path;         // --db FILE
   std::string zhihu_base_url;  // --zhihu-base-url URL
+  std::string media_base_url;  // --media-base-url URL (docs/media.md)
   bool no_pager = false;       // --no-pager (cli/pager.h)
 };
 
@@ -58,6 +59,7 @@ void AddListVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 void AddRefreshVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 void AddHistoryVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 void AddChangesVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
+void AddMediaVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 void AddDiffVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 void AddShowVerb(CLI::App& app, const GlobalOptions& global, Runner* run);
 void AddExportVerb(CLI::App& app, const GlobalOptions& global, Runner* run);

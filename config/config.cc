@@ -143,6 +143,13 @@ void Parser::Run(const toml::table& root) {
       BindTable(k, value, {{"status_listen", String(&c.daemon.status_listen)}});
     } else if (k == "web") {
       BindTable(k, value, {{"listen", String(&c.web.listen)}});
+    } else if (k == "media") {
+      MediaConfig& m = c.media;
+      BindTable(k, value, {{"archive", Bool(&m.archive)},
+                           {"hosts", Strings(&m.hosts)},
+                           {"max_size", SizeField(&m.max_size)},
+                           {"budget", Int(&m.budget)},
+                           {"base_url", String(&m.base_url)}});
     } else if (k == "thread") {
       BindThreads(value);
     } else if (k == "notify") {
@@ -152,7 +159,7 @@ void Parser::Run(const toml::table& root) {
     } else {
       Error(PosOf(key.source()), "unknown key " + k +
                                      " (known: store, export, fetch, zhihu, schedule, "
-                                     "discovery, daemon, thread, notify)");
+                                     "discovery, daemon, web, media, thread, notify)");
     }
   }
 }
@@ -244,6 +251,12 @@ void Parser::Validate() {
   const Config& c = config_;
   Check(HttpUrl(c.zhihu.base_url), {"zhihu.base_url"},
         "zhihu.base_url \"" + c.zhihu.base_url + "\" must start with http:// or https://");
+  Check(c.media.base_url.empty() || HttpUrl(c.media.base_url), {"media.base_url"},
+        "media.base_url \"" + c.media.base_url + "\" must start with http:// or https://");
+  for (const std::string& h : c.media.hosts) {
+    Check(!h.empty() && h.find_first_of("/ @?#:") == std::string::npos, {"media.hosts"},
+          "media.hosts: \"" + h + "\" is not a host (\"img.example\" or \"*.example\")");
+  }
   if (!c.daemon.status_listen.empty()) {
     Result<ListenAddress> listen = ParseListenAddress(c.daemon.status_listen);
     Check(listen.ok(), {"daemon.status_listen"},

@@ -103,6 +103,15 @@ struct NotifyConfig {
   int line = 0;  // where it was configured (for messages)
 };
 
+// [media]: the images the answers show, kept in the archive (docs/media.md).
+struct MediaConfig {
+  bool archive = true;                           // false: no image is fetched or linked
+  std::vector<std::string> hosts = {"*.zhimg.com"};  // "host" or "*.domain"; https only
+  int64_t max_size = 20LL << 20;                 // bytes per image, chunked bodies too
+  int budget = 200;                              // image fetches per refresh
+  std::string base_url;  // "" = as linked; else scheme and host of every image URL (tests)
+};
+
 struct ThreadEntry {
   std::string url;
   int line = 0;  // where it was configured (for messages)
@@ -119,6 +128,7 @@ struct Config {
   DiscoveryConfig discovery;
   DaemonConfig daemon;
   WebConfig web;
+  MediaConfig media;
   std::vector<ThreadEntry> threads;
   std::vector<NotifyConfig> notify;
 };

@@ -140,7 +140,7 @@ TEST(Config, UnknownKeysAtEveryLevel) {
   ParseResult r = Parse("colour = 1\n[fetch]\ntimout = \"3s\"\n[[thread]]\nurl = \"1\"\nname = \"x\"\n");
   EXPECT_EQ(Lines(r), (std::vector<std::string>{
                           "1:unknown key colour (known: store, export, fetch, zhihu, schedule, "
-                          "discovery, daemon, thread, notify)",
+                          "discovery, daemon, web, media, thread, notify)",
                           "3:unknown key fetch.timout",
                           "6:unknown key thread.name"}));
   EXPECT_EQ(r.errors[1].ToString(), "/etc/a.toml:3:1: unknown key fetch.timout");
@@ -283,8 +283,8 @@ TEST(Config, ACallerThatNeedsFewKeysGetsTheRestAsWarnings) {
   EXPECT_EQ(r.config.store_path, "/a/b.db");
   EXPECT_EQ(warned, (std::vector<std::string>{
       "4:fetch.timeout: " + ParseDuration("soon").status().message(), "5:unknown key fetch.bogus",
-      "6:unknown key nope (known: store, export, fetch, zhihu, schedule, discovery, daemon, thread, "
-                "notify)"}));
+      "6:unknown key nope (known: store, export, fetch, zhihu, schedule, discovery, daemon, web, "
+                "media, thread, notify)"}));
   // A problem of a needed key, of its table, or of the file's syntax is still an error.
   EXPECT_EQ(ParseConfig("[store]\npath = 3\n", "/etc/a.toml", o).errors.size(), 1u);
   EXPECT_EQ(ParseConfig("store = 3\n", "/etc/a.toml", o).errors.size(), 1u);
@@ -407,6 +407,23 @@ TEST(Config, SyntaxErrorHasItsLine) {
   ASSERT_EQ(r.errors.size(), 1u);
   EXPECT_EQ(r.errors[0].line, 2);
   EXPECT_NE(r.errors[0].message.find("TOML syntax"), std::string::npos);
+}
+
+TEST(Config, MediaKeysAndTheirChecks) {
+  ParseResult r = Parse("[media]\narchive = false\nhosts = [\"img.example\", \"*.cdn.example\"]\n"
+                        "max_size = \"1MiB\"\nbudget = 7\nbase_url = \"http://127.0.0.1:9\"\n");
+  ASSERT_TRUE(r.ok()) << Lines(r)[0];
+  EXPECT_FALSE(r.config.media.archive);
+  EXPECT_EQ(r.config.media.hosts, (std::vector<std::string>{"img.example", "*.cdn.example"}));
+  EXPECT_EQ(r.config.media.max_size, 1 << 20);
+  EXPECT_EQ(r.config.media.budget, 7);
+  EXPECT_EQ(r.config.media.base_url, "http://127.0.0.1:9");
+  ParseResult d = Parse("");
+  EXPECT_TRUE(d.config.media.archive);
+  EXPECT_EQ(d.config.media.max_size, 20 << 20);
+  ParseResult bad = Parse("[media]\nhosts = [\"https://x/\"]\nmax_size = \"2GiB\"\n"
+                          "base_url = \"ftp://x\"\nbudget = -1\n");
+  EXPECT_EQ(bad.errors.size(), 4u) << ::testing::PrintToString(Lines(bad));
 }
 
 TEST(Config, FormatConfigReadsBack) {

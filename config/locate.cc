@@ -166,6 +166,11 @@ std::string FormatConfig(const Config& c) {
     << "\ninterval = " << Dur(d.interval) << "\ntrack_for = " << Dur(d.track_for) << "\n\n";
   o << "[daemon]\nstatus_listen = " << Quote(c.daemon.status_listen) << "\n";
   o << "\n[web]\nlisten = " << Quote(c.web.listen) << "\n";
+  const MediaConfig& m = c.media;
+  o << "\n[media]\narchive = " << (m.archive ? "true" : "false") << "\nhosts = [";
+  for (size_t i = 0; i < m.hosts.size(); ++i) o << (i ? ", " : "") << Quote(m.hosts[i]);
+  o << "]\nmax_size = " << Quote(FormatSize(m.max_size)) << "\nbudget = " << m.budget
+    << "\nbase_url = " << Quote(m.base_url) << "\n";
   for (const ThreadEntry& t : c.threads) o << "\n[[thread]]\nurl = " << Quote(t.url) << "\n";
   for (const NotifyConfig& n : c.notify) {
     o << "\n[[notify]]\n" << (n.exec.empty() ? "url = " + Quote(n.url) : "exec = " + Quote(n.exec))

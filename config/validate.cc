@@ -35,6 +35,8 @@ constexpr Limit kLimits[] = {
     {"discovery.interval", U::kDuration, kSecond, 365 * kDay},
     {"discovery.track_for", U::kDuration, kSecond, 3650 * kDay},
     {"notify.timeout", U::kDuration, 100, 10 * kMinute},
+    {"media.max_size", U::kSize, 1LL << 10, 1LL << 30},
+    {"media.budget", U::kCount, 0, 100'000},
 };
 
 class Checker {
@@ -119,6 +121,9 @@ std::vector<Problem> Validate(const Config& c, const KeyNamer& name) {
   check.InRange("schedule.gone_after", s.gone_after.count());
   check.InRange("discovery.interval", c.discovery.interval.count());
   check.InRange("discovery.track_for", c.discovery.track_for.count());
+  check.InRange("media.max_size", c.media.max_size);
+  check.InRange("media.budget", c.media.budget);
+  check.HeaderValue("media.base_url", c.media.base_url, "a URL");
   check.HeaderValue("zhihu.cookie", c.zhihu.cookie, "a Cookie header");
   check.HeaderValue("fetch.user_agent", c.fetch.user_agent, "a User-Agent header");
   check.HeaderValue("zhihu.base_url", c.zhihu.base_url, "a URL");

@@ -44,6 +44,9 @@ std::string ErrorText(const pipeline::RefreshSummary& s) {
   if (s.error.ok() && !s.export_error.ok()) {
     out += (out.empty() ? "" : "; ") + s.export_error.WithContext("export").ToString();
   }
+  if (!s.media.error.ok()) {
+    out += (out.empty() ? "" : "; ") + s.media.error.WithContext("images").ToString();
+  }
   return out;
 }
 
@@ -54,10 +57,14 @@ RefreshLine FormatRefresh(const store::ThreadKey& key, const pipeline::RefreshSu
   const std::string error = ErrorText(s);
   RefreshLine line;
   line.text = fmt::format(
-      "refresh {} {} http={} pages={} answers={} events={} ({}) fetch={}ms next_in={}s{}{}{}",
+      "refresh {} {} http={} pages={} answers={} events={} ({}) fetch={}ms next_in={}s{}{}{}{}",
       store::ToString(key), model::OutcomeName(s.outcome), s.HttpStatus(), s.pages,
       s.answers_now, s.EventCount(), EventsText(s), s.fetch_duration.count(), next_in_seconds,
       s.skipped_items > 0 ? fmt::format(" skipped_items={}", s.skipped_items) : "",
+      s.media.ran && s.media.stored + s.media.failed + s.media.retry + s.media.left > 0
+          ? fmt::format(" images=stored:{},failed:{},retry:{},left:{}", s.media.stored,
+                        s.media.failed, s.media.retry, s.media.left)
+          : "",
       error.empty() ? "" : " error=", BoundText(error));
   line.warning = !IsSuccess(s.outcome) || !error.empty();
   return line;

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "media/media_step.h"
 #include "pipeline/backends.h"
 #include "pipeline/pipeline.h"
 #include "store/open.h"
@@ -17,18 +18,13 @@ namespace {
 class PipelineRefresher final : public Refresher {
  public:
   PipelineRefresher(std::unique_ptr<store::Store> store,
-                    std::unique_ptr<pipeline::SiteSource> source, const config::Config& c,
-                    const SharedPieces& shared, pipeline::TagFunction tagger)
+                    std::unique_ptr<pipeline::SiteSource> source,
+                    pipeline::PipelineOptions options, const SharedPieces& shared,
+                    pipeline::TagFunction tagger)
       : store_(std::move(store)),
         source_(std::move(source)),
-        pipeline_(*source_, *store_, shared.clock, std::move(tagger),
-                  OptionsOf(c, shared.cancel)) {}
+        pipeline_(*source_, *store_, shared.clock, std::move(tagger), std::move(options)) {}
 
-  pipeline::RefreshSummary Refresh(const store::ThreadKey& thread) override {
-    return pipeline_.Refresh(thread);
-  }
-
- private:
   static pipeline::PipelineOptions OptionsOf(const config::Config& c, const CancelToken* cancel) {
     pipeline::PipelineOptions o = pipeline::PipelineOptionsOf(c);
     o.cancel = cancel;  // the daemon's stop: nothing of a cancelled refresh is stored
@@ -39,6 +35,11 @@ class PipelineRefresher final : public Refresher {
     return o;
   }
 
+  pipeline::RefreshSummary Refresh(const store::ThreadKey& thread) override {
+    return pipeline_.Refresh(thread);
+  }
+
+ private:
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<pipeline::SiteSource> source_;
   pipeline::Pipeline pipeline_;
@@ -67,8 +68,15 @@ RefresherFactory PipelineRefresherFactory() {
       if (!loaded.ok()) return loaded.status();
       tagger = std::move(*loaded);
     }
+    pipeline::PipelineOptions options = PipelineRefresher::OptionsOf(c, shared.cancel);
+    // The images of each refresh, fetched by this worker after its commit (docs/media.md).
+    if (Status st = media::AttachMedia(options, c, shared.clock, shared.politeness,
+                                       shared.cancel, shared.observer);
+        !st.ok()) {
+      return st;
+    }
     return std::unique_ptr<Refresher>(
-        new PipelineRefresher(std::move(*store), std::move(*source), c, shared,
+        new PipelineRefresher(std::move(*store), std::move(*source), std::move(options), shared,
                               std::move(tagger)));
   };
 }

@@ -18,15 +18,15 @@ _archivist() {
   COMPREPLY=()
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in
-      --config|--db|--zhihu-base-url) ((i++)) ;;
+      --config|--db|--zhihu-base-url|--media-base-url) ((i++)) ;;
       -*) ;;
       *) verb=${COMP_WORDS[i]}; break ;;
     esac
   done
   case $prev in
-    --config|--db|--cookies-file|--export-dir|--out-dir|--jieba-dir)
+    --config|--db|--cookies-file|--export-dir|--out-dir|--jieba-dir|--media-dir)
       COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    --zhihu-base-url|--at|--since|--answer|--from|--to|--cookie|--user-agent|--header|\
+    --zhihu-base-url|--media-base-url|--at|--since|--answer|--from|--to|--cookie|--user-agent|--header|\
     --proxy|--timeout|--connect-timeout|--delay|--retries|--page-size|--max-pages|--max-body|\
     --delete-confirmations|--listen|--image-proxy|--base-url)
       return ;;
@@ -34,10 +34,12 @@ _archivist() {
       COMPREPLY=($(compgen -W "zhihu plain" -- "$cur")); return ;;
     --backend)
       COMPREPLY=($(compgen -W "http browser" -- "$cur")); return ;;
+    --media)
+      COMPREPLY=($(compgen -W "links local" -- "$cur")); return ;;
   esac
   if [[ -z $verb ]]; then
     if [[ $cur == -* ]]; then
-      COMPREPLY=($(compgen -W "--config --db --zhihu-base-url --no-pager --help --version" -- "$cur"))
+      COMPREPLY=($(compgen -W "--config --db --zhihu-base-url --media-base-url --no-pager --help --version" -- "$cur"))
     else
       COMPREPLY=($(compgen -W "$(_archivist_verbs "$prog")" -- "$cur"))
     fi

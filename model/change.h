@@ -102,6 +102,9 @@ struct NewRevision {
   int64_t updated_time = 0;
   std::string markdown;
   int normalizer_version = 0;
+  // The images the answer shows, in order, without repeats (normalize::ImageUrls); empty
+  // when media archiving is off. The store links them to the revision (docs/media.md).
+  std::vector<std::string> image_urls;
 };
 
 // The new state of one answer that the snapshot touched.

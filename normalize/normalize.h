@@ -41,6 +41,19 @@ struct Options {
 // Converts one answer's HTML to Markdown. "" → "".
 std::string HtmlToMarkdown(std::string_view html, const Options& options = {});
 
+// The images one answer shows, in document order without repeats: for each picture the
+// converter keeps, its best source as Z5 picks it (data-original, else data-actualsrc, else
+// src; never data:), absolute. Formula images are not pictures. (docs/media.md)
+std::vector<std::string> ImageUrls(std::string_view html);
+
+// The link the Markdown holds for the image at `url`: Z5's proxy prefix and the URL quoted,
+// or the URL itself when the proxy is "".
+std::string ImageLink(std::string_view url, std::string_view image_proxy);
+
+// Every form a stored Markdown's image link may have: through `image_proxy` (zhihu.image_proxy
+// now), through the default proxy, or the bare URL ("") — without repeats.
+std::vector<std::string> ImageLinkForms(std::string_view image_proxy);
+
 // The visible text of one answer (docs/format.md §4), after the clean-up Z1–Z7: the input of
 // keyword tags. (The profile in `options` is ignored: the text is defined on the Zhihu tree.)
 std::string VisibleText(std::string_view html, const Options& options = {});

@@ -40,7 +40,8 @@ Result<std::vector<std::string>> TagsOf(store::Store& store, const store::Thread
 
 Result<std::string> RenderThreadAt(store::Store& store, const store::ThreadKey& key,
                                    Timestamp at, const TagFunction& tags,
-                                   const normalize::Options& options) {
+                                   const normalize::Options& options,
+                                   const MarkdownRewrite& rewrite) {
   // With tags, the Markdown is read after them, an answer at a time, so that it is not held
   // while the visible text of each answer is parsed out of its HTML.
   Result<store::ThreadAt> thread = store.ThreadAtTime(key, at, /*with_markdown=*/!tags);
@@ -62,6 +63,7 @@ Result<std::string> RenderThreadAt(store::Store& store, const store::ThreadKey& 
       if (!rev.ok()) return rev.status();
       a.markdown = std::move(rev->markdown);
     }
+    if (rewrite) ARCHIVIST_RETURN_IF_ERROR(rewrite(a.id, a.revision, a.markdown));
     doc.answers.push_back({std::move(a.author_name), std::move(a.markdown)});
   }
   thread->answers.clear();

@@ -28,11 +28,17 @@ namespace archivist::pipeline {
 // Keywords of a text (docs/format.md §4): tags::Jieba::ExtractTags(text, 5) in production.
 using TagFunction = std::function<Result<std::vector<std::string>>(std::string_view text)>;
 
+// Changes the Markdown of one answer's revision before it goes into a document (local media
+// links: media/local_media.h). Its error fails the rendering.
+using MarkdownRewrite =
+    std::function<Status(model::AnswerId answer, int revision, std::string& markdown)>;
+
 // The document of `key` as it was at `at`. kNotFound (naming the thread and the time) when
 // the thread was not archived yet at `at`; store errors as they come.
 Result<std::string> RenderThreadAt(store::Store& store, const store::ThreadKey& key,
                                    Timestamp at, const TagFunction& tags,
-                                   const normalize::Options& options = {});
+                                   const normalize::Options& options = {},
+                                   const MarkdownRewrite& rewrite = {});
 
 // The keyword tags of `thread` (docs/format.md §4), from the title and each answer's visible
 // text (its revision's raw HTML, read an answer at a time): the document's `tags`, and

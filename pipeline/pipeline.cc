@@ -184,6 +184,10 @@ RefreshSummary Pipeline::Refresh(const store::ThreadKey& thread) {
   const Status commit = ClassifyAndCommit(thread, *state, snapshot, fetch, summary);
   if (summary.cancelled || !Superseded(thread, *state, commit, summary)) summary.error = commit;
   summary.committed = commit.ok();
+  if (summary.committed && options_.media_step && !Cancelled(options_.cancel)) {
+    summary.media = options_.media_step(store_, thread);
+    summary.media.ran = true;
+  }
   if (summary.committed && !options_.export_dir.empty() &&
       (summary.changed || ExportIsStale(thread))) {
     Export(thread, summary);
@@ -212,6 +216,11 @@ Status Pipeline::ClassifyAndCommit(const store::ThreadKey& thread, const model::
   for (model::NewRevision& r : record.changes.revisions) {
     r.markdown = normalize::HtmlToMarkdown(r.html, options_.normalize);
     r.normalizer_version = normalize::kNormalizerVersion;
+    if (options_.media_links) {
+      for (std::string& url : normalize::ImageUrls(r.html)) {
+        if (options_.media_links(url)) r.image_urls.push_back(std::move(url));
+      }
+    }
   }
   // A probe cut short by the stop says nothing, and the stop should not wait for a commit.
   if (Cancelled(options_.cancel)) return cancelled();

@@ -7,7 +7,9 @@
 //   4. diff::Classify(state, snapshot, probes)   → events, new revisions, state updates
 //   5. normalize the new revisions only          → Markdown + kNormalizerVersion
 //   6. store.CommitRefresh(...)                  ONE transaction (a failed fetch: its record only)
-//   7. if an export dir is set and events were recorded, or the thread's file there is missing
+//   7. the media step (when set): fetch and store the thread's pending images, each result in
+//      a transaction of its own — never part of the refresh's outcome (docs/media.md)
+//   8. if an export dir is set and events were recorded, or the thread's file there is missing
 //      or older than its latest event (an earlier export failed, the file was removed, the
 //      dir is new): render the document at the refresh time and write <dir>/<question id>.md
 //      atomically.
@@ -47,6 +49,18 @@
 
 namespace archivist::pipeline {
 
+// What the media step did after a refresh (docs/media.md): never part of the refresh's
+// outcome or its events.
+struct MediaSummary {
+  bool ran = false;  // the step ran (media archiving on, the refresh committed)
+  int stored = 0;    // images fetched and stored (or found stored) by this step
+  int failed = 0;    // recorded as not_found, forbidden, too_large or failed
+  int retry = 0;     // transient failures, tried again at a later refresh
+  int left = 0;      // due images left for the next refresh (the budget ran out; counted
+                     // up to a bound, media/media_step.h kCountLeft)
+  Status error;      // the archive refused a media write; the refresh stands
+};
+
 // What one refresh did: the CLI prints it; the daemon logs it, counts it in /metrics and
 // schedules from it.
 struct RefreshSummary {
@@ -76,6 +90,7 @@ struct RefreshSummary {
   Status error;                // store failure: nothing of this refresh was stored
   std::string export_path;     // set when a document was written
   Status export_error;         // the commit stands; the export file is stale or missing
+  MediaSummary media;          // the images fetched after the commit
 
   // "+added ~edited -deleted" plus restored / title when they happened.
   std::string ChangeText() const;
@@ -101,6 +116,12 @@ struct PipelineOptions {
   // viewer's Atom feeds, web/feeds.h WriteThreadFeeds). Its failure is an export failure.
   std::function<Status(store::Store&, const store::ThreadKey&, const AtomicWriteOptions&)>
       export_more;
+  // Media (docs/media.md). `media_links` says which image URLs of a new revision are linked
+  // to it, pending, in the refresh's transaction (empty: none are, media archiving is off).
+  // `media_step` runs after every committed refresh (before the export) and fetches the
+  // thread's pending images; it never changes the refresh's outcome or events.
+  std::function<bool(std::string_view url)> media_links;
+  std::function<MediaSummary(store::Store&, const store::ThreadKey&)> media_step;
   ScheduleDecider schedule;         // may be empty: no schedule is stored
   const CancelToken* cancel = nullptr;  // borrowed; null: never cancelled
 };

@@ -490,6 +490,52 @@ TEST_F(PipelineTest, ACancelledRefreshStoresNothing) {
   EXPECT_EQ(s.ChangeText(), "+0 ~1 -1");
 }
 
+// Media on: a new revision's images (only those media_links accepts) are linked with it, and
+// the media step runs after the commit; its failure is reported in the summary only — the
+// outcome, the events and the commit stand. A later refresh, even a failed fetch (its record
+// is committed), retries what is still pending; a refresh stored by nobody runs no step.
+TEST_F(PipelineTest, MediaLinksAreCommittedAndTheStepRunsAfterwards) {
+  std::vector<std::string> step_saw;
+  options_.media_links = [](std::string_view url) { return url.find("zhimg") != url.npos; };
+  options_.media_step = [&](store::Store& s, const store::ThreadKey& key) {
+    auto due = s.DueMedia(key, clock_.WallNow(), 10);
+    EXPECT_TRUE(due.ok());
+    for (const store::MediaTask& t : *due) step_saw.push_back(t.url);
+    MediaSummary m;
+    m.error = Status::IoError("injected media failure");
+    return m;
+  };
+  model::Answer a = A(1, "一");
+  a.content_html = "<p>一</p><img data-original=\"https://pic1.zhimg.com/a_r.jpg\" "
+                   "src=\"https://pic1.zhimg.com/a.jpg\"><img src=\"https://other.test/b.png\">";
+  const RefreshSummary s = Run(Snap({a}));
+  EXPECT_TRUE(s.committed);
+  EXPECT_TRUE(s.error.ok());
+  EXPECT_EQ(s.outcome, Outcome::kComplete);
+  EXPECT_TRUE(s.media.ran);
+  EXPECT_EQ(s.media.error.code(), Status::Code::kIoError);
+  EXPECT_EQ(step_saw, std::vector<std::string>{"https://pic1.zhimg.com/a_r.jpg"});
+  EXPECT_EQ(Kinds(), (std::vector<std::string>{"thread_added", "answer_added 1"}));
+  auto refs = store_->MediaRefs(kKey);
+  ASSERT_TRUE(refs.ok());
+  ASSERT_EQ(refs->size(), 1u);
+  EXPECT_EQ((*refs)[0].status, store::MediaStatus::kPending);
+
+  step_saw.clear();
+  const RefreshSummary failed = Run(Snap({}, Outcome::kRateLimited));
+  EXPECT_TRUE(failed.media.ran);
+  EXPECT_EQ(step_saw, std::vector<std::string>{"https://pic1.zhimg.com/a_r.jpg"});
+
+  step_saw.clear();
+  CancelToken cancel;
+  cancel.Cancel();
+  options_.cancel = &cancel;
+  const RefreshSummary cancelled = Run(Snap({A(1, "一")}));
+  EXPECT_FALSE(cancelled.committed);
+  EXPECT_FALSE(cancelled.media.ran);
+  EXPECT_TRUE(step_saw.empty());
+}
+
 TEST(ExportPathTest, OneFilePerQuestionInTheDirectory) {
   EXPECT_EQ(ExportPath("/x/", {"zhihu", 7}), "/x/7.md");
   EXPECT_EQ(ExportPath("/x", {"zhihu", 7}), "/x/7.md");

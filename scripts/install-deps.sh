@@ -18,6 +18,7 @@ packages=(
   python3-seccomp systemd  # unit_sandbox_test: the unit's filters emulated; systemd-analyze
   clang libclang-rt-dev
   libpq-dev postgresql  # the PostgreSQL archive (store/pg_store) and its tests' throwaway server
+  libssl-dev  # SHA-256 of stored images (media/sha256.cc, OpenSSL EVP)
 )
 
 missing=()

@@ -49,9 +49,26 @@ constexpr CopyColumn kOrders[] = {
     {"id", kInteger}, {"thread_id", kInteger}, {"at", kInteger}, {"answer_ids", kText},
 };
 
+constexpr CopyColumn kMedia[] = {
+    {"id", kInteger},   {"sha256", kText}, {"media_type", kText},
+    {"size", kInteger}, {"data", kBlob},   {"fetched_at", kInteger},
+};
+constexpr CopyColumn kMediaRefs[] = {
+    {"id", kInteger},          {"revision_id", kInteger}, {"position", kInteger},
+    {"url", kText},            {"status", kText},         {"sha256", kText},
+    {"reason", kText},         {"http_status", kInteger}, {"attempts", kInteger},
+    {"next_try_at", kInteger},
+};
+constexpr CopyColumn kMediaFetches[] = {
+    {"id", kInteger},          {"url", kText},    {"at", kInteger}, {"status", kText},
+    {"http_status", kInteger}, {"reason", kText}, {"sha256", kText},
+};
+
+// Parents first: a media_refs row names its revision and its image.
 constexpr CopyTable kTables[] = {
-    {"threads", kThreads},     {"fetches", kFetches}, {"answers", kAnswers},
-    {"revisions", kRevisions}, {"events", kEvents},   {"orders", kOrders},
+    {"threads", kThreads},     {"fetches", kFetches},      {"answers", kAnswers},
+    {"revisions", kRevisions}, {"events", kEvents},        {"orders", kOrders},
+    {"media", kMedia},         {"media_refs", kMediaRefs}, {"media_fetches", kMediaFetches},
 };
 
 // Passes rows on to the destination, counting them, reporting progress, and checking that

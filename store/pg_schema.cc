@@ -108,8 +108,49 @@ CREATE TABLE orders (
 CREATE INDEX orders_thread ON orders (thread_id, at);
 )sql";
 
+
+// The images the answers show (docs/media.md); the SQLite schema's version 4.
+constexpr const char* kPgSchemaMedia = R"sql(
+CREATE TABLE media (
+  id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  sha256     text   NOT NULL UNIQUE,
+  media_type text   NOT NULL,
+  size       bigint NOT NULL,
+  data       bytea  NOT NULL,
+  fetched_at bigint NOT NULL
+);
+CREATE TABLE media_refs (
+  id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  revision_id bigint NOT NULL REFERENCES revisions (id),
+  position    bigint NOT NULL,
+  url         text   NOT NULL,
+  status      text   NOT NULL DEFAULT 'pending' CHECK (status IN
+              ('pending', 'stored', 'not_found', 'forbidden', 'too_large', 'failed')),
+  sha256      text   REFERENCES media (sha256),
+  reason      text   NOT NULL DEFAULT '',
+  http_status bigint NOT NULL DEFAULT 0,
+  attempts    bigint NOT NULL DEFAULT 0,
+  next_try_at bigint,
+  CHECK ((status = 'stored') = (sha256 IS NOT NULL)),
+  UNIQUE (revision_id, url)
+);
+CREATE INDEX media_refs_url ON media_refs (url);
+CREATE INDEX media_refs_pending ON media_refs (status, next_try_at);
+CREATE TABLE media_fetches (
+  id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  url         text   NOT NULL,
+  at          bigint NOT NULL,
+  status      text   NOT NULL,
+  http_status bigint NOT NULL DEFAULT 0,
+  reason      text   NOT NULL DEFAULT '',
+  sha256      text
+);
+CREATE INDEX media_fetches_url ON media_fetches (url, at);
+)sql";
+
 constexpr Migration kPgMigrations[] = {
     {1, kPgSchemaV1},
+    {2, kPgSchemaMedia},
 };
 
 // An arbitrary constant: the advisory lock migrations hold ("ARCV").

@@ -272,12 +272,13 @@ Status PgStore::WriteRevisions(int64_t thread_row, int64_t fetch_row, const Refr
     Result<PgRows> ins = db_->Query(
         "INSERT INTO revisions (answer_id, number, fetch_id, observed_at, created_time, "
         "updated_time, content_hash, author_name, html_size, html_zstd, markdown, "
-        "normalizer_version) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
+        "normalizer_version) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id",
         {find->Int(0, 0), int64_t{rev.number}, fetch_row, r.observed_at.micros(),
          rev.created_time, rev.updated_time, rev.content_hash, rev.author_name,
          static_cast<int64_t>(rev.html.size()), Bytes{Compress(rev.html)}, rev.markdown,
          int64_t{rev.normalizer_version}});
     if (!ins.ok()) return ins.status();
+    ARCHIVIST_RETURN_IF_ERROR(WriteMediaRefs(ins->Int(0, 0), rev.image_urls));
   }
   return Status::Ok();
 }

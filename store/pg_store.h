@@ -73,6 +73,14 @@ class PgStore final : public Store {
 
   Result<int64_t> Renormalize(int version, const Renormalizer& convert) override;
   Status Backup(const std::string& path) override;
+
+  Result<std::vector<MediaTask>> DueMedia(const ThreadKey& thread, Timestamp now,
+                                          int limit) override;
+  Status RecordMediaFetch(const MediaFetchRecord& fetch) override;
+  Result<std::vector<MediaRefRecord>> MediaRefs(
+      const ThreadKey& thread, std::optional<model::AnswerId> answer = std::nullopt) override;
+  Result<MediaBlob> GetMedia(const std::string& sha256) override;
+  Status ForEachMedia(const std::function<Status(const MediaBlob&)>& visit) override;
   std::vector<ProtectedFile> Files() const override;
 
   Status DumpTo(ArchiveSink& sink) override;
@@ -91,6 +99,7 @@ class PgStore final : public Store {
   Status WriteRevisions(int64_t thread_row, int64_t fetch_row, const RefreshRecord& record);
   Status WriteEvents(int64_t thread_row, int64_t fetch_row, const RefreshRecord& record);
   Status WriteOrder(int64_t thread_row, const RefreshRecord& record);
+  Status WriteMediaRefs(int64_t revision_row, const std::vector<std::string>& urls);
   Result<int64_t> RenormalizeBatch(int version, const Renormalizer& convert, int64_t* after_id);
 
   std::unique_ptr<PgConn> db_;

@@ -24,7 +24,12 @@ namespace {
 
 constexpr size_t kFlushBytes = 1 << 20;
 
-int BatchRows(const CopyTable& t) { return t.name == "revisions" ? 32 : 1000; }
+// Rows per page: few where a row may be large (a revision's HTML; an image, up to
+// [media] max_size each), so a page stays a few hundred MB at worst.
+int BatchRows(const CopyTable& t) {
+  if (t.name == "media") return 4;
+  return t.name == "revisions" ? 32 : 1000;
+}
 
 std::string ColumnList(const CopyTable& t) {
   std::string out;

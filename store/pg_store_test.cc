@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <thread>
+#include <vector>
 
 #include "diff/classify.h"
 #include "store/pg_conn.h"
@@ -66,18 +67,20 @@ TEST_F(PgStoreTest, AnotherApplicationsDatabaseIsRefusedUntouched) {
 }
 
 TEST_F(PgStoreTest, MigratesInOrderAndRefusesANewerDatabaseUntouched) {
-  const Migration future[] = {PgMigrations()[0], {2, "ALTER TABLE threads ADD COLUMN extra bigint"}};
+  std::vector<Migration> future(PgMigrations().begin(), PgMigrations().end());
+  const std::string next = std::to_string(PgCurrentSchemaVersion() + 1) + "\n";
+  future.push_back({PgCurrentSchemaVersion() + 1, "ALTER TABLE threads ADD COLUMN extra bigint"});
   ASSERT_TRUE(PgStore::Open(uri_).ok());
   auto newer = PgStore::OpenWithMigrations(uri_, {}, future);
   ASSERT_TRUE(newer.ok()) << newer.status().ToString();
-  EXPECT_EQ(Sql("SELECT version FROM archivist_schema"), "2\n");
+  EXPECT_EQ(Sql("SELECT version FROM archivist_schema"), next);
   ASSERT_TRUE((*newer)->AddThread({"zhihu", 5}, Timestamp::FromSeconds(1)).ok());
   newer->reset();
   auto old = PgStore::Open(uri_);
   ASSERT_FALSE(old.ok());
   EXPECT_EQ(old.status().code(), Status::Code::kInvalidArgument) << old.status().ToString();
   EXPECT_NE(old.status().message().find("newer than this archivist"), std::string::npos);
-  EXPECT_EQ(Sql("SELECT version FROM archivist_schema"), "2\n");
+  EXPECT_EQ(Sql("SELECT version FROM archivist_schema"), next);
   EXPECT_EQ(Sql("SELECT source_id FROM threads"), "5\n");
 }
 

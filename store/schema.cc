@@ -151,10 +151,53 @@ constexpr const char* kSchemaV3 = R"sql(
 CREATE INDEX events_at ON events (at);
 )sql";
 
+
+// Version 4: the images the answers show (docs/media.md). `media` holds each image once by
+// SHA-256; `media_refs` links a revision to the URLs its HTML shows, with what became of each;
+// `media_fetches` is every fetch of a URL, the evidence (a 404 today, stored tomorrow).
+constexpr const char* kSchemaV4 = R"sql(
+CREATE TABLE media (
+  id         INTEGER PRIMARY KEY,
+  sha256     TEXT    NOT NULL UNIQUE,
+  media_type TEXT    NOT NULL,
+  size       INTEGER NOT NULL,
+  data       BLOB    NOT NULL,
+  fetched_at INTEGER NOT NULL
+);
+CREATE TABLE media_refs (
+  id          INTEGER PRIMARY KEY,
+  revision_id INTEGER NOT NULL REFERENCES revisions (id),
+  position    INTEGER NOT NULL,
+  url         TEXT    NOT NULL,
+  status      TEXT    NOT NULL DEFAULT 'pending' CHECK (status IN
+              ('pending', 'stored', 'not_found', 'forbidden', 'too_large', 'failed')),
+  sha256      TEXT    REFERENCES media (sha256),
+  reason      TEXT    NOT NULL DEFAULT '',
+  http_status INTEGER NOT NULL DEFAULT 0,
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  next_try_at INTEGER,
+  CHECK ((status = 'stored') = (sha256 IS NOT NULL)),
+  UNIQUE (revision_id, url)
+);
+CREATE INDEX media_refs_url ON media_refs (url);
+CREATE INDEX media_refs_pending ON media_refs (status, next_try_at);
+CREATE TABLE media_fetches (
+  id          INTEGER PRIMARY KEY,
+  url         TEXT    NOT NULL,
+  at          INTEGER NOT NULL,
+  status      TEXT    NOT NULL,
+  http_status INTEGER NOT NULL DEFAULT 0,
+  reason      TEXT    NOT NULL DEFAULT '',
+  sha256      TEXT
+);
+CREATE INDEX media_fetches_url ON media_fetches (url, at);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
+    {4, kSchemaV4},
 };
 
 // What the file is, read without writing: its header fields and whether it has any tables.

@@ -26,11 +26,12 @@ TEST(SchemaTest, CurrentVersionFromScratch) {
     auto store = SqliteStore::Open(path);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
   }
-  EXPECT_EQ(CurrentSchemaVersion(), 3);
-  EXPECT_EQ(Query(path, "PRAGMA user_version"), "3\n");
+  EXPECT_EQ(CurrentSchemaVersion(), 4);
+  EXPECT_EQ(Query(path, "PRAGMA user_version"), "4\n");
   EXPECT_EQ(Query(path, "PRAGMA application_id"), std::to_string(kApplicationId) + "\n");
   EXPECT_EQ(Query(path, "PRAGMA journal_mode"), "wal\n");
-  EXPECT_EQ(Query(path, kTables), "answers\nevents\nfetches\norders\nrevisions\nthreads\n");
+  EXPECT_EQ(Query(path, kTables), "answers\nevents\nfetches\nmedia\nmedia_fetches\nmedia_refs\norders\nrevisions\n"
+                                   "threads\n");
   // Reopening an up-to-date file changes nothing.
   const std::string schema = Query(path, "SELECT sql FROM sqlite_master ORDER BY name");
   ASSERT_TRUE(SqliteStore::Open(path).ok());
@@ -42,7 +43,7 @@ TEST(SchemaTest, EmptyExistingFileIsInitialized) {
   const std::string path = dir.Path("empty.db");
   testing::WriteBytes(path, "");
   ASSERT_TRUE(SqliteStore::Open(path).ok());
-  EXPECT_EQ(Query(path, "PRAGMA user_version"), "3\n");
+  EXPECT_EQ(Query(path, "PRAGMA user_version"), std::to_string(CurrentSchemaVersion()) + "\n");
 }
 
 // Version 2 (thread_returned, threads.first_not_found_at) on a version-1 file holding
@@ -142,7 +143,7 @@ TEST(SchemaTest, Version3IndexesTheEventsOfVersion2) {
   const std::string before = testing::DumpArchive(path);
   auto store = SqliteStore::Open(path);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  EXPECT_EQ(Query(path, "PRAGMA user_version"), "3\n");
+  EXPECT_EQ(Query(path, "PRAGMA user_version"), std::to_string(CurrentSchemaVersion()) + "\n");
   EXPECT_EQ(testing::DumpArchive(path), before);
   EXPECT_EQ(Query(path, "SELECT name FROM sqlite_master WHERE type = 'index' AND "
                         "tbl_name = 'events' ORDER BY name"),
@@ -154,6 +155,48 @@ TEST(SchemaTest, Version3IndexesTheEventsOfVersion2) {
   EXPECT_EQ((*changes)[1].event.kind, model::EventKind::kAnswerAdded);
   EXPECT_EQ((*changes)[1].title, "Forty-two");
   EXPECT_EQ((*changes)[1].author, "author7");
+}
+
+// Version 4 (the media tables) on a version-3 file holding data: every row kept, the media
+// tables empty, and a refresh linking images to a new revision commits.
+TEST(SchemaTest, Version4AddsMediaToAVersion3File) {
+  TempDir dir;
+  const std::string path = dir.Path("v3.db");
+  const std::vector<Migration> v3(Migrations().begin(), Migrations().begin() + 3);
+  const auto refresh = [](Store& store, int64_t at, const std::string& html,
+                          std::vector<std::string> images) {
+    Result<model::ThreadState> state = store.LoadState({"zhihu", 42});
+    if (!state.ok()) return state.status();
+    model::Snapshot snap;
+    snap.question.id = 42;
+    snap.question.title = "Forty-two";
+    snap.outcome = model::Outcome::kComplete;
+    snap.answers.push_back({});
+    snap.answers[0].id = 7;
+    snap.answers[0].author.name = "author7";
+    snap.answers[0].content_html = html;
+    snap.answers[0].updated_time = at;
+    model::ChangeSet cs = diff::Classify(*state, snap, {}, {}, Timestamp::FromSeconds(at));
+    for (auto& r : cs.revisions) r.markdown = "md", r.normalizer_version = 1, r.image_urls = images;
+    return store.CommitRefresh(testing::Record(42, at, cs));
+  };
+  {
+    auto store = SqliteStore::OpenWithMigrations(path, {}, v3);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    ASSERT_TRUE((*store)->AddThread({"zhihu", 42}, Timestamp::FromSeconds(1)).ok());
+    ASSERT_TRUE(refresh(**store, 100, "<p>seven</p>", {}).ok());
+  }
+  ASSERT_EQ(Query(path, "PRAGMA user_version"), "3\n");
+  const std::string before = testing::DumpArchive(path);
+  auto store = SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ(Query(path, "PRAGMA user_version"), "4\n");
+  EXPECT_EQ(testing::DumpArchive(path), before);
+  EXPECT_EQ(Query(path, "SELECT count(*) FROM media_refs"), "0\n");
+  ASSERT_TRUE(refresh(**store, 200, "<p>seven v2</p>", {"https://pic1.zhimg.com/a.jpg"}).ok());
+  EXPECT_EQ(Query(path, "SELECT position, url, status FROM media_refs"),
+            "0|https://pic1.zhimg.com/a.jpg|pending\n");
+  EXPECT_EQ(Query(path, "PRAGMA integrity_check"), "ok\n");
 }
 
 // The pattern for every future version: a file of the previous version holding data is
@@ -205,7 +248,8 @@ TEST(SchemaTest, FailedMigrationLeavesThePreviousVersion) {
             std::string::npos)
       << store.status().message();
   EXPECT_EQ(Query(path, "PRAGMA user_version"), std::to_string(next - 1) + "\n");
-  EXPECT_EQ(Query(path, kTables), "answers\nevents\nfetches\norders\nrevisions\nthreads\n");
+  EXPECT_EQ(Query(path, kTables), "answers\nevents\nfetches\nmedia\nmedia_fetches\nmedia_refs\norders\nrevisions\n"
+                                   "threads\n");
   EXPECT_EQ(Query(path, "SELECT source_id FROM threads"), "7\n");
 }
 

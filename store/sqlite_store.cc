@@ -321,6 +321,8 @@ Status SqliteStore::WriteRevisions(int64_t thread_row, int64_t fetch_row,
     ins->Bind(11, rev.markdown).Bind(12, int64_t{rev.normalizer_version});
     ARCHIVIST_RETURN_IF_ERROR(Fault("insert revision"));
     ARCHIVIST_RETURN_IF_ERROR(ins->Run());
+    ARCHIVIST_RETURN_IF_ERROR(
+        WriteMediaRefs(sqlite3_last_insert_rowid(db_->get()), rev.image_urls));
   }
   return Status::Ok();
 }

@@ -169,7 +169,86 @@ class ArchiveSink;  // store/copy.h
 // Re-derives Markdown from raw HTML (normalize::HtmlToMarkdown bound to its options).
 using Renormalizer = std::function<std::string(std::string_view html)>;
 
-class Store {
+
+// ---- Media: the images the answers show (docs/media.md, store/SCHEMA.md "media") ----------
+//
+// A new revision's image URLs (model::NewRevision::image_urls) are linked to it by
+// CommitRefresh in the refresh's own transaction, each `pending` — or `stored` at once when
+// the same URL was stored for an earlier revision. The bytes are fetched after the commit
+// (media/media_step.h) and recorded with RecordMediaFetch, one transaction per fetch; an
+// image is stored once per SHA-256 however many revisions show it.
+
+enum class MediaStatus { kPending, kStored, kNotFound, kForbidden, kTooLarge, kFailed };
+std::string_view MediaStatusName(MediaStatus s);  // "pending", "stored", "not_found", …
+std::optional<MediaStatus> ParseMediaStatus(std::string_view name);
+
+// A URL with refs still pending whose next try is due.
+struct MediaTask {
+  std::string url;
+  int attempts = 0;  // fetches tried so far
+};
+
+// The result of one fetch of one URL: applied to every pending ref of the URL.
+struct MediaFetchRecord {
+  std::string url;
+  Timestamp at;
+  MediaStatus status = MediaStatus::kFailed;  // kPending: a transient failure, tried again
+  int http_status = 0;
+  std::string reason;      // why it is not stored ("" when stored)
+  std::optional<Timestamp> next_try;  // kPending only: when to try again
+  std::string sha256;      // kStored: lowercase hex of `data`
+  std::string media_type;  // kStored: the response's Content-Type (image/…)
+  std::string data;        // kStored: the bytes
+};
+
+// One image link of one revision, with what is known of it.
+struct MediaRefRecord {
+  AnswerKey answer;
+  int revision = 0;
+  Timestamp observed_at;  // the revision's
+  int position = 0;       // order in the revision's HTML, from 0
+  std::string url;
+  MediaStatus status = MediaStatus::kPending;
+  std::string reason;
+  int http_status = 0;
+  int attempts = 0;
+  std::string sha256;      // stored only
+  std::string media_type;  // stored only
+  int64_t size = 0;        // stored only
+  std::optional<Timestamp> fetched_at;  // when the stored bytes were fetched
+};
+
+struct MediaBlob {
+  std::string sha256;
+  std::string media_type;
+  std::string data;
+  Timestamp fetched_at;
+};
+
+class MediaStore {
+ public:
+  virtual ~MediaStore() = default;
+  // URLs of `thread`'s revisions still pending whose next try is at or before `now`, the
+  // fewest attempts first, at most `limit`.
+  virtual Result<std::vector<MediaTask>> DueMedia(const ThreadKey& thread, Timestamp now,
+                                                  int limit) = 0;
+  // Stores the bytes (once per hash), appends the fetch to the URL's history and updates
+  // every pending ref of the URL, in one transaction.
+  virtual Status RecordMediaFetch(const MediaFetchRecord& fetch) = 0;
+  // The image links of a thread's revisions (of one answer when given), by answer, revision
+  // and position. kNotFound for an unknown thread.
+  virtual Result<std::vector<MediaRefRecord>> MediaRefs(
+      const ThreadKey& thread, std::optional<model::AnswerId> answer = std::nullopt) = 0;
+  // kNotFound when no image has that hash.
+  virtual Result<MediaBlob> GetMedia(const std::string& sha256) = 0;
+  // Every stored image, one at a time (the integrity check); stops at the first error
+  // `visit` returns.
+  virtual Status ForEachMedia(const std::function<Status(const MediaBlob&)>& visit) = 0;
+};
+
+// ---- end of media --------------------------------------------------------------------------
+
+class Store : public MediaStore {
  public:
   virtual ~Store() = default;
 

@@ -124,7 +124,8 @@ Result<std::string> FreshPgDatabase() {
 
 std::string TestArchive::Dump() {
   std::string out;
-  for (const char* table : {"threads", "fetches", "answers", "revisions", "events", "orders"}) {
+  for (const char* table : {"threads", "fetches", "answers", "revisions", "events", "orders",
+                            "media", "media_refs", "media_fetches"}) {
     out += std::string("== ") + table + "\n" +
            Query(std::string("SELECT * FROM ") + table + " ORDER BY id");
   }

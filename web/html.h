@@ -18,10 +18,11 @@
 
 namespace archivist::web {
 
-// Sent with every reply: no script, no frame, no plug-in, nothing loaded from elsewhere but
-// https: and data: images; only the page's own inline style.
+// Sent with every reply: no script, no frame, no plug-in, nothing loaded from elsewhere —
+// images only from the viewer itself (/media/<sha256>: docs/media.md); only the page's own
+// inline style.
 inline constexpr std::string_view kContentSecurityPolicy =
-    "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; "
+    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 using Headers = std::vector<std::pair<std::string, std::string>>;

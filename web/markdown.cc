@@ -67,9 +67,21 @@ void HtmlToText(cmark_node* root) {
   }
 }
 
+void MapImages(cmark_node* root, const ImageSource& image_source) {
+  cmark_iter* iter = cmark_iter_new(root);
+  for (cmark_event_type ev; (ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE;) {
+    cmark_node* node = cmark_iter_get_node(iter);
+    if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(node) == CMARK_NODE_IMAGE) {
+      const char* url = cmark_node_get_url(node);
+      cmark_node_set_url(node, image_source(url ? url : "").c_str());
+    }
+  }
+  cmark_iter_free(iter);
+}
+
 }  // namespace
 
-std::string MarkdownToHtml(std::string_view markdown) {
+std::string MarkdownToHtml(std::string_view markdown, const ImageSource& image_source) {
   if (markdown.size() > kMaxMarkdown) return "<pre>" + Escape(markdown) + "</pre>\n";
   static std::once_flag registered;
   std::call_once(registered, [] { cmark_gfm_core_extensions_ensure_registered(); });
@@ -83,6 +95,7 @@ std::string MarkdownToHtml(std::string_view markdown) {
   std::unique_ptr<cmark_node, NodeFree> root(cmark_parser_finish(parser.get()));
   if (!root) return "<pre>" + Escape(markdown) + "</pre>\n";
   HtmlToText(root.get());
+  if (image_source) MapImages(root.get(), image_source);
   char* html = cmark_render_html(root.get(), kOptions,
                                  cmark_parser_get_syntax_extensions(parser.get()));
   std::string out(html ? html : "");

@@ -15,6 +15,7 @@
 #define ARCHIVIST_WEB_MARKDOWN_H_
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -22,7 +23,11 @@ namespace archivist::web {
 
 inline constexpr size_t kMaxMarkdown = 8 * 1024 * 1024;
 
-std::string MarkdownToHtml(std::string_view markdown);
+// Where an image's source goes: every image destination passes through it ("" drops the
+// source; the image shows its alternative text). Empty: destinations are kept.
+using ImageSource = std::function<std::string(std::string_view url)>;
+
+std::string MarkdownToHtml(std::string_view markdown, const ImageSource& image_source = {});
 
 }  // namespace archivist::web
 

@@ -50,6 +50,10 @@ Reply DiffPage(store::Store& store, const store::AnswerKey& key, int from, int t
 Reply ChangesPage(store::Store& store, Timestamp since, std::string_view since_text,
                   size_t limit);
 
+// "/media/<sha256>": a stored image, its media type as stored, cached for good (the name is
+// the content's hash); 404 for any other name.
+Reply MediaReply(store::Store& store, std::string_view sha256);
+
 // Helpers shared by the page files.
 std::string AnswerLink(const store::AnswerKey& key);  // "/answer/<aid>?question=<qid>"
 std::string QuestionAt(const store::ThreadKey& key, Timestamp at);  // "/question/<qid>?at=…"

@@ -12,10 +12,13 @@
 // next event after T, so a reader walks the history one refresh at a time.
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
+#include "normalize/normalize.h"
 #include "web/markdown.h"
 #include "web/pages.h"
 
@@ -46,9 +49,30 @@ std::vector<DeletedAnswer> DeletedAt(const std::vector<store::EventRecord>& even
   return out;
 }
 
+// The viewer's image sources: every link of a stored image of the thread (in any form a
+// stored Markdown may hold it) → /media/<sha256>; anything else → "" (no request leaves for a
+// source or a proxy: docs/media.md).
+Result<ImageSource> ImagesOf(store::Store& store, const store::ThreadKey& key) {
+  Result<std::vector<store::MediaRefRecord>> refs = store.MediaRefs(key);
+  if (!refs.ok()) return refs.status();
+  auto local = std::make_shared<std::unordered_map<std::string, std::string>>();
+  const std::vector<std::string> forms =
+      normalize::ImageLinkForms(normalize::kDefaultImageProxy);
+  for (const store::MediaRefRecord& r : *refs) {
+    if (r.status != store::MediaStatus::kStored) continue;
+    for (const std::string& form : forms) {
+      (*local)[normalize::ImageLink(r.url, form)] = "/media/" + r.sha256;
+    }
+  }
+  return ImageSource([local](std::string_view url) {
+    auto it = local->find(std::string(url));
+    return it == local->end() ? std::string() : it->second;
+  });
+}
+
 std::string AnswerBlock(const store::ThreadKey& thread, model::AnswerId id, int revision,
                         const std::string& author, const std::string& markdown,
-                        const DeletedAnswer* deleted) {
+                        const DeletedAnswer* deleted, const ImageSource& images) {
   const store::AnswerKey key{thread.source, id, thread.id};
   std::string out = "<article class=\"answer";
   out += deleted ? " deleted\"" : "\"";
@@ -63,7 +87,7 @@ std::string AnswerBlock(const store::ThreadKey& thread, model::AnswerId id, int 
     out += " by <span lang=\"" + std::string(LangOf(author)) + "\">" + Escape(author) + "</span>";
   }
   out += " · revision " + std::to_string(revision) + "</p>\n<div lang=\"" +
-         std::string(LangOf(markdown)) + "\">\n" + MarkdownToHtml(markdown) + "</div>\n</article>\n";
+         std::string(LangOf(markdown)) + "\">\n" + MarkdownToHtml(markdown, images) + "</div>\n</article>\n";
   return out;
 }
 
@@ -173,6 +197,8 @@ Reply QuestionPage(store::Store& store, const store::ThreadKey& key, Timestamp a
   Result<std::vector<store::EventRecord>> events = store.Events({key, std::nullopt, std::nullopt});
   if (!events.ok()) return StatusPage(events.status());
   const std::vector<DeletedAnswer> deleted = DeletedAt(*events, at);
+  Result<ImageSource> images = ImagesOf(store, key);
+  if (!images.ok()) return StatusPage(images.status());
   Reply reply;
   std::string& out = reply.body;
   out = PageStart(thread->title, LangOf(thread->title));
@@ -186,15 +212,33 @@ Reply QuestionPage(store::Store& store, const store::ThreadKey& key, Timestamp a
          std::to_string(key.id) + ".atom\">feed</a></p>\n";
   out += StepLinks(key, *events, thread->last_event, at);
   for (const store::AnswerAt& a : thread->answers) {
-    out += AnswerBlock(key, a.id, a.revision, a.author_name, a.markdown, nullptr);
+    out += AnswerBlock(key, a.id, a.revision, a.author_name, a.markdown, nullptr, *images);
   }
   for (const DeletedAnswer& d : deleted) {
     Result<store::RevisionRecord> r = RevisionAt(store, {key.source, d.id, key.id}, d.at);
     if (!r.ok()) return StatusPage(r.status());
-    out += AnswerBlock(key, d.id, r->number, r->author_name, r->markdown, &d);
+    out += AnswerBlock(key, d.id, r->number, r->author_name, r->markdown, &d, *images);
   }
   out += StepLinks(key, *events, thread->last_event, at);
   out += Timeline(key, *events) + PageEnd();
+  return reply;
+}
+
+Reply MediaReply(store::Store& store, std::string_view sha256) {
+  const bool hex = sha256.size() == 64 &&
+                   sha256.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+  if (!hex) return ErrorPage(404, "no such image");
+  Result<store::MediaBlob> blob = store.GetMedia(std::string(sha256));
+  if (!blob.ok()) return StatusPage(blob.status());
+  Reply reply;
+  // Stored only when the server said image/…; anything else is served as bytes, never as a
+  // document the browser would render.
+  reply.content_type = blob->media_type.rfind("image/", 0) == 0 &&
+                               blob->media_type.find_first_of("\r\n;") == std::string::npos
+                           ? blob->media_type
+                           : "application/octet-stream";
+  reply.body = std::move(blob->data);
+  reply.headers.push_back({"Cache-Control", "public, max-age=31536000, immutable"});
   return reply;
 }
 

@@ -142,6 +142,7 @@ Reply Site::Route(const Request& r) {
                        options_.feed_entries);
   }
   const std::string base = BaseUrl(r.host, options_.fallback_host);
+  if (StartsWith(path, "/media/")) return MediaReply(store_, path.substr(7));
   if (path == "/feeds/all.atom") return Atom(ArchiveFeed(store_, base, options_.feed_entries));
   if (StartsWith(path, "/feeds/") && path.size() > 12 && path.substr(path.size() - 5) == ".atom") {
     const auto id = ParseId(path.substr(7, path.size() - 12));

@@ -9,6 +9,7 @@
 //   /answer/<aid>/diff?from=N&to=M[&question=Q]   two revisions side by side
 //   /changes[?since=T]           every event since T, newest first
 //   /feeds/all.atom, /feeds/<qid>.atom           Atom feeds
+//   /media/<sha256>              a stored image (docs/media.md)
 // T is ISO 8601 (UTC without an offset) or a duration ago (24h, 7d). Anything else is 404.
 //
 // Links in the feeds are absolute: http://<Host header> when it is a plain host[:port]

@@ -231,6 +231,51 @@ TEST_F(SiteTest, ChangesPageListsEventsSince) {
   EXPECT_TRUE(Has(recent.body, "answer by evil deleted"));
 }
 
+// A stored image of the thread is linked at /media/<sha256> and served from the archive; an
+// image not stored loses its source: no page asks the source or the proxy for anything.
+TEST_F(SiteTest, ImagesComeFromTheArchiveOnly) {
+  const std::string stored = "https://pic1.zhimg.com/v2-a_r.jpg";
+  const std::string missing = "https://pic1.zhimg.com/v2-b_r.jpg";
+  const std::string proxy = "https://images.weserv.nl/?url=";
+  model::ChangeSet edit;
+  edit.answers = {{11, false, model::AnswerState::kPresent, "张三", 0, true}};
+  edit.revisions = {Rev(11, 3, "张三", "图 ![](" + proxy + "https%3A//pic1.zhimg.com/v2-a_r.jpg) ![b](" +
+                                          proxy + "https%3A//pic1.zhimg.com/v2-b_r.jpg)")};
+  edit.revisions[0].image_urls = {stored, missing};
+  edit.events = {{EventKind::kAnswerEdited, 11, 3, ""}};
+  edit.order = std::vector<model::AnswerId>{11, 12};
+  Commit(4000, std::move(edit));
+  const std::string sha(64, 'e');
+  store::MediaFetchRecord f;
+  f.url = stored;
+  f.at = Timestamp::FromSeconds(4001);
+  f.status = store::MediaStatus::kStored;
+  f.http_status = 200;
+  f.sha256 = sha;
+  f.media_type = "image/png";
+  f.data = "\x89PNG bytes";
+  ASSERT_TRUE(store_->RecordMediaFetch(f).ok());
+
+  const Reply page = Get("/question/42");
+  EXPECT_TRUE(Has(page.body, "src=\"/media/" + sha + "\"")) << page.body;
+  EXPECT_FALSE(Has(page.body, "weserv")) << page.body;
+  EXPECT_FALSE(Has(page.body, "zhimg")) << page.body;
+  EXPECT_TRUE(Has(page.body, "<img src=\"\" alt=\"b\"")) << page.body;
+
+  const Reply image = Get("/media/" + sha);
+  EXPECT_EQ(image.status, 200);
+  EXPECT_EQ(image.content_type, "image/png");
+  EXPECT_EQ(image.body, "\x89PNG bytes");
+  bool immutable = false;
+  for (const auto& [name, value] : image.headers) {
+    if (name == "Cache-Control") immutable = Has(value, "immutable");
+  }
+  EXPECT_TRUE(immutable);
+  EXPECT_EQ(Get("/media/" + std::string(64, 'f')).status, 404);
+  EXPECT_EQ(Get("/media/../../etc/passwd").status, 404);
+  EXPECT_EQ(Get("/media/" + std::string(64, 'E')).status, 404);
+}
+
 TEST(BaseUrlTest, OnlyPlainHostsAreTrusted) {
   EXPECT_EQ(BaseUrl("example.org:8080", "127.0.0.1:1"), "http://example.org:8080");
   EXPECT_EQ(BaseUrl("[::1]:9185", "127.0.0.1:1"), "http://[::1]:9185");

@@ -130,9 +130,10 @@ class CompletionTest(unittest.TestCase):
         self.assertEqual(self.bash_complete("refresh", "--"),
                          sorted(help_options("refresh") + ["--help"]))
         self.assertEqual(self.bash_complete("help", "di"), ["diff"])
-        self.assertEqual(self.bash_complete("--"), ["--config", "--db", "--help", "--no-pager",
-                                                    "--version",
-                                                    "--zhihu-base-url"])
+        self.assertEqual(self.bash_complete("--"), ["--config", "--db", "--help",
+                                                    "--media-base-url", "--no-pager",
+                                                    "--version", "--zhihu-base-url"])
+        self.assertEqual(self.bash_complete("export", "out", "--media", "lo"), ["local"])
 
     def test_zsh_completes_a_verb_and_an_option(self):
         if shutil.which("zsh") is None:
