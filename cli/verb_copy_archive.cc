@@ -44,6 +44,14 @@ int Fail(std::string_view what, const Status& st, const std::string& src, const 
   return kExitFailure;
 }
 
+// What a table's rows are called in the summary line.
+std::string RowsName(const std::string& table) {
+  if (table == "media") return "images";
+  if (table == "media_refs") return "image links";
+  if (table == "media_fetches") return "image fetches";
+  return table;
+}
+
 int RunCopyArchive(const std::string& src, const std::string& dst) {
   const std::string from_name = store::RedactLocation(src);
   const std::string to_name = store::RedactLocation(dst);
@@ -69,7 +77,7 @@ int RunCopyArchive(const std::string& src, const std::string& dst) {
   }
   std::string summary;
   for (const auto& [table, rows] : counts->tables) {
-    summary += (summary.empty() ? "" : ", ") + std::to_string(rows) + " " + table;
+    summary += (summary.empty() ? "" : ", ") + std::to_string(rows) + " " + RowsName(table);
   }
   std::printf("copied %s to %s: %s\n", from_name.c_str(), to_name.c_str(), summary.c_str());
   return kExitOk;

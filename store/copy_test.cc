@@ -115,11 +115,47 @@ class CopyTest : public StoreFixture, public ::testing::WithParamInterface<Backe
                         {{1, model::ProbeResult::kGone}}).ok());
     ASSERT_TRUE(Refresh(400, Snap({A(1, "one"), A(3, "three"), odd, A(2, "two v2", 150)},
                                   model::Outcome::kComplete, "Title\ttwo")).ok());
+    FillMedia();
     ASSERT_TRUE(store_->SetSchedule({"zhihu", kQ}, {Timestamp::FromSeconds(900), 3600}).ok());
     ASSERT_TRUE(store_->AddThread({"zhihu", 18446744073709551000ULL}, Timestamp::FromMicros(7),
                                   true, Timestamp::FromSeconds(5000)).ok());
     ASSERT_TRUE(store_->AddThread({"zhihu", 5}, Timestamp::FromMicros(123456789)).ok());
     ASSERT_TRUE(store_->SetTracking({"zhihu", 5}, Tracking::kRemoved).ok());
+  }
+
+  // An edit of answer 3 that shows two images: one stored (bytes a text copy would mangle:
+  // NUL, high bytes, a backslash, a tab) and one the host refused, with its fetch history.
+  void FillMedia() {
+    const std::string stored = "https://pic1.zhimg.com/v2-stored_r.jpg";
+    const std::string refused = "https://pic2.zhimg.com/v2-refused_r.png";
+    Result<model::ThreadState> state = store_->LoadState({"zhihu", kQ});
+    ASSERT_TRUE(state.ok()) << state.status().ToString();
+    const auto odd = A(18446744073709551557ULL, "tab\there\nnew line \\ back\\slash \r cr 引号\"");
+    model::ChangeSet cs = diff::Classify(
+        *state, Snap({A(1, "one"), A(3, "three v2", 450), odd, A(2, "two v2", 150)}), {},
+        classify_, Timestamp::FromSeconds(450));
+    for (auto& r : cs.revisions) {
+      r.markdown = "three v2";
+      r.normalizer_version = 1;
+      r.image_urls = {stored, refused};
+    }
+    ASSERT_TRUE(store_->CommitRefresh(testing::Record(kQ, 450, std::move(cs))).ok());
+    MediaFetchRecord first;
+    first.url = refused;
+    first.at = Timestamp::FromSeconds(451);
+    first.status = MediaStatus::kNotFound;
+    first.http_status = 404;
+    first.reason = "HTTP 404";
+    ASSERT_TRUE(store_->RecordMediaFetch(first).ok());
+    MediaFetchRecord image;
+    image.url = stored;
+    image.at = Timestamp::FromSeconds(452);
+    image.status = MediaStatus::kStored;
+    image.http_status = 200;
+    image.sha256 = std::string(64, 'e');
+    image.media_type = "image/jpeg";
+    image.data = std::string("\xff\xd8\0\x01\\\t\x80 jpeg", 12);
+    ASSERT_TRUE(store_->RecordMediaFetch(image).ok());
   }
 
   std::unique_ptr<TestArchive> to_;
@@ -134,11 +170,16 @@ TEST_P(CopyTest, CopiesEveryRowExactly) {
     progress.push_back(std::string(t) + " " + std::to_string(d) + "/" + std::to_string(n));
   });
   ASSERT_TRUE(counts.ok()) << counts.status().ToString();
-  ASSERT_EQ(counts->tables.size(), 6u);
+  ASSERT_EQ(counts->tables.size(), 9u);
   EXPECT_EQ(counts->tables[0], (std::pair<std::string, int64_t>("threads", 3)));
-  EXPECT_EQ(counts->tables[1], (std::pair<std::string, int64_t>("fetches", 5)));
+  EXPECT_EQ(counts->tables[1], (std::pair<std::string, int64_t>("fetches", 6)));
   EXPECT_EQ(progress.front(), "threads 0/3");
-  EXPECT_EQ(progress.back(), "orders 4/4");
+  EXPECT_EQ(counts->tables[6], (std::pair<std::string, int64_t>("media", 1)));
+  EXPECT_EQ(counts->tables[7], (std::pair<std::string, int64_t>("media_refs", 2)));
+  EXPECT_EQ(progress.back(), "media_fetches 2/2");
+  Result<MediaBlob> copied = to_->store().GetMedia(std::string(64, 'e'));
+  ASSERT_TRUE(copied.ok()) << copied.status().ToString();
+  EXPECT_EQ(copied->data, std::string("\xff\xd8\0\x01\\\t\x80 jpeg", 12));
   EXPECT_EQ(CanonicalDump(*to_, ToPg()), source);
   EXPECT_EQ(CanonicalDump(*archive_, FromPg()), source);  // the source is unchanged
   EXPECT_EQ(Observed(to_->store()), Observed(*store_));

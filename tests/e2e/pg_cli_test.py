@@ -255,7 +255,8 @@ class ParityTest(unittest.TestCase):
         to_pg = self.pg.uri("copy")
         p = copy_archive(self.lite.db, to_pg)
         self.assertRegex(p.stdout, r"^copied .*archive\.db to postgresql://archivist@/copy\?host=.*: "
-                                   r"2 threads, 5 fetches, 8 answers, 10 revisions, 14 events, 4 orders\n$")
+                                   r"2 threads, 5 fetches, 8 answers, 10 revisions, 14 events, 4 orders, "
+                                   r"0 images, 0 image links, 0 image fetches\n$")
         self.assertEqual(p.stderr, "")  # no progress when stderr is not a terminal
         self.assertEqual(self.exact_views(Cli(to_pg, self.mock.base)), original)
         back = os.path.join(self.tmp, "back.db")  # a file that does not exist yet
@@ -324,7 +325,8 @@ class ParityTest(unittest.TestCase):
         proc.kill()
         proc.communicate()
         time.sleep(0.5)  # the server notices the closed connection and rolls back
-        for table in ("threads", "fetches", "answers", "revisions", "events", "orders"):
+        for table in ("threads", "fetches", "answers", "revisions", "events", "orders",
+                      "media", "media_refs", "media_fetches"):
             self.assertEqual(sql(target, "SELECT count(*) FROM " + table), [(0,)], table)
         copy_archive(big, target)  # and the empty destination takes the copy after all
         self.assertEqual(sql(target, "SELECT count(*) FROM fetches"),
@@ -341,7 +343,8 @@ class ParityTest(unittest.TestCase):
         self.assertIsNone(proc.poll(), "the copy ended before it could be killed")
         proc.kill()
         proc.communicate()
-        for table in ("threads", "fetches", "answers", "revisions", "events", "orders"):
+        for table in ("threads", "fetches", "answers", "revisions", "events", "orders",
+                      "media", "media_refs", "media_fetches"):
             self.assertEqual(sql(lite, "SELECT count(*) FROM " + table), [(0,)], table)
         copy_archive(target, lite)
         self.assertEqual(sql(lite, "SELECT count(*) FROM fetches"),
