@@ -108,8 +108,31 @@ CREATE TABLE orders (
 CREATE INDEX orders_thread ON orders (thread_id, at);
 )sql";
 
+// Several daemons on one archive (docs/store.md "Claims and leases"): a thread's lease, the
+// daemons working on the archive, and named times shared by them (the hot-list poll).
+constexpr const char* kPgSchemaV2 = R"sql(
+ALTER TABLE threads ADD COLUMN lease_owner text, ADD COLUMN lease_until bigint,
+  ADD CHECK ((lease_owner IS NULL) = (lease_until IS NULL));
+CREATE INDEX threads_lease_owner ON threads (lease_owner) WHERE lease_owner IS NOT NULL;
+
+CREATE TABLE daemons (
+  id           text   PRIMARY KEY,
+  host         text   NOT NULL,
+  pid          bigint NOT NULL,
+  version      text   NOT NULL,
+  started_at   bigint NOT NULL,
+  heartbeat_at bigint NOT NULL
+);
+
+CREATE TABLE marks (
+  name text   PRIMARY KEY,
+  at   bigint NOT NULL
+);
+)sql";
+
 constexpr Migration kPgMigrations[] = {
     {1, kPgSchemaV1},
+    {2, kPgSchemaV2},
 };
 
 // An arbitrary constant: the advisory lock migrations hold ("ARCV").

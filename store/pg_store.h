@@ -75,6 +75,19 @@ class PgStore final : public Store {
   Status Backup(const std::string& path) override;
   std::vector<ProtectedFile> Files() const override;
 
+  // Claims and leases (store.h).
+  Result<Claims> ClaimThreads(const std::vector<ThreadKey>& keys, const std::string& owner,
+                              Timestamp now, Timestamp lease_until) override;
+  Result<bool> ReleaseClaim(const ThreadKey& key, const std::string& owner,
+                            const std::optional<Schedule>& schedule) override;
+  Status RegisterDaemon(const DaemonRecord& daemon) override;
+  Result<int> Heartbeat(const std::string& id, Timestamp now, Timestamp lease_until) override;
+  Status DeregisterDaemon(const std::string& id) override;
+  Result<std::vector<DaemonRecord>> Daemons(Timestamp now) override;
+  Result<bool> TryDiscoveryLock() override;
+  Result<std::optional<Timestamp>> GetMark(const std::string& name) override;
+  Status SetMark(const std::string& name, Timestamp at) override;
+
  private:
   explicit PgStore(std::unique_ptr<PgConn> db);
   Status Fault(std::string_view operation) const;
@@ -90,8 +103,11 @@ class PgStore final : public Store {
   Status WriteOrder(int64_t thread_row, const RefreshRecord& record);
   Result<int64_t> RenormalizeBatch(int version, const Renormalizer& convert, int64_t* after_id);
 
+  Result<std::optional<Timestamp>> RetryAt(const ThreadKey& key, Timestamp now);
+
   std::unique_ptr<PgConn> db_;
   FaultHook fault_hook_;
+  bool discovery_lock_ = false;  // TryDiscoveryLock succeeded on this connection
 };
 
 }  // namespace archivist::store
