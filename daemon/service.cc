@@ -75,6 +75,10 @@ int Service::Loop::Start() {
     return opened.status().code() == Status::Code::kCorruption ? kExitArchiveDamaged : 1;
   }
   store = std::move(*opened);
+  if (Status st = Register(); !st.ok()) {
+    spdlog::critical("cannot register this daemon in the archive: {}", st.ToString());
+    return 1;
+  }
   // Fail fast when refreshes cannot even be set up (e.g. an unreadable cookies file).
   Result<std::unique_ptr<Refresher>> probe = options.refreshers(*config, shared);
   if (!probe.ok()) {
@@ -112,6 +116,7 @@ int Service::Loop::Start() {
     if (!ec) Rescan();
   });
   WatchHosts();
+  Heartbeat();
   watchdog_period = Notifier::WatchdogPeriod();  // read once: $WATCHDOG_USEC is per process
   if (watchdog_period) Watchdog();
   if (config->discovery.zhihu_hot) Poll();
@@ -149,18 +154,14 @@ void Service::Loop::Tick() {
     spdlog::info("retired {}: its discovery period is over (kept, no longer refreshed)",
                  store::ToString(key));
   }
-  for (const store::ThreadKey& key : t.start) {
-    pool->Submit([this, key](WorkerTools& tools) {
-      Result<pipeline::RefreshSummary> done =
-          tools.refresher ? Result<pipeline::RefreshSummary>(tools.refresher->Refresh(key))
-                          : Result<pipeline::RefreshSummary>(tools.refresher_status);
-      asio::post(io, [this, key, done = std::move(done)]() mutable {
-        OnRefreshed(key, std::move(done));
-      });
-    });
-  }
+  const int proposed = static_cast<int>(t.start.size());
+  StartClaimed(t.start);  // service_claims.cc: the store decides who refreshes what
   Publish();
-  ScheduleTick(options.tick);
+  // A refused claim frees its slot: propose the next due threads at once.
+  ScheduleTick(proposed > 0 && scheduler->in_flight() < scheduler->options().concurrency &&
+                       scheduler->due() > 0
+                   ? std::chrono::milliseconds(0)
+                   : options.tick);
 }
 
 // A refresh that could not even be set up on its worker (e.g. a cookies file unreadable since
@@ -171,7 +172,7 @@ void Service::Loop::OnRefreshed(const store::ThreadKey& key,
   if (!done.ok()) {
     const store::Schedule next =
         scheduler->Finish(key, {model::Outcome::kTransient, false, std::nullopt});
-    StoreWrite(store->SetSchedule(key, next), "saving the schedule of " + store::ToString(key));
+    Release(key, next);
     spdlog::error("refresh {} not started: cannot set up the refresh: {}", store::ToString(key),
                   done.status().ToString());
     return AfterRefresh();
@@ -180,6 +181,7 @@ void Service::Loop::OnRefreshed(const store::ThreadKey& key,
   const store::Schedule next =
       scheduler->Finish(key, {s.outcome, s.EventCount() > 0, s.retry_after_seconds});
   if (s.cancelled) {  // only a stop cancels; the thread stays due for the next start
+    Release(key, std::nullopt);
     spdlog::info("refresh {} cancelled by the stop: nothing of it was stored", store::ToString(key));
     return MaybeFinish();
   }
@@ -188,8 +190,9 @@ void Service::Loop::OnRefreshed(const store::ThreadKey& key,
     if (!FoundDamage(s.error)) metrics.SetStoreProblem(s.error.ToString());
     spdlog::error("refresh {} {}: NOT STORED: {}", store::ToString(key), model::OutcomeName(s.outcome),
                   s.error.ToString());
+    if (!damaged) Release(key, std::nullopt);
   } else if (!damaged) {
-    StoreWrite(store->SetSchedule(key, next), "saving the schedule of " + store::ToString(key));
+    Release(key, next);  // stores the schedule with the claim's end
   }
   if (s.committed && s.error.ok()) hooks.Post({s.thread, s.title, s.events});
   const int64_t in_s = (next.next_due.micros() - clock->WallNow().micros()) / 1'000'000;
@@ -261,6 +264,13 @@ void Service::Loop::Rescan() {
 
 void Service::Loop::Poll() {
   if (stopping || polling || damaged) return;
+  if (!PollHere()) {  // another daemon polls, or polled within the interval
+    discovery_timer.expires_after(config->discovery.interval);
+    discovery_timer.async_wait([this](const asio::error_code& ec) {
+      if (!ec) Poll();
+    });
+    return;
+  }
   polling = true;
   pool->Submit([this](WorkerTools& tools) {
     Result<std::vector<model::HotItem>> items =
@@ -274,6 +284,7 @@ void Service::Loop::OnHotList(Result<std::vector<model::HotItem>> items) {
   polling = false;
   if (stopping) return MaybeFinish();
   int added = 0;
+  StoreWrite(store->SetMark(pipeline::kHotListMark, clock->WallNow()), "marking the hot-list poll");
   if (!items.ok()) {
     spdlog::warn("hot list: {}", items.status().ToString());
   } else {
