@@ -11,6 +11,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "base/archive_location.h"
 #include "daemon/service_loop.h"
 
@@ -140,6 +142,16 @@ void Service::Loop::ScheduleTick(std::chrono::milliseconds after) {
   });
 }
 
+// options.tick, or less when the scheduler's next wakeup comes sooner (never 0: a due thread
+// that cannot start now waits for a refresh to end, which ticks at once).
+std::chrono::milliseconds Service::Loop::UntilNextWakeup() const {
+  const std::optional<Timestamp> wake = scheduler->NextWakeup();
+  const int64_t now = clock->WallNow().micros();
+  if (!wake || wake->micros() <= now) return options.tick;
+  const auto until = std::chrono::milliseconds((wake->micros() - now + 999) / 1000);
+  return std::clamp(until, std::chrono::milliseconds(10), options.tick);
+}
+
 void Service::Loop::Tick() {
   metrics.Beat(clock->SteadyNow());
   if (stopping) return;
@@ -157,11 +169,14 @@ void Service::Loop::Tick() {
   const int proposed = static_cast<int>(t.start.size());
   StartClaimed(t.start);  // service_claims.cc: the store decides who refreshes what
   Publish();
-  // A refused claim frees its slot: propose the next due threads at once.
-  ScheduleTick(proposed > 0 && scheduler->in_flight() < scheduler->options().concurrency &&
-                       scheduler->due() > 0
-                   ? std::chrono::milliseconds(0)
-                   : options.tick);
+  // A refused claim frees its slot: propose the next due threads at once. Else wake at the
+  // next due time when it comes before the next tick (a thread deferred to the end of a dead
+  // daemon's lease is taken over as that lease ends).
+  if (proposed > 0 && scheduler->in_flight() < scheduler->options().concurrency &&
+      scheduler->due() > 0) {
+    return ScheduleTick(std::chrono::milliseconds(0));
+  }
+  ScheduleTick(UntilNextWakeup());
 }
 
 // A refresh that could not even be set up on its worker (e.g. a cookies file unreadable since

@@ -58,6 +58,7 @@ struct Service::Loop {
   Status StartStatus();
   void Tick();
   void ScheduleTick(std::chrono::milliseconds after);
+  std::chrono::milliseconds UntilNextWakeup() const;
   void OnRefreshed(const store::ThreadKey& key, Result<pipeline::RefreshSummary> done);
   void AfterRefresh();
   void Rescan();
