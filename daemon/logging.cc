@@ -54,12 +54,14 @@ RefreshLine FormatRefresh(const store::ThreadKey& key, const pipeline::RefreshSu
   const std::string error = ErrorText(s);
   RefreshLine line;
   line.text = fmt::format(
-      "refresh {} {} http={} pages={} answers={} events={} ({}) fetch={}ms next_in={}s{}{}{}",
+      "refresh {} {} http={} pages={} answers={} events={} ({}) fetch={}ms next_in={}s{}{}{}{}",
       store::ToString(key), model::OutcomeName(s.outcome), s.HttpStatus(), s.pages,
       s.answers_now, s.EventCount(), EventsText(s), s.fetch_duration.count(), next_in_seconds,
       s.skipped_items > 0 ? fmt::format(" skipped_items={}", s.skipped_items) : "",
+      s.superseded ? " superseded (another refresh of the thread committed first; not stored)"
+                   : "",
       error.empty() ? "" : " error=", BoundText(error));
-  line.warning = !IsSuccess(s.outcome) || !error.empty();
+  line.warning = !IsSuccess(s.outcome) || !error.empty() || s.superseded;
   return line;
 }
 

@@ -49,6 +49,7 @@ void Metrics::RecordRefresh(const pipeline::RefreshSummary& s) {
   std::lock_guard lock(mu_);
   ++refreshes_[std::string(model::OutcomeName(s.outcome))];
   if (!s.error.ok()) ++store_errors_;
+  if (s.superseded) ++superseded_;
   for (int k = 0; k < kEventKinds; ++k) events_[k] += s.Count(static_cast<model::EventKind>(k));
   const double seconds = std::chrono::duration<double>(s.fetch_duration).count();
   size_t b = 0;
@@ -230,6 +231,10 @@ void Metrics::RenderClaims(std::ostringstream& o) const {
   Head(o, "claims_total", "counter", "Claims of threads by result (refused: another daemon has it).");
   o << "archivist_claims_total{result=\"claimed\"} " << claimed_ << '\n';
   o << "archivist_claims_total{result=\"refused\"} " << refused_ << '\n';
+  Head(o, "refreshes_superseded_total", "counter",
+       "Refreshes dropped at their commit because another refresh of the thread committed "
+       "after their fetch began (two refreshes of one thread at once).");
+  o << "archivist_refreshes_superseded_total " << superseded_ << '\n';
   Head(o, "claim_takeovers_total", "counter",
        "Claims of threads whose previous lease had expired unreleased.");
   o << "archivist_claim_takeovers_total " << takeovers_ << '\n';

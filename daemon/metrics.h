@@ -40,6 +40,9 @@
 //   lease_expiries_total            counter: leases of this daemon found expired and taken
 //                                   over by another when it released them
 //   claim_releases_total            counter: claims released after a refresh
+//   refreshes_superseded_total      counter: refreshes dropped at their commit because another
+//                                   refresh of the thread committed since their fetch began
+//                                   (two at once: the claims make it 0)
 //   threads_held                    gauge: threads under this daemon's lease (last heartbeat)
 //   daemon_info{id,store}           1: this daemon's id and its archive (a URI's password
 //                                   redacted, base/archive_location.h)
@@ -162,6 +165,7 @@ class Metrics {
   std::map<std::string, int64_t> retries_, responses_;  // by reason, by status
   std::map<std::string, double> waits_ = {{"backoff", 0}, {"politeness", 0}};
   std::string daemon_id_;
+  int64_t superseded_ = 0;  // refreshes dropped at commit: another refresh of the thread won
   int64_t claimed_ = 0, refused_ = 0, takeovers_ = 0, lease_expiries_ = 0, releases_ = 0;
   int threads_held_ = 0;
 };

@@ -10,7 +10,8 @@ Afterwards (and every 50 kills) the archive must hold:
     refresh, an order for every refresh with events, dense revision numbers) and no
     duplicated or lost event (one added/edited event per revision, consecutive revisions
     differ, one answer_added per answer);
-  - no two fetch records of one thread overlapping in time;
+  - no two fetch records of one thread overlapping in time, and no refresh superseded in any
+    daemon's log (an overlapping refresh is dropped at its commit, so only its log tells);
   - only what the mock served: every stored revision's content is one the dumps held;
   - after the daemons' SIGTERM, none of their leases or records;
   - after one last uninterrupted refresh, exactly the dumps: the present answers are the
@@ -115,7 +116,13 @@ def main():
             config = os.path.join(tmp, "fleet.toml")
             pg_fleet.write_config(config, uri, mock.base, lease="2s", workers=2, min_i="1s",
                                   max_i="2s")
-            start = lambda i: pg_fleet.start_daemon(args.archivist, tmp, config, "d%d" % i)
+            generation = [0]
+
+            def start(i):  # every run logs to a file of its own, all read at the end
+                generation[0] += 1
+                return pg_fleet.start_daemon(args.archivist, tmp, config,
+                                             "d%d-%d" % (i, generation[0]))
+
             daemons = [start(i).ready() for i in range(3)]
             stash, kills = {}, 0
             deadline = time.monotonic() + args.max_seconds
@@ -154,10 +161,19 @@ def main():
             agrees_with_dumps(pg, mock.root, qids)
             fetches = pg.psql("fleet", "SELECT count(*) FROM fetches").strip()
             events = pg.psql("fleet", "SELECT count(*) FROM events").strip()
-            takeovers = sum(d.log().count("took over ") for d in daemons)
-            print("%d SIGKILLs across 3 daemons; %s fetch records, %s events, none overlapping; "
-                  "archive whole, only what the mock served, equal to the dumps; %d takeovers "
-                  "logged by the last generation" % (kills, fetches, events, takeovers))
+            logs = [os.path.join(tmp, n) for n in os.listdir(tmp) if n.endswith(".log")]
+            takeovers, refreshes = 0, 0
+            for path in logs:
+                with open(path, encoding="utf-8", errors="replace") as f:
+                    text = f.read()
+                assert "superseded" not in text, "two refreshes of one thread at once: " + path
+                takeovers += text.count("took over ")
+                refreshes += text.count("refresh zhihu:")
+            assert refreshes > 0
+            print("%d SIGKILLs across 3 daemons (%d runs); %s fetch records, %s events, none "
+                  "overlapping, no refresh superseded; archive whole, only what the mock served, "
+                  "equal to the dumps; %d takeovers logged"
+                  % (kills, len(logs), fetches, events, takeovers))
             return 0
     finally:
         for d in daemons:

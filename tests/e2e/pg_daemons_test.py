@@ -6,8 +6,10 @@ one archive"), against mock_zhihu serving 200 small questions, intervals of 2–
   - they share the work: every daemon refreshes threads (its /metrics count claims and
     refreshes), and every thread is refreshed;
   - no thread is ever refreshed by two at once: no two fetch records of one thread overlap in
-    time (a fetch record is its start and duration), and the archive holds only whole
-    refreshes with no duplicated event;
+    time (a fetch record is its start and duration), no daemon's refresh was superseded (a
+    refresh that overlapped another of its thread is dropped at its commit, fetch record
+    included, so only the daemons' logs and /metrics can tell), and the archive holds only
+    whole refreshes with no duplicated event;
   - `archivist status` names the three (host, pid, threads held) and /metrics never shows the
     URI's password;
   - a daemon killed with SIGKILL while it holds threads: the others take each of them over
@@ -64,6 +66,8 @@ def main():
             for d in daemons:
                 m = d.metrics()
                 assert m['archivist_claims_total{result="claimed"}'] > 0, d.tail()
+                # No refresh was dropped at its commit for another of the same thread.
+                assert m["archivist_refreshes_superseded_total"] == 0, d.tail()
                 assert sum(v for k, v in m.items() if k.startswith("archivist_refreshes_total")) > 0
                 body = "\n".join("%s %s" % kv for kv in m.items())
                 assert "s3cret-pw" not in body and "s3cret-pw" not in d.log(), "password leaked"
@@ -120,7 +124,10 @@ def main():
                            % stopped_id).strip() == "0"
             assert pg.psql("fleet", "SELECT count(*) FROM daemons WHERE id = '%s'"
                            % stopped_id).strip() == "0"
+            assert daemons[0].metrics()["archivist_refreshes_superseded_total"] == 0
             daemons[0].end(signal.SIGTERM)
+            for d in daemons:
+                assert "superseded" not in d.log(), d.tail()
 
             overlaps = pg_fleet.overlapping_fetches(pg, "fleet")
             assert overlaps == [], "fetches of one thread overlap: %r" % overlaps[:5]
