@@ -10,6 +10,8 @@ one archive"), against mock_zhihu serving 200 small questions, intervals of 2–
     refresh that overlapped another of its thread is dropped at its commit, fetch record
     included, so only the daemons' logs and /metrics can tell), and the archive holds only
     whole refreshes with no duplicated event;
+  - a one-shot `archivist refresh` of the due threads beside them claims each thread as
+    they do: it completes with nothing superseded;
   - `archivist status` names the three (host, pid, threads held) and /metrics never shows the
     URI's password;
   - a daemon killed with SIGKILL while it holds threads: the others take each of them over
@@ -72,6 +74,14 @@ def main():
                 body = "\n".join("%s %s" % kv for kv in m.items())
                 assert "s3cret-pw" not in body and "s3cret-pw" not in d.log(), "password leaked"
                 assert any(k.startswith("archivist_daemon_info{") and "fleet" in k for k in m), m
+            # A one-shot refresh of the due threads beside them claims each thread too: it
+            # refreshes only what no daemon holds, and nothing of it is superseded.
+            once = subprocess.run([ARGS.archivist, "--db", uri, "--zhihu-base-url", mock.base,
+                                   "refresh", "--delay", "0", "--retries", "0"],
+                                  capture_output=True, text=True, timeout=120)
+            assert once.returncode == 0, once.stdout[-2000:] + once.stderr[-2000:]
+            assert "superseded" not in once.stdout + once.stderr, once.stdout + once.stderr
+            assert "s3cret-pw" not in once.stdout + once.stderr
             status = subprocess.run([ARGS.archivist, "--db", uri, "status", "--listen",
                                      daemons[0].status_url.replace("http://", "")],
                                     capture_output=True, text=True)
