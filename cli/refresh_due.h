@@ -6,7 +6,9 @@
 //     refusing when a daemon keeps the archive (it refreshes the due threads itself) or
 //     another such run is going. A PostgreSQL archive is shared: the run takes no lock and
 //     claims each thread by lease just before refreshing it (ClaimForRun), as daemons do,
-//     skipping the threads a daemon or another run holds;
+//     skipping the threads a daemon or another run holds. The run does not renew its claim:
+//     a refresh longer than store.lease may be taken over by a daemon, and the later of the
+//     two commits is then refused (superseded) by the archive's version check;
 //   - adds the [[thread]]s of the configuration that the archive has never seen;
 //   - retires the discovered threads whose tracking period is over;
 //   - with discovery.zhihu_hot, polls the hot list when discovery.interval has passed since

@@ -299,7 +299,11 @@ void Service::Loop::OnHotList(Result<std::vector<model::HotItem>> items) {
   polling = false;
   if (stopping) return MaybeFinish();
   int added = 0;
-  StoreWrite(store->SetMark(pipeline::kHotListMark, clock->WallNow()), "marking the hot-list poll");
+  // The archive's stamp of the last poll, for the other daemons and timer runs: losing it
+  // costs only an early poll, so a failure is no store problem.
+  if (Status st = store->SetMark(pipeline::kHotListMark, clock->WallNow()); !st.ok()) {
+    spdlog::warn("hot list: cannot record the poll's time: {}", st.ToString());
+  }
   if (!items.ok()) {
     spdlog::warn("hot list: {}", items.status().ToString());
   } else {
