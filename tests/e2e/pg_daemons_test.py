@@ -10,6 +10,8 @@ one archive"), against mock_zhihu serving 200 small questions, intervals of 2–
     refresh that overlapped another of its thread is dropped at its commit, fetch record
     included, so only the daemons' logs and /metrics can tell), and the archive holds only
     whole refreshes with no duplicated event;
+  - the hot list (every hour) is polled once, by the one holding the discovery lock, and the
+    poll's time is the archive's `hot-list` mark;
   - a one-shot `archivist refresh` of the due threads beside them claims each thread as
     they do: it completes with nothing superseded;
   - `archivist status` names the three (host, pid, threads held) and /metrics never shows the
@@ -57,7 +59,7 @@ def main():
             subprocess.run([ARGS.archivist, "--db", uri, "add", *qids], check=True,
                            capture_output=True)
             config = os.path.join(tmp, "fleet.toml")
-            pg_fleet.write_config(config, uri, mock.base, lease="%ds" % LEASE_S)
+            pg_fleet.write_config(config, uri, mock.base, lease="%ds" % LEASE_S, discovery=True)
             daemons = [pg_fleet.start_daemon(ARGS.archivist, tmp, config, "d%d" % i).ready()
                        for i in range(3)]
             # Every thread refreshed at least twice, by whichever daemon.
@@ -74,6 +76,10 @@ def main():
                 body = "\n".join("%s %s" % kv for kv in m.items())
                 assert "s3cret-pw" not in body and "s3cret-pw" not in d.log(), "password leaked"
                 assert any(k.startswith("archivist_daemon_info{") and "fleet" in k for k in m), m
+            # The hot list was polled once, by one of them (the discovery lock's holder).
+            polls = sum(d.metrics()['archivist_discovery_polls_total{result="ok"}'] for d in daemons)
+            assert polls == 1, polls
+            assert pg.psql("fleet", "SELECT count(*) FROM marks WHERE name = 'hot-list'").strip() == "1"
             # A one-shot refresh of the due threads beside them claims each thread too: it
             # refreshes only what no daemon holds, and nothing of it is superseded.
             once = subprocess.run([ARGS.archivist, "--db", uri, "--zhihu-base-url", mock.base,

@@ -42,7 +42,8 @@ def make_questions(data, root, count, answers=3):
     return qids
 
 
-def write_config(path, uri, base_url, lease="5s", workers=3, min_i="2s", max_i="4s"):
+def write_config(path, uri, base_url, lease="5s", workers=3, min_i="2s", max_i="4s",
+                 discovery=False):
     text = ('[store]\npath = "%s"\nlease = "%s"\n'
             '[fetch]\nper_host_delay = "0s"\nconcurrency = %d\nper_host_concurrency = %d\n'
             'retries = 0\n'
@@ -50,6 +51,8 @@ def write_config(path, uri, base_url, lease="5s", workers=3, min_i="2s", max_i="
             '[schedule]\nmin_interval = "%s"\ninitial_interval = "%s"\nmax_interval = "%s"\n'
             '[daemon]\nstatus_listen = "127.0.0.1:0"\n'
             % (uri, lease, workers, workers, base_url, min_i, min_i, max_i))
+    if discovery:  # the hot list every hour: one poll in a test, by one daemon of them all
+        text += '[discovery]\nzhihu_hot = true\ninterval = "1h"\ntrack_for = "2d"\n'
     with open(path + ".new", "w") as f:
         f.write(text)
     os.replace(path + ".new", path)
