@@ -7,6 +7,7 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "store/store_fixture_test_util.h"
@@ -73,6 +74,19 @@ TEST_P(ClaimsTest, AnExpiredLeaseIsTakenOverAndItsOldOwnerWritesNothing) {
   EXPECT_FALSE(*late);
   EXPECT_FALSE(store_->GetThread(kKey)->schedule);  // a's schedule was not written
   EXPECT_EQ(Query("SELECT lease_owner FROM threads"), "b\n");
+}
+
+// A release that failed leaves the owner's lease, which its heartbeat keeps renewing: the
+// owner may claim the thread again, another may not.
+TEST_P(ClaimsTest, AnOwnerClaimsAgainUnderItsOwnLease) {
+  std::unique_ptr<Store> b = Another();
+  ASSERT_TRUE(b);
+  ASSERT_EQ(store_->ClaimThreads({kKey}, "a", T(100), T(160))->claimed.size(), 1u);
+  EXPECT_EQ(b->ClaimThreads({kKey}, "b", T(110), T(170))->claimed.size(), Shared() ? 0u : 1u);
+  auto again = store_->ClaimThreads({kKey}, "a", T(120), T(180));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->claimed.size(), 1u);
+  EXPECT_TRUE(again->takeovers.empty());
 }
 
 TEST_P(ClaimsTest, OnlyActiveDueThreadsAreClaimed) {
@@ -148,8 +162,8 @@ TEST_P(ClaimsTest, MarksAreSharedByEveryConnection) {
   EXPECT_EQ(*store_->GetMark("hot-list"), T(456));
 }
 
-// Four owners race to claim the same 40 due threads, each on its own connection: every
-// thread is claimed by exactly one of them.
+// Four owners race to claim the same 40 due threads, each on its own connection, five times
+// over: every thread is claimed by exactly one of them (which may claim it again).
 TEST_P(ClaimsTest, RacingOwnersNeverClaimOneThreadTwice) {
   if (!Shared()) GTEST_SKIP() << "a file archive has one daemon";
   std::vector<ThreadKey> keys;
@@ -158,7 +172,7 @@ TEST_P(ClaimsTest, RacingOwnersNeverClaimOneThreadTwice) {
     ASSERT_TRUE(store_->AddThread(keys.back(), T(1)).ok());
   }
   std::mutex mu;
-  std::map<uint64_t, int> claimed;
+  std::map<uint64_t, std::set<int>> claimed;  // thread → its claimants
   std::vector<std::thread> owners;
   std::atomic<int> failures{0};
   for (int o = 0; o < 4; ++o) {
@@ -172,14 +186,14 @@ TEST_P(ClaimsTest, RacingOwnersNeverClaimOneThreadTwice) {
           continue;
         }
         std::lock_guard lock(mu);
-        for (const ThreadKey& k : c->claimed) ++claimed[k.id];
+        for (const ThreadKey& k : c->claimed) claimed[k.id].insert(o);
       }
     });
   }
   for (std::thread& t : owners) t.join();
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(claimed.size(), keys.size());
-  for (const auto& [id, n] : claimed) EXPECT_EQ(n, 1) << id;
+  for (const auto& [id, owners] : claimed) EXPECT_EQ(owners.size(), 1u) << id;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ClaimsTest, ::testing::ValuesIn(Backends()), BackendName);

@@ -5,7 +5,8 @@
 // under no live lease, FOR UPDATE SKIP LOCKED — a row another transaction holds (another
 // daemon claiming it, or committing a refresh of it) is skipped, not waited for — and sets
 // the lease in the same statement, returning the previous owner so that a takeover (a lease
-// that ended unreleased) is told. Two daemons claiming one thread at once: one locks the row
+// that ended unreleased) is told. An owner may claim again a thread under its own lease (one
+// whose release failed): its heartbeat would otherwise keep that lease alive for nothing. Two daemons claiming one thread at once: one locks the row
 // and claims it, the other skips it or, after the first committed, sees its live lease.
 // Leases are compared with the callers' clocks, like next_due: daemons on several machines
 // need clocks in step to well under a lease.
@@ -46,7 +47,8 @@ Result<Claims> PgStore::ClaimThreads(const std::vector<ThreadKey>& keys, const s
     Result<PgRows> r = db_->Query(
         "WITH c AS (SELECT id, lease_owner FROM threads WHERE source = $1 AND source_id = $2 "
         "AND tracking = 'active' AND (next_due_at IS NULL OR next_due_at <= $3) "
-        "AND (lease_owner IS NULL OR lease_until <= $3) FOR UPDATE SKIP LOCKED) "
+        "AND (lease_owner IS NULL OR lease_owner = $4 OR lease_until <= $3) "
+        "FOR UPDATE SKIP LOCKED) "
         "UPDATE threads t SET lease_owner = $4, lease_until = $5 FROM c WHERE t.id = c.id "
         "RETURNING c.lease_owner IS NOT NULL AND c.lease_owner <> $4",
         {key.source, Sql(key.id), now.micros(), owner, lease_until.micros()});

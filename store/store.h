@@ -259,8 +259,8 @@ class Store {
   // files beside it (`<archive>.<name>`).
 
   // Claims each of `keys` that is active, due at `now` (next_due unset or at or before it)
-  // and under no live lease (none, or one that ended at or before `now`), for `owner` until
-  // `lease_until`. A thread whose row another transaction holds is refused, not waited for.
+  // and under no live lease of another owner (none, `owner`'s own, or one that ended at or
+  // before `now`), for `owner` until `lease_until`. A thread whose row another transaction holds is refused, not waited for.
   virtual Result<Claims> ClaimThreads(const std::vector<ThreadKey>& keys, const std::string& owner,
                                       Timestamp now, Timestamp lease_until) = 0;
   // Ends `owner`'s claim of `key` and, when given, stores `schedule` in the same statement.
