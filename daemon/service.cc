@@ -357,7 +357,10 @@ Service::~Service() = default;
 
 int Service::Run() {
   Loop loop(*this, config_);
-  if (int rc = loop.Start(); rc != 0) return rc;
+  if (int rc = loop.Start(); rc != 0) {
+    if (loop.store) loop.Deregister();  // a start that failed after registering
+    return rc;
+  }
   {
     std::lock_guard lock(mu_);
     loop_ = &loop;
