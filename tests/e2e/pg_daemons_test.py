@@ -55,7 +55,11 @@ def main():
         try:
             qids = pg_fleet.make_questions(ARGS.data, mock.root, 200)
             # Each listing takes a little while, so that refreshes are in flight at a kill.
-            mock.set_faults("route=feeds action=delay ms=40\n")
+            # One question answers 3 s late: whoever refreshes it holds it that long, the
+            # daemon to kill.
+            slow = qids[0]
+            mock.set_faults("route=feeds action=delay ms=40\n"
+                            "route=question qid=%s action=delay ms=3000\n" % slow)
             subprocess.run([ARGS.archivist, "--db", uri, "add", *qids], check=True,
                            capture_output=True)
             config = os.path.join(tmp, "fleet.toml")
@@ -97,10 +101,13 @@ def main():
             assert "s3cret-pw" not in status.stdout + status.stderr
 
             # SIGKILL one while it holds threads.
-            victim = daemons[1]
-            victim_id = wait_until(lambda: pg.psql("fleet", """SELECT d.id FROM daemons d
-                WHERE d.pid = %d AND EXISTS (SELECT 1 FROM threads t WHERE t.lease_owner = d.id)
-                """ % victim.proc.pid).strip(), "the victim holding threads", timeout=20)
+            holder = wait_until(lambda: pg.psql("fleet", """SELECT d.pid || '|' || d.id
+                FROM daemons d JOIN threads t ON t.lease_owner = d.id
+                WHERE t.source_id = %s""" % slow).strip(), "a daemon refreshing the slow question",
+                                timeout=20)
+            victim_pid, victim_id = holder.split("|", 1)
+            victim = next(d for d in daemons if d.proc.pid == int(victim_pid))
+            survivors = [d for d in daemons if d is not victim]
             victim.proc.send_signal(signal.SIGKILL)
             killed_at = micros_now()
             victim.proc.wait()
@@ -128,11 +135,11 @@ def main():
                 assert first <= lease_until + 1_000_000, \
                     "thread %s taken over %.1f s after its lease" % (thread, (first - lease_until) / 1e6)
             takeovers = sum(d.metrics()["archivist_claim_takeovers_total"]
-                            for d in (daemons[0], daemons[2]))
+                            for d in survivors)
             assert takeovers >= len(held), (takeovers, len(held))
 
             # SIGTERM: leases released and record removed at once.
-            stopped = daemons[2]
+            stopped = survivors[1]
             stopped_id = pg.psql("fleet", "SELECT id FROM daemons WHERE pid = %d"
                                  % stopped.proc.pid).strip()
             stopped.end(signal.SIGTERM)
@@ -140,8 +147,8 @@ def main():
                            % stopped_id).strip() == "0"
             assert pg.psql("fleet", "SELECT count(*) FROM daemons WHERE id = '%s'"
                            % stopped_id).strip() == "0"
-            assert daemons[0].metrics()["archivist_refreshes_superseded_total"] == 0
-            daemons[0].end(signal.SIGTERM)
+            assert survivors[0].metrics()["archivist_refreshes_superseded_total"] == 0
+            survivors[0].end(signal.SIGTERM)
             for d in daemons:
                 assert "superseded" not in d.log(), d.tail()
 
