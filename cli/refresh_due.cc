@@ -1,9 +1,14 @@
 #include "cli/refresh_due.h"
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <random>
 #include <string>
 
 #include "cli/archive.h"
 #include "pipeline/standalone.h"
+#include "store/open.h"
 
 namespace archivist::cli {
 namespace {
@@ -24,8 +29,11 @@ Status AddNewConfigThreads(const config::Config& config, store::Store& archive, 
 Result<bool> Discover(const config::Config& config, store::Store& archive,
                       pipeline::HotListSource& hot_list, Timestamp now) {
   if (!config.discovery.zhihu_hot) return true;
-  Result<pipeline::HotListPoll> poll = pipeline::PollHotListIfDue(
-      hot_list, archive, now, config.discovery, pipeline::HotListStampPath(config.store_path));
+  Result<bool> ours = archive.TryDiscoveryLock();  // a shared archive: one poller at a time
+  if (!ours.ok()) return ours.status();
+  if (!*ours) return true;
+  Result<pipeline::HotListPoll> poll =
+      pipeline::PollHotListIfDue(hot_list, archive, now, config.discovery);
   if (!poll.ok()) return poll.status();
   if (!poll->polled) return true;
   for (const pipeline::DiscoveredThread& d : poll->added) {
@@ -41,16 +49,13 @@ Result<bool> Discover(const config::Config& config, store::Store& archive,
   return true;
 }
 
-}  // namespace
-
-Result<DueRefresh> PrepareDueRefresh(const config::Config& config, store::Store& archive,
-                                     pipeline::HotListSource& hot_list, Clock& clock) {
-  DueRefresh due;
-  Result<LockFile> lock = LockFile::ForArchive(config.store_path);
+// The one-shot lock of a file archive; kUnavailable (said why) beside a daemon or a run.
+Result<LockFile> LockRun(const std::string& store_path) {
+  Result<LockFile> lock = LockFile::ForArchive(store_path);
   if (!lock.ok()) return lock.status();
   if (std::optional<pid_t> daemon = lock->Holder(LockFile::Role::kDaemon)) {
     return Status::Unavailable(
-        "the archive " + config.store_path + " is kept current by a daemon (pid " +
+        "the archive " + store_path + " is kept current by a daemon (pid " +
         std::to_string(*daemon) + "), which refreshes the due threads itself; name the "
         "questions to refresh by hand, or stop the daemon");
   }
@@ -58,9 +63,34 @@ Result<DueRefresh> PrepareDueRefresh(const config::Config& config, store::Store&
   if (Status st = lock->TryLock(LockFile::Role::kDueRefresh, &holder); !st.ok()) {
     if (st.code() != Status::Code::kUnavailable) return st;
     return Status::Unavailable("another archivist refresh (pid " + std::to_string(holder) +
-                               ") is refreshing the due threads of " + config.store_path);
+                               ") is refreshing the due threads of " + store_path);
   }
-  due.lock.emplace(std::move(*lock));
+  return lock;
+}
+
+// A lease owner id for this run: "refresh-<host>-<pid>-<random>".
+std::string RunOwnerId() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  std::random_device rd;
+  char tail[16];
+  std::snprintf(tail, sizeof tail, "%08x", rd());
+  return "refresh-" + std::string(host) + "-" + std::to_string(::getpid()) + "-" + tail;
+}
+
+}  // namespace
+
+Result<DueRefresh> PrepareDueRefresh(const config::Config& config, store::Store& archive,
+                                     pipeline::HotListSource& hot_list, Clock& clock) {
+  DueRefresh due;
+  if (store::IsDatabaseUri(config.store_path)) {
+    due.owner = RunOwnerId();
+    due.lease = config.store_lease;
+  } else {
+    Result<LockFile> lock = LockRun(config.store_path);
+    if (!lock.ok()) return lock.status();
+    due.lock.emplace(std::move(*lock));
+  }
   const Timestamp now = clock.WallNow();
   if (Status st = AddNewConfigThreads(config, archive, now); !st.ok()) return st;
   Result<std::vector<store::ThreadKey>> retired = pipeline::RetireExpired(archive, now);
@@ -78,7 +108,34 @@ Result<DueRefresh> PrepareDueRefresh(const config::Config& config, store::Store&
   return due;
 }
 
+bool ClaimForRun(const DueRefresh& due, store::Store& archive, const store::ThreadKey& key,
+                 Clock& clock, bool quiet) {
+  if (due.owner.empty()) return true;
+  const Timestamp now = clock.WallNow();
+  const int64_t lease_us = std::chrono::duration_cast<std::chrono::microseconds>(due.lease).count();
+  Result<store::Claims> claims =
+      archive.ClaimThreads({key}, due.owner, now, Timestamp::FromMicros(now.micros() + lease_us));
+  if (!claims.ok()) {
+    PrintError("refresh", claims.status().WithContext(store::ToString(key) + ": not refreshed"));
+    return false;
+  }
+  if (claims->claimed.empty() && !quiet) {
+    std::fprintf(stderr, "archivist refresh: %s: skipped: a daemon or another run is refreshing "
+                 "it, or did since this run began\n", store::ToString(key).c_str());
+  }
+  return !claims->claimed.empty();
+}
+
+void ReleaseAfterRun(const DueRefresh& due, store::Store& archive, const store::ThreadKey& key) {
+  if (due.owner.empty()) return;
+  Result<bool> released = archive.ReleaseClaim(key, due.owner, std::nullopt);
+  if (!released.ok()) {
+    PrintError("refresh", released.status().WithContext("releasing " + store::ToString(key)));
+  }
+}
+
 std::optional<pid_t> ArchiveDaemon(const std::string& store_path) {
+  if (store::IsDatabaseUri(store_path)) return std::nullopt;  // shared: no daemon keeps it
   Result<LockFile> lock = LockFile::Probe(store_path);
   if (!lock.ok()) return std::nullopt;
   return lock->Holder(LockFile::Role::kDaemon);

@@ -231,7 +231,10 @@ int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
   int rc = due && due->discovery_failed ? kExitFailure : kExitOk;
   for (size_t i = 0; i < targets->size(); ++i) {
     if (bar) Progress(i, targets->size(), (*targets)[i].id);
+    // A shared archive: the thread is claimed by lease first (cli/refresh_due.h).
+    if (due && !ClaimForRun(*due, **archive, (*targets)[i], clock, args.quiet)) continue;
     const pipeline::RefreshSummary s = refresher.Refresh((*targets)[i]);
+    if (due) ReleaseAfterRun(*due, **archive, (*targets)[i]);
     if (bar) std::fprintf(stderr, "\r\x1b[K");
     if (!args.quiet || WorthPrintingWhenQuiet(s)) PrintSummary(s, args.json);
     std::fflush(stdout);

@@ -4,14 +4,21 @@
 // daemon.status_listen (or --listen) and prints them as a few lines (--json: one object),
 // a stalled host among them (daemon/metrics.h HostState). Exit 0 when healthy,
 // 1 when unhealthy or unreachable, 2 for a bad configuration.
+//
+// On a PostgreSQL archive (store.path or --db a postgresql:// URI) it also names every daemon
+// working on the archive, as each registered itself there (store.h DaemonRecord): host, pid,
+// since, last seen, threads held. They are listed even when no daemon answers at the address.
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <sstream>
 
+#include "base/archive_location.h"
+#include "base/clock.h"
 #include "base/terminal_text.h"
 #include "cli/archive.h"
 #include "cli/load_config.h"
@@ -134,10 +141,59 @@ void PrintStatusText(bool healthy, const std::string& reason,
   std::printf("discovery: %s new threads\n", s["archivist_threads_discovered_total"].c_str());
 }
 
-int RunStatus(const std::string& listen, bool json) {
+// The daemons registered in a shared archive; nullopt for a file archive (one daemon, the
+// lock file's) or when the archive cannot be read (said on stderr).
+std::optional<std::vector<store::DaemonRecord>> SharedArchiveDaemons(const GlobalOptions& global) {
+  Result<std::string> path = ReadOnlyStorePath(global, "status");
+  if (!path.ok() || !IsDatabaseUri(*path)) return std::nullopt;
+  Result<std::unique_ptr<store::Store>> archive = OpenArchiveToRead(global, "status");
+  if (!archive.ok()) {
+    PrintError("status", archive.status());
+    return std::nullopt;
+  }
+  RealClock clock;
+  Result<std::vector<store::DaemonRecord>> daemons = (*archive)->Daemons(clock.WallNow());
+  if (!daemons.ok()) {
+    PrintError("status", daemons.status().WithContext("listing the daemons"));
+    return std::nullopt;
+  }
+  return *daemons;
+}
+
+nlohmann::json DaemonsJson(const std::vector<store::DaemonRecord>& daemons) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const store::DaemonRecord& d : daemons) {
+    out.push_back({{"id", d.id}, {"host", d.host}, {"pid", d.pid}, {"version", d.version},
+                   {"since", d.started.ToIso8601()}, {"last_seen", d.heartbeat.ToIso8601()},
+                   {"threads_held", d.threads_held}});
+  }
+  return out;
+}
+
+void PrintDaemons(const std::vector<store::DaemonRecord>& daemons) {
+  std::printf("daemons:   %zu on the archive\n", daemons.size());
+  const int64_t now = RealClock().WallNow().micros();
+  for (const store::DaemonRecord& d : daemons) {
+    // Written by other processes: nothing of it may drive the terminal.
+    std::printf("  %s pid %lld since %s, last seen %llds ago, %d threads held\n",
+                TerminalSafe(d.host).c_str(), static_cast<long long>(d.pid),
+                d.started.ToIso8601().c_str(),
+                static_cast<long long>((now - d.heartbeat.micros()) / 1'000'000), d.threads_held);
+  }
+}
+
+int RunStatus(const std::string& listen, bool json, const GlobalOptions& global) {
+  const std::optional<std::vector<store::DaemonRecord>> daemons = SharedArchiveDaemons(global);
   Result<daemon::HttpGetResult> health = daemon::HttpGet(listen, "/healthz");
   if (!health.ok()) {
     PrintError("status", health.status());
+    if (daemons && json) {
+      std::printf("%s\n", nlohmann::json({{"healthy", false}, {"daemons", DaemonsJson(*daemons)}})
+                              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                              .c_str());
+    } else if (daemons) {
+      PrintDaemons(*daemons);
+    }
     return health.status().code() == Status::Code::kInvalidArgument ? kExitUsage : kExitFailure;
   }
   Result<daemon::HttpGetResult> metrics = daemon::HttpGet(listen, "/metrics");
@@ -150,14 +206,16 @@ int RunStatus(const std::string& listen, bool json) {
   if (metrics.ok()) s = Samples(TerminalSafe(metrics->body, /*keep_layout=*/true));
   const bool healthy = health->status == 200;
   if (json) {
-    std::printf("%s\n", StatusJson(healthy, reason, s)
-                            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+    nlohmann::json out = StatusJson(healthy, reason, s);
+    if (daemons) out["daemons"] = DaemonsJson(*daemons);
+    std::printf("%s\n", out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
                             .c_str());
   } else if (metrics.ok()) {
     PrintStatusText(healthy, reason, s);
   } else {
     std::printf("health:    %s (%s)\n", healthy ? "healthy" : "UNHEALTHY", reason.c_str());
   }
+  if (daemons && !json) PrintDaemons(*daemons);
   return healthy && metrics.ok() ? kExitOk : kExitFailure;
 }
 
@@ -181,7 +239,7 @@ void AddStatusVerb(CLI::App& app, const GlobalOptions& global, Runner* run) {
         std::fprintf(stderr, "archivist status: daemon.status_listen is \"\" (disabled)\n");
         return kExitUsage;
       }
-      return RunStatus(address, *json);
+      return RunStatus(address, *json, global);
     };
   });
 }

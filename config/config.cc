@@ -97,7 +97,7 @@ void Parser::Run(const toml::table& root) {
     const std::string k(key.str());
     About({k});
     if (k == "store") {
-      BindTable(k, value, {{"path", Path(&c.store_path)}});
+      BindTable(k, value, {{"path", Path(&c.store_path)}, {"lease", DurationField(&c.store_lease)}});
     } else if (k == "export") {
       BindTable(k, value, {{"dir", Path(&c.export_dir)}, {"mode", FileMode(&c.export_mode)}});
     } else if (k == "fetch") {

@@ -120,6 +120,9 @@ struct ThreadEntry {
 struct Config {
   std::string source;  // the file it came from; "" for defaults only
   std::string store_path;  // default: DefaultStorePath()
+  // [store] lease: how long a daemon's claim of a thread lasts unrenewed on a shared
+  // (PostgreSQL) archive; a daemon that dies loses its threads after it (docs/operations.md).
+  Duration store_lease = std::chrono::minutes(2);
   std::string export_dir;  // "" = no export
   unsigned export_mode = 0644;  // of exported files; the folder gets the matching x bits
   FetchConfig fetch;

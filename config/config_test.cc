@@ -199,6 +199,20 @@ TEST(Config, EveryNumberHasARangeInPlainFigures) {
       "15:discovery.track_for = 0s is out of range: it must be between 1s and 3650d"}));
 }
 
+TEST(Config, TheStoreLeaseIsADurationOfASecondToADay) {
+  ParseResult ok = Parse("[store]\nlease = \"5s\"\n");
+  EXPECT_TRUE(ok.errors.empty());
+  EXPECT_EQ(ok.config.store_lease, std::chrono::seconds(5));
+  EXPECT_EQ(Parse("").config.store_lease, std::chrono::minutes(2));
+  EXPECT_NE(FormatConfig(ok.config).find("lease = \"5s\""), std::string::npos);
+  EXPECT_EQ(Lines(Parse("[store]\nlease = \"500ms\"\n")),
+            (std::vector<std::string>{
+                "2:store.lease = 500ms is out of range: it must be between 1s and 1d"}));
+  EXPECT_EQ(Lines(Parse("[store]\nlease = \"2d\"\n")),
+            (std::vector<std::string>{
+                "2:store.lease = 2d is out of range: it must be between 1s and 1d"}));
+}
+
 TEST(Config, TheLimitsAreOnePlaceForTheCommandLineToo) {
   const Limit* delay = FindLimit("fetch.per_host_delay");
   ASSERT_NE(delay, nullptr);

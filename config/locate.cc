@@ -124,7 +124,8 @@ std::string FormatConfig(const Config& c) {
   std::ostringstream o;
   o << "# effective configuration"
     << (c.source.empty() ? " (defaults: no config file)" : " from " + c.source) << "\n";
-  o << "[store]\npath = " << Quote(c.store_path) << "\n\n";
+  o << "[store]\npath = " << Quote(c.store_path) << "\nlease = " << Dur(c.store_lease)
+    << "\n\n";
   char mode[8];
   std::snprintf(mode, sizeof mode, "%04o", c.export_mode);
   o << "[export]\ndir = " << Quote(c.export_dir) << "\nmode = \"" << mode << "\"\n\n";

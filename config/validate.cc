@@ -18,6 +18,7 @@ constexpr int64_t kSecond = 1000, kMinute = 60 * kSecond, kHour = 60 * kMinute, 
 using U = Limit::Unit;
 
 constexpr Limit kLimits[] = {
+    {"store.lease", U::kDuration, kSecond, kDay},
     {"fetch.timeout", U::kDuration, 100, kHour},
     {"fetch.connect_timeout", U::kDuration, 100, 10 * kMinute},
     {"fetch.max_body", U::kSize, 1LL << 10, 1LL << 30},
@@ -104,6 +105,7 @@ std::optional<Duration> DurationFromSeconds(double seconds) {
 std::vector<Problem> Validate(const Config& c, const KeyNamer& name) {
   Checker check(name);
   const FetchConfig& f = c.fetch;
+  check.InRange("store.lease", c.store_lease.count());
   check.InRange("fetch.timeout", f.timeout.count());
   check.InRange("fetch.connect_timeout", f.connect_timeout.count());
   check.InRange("fetch.max_body", f.max_body);

@@ -65,8 +65,10 @@ RefreshLine FormatRefresh(const store::ThreadKey& key, const pipeline::RefreshSu
           ? fmt::format(" images=stored:{},failed:{},retry:{},left:{}", s.media.stored,
                         s.media.failed, s.media.retry, s.media.left)
           : "",
+      s.superseded ? " superseded (another refresh of the thread committed first; not stored)"
+                   : "",
       error.empty() ? "" : " error=", BoundText(error));
-  line.warning = !IsSuccess(s.outcome) || !error.empty();
+  line.warning = !IsSuccess(s.outcome) || !error.empty() || s.superseded;
   return line;
 }
 

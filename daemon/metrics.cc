@@ -49,6 +49,7 @@ void Metrics::RecordRefresh(const pipeline::RefreshSummary& s) {
   std::lock_guard lock(mu_);
   ++refreshes_[std::string(model::OutcomeName(s.outcome))];
   if (!s.error.ok()) ++store_errors_;
+  if (s.superseded) ++superseded_;
   for (int k = 0; k < kEventKinds; ++k) events_[k] += s.Count(static_cast<model::EventKind>(k));
   const double seconds = std::chrono::duration<double>(s.fetch_duration).count();
   size_t b = 0;
@@ -199,6 +200,53 @@ Health Metrics::HealthLocked(SteadyTime now, std::chrono::seconds stall_after,
   return {true, "ok"};
 }
 
+void Metrics::SetDaemonId(std::string id) {
+  std::lock_guard lock(mu_);
+  daemon_id_ = std::move(id);
+}
+
+void Metrics::RecordClaims(int claimed, int refused, int takeovers) {
+  std::lock_guard lock(mu_);
+  claimed_ += claimed;
+  refused_ += refused;
+  takeovers_ += takeovers;
+}
+
+void Metrics::RecordRelease(bool still_held) {
+  std::lock_guard lock(mu_);
+  ++releases_;
+  if (!still_held) ++lease_expiries_;
+}
+
+void Metrics::SetThreadsHeld(int held) {
+  std::lock_guard lock(mu_);
+  threads_held_ = held;
+}
+
+// Under mu_.
+void Metrics::RenderClaims(std::ostringstream& o) const {
+  Head(o, "daemon_info", "gauge", "This daemon's id and its archive (password redacted).");
+  o << "archivist_daemon_info{id=\"" << Label(daemon_id_) << "\",store=\""
+    << Label(RedactLocation(store_path_)) << "\"} 1\n";
+  Head(o, "claims_total", "counter", "Claims of threads by result (refused: another daemon has it).");
+  o << "archivist_claims_total{result=\"claimed\"} " << claimed_ << '\n';
+  o << "archivist_claims_total{result=\"refused\"} " << refused_ << '\n';
+  Head(o, "refreshes_superseded_total", "counter",
+       "Refreshes dropped at their commit because another refresh of the thread committed "
+       "after their fetch began (two refreshes of one thread at once).");
+  o << "archivist_refreshes_superseded_total " << superseded_ << '\n';
+  Head(o, "claim_takeovers_total", "counter",
+       "Claims of threads whose previous lease had expired unreleased.");
+  o << "archivist_claim_takeovers_total " << takeovers_ << '\n';
+  Head(o, "lease_expiries_total", "counter",
+       "Leases of this daemon that expired and were taken over before it released them.");
+  o << "archivist_lease_expiries_total " << lease_expiries_ << '\n';
+  Head(o, "claim_releases_total", "counter", "Claims released after a refresh.");
+  o << "archivist_claim_releases_total " << releases_ << '\n';
+  Head(o, "threads_held", "gauge", "Threads under this daemon's lease.");
+  o << "archivist_threads_held " << threads_held_ << '\n';
+}
+
 std::string Metrics::RenderPrometheus(SteadyTime now, std::chrono::seconds stall_after) const {
   const int64_t store_size = StoreSizeBytes(store_path_);
   const BrowserMetrics browser = Browser();
@@ -277,6 +325,7 @@ std::string Metrics::RenderPrometheus(SteadyTime now, std::chrono::seconds stall
   o << "archivist_hosts_stalled "
     << std::count_if(hosts.begin(), hosts.end(), [](const HostState& h) { return h.stalled; })
     << '\n';
+  RenderClaims(o);
   Head(o, "browser_starts_total", "counter", "Browser launches (browser backend).");
   o << "archivist_browser_starts_total " << browser.starts << '\n';
   Head(o, "browser_crashes_total", "counter", "Times the browser was found dead.");

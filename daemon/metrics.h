@@ -32,6 +32,21 @@
 //
 //   archive_damaged                 gauge: 1 once the archive was found damaged (sticky)
 //
+// Claims by lease (a shared PostgreSQL archive; a file archive's claims are always granted):
+//   claims_total{result}            counter: claims asked of the store (claimed / refused:
+//                                   another daemon holds the thread or refreshed it since)
+//   claim_takeovers_total           counter: claims of a thread whose previous lease had
+//                                   expired unreleased (its daemon died or stalled)
+//   lease_expiries_total            counter: leases of this daemon found expired and taken
+//                                   over by another when it released them
+//   claim_releases_total            counter: claims released after a refresh
+//   refreshes_superseded_total      counter: refreshes dropped at their commit because another
+//                                   refresh of the thread committed since their fetch began
+//                                   (two at once: the claims make it 0)
+//   threads_held                    gauge: threads under this daemon's lease (last heartbeat)
+//   daemon_info{id,store}           1: this daemon's id and its archive (a URI's password
+//                                   redacted, base/archive_location.h)
+//
 // Thread-safety: every method is thread-safe (one internal mutex).
 #ifndef ARCHIVIST_DAEMON_METRICS_H_
 #define ARCHIVIST_DAEMON_METRICS_H_
@@ -44,6 +59,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string_view>
 #include <vector>
 #include <string>
@@ -92,6 +108,11 @@ class Metrics {
   // The archive is damaged (`reason` non-empty): unhealthy until the process ends.
   void SetArchiveDamaged(std::string reason);
   void SetStopping();
+  // Claims by lease (see above).
+  void SetDaemonId(std::string id);
+  void RecordClaims(int claimed, int refused, int takeovers);
+  void RecordRelease(bool still_held);  // false: the lease had been taken over
+  void SetThreadsHeld(int held);
   // Where the browser's counts come from (called by HealthAt and RenderPrometheus, outside
   // the lock, on the status listener's thread: it must be thread-safe). Default: none.
   void SetBrowserSource(std::function<BrowserMetrics()> source);
@@ -117,6 +138,7 @@ class Metrics {
   Health HealthLocked(SteadyTime now, std::chrono::seconds stall_after,
                       const BrowserMetrics& browser) const;
   BrowserMetrics Browser() const;
+  void RenderClaims(std::ostringstream& o) const;
   std::vector<HostState> HostsLocked(SteadyTime now) const;
 
   const std::string store_path_;
@@ -142,6 +164,10 @@ class Metrics {
   std::set<std::string> stalled_;  // as last told by StallChanges
   std::map<std::string, int64_t> retries_, responses_;  // by reason, by status
   std::map<std::string, double> waits_ = {{"backoff", 0}, {"politeness", 0}};
+  std::string daemon_id_;
+  int64_t superseded_ = 0;  // refreshes dropped at commit: another refresh of the thread won
+  int64_t claimed_ = 0, refused_ = 0, takeovers_ = 0, lease_expiries_ = 0, releases_ = 0;
+  int threads_held_ = 0;
 };
 
 // The size in bytes of an SQLite database and its -wal file (0 for missing files).

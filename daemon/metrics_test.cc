@@ -153,5 +153,27 @@ TEST(Metrics, RetriesWaitsAndStalledHosts) {
   EXPECT_EQ(changed[1].Describe(), "b.test: 3 failed attempts in a row");
 }
 
+// Claims are counted, and the archive's location shows only with its password redacted.
+TEST(Metrics, ClaimsAndTheArchiveWithoutItsPassword) {
+  Metrics m("postgresql://archivist:hunter2-secret@db.example/archive?sslmode=require");
+  m.SetDaemonId("host-1-abc");
+  m.RecordClaims(5, 2, 1);
+  m.RecordRelease(true);
+  m.RecordRelease(false);
+  m.SetThreadsHeld(3);
+  const std::string text =
+      m.RenderPrometheus(std::chrono::steady_clock::time_point(std::chrono::hours(1)),
+                         std::chrono::seconds(30));
+  EXPECT_EQ(text.find("hunter2"), std::string::npos) << text;
+  EXPECT_NE(text.find("archivist_daemon_info{id=\"host-1-abc\",store=\"postgresql://archivist:***@db.example/archive"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("archivist_claims_total{result=\"claimed\"} 5\n"), std::string::npos);
+  EXPECT_NE(text.find("archivist_claims_total{result=\"refused\"} 2\n"), std::string::npos);
+  EXPECT_NE(text.find("archivist_claim_takeovers_total 1\n"), std::string::npos);
+  EXPECT_NE(text.find("archivist_claim_releases_total 2\n"), std::string::npos);
+  EXPECT_NE(text.find("archivist_lease_expiries_total 1\n"), std::string::npos);
+  EXPECT_NE(text.find("archivist_threads_held 3\n"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace archivist::daemon

@@ -169,6 +169,22 @@ store::Schedule Scheduler::Finish(const store::ThreadKey& key, const RefreshRepo
   return schedule;
 }
 
+void Scheduler::Defer(const store::ThreadKey& key, Timestamp not_before) {
+  auto it = threads_.find(Name(key));
+  if (it == threads_.end() || !it->second.in_flight) return;  // a bug in the caller
+  Entry& e = it->second;
+  e.in_flight = false;
+  --hosts_[e.host].in_flight;
+  --in_flight_;
+  if (e.untracked) {
+    --untracked_in_flight_;
+    threads_.erase(it);
+    return;
+  }
+  e.next_due = not_before;
+  Enqueue(e);
+}
+
 std::optional<Timestamp> Scheduler::NextWakeup() const {
   std::optional<Timestamp> best;
   auto consider = [&best](Timestamp t) {

@@ -99,6 +99,12 @@ class Scheduler {
   // A refresh of `key` ended; returns the schedule to persist for it.
   store::Schedule Finish(const store::ThreadKey& key, const RefreshReport& report);
 
+  // A refresh that Next handed out did not start: on a shared archive another daemon holds
+  // the thread or has refreshed it since (its claim was refused, store.h ClaimThreads). No
+  // longer in flight, due again at `not_before`, its interval and failures unchanged, its host
+  // not blamed. The store's claim decides; the scheduler only proposes.
+  void Defer(const store::ThreadKey& key, Timestamp not_before);
+
   // The earliest time at which Next could return something new (nullopt: nothing tracked).
   std::optional<Timestamp> NextWakeup() const;
 

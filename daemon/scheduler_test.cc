@@ -319,3 +319,37 @@ TEST_F(SchedulerTest, ReloadWithASmallerMaximumPullsSchedulesIn) {
 
 }  // namespace
 }  // namespace archivist::daemon
+
+namespace archivist::daemon {
+namespace {
+
+// A refused claim (another daemon holds the thread) frees the slot at once, blames nobody,
+// and brings the thread back at the time the store named.
+TEST(SchedulerDeferTest, ADeferredThreadFreesItsSlotAndComesBackWhenTold) {
+  FakeClock clock;
+  SchedulerOptions o = Options();
+  o.concurrency = 1;
+  Scheduler s(clock, o);
+  s.Track({Key(1), "h", std::nullopt, std::nullopt});
+  s.Track({Key(2), "h", std::nullopt, std::nullopt});
+  Scheduler::Tick first = s.Next();
+  ASSERT_EQ(first.start.size(), 1u);
+  const store::ThreadKey taken = first.start[0];
+  s.Defer(taken, pipeline::PlusSeconds(clock.WallNow(), 5));
+  EXPECT_EQ(s.in_flight(), 0);
+  EXPECT_EQ(s.failing(), 0);
+  EXPECT_FALSE(s.HostBackedOffUntil("h"));
+  Scheduler::Tick second = s.Next();  // the other thread gets the slot
+  ASSERT_EQ(second.start.size(), 1u);
+  EXPECT_NE(second.start[0].id, taken.id);
+  s.Finish(second.start[0], {Outcome::kComplete, false, std::nullopt});
+  EXPECT_TRUE(s.Next().start.empty());  // the deferred one is not due yet
+  clock.Advance(seconds(5));
+  Scheduler::Tick third = s.Next();
+  ASSERT_EQ(third.start.size(), 1u);
+  EXPECT_EQ(third.start[0].id, taken.id);
+  EXPECT_EQ(s.ScheduleOf(taken)->interval_seconds, 1800);  // its interval is unchanged
+}
+
+}  // namespace
+}  // namespace archivist::daemon

@@ -11,6 +11,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "base/archive_location.h"
 #include "daemon/service_loop.h"
 
@@ -75,6 +77,10 @@ int Service::Loop::Start() {
     return opened.status().code() == Status::Code::kCorruption ? kExitArchiveDamaged : 1;
   }
   store = std::move(*opened);
+  if (Status st = Register(); !st.ok()) {
+    spdlog::critical("cannot register this daemon in the archive: {}", st.ToString());
+    return 1;
+  }
   // Fail fast when refreshes cannot even be set up (e.g. an unreadable cookies file).
   Result<std::unique_ptr<Refresher>> probe = options.refreshers(*config, shared);
   if (!probe.ok()) {
@@ -112,6 +118,7 @@ int Service::Loop::Start() {
     if (!ec) Rescan();
   });
   WatchHosts();
+  Heartbeat();
   watchdog_period = Notifier::WatchdogPeriod();  // read once: $WATCHDOG_USEC is per process
   if (watchdog_period) Watchdog();
   if (config->discovery.zhihu_hot) Poll();
@@ -135,6 +142,16 @@ void Service::Loop::ScheduleTick(std::chrono::milliseconds after) {
   });
 }
 
+// options.tick, or less when the scheduler's next wakeup comes sooner (never 0: a due thread
+// that cannot start now waits for a refresh to end, which ticks at once).
+std::chrono::milliseconds Service::Loop::UntilNextWakeup() const {
+  const std::optional<Timestamp> wake = scheduler->NextWakeup();
+  const int64_t now = clock->WallNow().micros();
+  if (!wake || wake->micros() <= now) return options.tick;
+  const auto until = std::chrono::milliseconds((wake->micros() - now + 999) / 1000);
+  return std::clamp(until, std::chrono::milliseconds(10), options.tick);
+}
+
 void Service::Loop::Tick() {
   metrics.Beat(clock->SteadyNow());
   if (stopping) return;
@@ -149,18 +166,17 @@ void Service::Loop::Tick() {
     spdlog::info("retired {}: its discovery period is over (kept, no longer refreshed)",
                  store::ToString(key));
   }
-  for (const store::ThreadKey& key : t.start) {
-    pool->Submit([this, key](WorkerTools& tools) {
-      Result<pipeline::RefreshSummary> done =
-          tools.refresher ? Result<pipeline::RefreshSummary>(tools.refresher->Refresh(key))
-                          : Result<pipeline::RefreshSummary>(tools.refresher_status);
-      asio::post(io, [this, key, done = std::move(done)]() mutable {
-        OnRefreshed(key, std::move(done));
-      });
-    });
-  }
+  const int proposed = static_cast<int>(t.start.size());
+  StartClaimed(t.start);  // service_claims.cc: the store decides who refreshes what
   Publish();
-  ScheduleTick(options.tick);
+  // A refused claim frees its slot: propose the next due threads at once. Else wake at the
+  // next due time when it comes before the next tick (a thread deferred to the end of a dead
+  // daemon's lease is taken over as that lease ends).
+  if (proposed > 0 && scheduler->in_flight() < scheduler->options().concurrency &&
+      scheduler->due() > 0) {
+    return ScheduleTick(std::chrono::milliseconds(0));
+  }
+  ScheduleTick(UntilNextWakeup());
 }
 
 // A refresh that could not even be set up on its worker (e.g. a cookies file unreadable since
@@ -171,7 +187,7 @@ void Service::Loop::OnRefreshed(const store::ThreadKey& key,
   if (!done.ok()) {
     const store::Schedule next =
         scheduler->Finish(key, {model::Outcome::kTransient, false, std::nullopt});
-    StoreWrite(store->SetSchedule(key, next), "saving the schedule of " + store::ToString(key));
+    Release(key, next);
     spdlog::error("refresh {} not started: cannot set up the refresh: {}", store::ToString(key),
                   done.status().ToString());
     return AfterRefresh();
@@ -181,6 +197,7 @@ void Service::Loop::OnRefreshed(const store::ThreadKey& key,
       scheduler->Finish(key, {s.outcome, s.EventCount() > 0, s.retry_after_seconds, s.fetched,
                               s.error.ok()});
   if (s.cancelled) {  // only a stop cancels; the thread stays due for the next start
+    Release(key, std::nullopt);
     spdlog::info("refresh {} cancelled by the stop: nothing of it was stored", store::ToString(key));
     return MaybeFinish();
   }
@@ -189,8 +206,9 @@ void Service::Loop::OnRefreshed(const store::ThreadKey& key,
     if (!FoundDamage(s.error)) metrics.SetStoreProblem(s.error.ToString());
     spdlog::error("refresh {} {}: NOT STORED: {}", store::ToString(key), model::OutcomeName(s.outcome),
                   s.error.ToString());
+    if (!damaged) Release(key, std::nullopt);
   } else if (!damaged) {
-    StoreWrite(store->SetSchedule(key, next), "saving the schedule of " + store::ToString(key));
+    Release(key, next);  // stores the schedule with the claim's end
   }
   if (s.committed && s.error.ok()) hooks.Post({s.thread, s.title, s.events});
   const int64_t in_s = (next.next_due.micros() - clock->WallNow().micros()) / 1'000'000;
@@ -262,6 +280,13 @@ void Service::Loop::Rescan() {
 
 void Service::Loop::Poll() {
   if (stopping || polling || damaged) return;
+  if (!PollHere()) {  // another daemon polls, or polled within the interval
+    discovery_timer.expires_after(config->discovery.interval);
+    discovery_timer.async_wait([this](const asio::error_code& ec) {
+      if (!ec) Poll();
+    });
+    return;
+  }
   polling = true;
   pool->Submit([this](WorkerTools& tools) {
     Result<std::vector<model::HotItem>> items =
@@ -275,6 +300,11 @@ void Service::Loop::OnHotList(Result<std::vector<model::HotItem>> items) {
   polling = false;
   if (stopping) return MaybeFinish();
   int added = 0;
+  // The archive's stamp of the last poll, for the other daemons and timer runs: losing it
+  // costs only an early poll, so a failure is no store problem.
+  if (Status st = store->SetMark(pipeline::kHotListMark, clock->WallNow()); !st.ok()) {
+    spdlog::warn("hot list: cannot record the poll's time: {}", st.ToString());
+  }
   if (!items.ok()) {
     spdlog::warn("hot list: {}", items.status().ToString());
   } else {
@@ -328,7 +358,10 @@ Service::~Service() = default;
 
 int Service::Run() {
   Loop loop(*this, config_);
-  if (int rc = loop.Start(); rc != 0) return rc;
+  if (int rc = loop.Start(); rc != 0) {
+    if (loop.store) loop.Deregister();  // a start that failed after registering
+    return rc;
+  }
   {
     std::lock_guard lock(mu_);
     loop_ = &loop;

@@ -27,6 +27,7 @@
 #include "fetch/http_client.h"
 #include "fetch/sources/zhihu_url.h"
 #include "pipeline/discovery.h"
+#include "pipeline/standalone.h"
 #include "notify/notify.h"
 
 namespace archivist::daemon {
@@ -50,13 +51,14 @@ struct Service::Loop {
                 warning ? spdlog::warn("{}", m) : spdlog::info("{}", m);
               }),
         tick_timer(io), rescan_timer(io), watchdog_timer(io), discovery_timer(io), stop_timer(io),
-        host_timer(io),
+        host_timer(io), heartbeat_timer(io),
         signals(io, SIGTERM, SIGINT, SIGHUP) {}
 
   int Start();
   Status StartStatus();
   void Tick();
   void ScheduleTick(std::chrono::milliseconds after);
+  std::chrono::milliseconds UntilNextWakeup() const;
   void OnRefreshed(const store::ThreadKey& key, Result<pipeline::RefreshSummary> done);
   void AfterRefresh();
   void Rescan();
@@ -70,6 +72,16 @@ struct Service::Loop {
   void BeginStop(const char* why, int forced_status);
   void MaybeFinish();
   void Publish();
+  // Claims by lease (service_claims.cc).
+  Status Register();
+  store::DaemonRecord Record() const;
+  void StartClaimed(const std::vector<store::ThreadKey>& proposed);
+  void Submit(const store::ThreadKey& key);
+  void Release(const store::ThreadKey& key, const std::optional<store::Schedule>& schedule);
+  void Heartbeat();
+  void Deregister();
+  Timestamp LeaseEnd() const;
+  bool PollHere();
   void StoreWrite(const Status& st, const std::string& what);
   bool FoundDamage(const Status& st);
   std::string StatusLine() const;
@@ -93,6 +105,7 @@ struct Service::Loop {
   asio::io_context io;
   asio::steady_timer tick_timer, rescan_timer, watchdog_timer, discovery_timer, stop_timer;
   asio::steady_timer host_timer;  // WatchHosts
+  asio::steady_timer heartbeat_timer;  // Heartbeat: renews the leases and the daemon record
   asio::signal_set signals;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<Scheduler> scheduler;
@@ -100,6 +113,8 @@ struct Service::Loop {
   std::unique_ptr<StatusServer> status;
   std::string host;
   std::string status_address;  // the bound status address, e.g. "127.0.0.1:9184"
+  std::string daemon_id;  // this process's lease owner and record in the archive
+  bool registered = false;
   bool stopping = false;
   bool damaged = false;  // the archive is damaged: nothing more is started or written
   bool polling = false;

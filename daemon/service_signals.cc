@@ -123,6 +123,7 @@ void Service::Loop::MaybeFinish() {
   signals.cancel();
   if (status) status->Stop();
   pool->Stop();
+  Deregister();  // releases this daemon's leases at once
   spdlog::info("stopped");
   io.stop();
 }

@@ -6,12 +6,9 @@
 // nothing, schedule included; the other refresh stored its own.
 #include "pipeline/standalone.h"
 
-#include <fstream>
 #include <memory>
 #include <random>
-#include <sstream>
 
-#include "base/atomic_file.h"
 
 namespace archivist::pipeline {
 namespace {
@@ -76,31 +73,21 @@ Result<std::vector<store::ThreadKey>> RetireExpired(store::Store& store, Timesta
   return retired;
 }
 
-std::string HotListStampPath(const std::string& store_path) {
-  return store_path + ".hot-list";
+bool HotListPollDue(store::Store& store, Timestamp now, const config::DiscoveryConfig& discovery) {
+  Result<std::optional<Timestamp>> last = store.GetMark(kHotListMark);
+  if (!last.ok() || !*last) return true;
+  const int64_t interval_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(discovery.interval).count();
+  return (*last)->micros() > now.micros() || now.micros() - (*last)->micros() >= interval_us;
 }
 
 Result<HotListPoll> PollHotListIfDue(HotListSource& source, store::Store& store, Timestamp now,
-                                     const config::DiscoveryConfig& discovery,
-                                     const std::string& stamp_path) {
+                                     const config::DiscoveryConfig& discovery) {
   HotListPoll poll;
-  std::ifstream in(stamp_path);
-  std::string text;
-  if (in && std::getline(in, text)) {
-    Result<Timestamp> last = ParseIso8601(text);
-    const int64_t interval_us =
-        std::chrono::duration_cast<std::chrono::microseconds>(discovery.interval).count();
-    if (last.ok() && last->micros() <= now.micros() &&
-        now.micros() - last->micros() < interval_us) {
-      return poll;
-    }
-  }
+  if (!HotListPollDue(store, now, discovery)) return poll;
   poll.polled = true;
   Result<std::vector<model::HotItem>> items = source.HotList();
-  AtomicWriteOptions write;
-  write.durable = false;  // a lost stamp only costs an early poll
-  write.mode = 0600;
-  if (Status st = WriteFileAtomically(stamp_path, now.ToIso8601() + "\n", write); !st.ok()) {
+  if (Status st = store.SetMark(kHotListMark, now); !st.ok()) {
     poll.error = st.WithContext("recording the hot-list poll");
   }
   if (!items.ok()) {

@@ -10,7 +10,9 @@
 //   - RetireExpired: discovered threads whose tracking period is over are retired, as the
 //     daemon's scheduler retires them;
 //   - PollHotListIfDue: one poll of the hot list (discovery.zhihu_hot) when discovery.interval
-//     has passed since the last one, whose time is kept in a small file beside the archive.
+//     has passed since the last one, whose time is the archive's "hot-list" mark
+//     (Store::GetMark: a file beside an SQLite archive, a row of a PostgreSQL one, so every
+//     daemon and run of a shared archive sees it).
 //
 // Thread-safety: functions over the Store they are given (one Store per thread).
 #ifndef ARCHIVIST_PIPELINE_STANDALONE_H_
@@ -48,15 +50,17 @@ struct HotListPoll {
   Status error;               // the poll failed (nothing added); the next one is after interval
 };
 
-// The file beside the archive that holds the time of the last hot-list poll.
-std::string HotListStampPath(const std::string& store_path);
+// The archive's mark of the last hot-list poll (Store::GetMark).
+inline constexpr const char* kHotListMark = "hot-list";
 
-// Polls `source` when `discovery.interval` has passed since the time in `stamp_path` (or it
-// holds none), adds the new questions as discovered threads, and writes the poll's time.
-// Fails only for a store error (a failed poll is `error` in the result).
+// Whether `discovery.interval` has passed since the last poll of the hot list (or none was
+// recorded, or its time is in the future). A mark that cannot be read counts as none.
+bool HotListPollDue(store::Store& store, Timestamp now, const config::DiscoveryConfig& discovery);
+
+// Polls `source` when HotListPollDue, adds the new questions as discovered threads, and marks
+// the poll's time. Fails only for a store error (a failed poll is `error` in the result).
 Result<HotListPoll> PollHotListIfDue(HotListSource& source, store::Store& store, Timestamp now,
-                                     const config::DiscoveryConfig& discovery,
-                                     const std::string& stamp_path);
+                                     const config::DiscoveryConfig& discovery);
 
 }  // namespace archivist::pipeline
 

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <deque>
 
 #include "base/fake_clock.h"
@@ -116,17 +118,18 @@ TEST_F(StandaloneTest, ExpiredDiscoveredThreadsAreRetired) {
 TEST_F(StandaloneTest, TheHotListIsPolledOncePerInterval) {
   config::DiscoveryConfig d;
   d.interval = std::chrono::minutes(30);
-  const std::string stamp = HotListStampPath(dir_ + "/archive.db");
-  auto first = PollHotListIfDue(source_, *store_, clock_.WallNow(), d, stamp);
+  auto first = PollHotListIfDue(source_, *store_, clock_.WallNow(), d);
   ASSERT_TRUE(first.ok());
   EXPECT_TRUE(first->polled);
   EXPECT_EQ(first->listed, 2);
   ASSERT_EQ(first->added.size(), 1u);  // 42 is known
   EXPECT_EQ(first->added[0].key.id, 7u);
+  // An SQLite archive keeps the mark beside it, where it was before marks were the store's.
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/archive.db.hot-list"));
   clock_.Advance(std::chrono::minutes(29));
-  EXPECT_FALSE(PollHotListIfDue(source_, *store_, clock_.WallNow(), d, stamp)->polled);
+  EXPECT_FALSE(PollHotListIfDue(source_, *store_, clock_.WallNow(), d)->polled);
   clock_.Advance(std::chrono::minutes(1));
-  EXPECT_TRUE(PollHotListIfDue(source_, *store_, clock_.WallNow(), d, stamp)->polled);
+  EXPECT_TRUE(PollHotListIfDue(source_, *store_, clock_.WallNow(), d)->polled);
   EXPECT_EQ(source_.hot_polls, 2);
 }
 

@@ -140,6 +140,12 @@ class CheckingSink final : public ArchiveSink {
 
 std::span<const CopyTable> CopiedTables() { return kTables; }
 
+std::span<const std::string_view> NotCopied() {
+  static constexpr std::string_view kNotCopied[] = {"threads.lease_owner", "threads.lease_until",
+                                                     "daemons.*", "marks.*"};
+  return kNotCopied;
+}
+
 Status NotEmptyError(std::string_view archive, int64_t threads, std::string_view table) {
   return Status::InvalidArgument(
       std::string(archive) + " is not empty (it holds " + std::to_string(threads) +

@@ -47,6 +47,11 @@ struct CopyTable {
 // every column of each. A table or column added to the schema must be added here
 // (copy_test.cc compares this list with both backends' schemas).
 std::span<const CopyTable> CopiedTables();
+// What is deliberately not copied, as "table.column" or "table.*": the coordination of the
+// daemons working on a PostgreSQL archive (threads' leases, daemon records, shared marks such
+// as the last hot-list poll). It belongs to the running daemons of one archive, not to its
+// history; a copy starts with no lease held and polls the hot list at its first chance.
+std::span<const std::string_view> NotCopied();
 
 // One value: NULL, an integer, text (UTF-8 bytes as stored), or raw bytes (a BLOB / bytea).
 struct CopyBlob {

@@ -108,6 +108,27 @@ CREATE TABLE orders (
 CREATE INDEX orders_thread ON orders (thread_id, at);
 )sql";
 
+// Several daemons on one archive (docs/store.md "Claims and leases"): a thread's lease, the
+// daemons working on the archive, and named times shared by them (the hot-list poll).
+constexpr const char* kPgSchemaV2 = R"sql(
+ALTER TABLE threads ADD COLUMN lease_owner text, ADD COLUMN lease_until bigint,
+  ADD CHECK ((lease_owner IS NULL) = (lease_until IS NULL));
+CREATE INDEX threads_lease_owner ON threads (lease_owner) WHERE lease_owner IS NOT NULL;
+
+CREATE TABLE daemons (
+  id           text   PRIMARY KEY,
+  host         text   NOT NULL,
+  pid          bigint NOT NULL,
+  version      text   NOT NULL,
+  started_at   bigint NOT NULL,
+  heartbeat_at bigint NOT NULL
+);
+
+CREATE TABLE marks (
+  name text   PRIMARY KEY,
+  at   bigint NOT NULL
+);
+)sql";
 
 // The images the answers show (docs/media.md); the SQLite schema's version 4.
 constexpr const char* kPgSchemaMedia = R"sql(
@@ -150,7 +171,8 @@ CREATE INDEX media_fetches_url ON media_fetches (url, at);
 
 constexpr Migration kPgMigrations[] = {
     {1, kPgSchemaV1},
-    {2, kPgSchemaMedia},
+    {2, kPgSchemaV2},
+    {3, kPgSchemaMedia},
 };
 
 // An arbitrary constant: the advisory lock migrations hold ("ARCV").

@@ -85,6 +85,18 @@ class PgStore final : public Store {
 
   Status DumpTo(ArchiveSink& sink) override;
   Result<std::unique_ptr<ArchiveSink>> BeginLoad() override;
+  // Claims and leases (store.h).
+  Result<Claims> ClaimThreads(const std::vector<ThreadKey>& keys, const std::string& owner,
+                              Timestamp now, Timestamp lease_until) override;
+  Result<bool> ReleaseClaim(const ThreadKey& key, const std::string& owner,
+                            const std::optional<Schedule>& schedule) override;
+  Status RegisterDaemon(const DaemonRecord& daemon) override;
+  Result<int> Heartbeat(const std::string& id, Timestamp now, Timestamp lease_until) override;
+  Status DeregisterDaemon(const std::string& id) override;
+  Result<std::vector<DaemonRecord>> Daemons(Timestamp now) override;
+  Result<bool> TryDiscoveryLock() override;
+  Result<std::optional<Timestamp>> GetMark(const std::string& name) override;
+  Status SetMark(const std::string& name, Timestamp at) override;
 
  private:
   explicit PgStore(std::unique_ptr<PgConn> db);
@@ -102,8 +114,11 @@ class PgStore final : public Store {
   Status WriteMediaRefs(int64_t revision_row, const std::vector<std::string>& urls);
   Result<int64_t> RenormalizeBatch(int version, const Renormalizer& convert, int64_t* after_id);
 
+  Result<std::optional<Timestamp>> RetryAt(const ThreadKey& key, Timestamp now);
+
   std::unique_ptr<PgConn> db_;
   FaultHook fault_hook_;
+  bool discovery_lock_ = false;  // TryDiscoveryLock succeeded on this connection
 };
 
 }  // namespace archivist::store

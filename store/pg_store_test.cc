@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -67,21 +69,41 @@ TEST_F(PgStoreTest, AnotherApplicationsDatabaseIsRefusedUntouched) {
 }
 
 TEST_F(PgStoreTest, MigratesInOrderAndRefusesANewerDatabaseUntouched) {
+  // This build's migrations and one more.
   std::vector<Migration> future(PgMigrations().begin(), PgMigrations().end());
-  const std::string next = std::to_string(PgCurrentSchemaVersion() + 1) + "\n";
-  future.push_back({PgCurrentSchemaVersion() + 1, "ALTER TABLE threads ADD COLUMN extra bigint"});
+  const int next = PgCurrentSchemaVersion() + 1;
+  future.push_back({next, "ALTER TABLE threads ADD COLUMN extra bigint"});
+  const std::string next_version = std::to_string(next) + "\n";
   ASSERT_TRUE(PgStore::Open(uri_).ok());
   auto newer = PgStore::OpenWithMigrations(uri_, {}, future);
   ASSERT_TRUE(newer.ok()) << newer.status().ToString();
-  EXPECT_EQ(Sql("SELECT version FROM archivist_schema"), next);
+  EXPECT_EQ(Sql("SELECT version FROM archivist_schema"), next_version);
   ASSERT_TRUE((*newer)->AddThread({"zhihu", 5}, Timestamp::FromSeconds(1)).ok());
   newer->reset();
   auto old = PgStore::Open(uri_);
   ASSERT_FALSE(old.ok());
   EXPECT_EQ(old.status().code(), Status::Code::kInvalidArgument) << old.status().ToString();
   EXPECT_NE(old.status().message().find("newer than this archivist"), std::string::npos);
-  EXPECT_EQ(Sql("SELECT version FROM archivist_schema"), next);
+  EXPECT_EQ(Sql("SELECT version FROM archivist_schema"), next_version);
   EXPECT_EQ(Sql("SELECT source_id FROM threads"), "5\n");
+}
+
+// Version 2 (leases, daemons, marks) over a version 1 archive holding a thread.
+TEST_F(PgStoreTest, Version2KeepsTheThreadsOfVersion1) {
+  {
+    auto v1 = PgStore::OpenWithMigrations(uri_, {}, PgMigrations().first(1));
+    ASSERT_TRUE(v1.ok()) << v1.status().ToString();
+    ASSERT_TRUE((*v1)->AddThread({"zhihu", 5}, Timestamp::FromSeconds(1)).ok());
+    ASSERT_TRUE((*v1)->SetSchedule({"zhihu", 5}, {Timestamp::FromSeconds(9), 60}).ok());
+  }
+  auto now = PgStore::Open(uri_);
+  ASSERT_TRUE(now.ok()) << now.status().ToString();
+  EXPECT_EQ(Sql("SELECT version FROM archivist_schema"), "2\n");
+  EXPECT_EQ(Sql("SELECT source_id, next_due_at, lease_owner FROM threads"), "5|9000000|\n");
+  auto claims = (*now)->ClaimThreads({{"zhihu", 5}}, "a", Timestamp::FromSeconds(10),
+                                     Timestamp::FromSeconds(20));
+  ASSERT_TRUE(claims.ok()) << claims.status().ToString();
+  EXPECT_EQ(claims->claimed.size(), 1u);
 }
 
 TEST_F(PgStoreTest, ReadOnlyReadsButRefusesWrites) {

@@ -87,6 +87,18 @@ class SqliteStore final : public Store {
 
   Status DumpTo(ArchiveSink& sink) override;
   Result<std::unique_ptr<ArchiveSink>> BeginLoad() override;
+  // Claims and leases (store.h).
+  Result<Claims> ClaimThreads(const std::vector<ThreadKey>& keys, const std::string& owner,
+                              Timestamp now, Timestamp lease_until) override;
+  Result<bool> ReleaseClaim(const ThreadKey& key, const std::string& owner,
+                            const std::optional<Schedule>& schedule) override;
+  Status RegisterDaemon(const DaemonRecord& daemon) override;
+  Result<int> Heartbeat(const std::string& id, Timestamp now, Timestamp lease_until) override;
+  Status DeregisterDaemon(const std::string& id) override;
+  Result<std::vector<DaemonRecord>> Daemons(Timestamp now) override;
+  Result<bool> TryDiscoveryLock() override;
+  Result<std::optional<Timestamp>> GetMark(const std::string& name) override;
+  Status SetMark(const std::string& name, Timestamp at) override;
 
  private:
   explicit SqliteStore(std::unique_ptr<Db> db);

@@ -166,6 +166,33 @@ struct ThreadAt {
 
 class ArchiveSink;  // store/copy.h
 
+// Several daemons on one archive (the claim block of Store below).
+// One refused claim: why, as the time to ask again.
+struct ClaimRefusal {
+  ThreadKey key;
+  // When the thread may be claimable: its stored next due time, or the end of another
+  // owner's live lease, whichever is later (at or before `now`: its row was busy, ask again
+  // soon). Unset: the thread is no longer active or not in the archive.
+  std::optional<Timestamp> retry_at;
+};
+
+struct Claims {
+  std::vector<ThreadKey> claimed;    // now held by the owner until the lease's end
+  std::vector<ThreadKey> takeovers;  // of `claimed`: the previous lease had expired unreleased
+  std::vector<ClaimRefusal> refused;
+};
+
+// A daemon working on the archive, as it registered itself.
+struct DaemonRecord {
+  std::string id;       // unique per process: "<host>-<pid>-<random>"
+  std::string host;
+  int64_t pid = 0;
+  std::string version;  // archivist's version
+  Timestamp started;
+  Timestamp heartbeat;  // its last heartbeat
+  int threads_held = 0;  // threads under its live lease (Daemons() fills it)
+};
+
 // Re-derives Markdown from raw HTML (normalize::HtmlToMarkdown bound to its options).
 using Renormalizer = std::function<std::string(std::string_view html)>;
 
@@ -314,6 +341,40 @@ class Store : public MediaStore {
   // A sink that writes into this archive in ONE transaction, held until its Commit (other
   // writers wait meanwhile). kInvalidArgument naming the archive when it holds any row.
   virtual Result<std::unique_ptr<ArchiveSink>> BeginLoad() = 0;
+
+  // ---- Several daemons on one archive: claims by lease, daemon records, discovery ----
+  // (docs/store.md "Claims and leases"). A PostgreSQL archive is shared by any number of
+  // daemons: a thread is refreshed only by the owner of its live lease. A file archive has
+  // one daemon (its lock file, base/lock_file.h): its claims are always granted, it keeps no
+  // leases and no daemon records, its discovery lock is always held, and its marks are small
+  // files beside it (`<archive>.<name>`).
+
+  // Claims each of `keys` that is active, due at `now` (next_due unset or at or before it)
+  // and under no live lease of another owner (none, `owner`'s own, or one that ended at or
+  // before `now`), for `owner` until `lease_until`. A thread whose row another transaction holds is refused, not waited for.
+  virtual Result<Claims> ClaimThreads(const std::vector<ThreadKey>& keys, const std::string& owner,
+                                      Timestamp now, Timestamp lease_until) = 0;
+  // Ends `owner`'s claim of `key` and, when given, stores `schedule` in the same statement.
+  // False, writing nothing, when the thread is no longer `owner`'s (its lease ended and
+  // another owner claimed it).
+  virtual Result<bool> ReleaseClaim(const ThreadKey& key, const std::string& owner,
+                                    const std::optional<Schedule>& schedule) = 0;
+  // Records a daemon (replacing a record of the same id) and forgets records whose heartbeat
+  // is older than a day.
+  virtual Status RegisterDaemon(const DaemonRecord& daemon) = 0;
+  // Stamps `id`'s heartbeat with `now` and extends every lease it holds to `lease_until`;
+  // returns how many threads it holds. kNotFound when `id` is not registered.
+  virtual Result<int> Heartbeat(const std::string& id, Timestamp now, Timestamp lease_until) = 0;
+  // Releases every lease of `id` (their threads keep their schedules) and removes its record.
+  virtual Status DeregisterDaemon(const std::string& id) = 0;
+  // Every registered daemon, oldest first, with the threads under its lease live at `now`.
+  virtual Result<std::vector<DaemonRecord>> Daemons(Timestamp now) = 0;
+  // The discovery lock: true when this connection holds it (now or already). Held until the
+  // store is closed or its connection lost, so one daemon at a time polls the hot list.
+  virtual Result<bool> TryDiscoveryLock() = 0;
+  // Named times shared by every process of the archive, e.g. "hot-list", the last poll.
+  virtual Result<std::optional<Timestamp>> GetMark(const std::string& name) = 0;
+  virtual Status SetMark(const std::string& name, Timestamp at) = 0;
 };
 
 }  // namespace archivist::store

@@ -20,6 +20,11 @@ class SqliteArchive final : public TestArchive {
     store_->SetFaultHook(std::move(hook));
   }
   std::string Query(const std::string& sql) override { return testing::Query(path_, sql); }
+  Result<std::unique_ptr<Store>> OpenAnother() override {
+    Result<std::unique_ptr<SqliteStore>> s = SqliteStore::Open(path_);
+    if (!s.ok()) return s.status();
+    return std::unique_ptr<Store>(std::move(*s));
+  }
 
  private:
   std::string path_;
@@ -40,6 +45,7 @@ class SqliteTempArchive final : public TestArchive {
     inner_->SetFaultHook(std::move(hook));
   }
   std::string Query(const std::string& sql) override { return inner_->Query(sql); }
+  Result<std::unique_ptr<Store>> OpenAnother() override { return inner_->OpenAnother(); }
 
  private:
   TempDir dir_;
@@ -48,8 +54,13 @@ class SqliteTempArchive final : public TestArchive {
 
 class PgArchive final : public TestArchive {
  public:
-  PgArchive(std::unique_ptr<PgStore> store, std::unique_ptr<PgConn> raw)
-      : store_(std::move(store)), raw_(std::move(raw)) {}
+  PgArchive(std::string uri, std::unique_ptr<PgStore> store, std::unique_ptr<PgConn> raw)
+      : uri_(std::move(uri)), store_(std::move(store)), raw_(std::move(raw)) {}
+  Result<std::unique_ptr<Store>> OpenAnother() override {
+    Result<std::unique_ptr<PgStore>> s = PgStore::Open(uri_);
+    if (!s.ok()) return s.status();
+    return std::unique_ptr<Store>(std::move(*s));
+  }
   Store& store() override { return *store_; }
   void SetFaultHook(std::function<Status(std::string_view)> hook) override {
     store_->SetFaultHook(std::move(hook));
@@ -86,6 +97,7 @@ class PgArchive final : public TestArchive {
     return out;
   }
 
+  std::string uri_;
   std::unique_ptr<PgStore> store_;
   std::unique_ptr<PgConn> raw_;
 };
@@ -105,7 +117,7 @@ Result<std::unique_ptr<TestArchive>> OpenPgArchive() {
   if (!store.ok()) return store.status();
   Result<std::unique_ptr<PgConn>> raw = PgConn::Connect(*uri);
   if (!raw.ok()) return raw.status();
-  return std::unique_ptr<TestArchive>(new PgArchive(std::move(*store), std::move(*raw)));
+  return std::unique_ptr<TestArchive>(new PgArchive(*uri, std::move(*store), std::move(*raw)));
 }
 
 }  // namespace

@@ -28,6 +28,8 @@ class TestArchive {
   // own; every row of every statement as "col|col|…" lines (NULL as "∅"). Fails the
   // current test on an error.
   virtual std::string Query(const std::string& sql) = 0;
+  // A second connection to the same archive, as another process would open it.
+  virtual Result<std::unique_ptr<Store>> OpenAnother() = 0;
   // Every row of every archive table, for all-or-nothing comparisons.
   std::string Dump();
 };
