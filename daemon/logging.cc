@@ -57,7 +57,7 @@ RefreshLine FormatRefresh(const store::ThreadKey& key, const pipeline::RefreshSu
   const std::string error = ErrorText(s);
   RefreshLine line;
   line.text = fmt::format(
-      "refresh {} {} http={} pages={} answers={} events={} ({}) fetch={}ms next_in={}s{}{}{}{}",
+      "refresh {} {} http={} pages={} answers={} events={} ({}) fetch={}ms next_in={}s{}{}{}{}{}",
       store::ToString(key), model::OutcomeName(s.outcome), s.HttpStatus(), s.pages,
       s.answers_now, s.EventCount(), EventsText(s), s.fetch_duration.count(), next_in_seconds,
       s.skipped_items > 0 ? fmt::format(" skipped_items={}", s.skipped_items) : "",

@@ -118,7 +118,6 @@ class PgStore final : public Store {
 
   std::unique_ptr<PgConn> db_;
   FaultHook fault_hook_;
-  bool discovery_lock_ = false;  // TryDiscoveryLock succeeded on this connection
 };
 
 }  // namespace archivist::store

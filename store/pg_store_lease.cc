@@ -135,12 +135,14 @@ Result<std::vector<DaemonRecord>> PgStore::Daemons(Timestamp now) {
   return out;
 }
 
+// Asked of the server every time, never remembered: a connection lost and taken up again
+// (pg_conn.h) has lost the lock with the old session, and another daemon may hold it now.
+// Taking a session lock this session already holds succeeds again (and stacks, harmlessly:
+// the server releases every level when the session ends).
 Result<bool> PgStore::TryDiscoveryLock() {
-  if (discovery_lock_) return true;
   Result<PgRows> r = db_->Query("SELECT pg_try_advisory_lock($1)", {kDiscoveryLock});
   if (!r.ok()) return r.status();
-  discovery_lock_ = r->Text(0, 0) == "t";
-  return discovery_lock_;
+  return r->Text(0, 0) == "t";
 }
 
 Result<std::optional<Timestamp>> PgStore::GetMark(const std::string& name) {

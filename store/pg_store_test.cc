@@ -88,7 +88,7 @@ TEST_F(PgStoreTest, MigratesInOrderAndRefusesANewerDatabaseUntouched) {
   EXPECT_EQ(Sql("SELECT source_id FROM threads"), "5\n");
 }
 
-// Version 2 (leases, daemons, marks) over a version 1 archive holding a thread.
+// Version 2 (leases, daemons, marks) and later over a version 1 archive holding a thread.
 TEST_F(PgStoreTest, Version2KeepsTheThreadsOfVersion1) {
   {
     auto v1 = PgStore::OpenWithMigrations(uri_, {}, PgMigrations().first(1));
@@ -98,7 +98,8 @@ TEST_F(PgStoreTest, Version2KeepsTheThreadsOfVersion1) {
   }
   auto now = PgStore::Open(uri_);
   ASSERT_TRUE(now.ok()) << now.status().ToString();
-  EXPECT_EQ(Sql("SELECT version FROM archivist_schema"), "2\n");
+  EXPECT_EQ(Sql("SELECT version FROM archivist_schema"),
+            std::to_string(PgCurrentSchemaVersion()) + "\n");
   EXPECT_EQ(Sql("SELECT source_id, next_due_at, lease_owner FROM threads"), "5|9000000|\n");
   auto claims = (*now)->ClaimThreads({{"zhihu", 5}}, "a", Timestamp::FromSeconds(10),
                                      Timestamp::FromSeconds(20));
@@ -207,6 +208,22 @@ TEST_F(PgStoreTest, ALostConnectionIsTakenUpAgainWithItsSessionSettings) {
                   .ok());
   EXPECT_EQ(Sql("SELECT count(*) FROM threads"), "1\n");
   EXPECT_EQ(Sql("SELECT count(*) FROM fetches"), "1\n");
+}
+
+// The discovery lock lives and dies with the session: a daemon whose connection was lost (and
+// taken up again) no longer holds it, and another daemon may take it meanwhile.
+TEST_F(PgStoreTest, TheDiscoveryLockIsLostWithTheConnection) {
+  auto a = PgStore::Open(uri_);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_TRUE(*(*a)->TryDiscoveryLock());
+  TerminateOtherSessions(*raw_);
+  auto b = PgStore::Open(uri_);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_TRUE(*(*b)->TryDiscoveryLock());
+  Result<bool> again = (*a)->TryDiscoveryLock();
+  if (!again.ok()) again = (*a)->TryDiscoveryLock();  // the call that met the loss failed
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_FALSE(*again);
 }
 
 // A refresh whose connection is lost midway leaves nothing (the server rolls it back; no

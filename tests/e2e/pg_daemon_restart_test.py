@@ -5,8 +5,9 @@ server (docs/postgresql.md "When the server restarts").
 On a throwaway server (harness.PgServer) and mock_zhihu serving copies of two fixture
 questions, with short intervals:
  1. the daemon starts on the URI (no lock file beside anything) and records both threads;
- 2. the server is stopped: refreshes meanwhile are logged NOT STORED and nothing of them is
-    written; /healthz says what is wrong; the daemon keeps running;
+ 2. the server is stopped: no refresh starts meanwhile (the claims fail and are logged), or
+    one caught committing is logged NOT STORED and nothing of it is written; /healthz says
+    what is wrong; the daemon keeps running;
  3. the server starts again and one answer is edited at the source: the daemon records the
     edit (answer_edited, revision 2, exactly one such event), /healthz is ok again, and every
     event is whole (each answer has one answer_added).
@@ -16,6 +17,7 @@ The waits are hang guards, not timing assertions.
 usage: pg_daemon_restart_test.py --archivist PATH --mock PATH --data tests/data
 """
 import os
+import re
 import signal
 import subprocess
 import unittest
@@ -55,7 +57,12 @@ class PgDaemonRestartTest(unittest.TestCase):
         # a crash of it could lose commits the daemon was told were made.
         pg.stop(mode="fast")
         at = len(daemon.log())
-        daemon.wait_log("NOT STORED", "a refresh that could not be stored", after=at)
+        # No refresh starts while the archive cannot be reached: the claim of each due thread
+        # fails (a refresh caught committing at that moment would be NOT STORED instead).
+        harness.wait_until(lambda: re.search(r"store write failed, claiming threads|NOT STORED",
+                                             daemon.log()[at:]),
+                           "a claim or a commit refused by the stopped server",
+                           on_fail=daemon.tail)
         code, body = harness.http("GET", daemon.status_url + "/healthz")
         self.assertNotEqual(code, 200, body)
         self.assertIsNone(daemon.proc.poll(), daemon.tail())
