@@ -1,4 +1,4 @@
-// The daemon's claims by lease: how several daemons share one archive (docs/operations.md
+// The daemon's claims by lease: how several daemons share one archive (docs/postgresql.md
 // "Several daemons on one archive").
 //
 // The scheduler proposes, the store decides. Each tick the Scheduler names the threads it

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Three `archivist daemon`s on one PostgreSQL archive (docs/operations.md "Several daemons on
+"""Three `archivist daemon`s on one PostgreSQL archive (docs/postgresql.md "Several daemons on
 one archive"), against mock_zhihu serving 200 small questions, intervals of 2–4 s, a lease of
 5 s:
 
