@@ -28,7 +28,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import MockServer, archive_location, main, read, sql
+from harness import MockServer, archive_location, main, read, sql, write_question
 
 ARGS = None
 QID = "1982867494206211639"  # 7 short answers: 3 pages at page size 3
@@ -100,20 +100,8 @@ class TimelineTest(unittest.TestCase):
         shutil.rmtree(cls.tmp)
 
     @classmethod
-    def dump(cls, answers, title=None):
-        qpath = os.path.join(cls.root, QID, "question.json")
-        q = json.loads(read(qpath))
-        if title is not None:
-            q["title"] = title
-        for path, obj in ((qpath, q), (os.path.join(cls.root, QID, "answers.json"), answers)):
-            with open(path + ".new", "w") as f:
-                json.dump(obj, f, ensure_ascii=False)
-            os.replace(path + ".new", path)
-        return q["title"]
-
-    @classmethod
     def step(cls, name, answers, title=None, faults="", extra=()):
-        t = cls.dump(answers, title)
+        t = write_question(cls.root, QID, answers, title)
         cls.mock.set_faults(faults)
         p = cls.cli.refresh(cls.export, *extra)
         cls.results[name] = p

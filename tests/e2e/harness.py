@@ -110,6 +110,20 @@ def read(path, mode="r"):
         return f.read()
 
 
+def write_question(root, qid, answers, title=None):
+    """Replaces the dump of question `qid` under `root` at once (the mock re-reads it on every
+    request): its answers, and its title when given. Returns the title served now."""
+    qpath = os.path.join(root, qid, "question.json")
+    q = json.loads(read(qpath))
+    if title is not None:
+        q["title"] = title
+    for path, obj in ((qpath, q), (os.path.join(root, qid, "answers.json"), answers)):
+        with open(path + ".new", "w") as f:
+            json.dump(obj, f, ensure_ascii=False)
+        os.replace(path + ".new", path)
+    return q["title"]
+
+
 def sql(db, query, args=()):
     """The rows of one statement on `db` (committed; the connection is closed after). `db` is
     an SQLite file or a PostgreSQL URI of a PgServer's (pg_sql; no `args` there)."""

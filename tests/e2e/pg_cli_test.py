@@ -27,7 +27,7 @@ import time
 import unittest
 import urllib.request
 
-from harness import MockServer, PgServer, main, on_a_terminal, read, sql
+from harness import MockServer, PgServer, main, on_a_terminal, read, sql, write_question
 
 ARGS = None
 QID = "1982867494206211639"  # 7 short answers
@@ -107,19 +107,8 @@ class ParityTest(unittest.TestCase):
         shutil.rmtree(cls.tmp)
 
     @classmethod
-    def write(cls, answers, title=None):
-        qpath = os.path.join(cls.root, QID, "question.json")
-        q = json.loads(read(qpath))
-        if title is not None:
-            q["title"] = title
-        for path, obj in ((qpath, q), (os.path.join(cls.root, QID, "answers.json"), answers)):
-            with open(path + ".new", "w") as f:
-                json.dump(obj, f, ensure_ascii=False)
-            os.replace(path + ".new", path)
-
-    @classmethod
     def step(cls, answers, title=None, faults=""):
-        cls.write(answers, title)
+        write_question(cls.root, QID, answers, title)
         cls.mock.set_faults(faults)
         for cli in (cls.lite, cls.post):
             p = cli.run("refresh", QID, "--delay", "0", "--retries", "0", "--page-size", "3",
