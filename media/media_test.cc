@@ -32,6 +32,9 @@ TEST(MediaUrlsTest, OnlyHttpsOnConfiguredHosts) {
   EXPECT_FALSE(AllowedImageUrl("https://u:p@pic1.zhimg.com/a.jpg", hosts));
   EXPECT_FALSE(AllowedImageUrl("data:image/png;base64,AAAA", hosts));
   EXPECT_FALSE(AllowedImageUrl("https://sub.img.example/a.png", hosts));
+  const std::string path = "https://pic1.zhimg.com/";
+  EXPECT_TRUE(AllowedImageUrl(path + std::string(kMaxImageUrlBytes - path.size(), 'a'), hosts));
+  EXPECT_FALSE(AllowedImageUrl(path + std::string(kMaxImageUrlBytes, 'a'), hosts));
 }
 
 TEST(MediaUrlsTest, BaseUrlKeepsPathAndQuery) {

@@ -34,6 +34,7 @@ size_t PathStart(std::string_view url) {
 }  // namespace
 
 bool AllowedImageUrl(std::string_view url, const std::vector<std::string>& hosts) {
+  if (url.size() > kMaxImageUrlBytes) return false;
   const std::optional<fetch::Origin> origin = fetch::OriginOf(url);
   if (!origin || origin->scheme != "https" || origin->port != 443) return false;
   for (const std::string& pattern : hosts) {

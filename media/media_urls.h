@@ -13,7 +13,9 @@ namespace archivist::media {
 
 // True when `url` is https on one of `hosts`: "img.example" is that host, "*.example" any
 // subdomain of example (not example itself). Hosts compare without case; a URL with user
-// info or a port other than 443 is refused.
+// info, a port other than 443, or longer than kMaxImageUrlBytes (the answer's HTML is the
+// source's, and hostile: a URL is stored with every revision that shows it) is refused.
+inline constexpr size_t kMaxImageUrlBytes = 2048;
 bool AllowedImageUrl(std::string_view url, const std::vector<std::string>& hosts);
 
 // `url` with its scheme and host (and port) replaced by `base_url`'s, path and query kept;

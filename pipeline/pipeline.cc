@@ -218,6 +218,7 @@ Status Pipeline::ClassifyAndCommit(const store::ThreadKey& thread, const model::
     r.normalizer_version = normalize::kNormalizerVersion;
     if (options_.media_links) {
       for (std::string& url : normalize::ImageUrls(r.html)) {
+        if (r.image_urls.size() >= kMaxImagesPerRevision) break;
         if (options_.media_links(url)) r.image_urls.push_back(std::move(url));
       }
     }

@@ -107,6 +107,8 @@ struct RefreshSummary {
 // stores its decision with Store::SetSchedule: docs/design.md).
 using ScheduleDecider = std::function<std::optional<store::Schedule>(const RefreshSummary&)>;
 
+inline constexpr size_t kMaxImagesPerRevision = 1000;
+
 struct PipelineOptions {
   diff::ClassifyOptions classify;   // config schedule.delete_confirmations and gone_after
   normalize::Options normalize;     // image proxy (config zhihu.image_proxy)
@@ -120,6 +122,9 @@ struct PipelineOptions {
   // to it, pending, in the refresh's transaction (empty: none are, media archiving is off).
   // `media_step` runs after every committed refresh (before the export) and fetches the
   // thread's pending images; it never changes the refresh's outcome or events.
+  // At most kMaxImagesPerRevision are linked to one revision (the first ones the answer
+  // shows): the HTML is the source's, and an answer of a million images must not become a
+  // million rows per edit. Real answers show tens.
   std::function<bool(std::string_view url)> media_links;
   std::function<MediaSummary(store::Store&, const store::ThreadKey&)> media_step;
   ScheduleDecider schedule;         // may be empty: no schedule is stored

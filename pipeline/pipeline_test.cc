@@ -490,6 +490,26 @@ TEST_F(PipelineTest, ACancelledRefreshStoresNothing) {
   EXPECT_EQ(s.ChangeText(), "+0 ~1 -1");
 }
 
+// An answer that shows more images than any real one is linked to its first
+// kMaxImagesPerRevision, in the order it shows them; the refresh is otherwise as any other.
+TEST_F(PipelineTest, ARevisionLinksAtMostTheMaximumOfImages) {
+  options_.media_links = [](std::string_view url) { return url.find("zhimg") != url.npos; };
+  model::Answer a = A(1, "many");
+  a.content_html = "<p>many</p>";
+  for (size_t i = 0; i < kMaxImagesPerRevision + 500; ++i) {
+    a.content_html += "<img src=\"https://pic1.zhimg.com/v2-" + std::to_string(i) + ".jpg\">";
+  }
+  const RefreshSummary s = Run(Snap({a}));
+  ASSERT_TRUE(s.committed);
+  EXPECT_EQ(Kinds(), (std::vector<std::string>{"thread_added", "answer_added 1"}));
+  auto refs = store_->MediaRefs(kKey);
+  ASSERT_TRUE(refs.ok()) << refs.status().ToString();
+  ASSERT_EQ(refs->size(), kMaxImagesPerRevision);
+  EXPECT_EQ(refs->front().url, "https://pic1.zhimg.com/v2-0.jpg");
+  EXPECT_EQ(refs->back().url,
+            "https://pic1.zhimg.com/v2-" + std::to_string(kMaxImagesPerRevision - 1) + ".jpg");
+}
+
 // Media on: a new revision's images (only those media_links accepts) are linked with it, and
 // the media step runs after the commit; its failure is reported in the summary only — the
 // outcome, the events and the commit stand. A later refresh, even a failed fetch (its record
