@@ -214,14 +214,16 @@ Status Pipeline::ClassifyAndCommit(const store::ThreadKey& thread, const model::
       diff::Classify(state, snapshot, probes, options_.classify, summary.observed_at);
   ReleaseRevisedContent(snapshot, record.changes);
   for (model::NewRevision& r : record.changes.revisions) {
-    r.markdown = normalize::HtmlToMarkdown(r.html, options_.normalize);
-    r.normalizer_version = normalize::kNormalizerVersion;
+    // The image links first: their parse of the HTML then never overlaps the Markdown the
+    // converter returns (a 30 MiB answer's peak is one parse, not a parse and a document).
     if (options_.media_links) {
       for (std::string& url : normalize::ImageUrls(r.html)) {
         if (r.image_urls.size() >= kMaxImagesPerRevision) break;
         if (options_.media_links(url)) r.image_urls.push_back(std::move(url));
       }
     }
+    r.markdown = normalize::HtmlToMarkdown(r.html, options_.normalize);
+    r.normalizer_version = normalize::kNormalizerVersion;
   }
   // A probe cut short by the stop says nothing, and the stop should not wait for a commit.
   if (Cancelled(options_.cancel)) return cancelled();
