@@ -7,8 +7,8 @@ non-image type / a redirect to another host each recorded without failing the re
 adding an event, `export --media local` and `show --media local --at` linking files whose
 hash is their name (the images of that time), the viewer serving /media/<sha256> and no
 source or proxy URL, `media --check`, `backup` carrying the images, `[media] budget`, the
-daemon storing the images of its refreshes, and a SIGKILL while images are fetched losing
-nothing committed.
+daemon storing the images of its refreshes, a SIGKILL while images are fetched losing
+nothing committed, and the archive copied into PostgreSQL answering with the same images.
 
 usage: media_cli_test.py --archivist PATH --mock PATH --data tests/data
 """
@@ -26,8 +26,8 @@ import time
 import unittest
 import urllib.request
 
-from harness import (FixtureMock, archivist_daemon, main, read, scratch, sql, wait_until,
-                     write_config)
+from harness import (FixtureMock, PgServer, archivist_daemon, main, read, scratch, sql,
+                     wait_until, write_config)
 from image_server import ImageServer, image_bytes
 
 ARGS = None
@@ -247,6 +247,34 @@ class MediaTest(unittest.TestCase):
         con.close()
         p = self.run_a("media", "--check", db=copy, check=1)
         self.assertIn(beta.encode(), p.stderr)
+
+    def tree(self, folder):
+        """{relative path: bytes} of every file under folder."""
+        out = {}
+        for dirpath, _, files in os.walk(folder):
+            for name in files:
+                path = os.path.join(dirpath, name)
+                out[os.path.relpath(path, folder)] = read(path, "rb")
+        return out
+
+    def test_a_postgresql_archive_keeps_the_same_images(self):
+        # The archive copied into PostgreSQL answers with the same images, byte for byte.
+        with PgServer() as pg:
+            pg.create_database("media")
+            uri = pg.uri("media")
+            self.run_a("copy-archive", self.db, uri)
+            on_pg = self.run_a("media", QID, "--json", db=uri).stdout
+            self.assertEqual(on_pg, self.run_a("media", QID, "--json").stdout)
+            self.assertEqual(pg.psql("media", "SELECT count(*) FROM media"), "3\n")
+            p = self.run_a("media", "--check", db=uri)
+            self.assertIn(b"checked 3 images: 0 damaged", p.stdout)
+            trees = []
+            for name, db in (("export-lite", self.db), ("export-pg", uri)):
+                out = os.path.join(self.tmp, name)
+                self.run_a("export", out, "--media", "local", db=db)
+                trees.append(self.tree(out))
+            self.assertEqual(trees[0], trees[1])
+            self.assertEqual(len([k for k in trees[0] if k.startswith("media/")]), 2)
 
     def test_media_off_links_and_fetches_nothing(self):
         config = os.path.join(self.tmp, "off.toml")
