@@ -205,10 +205,7 @@ int RunRefresh(const RefreshArgs& args, const GlobalOptions& global) {
     tagger = std::move(*loaded);
   }
   pipeline::PipelineOptions options = pipeline::PipelineOptionsOf(*config);
-  options.export_more = [dir = config->export_dir, base = web::ConfiguredBaseUrl(config->web.listen)](
-                            store::Store& s, const store::ThreadKey& key, const AtomicWriteOptions& w) {
-    return web::WriteThreadFeeds(s, dir, key, base, w);
-  };
+  options.export_more = web::FeedsBesideExports(config->export_dir, config->web.listen);
   if (Status st = media::AttachMedia(options, *config, clock, politeness, nullptr,
                                      args.quiet ? nullptr : &notices);
       !st.ok()) {

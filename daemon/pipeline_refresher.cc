@@ -28,10 +28,7 @@ class PipelineRefresher final : public Refresher {
   static pipeline::PipelineOptions OptionsOf(const config::Config& c, const CancelToken* cancel) {
     pipeline::PipelineOptions o = pipeline::PipelineOptionsOf(c);
     o.cancel = cancel;  // the daemon's stop: nothing of a cancelled refresh is stored
-    o.export_more = [dir = c.export_dir, base = web::ConfiguredBaseUrl(c.web.listen)](
-                        store::Store& s, const store::ThreadKey& key, const AtomicWriteOptions& w) {
-      return web::WriteThreadFeeds(s, dir, key, base, w);
-    };
+    o.export_more = web::FeedsBesideExports(c.export_dir, c.web.listen);
     return o;
   }
 

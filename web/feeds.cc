@@ -121,8 +121,12 @@ Result<std::string> ThreadFeed(store::Store& store, const store::ThreadKey& key,
               base_url + "/question/" + id, limit);
 }
 
-Status WriteThreadFeeds(store::Store& store, const std::string& dir, const store::ThreadKey& key,
-                        const std::string& base_url, const AtomicWriteOptions& write) {
+namespace {
+
+// DIR/feeds, made when missing, with its all.atom written: the start of both writers below.
+// Returns the folder's path.
+Result<std::string> WriteArchiveFeed(store::Store& store, const std::string& dir,
+                                     const std::string& base_url, const AtomicWriteOptions& write) {
   const std::string feeds = dir + "/feeds";
   std::error_code ec;
   std::filesystem::create_directories(feeds, ec);
@@ -130,9 +134,32 @@ Status WriteThreadFeeds(store::Store& store, const std::string& dir, const store
   Result<std::string> all = ArchiveFeed(store, base_url);
   if (!all.ok()) return all.status();
   if (Status st = WriteFileAtomically(feeds + "/all.atom", *all, write); !st.ok()) return st;
+  return feeds;
+}
+
+// DIR/feeds/<qid>.atom.
+Status WriteThreadFeed(store::Store& store, const std::string& feeds, const store::ThreadKey& key,
+                       const std::string& base_url, const AtomicWriteOptions& write) {
   Result<std::string> feed = ThreadFeed(store, key, base_url);
   if (!feed.ok()) return feed.status();
   return WriteFileAtomically(feeds + "/" + std::to_string(key.id) + ".atom", *feed, write);
+}
+
+}  // namespace
+
+Status WriteThreadFeeds(store::Store& store, const std::string& dir, const store::ThreadKey& key,
+                        const std::string& base_url, const AtomicWriteOptions& write) {
+  Result<std::string> feeds = WriteArchiveFeed(store, dir, base_url, write);
+  if (!feeds.ok()) return feeds.status();
+  return WriteThreadFeed(store, *feeds, key, base_url, write);
+}
+
+std::function<Status(store::Store&, const store::ThreadKey&, const AtomicWriteOptions&)>
+FeedsBesideExports(const std::string& export_dir, const std::string& web_listen) {
+  return [dir = export_dir, base = ConfiguredBaseUrl(web_listen)](
+             store::Store& s, const store::ThreadKey& key, const AtomicWriteOptions& write) {
+    return WriteThreadFeeds(s, dir, key, base, write);
+  };
 }
 
 std::string ConfiguredBaseUrl(const std::string& web_listen) {
@@ -141,22 +168,14 @@ std::string ConfiguredBaseUrl(const std::string& web_listen) {
 
 Result<int> WriteFeeds(store::Store& store, const std::string& dir, const std::string& base_url,
                        const AtomicWriteOptions& write) {
-  const std::string feeds = dir + "/feeds";
-  std::error_code ec;
-  std::filesystem::create_directories(feeds, ec);
-  if (ec) return Status::IoError("cannot create " + feeds + ": " + ec.message());
-  Result<std::string> all = ArchiveFeed(store, base_url);
-  if (!all.ok()) return all.status();
-  if (Status st = WriteFileAtomically(feeds + "/all.atom", *all, write); !st.ok()) return st;
+  Result<std::string> feeds = WriteArchiveFeed(store, dir, base_url, write);
+  if (!feeds.ok()) return feeds.status();
   int written = 1;
   Result<std::vector<store::ThreadSummary>> threads = store.ListThreads();
   if (!threads.ok()) return threads.status();
   for (const store::ThreadSummary& t : *threads) {
     if (!t.first_archived) continue;
-    Result<std::string> feed = ThreadFeed(store, t.key, base_url);
-    if (!feed.ok()) return feed.status();
-    const std::string path = feeds + "/" + std::to_string(t.key.id) + ".atom";
-    if (Status st = WriteFileAtomically(path, *feed, write); !st.ok()) return st;
+    if (Status st = WriteThreadFeed(store, *feeds, t.key, base_url, write); !st.ok()) return st;
     ++written;
   }
   return written;

@@ -14,6 +14,7 @@
 #define ARCHIVIST_WEB_FEEDS_H_
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,11 @@ Result<int> WriteFeeds(store::Store& store, const std::string& dir, const std::s
 // atomically (what WriteFeeds writes, for the one thread that changed).
 Status WriteThreadFeeds(store::Store& store, const std::string& dir, const store::ThreadKey& key,
                         const std::string& base_url, const AtomicWriteOptions& write = {});
+
+// What a refresh writes beside each exported document (pipeline::PipelineOptions::export_more):
+// WriteThreadFeeds into `export_dir`, linked to the viewer at ConfiguredBaseUrl(web_listen).
+std::function<Status(store::Store&, const store::ThreadKey&, const AtomicWriteOptions&)>
+FeedsBesideExports(const std::string& export_dir, const std::string& web_listen);
 
 // The viewer's address for feed links written without a request to take it from:
 // http://<web.listen>, or the default listen address when the viewer is off.
