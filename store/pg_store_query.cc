@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <unordered_map>
 
+#include "store/change_query.h"
 #include "store/pg_conn.h"
 #include "store/pg_store.h"
 #include "store/zstd_codec.h"
@@ -154,12 +155,6 @@ Result<std::vector<EventRecord>> PgStore::Events(const EventQuery& query) {
 }
 
 namespace {
-
-constexpr const char* kChangeColumns =
-    "SELECT e.at, e.kind, t.source, t.source_id, t.title, a.source_id, r.number, "
-    "coalesce(r.author_name, a.author_name, ''), e.details, e.id FROM events e "
-    "JOIN threads t ON t.id = e.thread_id "
-    "LEFT JOIN answers a ON a.id = e.answer_id LEFT JOIN revisions r ON r.id = e.revision_id ";
 
 // The rows of a query over kChangeColumns, as ChangeRecords.
 Result<std::vector<ChangeRecord>> ReadChanges(const PgRows& q, const std::string& name) {

@@ -7,18 +7,13 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "store/change_query.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_store.h"
 
 namespace archivist::store {
 
 namespace {
-
-constexpr const char* kChangeColumns =
-    "SELECT e.at, e.kind, t.source, t.source_id, t.title, a.source_id, r.number, "
-    "coalesce(r.author_name, a.author_name, ''), e.details, e.id FROM events e "
-    "JOIN threads t ON t.id = e.thread_id "
-    "LEFT JOIN answers a ON a.id = e.answer_id LEFT JOIN revisions r ON r.id = e.revision_id ";
 
 // The rows of a statement over kChangeColumns, as ChangeRecords.
 Result<std::vector<ChangeRecord>> ReadChanges(Stmt& q, const std::string& path) {
