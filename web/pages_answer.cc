@@ -3,6 +3,7 @@
 // An answer id is unique per thread only (store/store.h AnswerKey): without ?question= the
 // store refuses an ambiguous id, and the page then lists the threads that hold it (found by
 // asking each thread, which only happens for such an id).
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,32 @@ Reply Choices(store::Store& store, const store::AnswerKey& key) {
   return reply;
 }
 
+// The answer's revisions, oldest first, with its key scoped to its question; or, when there
+// is nothing to show, the page to send instead (the questions to choose from for an id under
+// several, an error).
+struct Revisions {
+  std::vector<store::RevisionRecord> list;
+  store::AnswerKey scoped;
+  std::optional<Reply> instead;
+};
+
+Revisions LoadRevisions(store::Store& store, const store::AnswerKey& key) {
+  Revisions out;
+  Result<std::vector<store::RevisionRecord>> revisions = store.Revisions(key);
+  if (!revisions.ok() && key.question == 0 &&
+      revisions.status().code() == Status::Code::kInvalidArgument) {
+    out.instead = Choices(store, key);
+  } else if (!revisions.ok()) {
+    out.instead = StatusPage(revisions.status());
+  } else if (revisions->empty()) {
+    out.instead = ErrorPage(404, "answer " + ToString(key) + " has no revision");
+  } else {
+    out.list = std::move(*revisions);
+    out.scoped = {key.source, key.id, out.list.front().question};
+  }
+  return out;
+}
+
 std::string SourceTime(int64_t unix_seconds) {
   return unix_seconds > 0 ? PageTime(Timestamp::FromSeconds(unix_seconds)) : std::string("—");
 }
@@ -36,17 +63,13 @@ std::string SourceTime(int64_t unix_seconds) {
 }  // namespace
 
 Reply AnswerPage(store::Store& store, const store::AnswerKey& key) {
-  Result<std::vector<store::RevisionRecord>> revisions = store.Revisions(key);
-  if (!revisions.ok() && key.question == 0 &&
-      revisions.status().code() == Status::Code::kInvalidArgument) {
-    return Choices(store, key);
-  }
-  if (!revisions.ok()) return StatusPage(revisions.status());
-  if (revisions->empty()) return ErrorPage(404, "answer " + ToString(key) + " has no revision");
-  const store::AnswerKey scoped{key.source, key.id, revisions->front().question};
+  Revisions loaded = LoadRevisions(store, key);
+  if (loaded.instead) return std::move(*loaded.instead);
+  const std::vector<store::RevisionRecord>& revisions = loaded.list;
+  const store::AnswerKey& scoped = loaded.scoped;
   Result<store::ThreadSummary> thread = store.GetThread({key.source, scoped.question});
   const std::string title = thread.ok() ? thread->title : std::string();
-  const std::string& author = revisions->back().author_name;
+  const std::string& author = revisions.back().author_name;
   Reply reply;
   std::string& out = reply.body;
   out = PageStart("answer " + std::to_string(key.id) + (author.empty() ? "" : " by " + author));
@@ -58,7 +81,7 @@ Reply AnswerPage(store::Store& store, const store::AnswerKey& key) {
   out += "<table>\n<thead><tr><th>revision</th><th>seen</th><th>edited at the source</th>"
          "<th>author</th><th>size</th><th></th></tr></thead>\n<tbody>\n";
   std::string previous;
-  for (const store::RevisionRecord& meta : *revisions) {
+  for (const store::RevisionRecord& meta : revisions) {
     Result<store::RevisionRecord> r = store.GetRevision(scoped, meta.number);
     if (!r.ok()) return StatusPage(r.status());
     const diff::EditSize size = diff::MeasureEdit(previous, r->markdown);
@@ -82,15 +105,11 @@ Reply AnswerPage(store::Store& store, const store::AnswerKey& key) {
 
 Reply DiffPage(store::Store& store, const store::AnswerKey& key, int from, int to,
                const diff::Segmenter& segment) {
-  Result<std::vector<store::RevisionRecord>> revisions = store.Revisions(key);
-  if (!revisions.ok() && key.question == 0 &&
-      revisions.status().code() == Status::Code::kInvalidArgument) {
-    return Choices(store, key);
-  }
-  if (!revisions.ok()) return StatusPage(revisions.status());
-  if (revisions->empty()) return ErrorPage(404, "answer " + ToString(key) + " has no revision");
-  const store::AnswerKey scoped{key.source, key.id, revisions->front().question};
-  const int latest = revisions->back().number;
+  Revisions loaded = LoadRevisions(store, key);
+  if (loaded.instead) return std::move(*loaded.instead);
+  const std::vector<store::RevisionRecord>& revisions = loaded.list;
+  const store::AnswerKey& scoped = loaded.scoped;
+  const int latest = revisions.back().number;
   if (to == 0) to = latest;
   if (from == 0) from = to > 1 ? to - 1 : to;
   Result<store::RevisionRecord> a = store.GetRevision(scoped, from);
