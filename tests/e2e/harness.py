@@ -110,6 +110,16 @@ def read(path, mode="r"):
         return f.read()
 
 
+def file_tree(root):
+    """{relative path: bytes} of every file under root."""
+    out = {}
+    for d, _, files in os.walk(root):
+        for f in files:
+            path = os.path.join(d, f)
+            out[os.path.relpath(path, root)] = read(path, "rb")
+    return out
+
+
 def write_question(root, qid, answers, title=None):
     """Replaces the dump of question `qid` under `root` at once (the mock re-reads it on every
     request): its answers, and its title when given. Returns the title served now."""

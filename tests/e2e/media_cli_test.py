@@ -26,8 +26,8 @@ import time
 import unittest
 import urllib.request
 
-from harness import (FixtureMock, PgServer, archivist_daemon, main, read, scratch, sql,
-                     wait_until, write_config)
+from harness import (FixtureMock, PgServer, archivist_daemon, file_tree, main, read, scratch,
+                     sql, wait_until, write_config)
 from image_server import ImageServer, image_bytes
 
 ARGS = None
@@ -248,15 +248,6 @@ class MediaTest(unittest.TestCase):
         p = self.run_a("media", "--check", db=copy, check=1)
         self.assertIn(beta.encode(), p.stderr)
 
-    def tree(self, folder):
-        """{relative path: bytes} of every file under folder."""
-        out = {}
-        for dirpath, _, files in os.walk(folder):
-            for name in files:
-                path = os.path.join(dirpath, name)
-                out[os.path.relpath(path, folder)] = read(path, "rb")
-        return out
-
     def test_a_postgresql_archive_keeps_the_same_images(self):
         # The archive copied into PostgreSQL answers with the same images, byte for byte.
         with PgServer() as pg:
@@ -272,7 +263,7 @@ class MediaTest(unittest.TestCase):
             for name, db in (("export-lite", self.db), ("export-pg", uri)):
                 out = os.path.join(self.tmp, name)
                 self.run_a("export", out, "--media", "local", db=db)
-                trees.append(self.tree(out))
+                trees.append(file_tree(out))
             self.assertEqual(trees[0], trees[1])
             self.assertEqual(len([k for k in trees[0] if k.startswith("media/")]), 2)
 

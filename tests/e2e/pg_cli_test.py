@@ -27,7 +27,8 @@ import time
 import unittest
 import urllib.request
 
-from harness import MockServer, PgServer, main, on_a_terminal, read, sql, write_question
+from harness import (MockServer, PgServer, file_tree, main, on_a_terminal, read, sql,
+                     write_question)
 
 ARGS = None
 QID = "1982867494206211639"  # 7 short answers
@@ -42,16 +43,6 @@ MICROS_RE = re.compile(r"(?<!\d)1\d{15}(?!\d)")
 
 def untimed(text):
     return MICROS_RE.sub("<us>", TIME_RE.sub("<T>", text))
-
-
-def tree(root):
-    """{relative path: bytes} of every file under root."""
-    out = {}
-    for d, _, files in os.walk(root):
-        for f in files:
-            path = os.path.join(d, f)
-            out[os.path.relpath(path, root)] = read(path, "rb")
-    return out
 
 
 class Cli:
@@ -172,7 +163,7 @@ class ParityTest(unittest.TestCase):
         for cli in (self.lite, self.post):
             out = os.path.join(self.tmp, "export-" + str(len(trees)))
             self.assertRegex(cli.out("export", out), r"exported \d+ threads")
-            trees.append({k: untimed(v.decode()) for k, v in tree(out).items()})
+            trees.append({k: untimed(v.decode()) for k, v in file_tree(out).items()})
         self.assertEqual(sorted(trees[0]), [QID + ".md", "feeds/" + QID + ".atom", "feeds/all.atom"])
         self.assertEqual(trees[0], trees[1])
 
@@ -236,7 +227,7 @@ class ParityTest(unittest.TestCase):
             views["show " + t] = cli.run("show", QID, "--at", t, check=0, binary=True).stdout
         out = tempfile.mkdtemp(dir=self.tmp)
         cli.out("export", out)
-        views["export"] = tree(out)
+        views["export"] = file_tree(out)
         return views
 
     def test_copy_sqlite_to_postgres_to_sqlite_is_exact(self):
